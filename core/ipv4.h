@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lblab {
+
+/// An IPv4 address in host byte order (127.0.3.17 is 0x7F000311).
+using Ipv4 = std::uint32_t;
+
+/// Dotted-quad text of an address, e.g. "127.0.3.17".
+std::string formatIpv4(Ipv4 address);
+/// Parses a dotted quad; nullopt when the text is not exactly one.
+std::optional<Ipv4> parseIpv4(std::string_view text);
+/// The n-th usable loopback address of a block starting at 127.`firstOctet`.0.1, skipping .0 and .255.
+Ipv4 loopbackAddress(std::uint8_t firstOctet, std::uint32_t n);
+
+} // namespace lblab

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lblab {
+
+/// Kinds of things that happen to the lab as a whole (not per request).
+enum class LabEventKind : std::uint8_t {
+    RunStarted, RunPaused, RunResumed, RunStopped,
+    PolicySwitched, ///< detail says what happened to existing pins
+    ServerDown, ServerUp, ServerDraining, ServerAdded, ServerRemoved, WeightChanged,
+    IpChanged,      ///< subject is the client, detail "old -> new"
+    Repinned,       ///< a pinned client moved because its backend was unusable
+    RateChanged,
+    Note,           ///< a timeline note or a message for the user
+    Error,          ///< something failed that the user should know about
+};
+
+/// Stable name, e.g. "policy-switched", "ip-changed".
+std::string_view toString(LabEventKind kind);
+
+/// One entry of the lab's event log.
+struct LabEvent {
+    std::int64_t tUs = 0;      ///< microseconds since run start
+    LabEventKind kind = LabEventKind::Note;
+    std::string subject;       ///< the server, client or policy concerned
+    std::string detail;        ///< human-readable detail
+};
+
+} // namespace lblab

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: install what LB Lab needs (only what is missing), then configure
+# and build. Safe to run again and again.
+set -euo pipefail
+
+LBLAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LBLAB_BUILD_DIR="${LBLAB_BUILD_DIR:-$LBLAB_ROOT/build}"
+LBLAB_PACKAGES=(cmake g++ ninja-build pkg-config
+  qt6-base-dev libqcustomplot-dev libboost1.81-dev nlohmann-json3-dev
+  libgtest-dev libbenchmark-dev
+  xvfb xauth fonts-dejavu-core imagemagick curl)
+
+lblab_install_packages() {
+  local missing=()
+  for p in "${LBLAB_PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "LB Lab: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# lblab_build [extra cmake args...]
+lblab_build() {
+  cmake -S "$LBLAB_ROOT" -B "$LBLAB_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake --build "$LBLAB_BUILD_DIR" --parallel "$(nproc)"
+}

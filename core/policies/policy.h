@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -82,8 +83,14 @@ public:
     virtual std::size_t tableSize() const { return 0; }
     /// Pins whose backend was unusable and were moved, since the policy was made.
     virtual std::uint64_t repins() const { return 0; }
-    /// Takes over the pins of the policy it replaces, if it can. Returns what happened to them.
-    virtual PinHandover adoptPins(const std::vector<SessionEntry>&) { return PinHandover::Dropped; }
+    /// The table row for `key`, if the table holds it.
+    virtual std::optional<SessionEntry> lookup(std::string_view /*key*/) const { return std::nullopt; }
+    /// Takes over the pins of the policy `fromPolicy` it replaces, if their keys mean the same
+    /// thing here (Converted, or Kept for the same id); otherwise Dropped.
+    virtual PinHandover adoptPins(std::string_view /*fromPolicy*/, const std::vector<SessionEntry>&)
+    {
+        return PinHandover::Dropped;
+    }
 };
 
 } // namespace lblab

@@ -653,7 +653,8 @@ std::string Lab::addServer()
         // The name is chosen (and reserved) here so the caller learns it without waiting.
         std::lock_guard lock(m_impl->namesMutex);
         for (int n = 1;; ++n) {
-            spec.name = "s" + std::to_string(n);
+            spec.name = 's';
+            spec.name += std::to_string(n);
             if (m_impl->names.insert(spec.name).second)
                 break;
         }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 
 namespace lblab {
@@ -45,8 +46,12 @@ RunSummary RunSummary::make(std::string preset, std::string policy, double durat
             s.weight = g.weight;
             state = g.state;
         }
-        if (s.name.empty())
-            s.name = "s" + std::to_string(i + 1);
+        if (s.name.empty()) {
+            // to_chars, because GCC 12 warns falsely (-Wrestrict) on "s" + std::to_string(...).
+            char text[24] = "s";
+            const auto end = std::to_chars(text + 1, text + sizeof text, i + 1).ptr;
+            s.name.assign(text, end);
+        }
         s.status = std::string(toString(state));
         proxied += s.requests;
     }

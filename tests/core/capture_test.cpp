@@ -514,3 +514,26 @@ TEST(CaptureTest, ClockIsRelativeToTheRunStart)
     EXPECT_EQ(capture.sinceStartUs(start + std::chrono::milliseconds(1500)), 1500000);
     EXPECT_EQ(capture.sinceStartUs(start - std::chrono::microseconds(3)), -3);
 }
+
+TEST(CaptureTest, ServersCsvSpillsAndStillHasEveryRow)
+{
+    TempDir dir;
+    Capture capture(options(dir.path()));
+    constexpr int kServers = 64;
+    constexpr int kIntervals = 500; // 32,000 rows of ~50 bytes: past the 1 MB kept in memory
+    const auto g = gauges(kServers);
+    for (int i = 1; i <= kIntervals; ++i) {
+        capture.record(event(i * 1000, "c1", i % kServers));
+        capture.closeInterval(static_cast<std::int64_t>(i) * 500000, g);
+    }
+    EXPECT_EQ(dir.files(), 1u) << "servers.csv rows must have spilled";
+    auto csv = exportServers(capture);
+    ASSERT_TRUE(csv.ok()) << csv.error;
+    ASSERT_EQ(csv.rows.size(), 1u + kServers * kIntervals);
+    for (int i = 0; i < kIntervals; ++i) {
+        const auto& first = csv.rows[1 + static_cast<std::size_t>(i) * kServers];
+        ASSERT_EQ(first[0], std::to_string((i + 1) * 500) + ".000");
+        ASSERT_EQ(first[1], "s1");
+    }
+    EXPECT_EQ(csv.rows.back()[1], "s64");
+}

@@ -251,7 +251,7 @@ struct Capture::State {
 
     // Events, oldest first: eventsFile, then eventsPending (cut from memory, not yet written),
     // then events. Only the spillMutex holder takes from eventsPending's front.
-    std::vector<RequestEvent> events;
+    std::deque<RequestEvent> events; // a deque: cutting its older half moves nothing else
     std::deque<std::vector<RequestEvent>> eventsPending;
     std::size_t pendingEventCount = 0;
     std::uint64_t spilledEvents = 0;
@@ -425,6 +425,7 @@ struct Capture::State {
                 }
             }
             if (isEvents) {
+                rows.reserve(batch.size() * 128); // a typical row is under 128 bytes
                 for (const RequestEvent& e : batch)
                     appendEventRow(rows, e);
             }
@@ -639,6 +640,7 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
                 s.pushLog({s.nowUs(), LabEventKind::Error, "capture",
                            "servers.csv rows are being dropped: the spill file cannot be written"});
             s.droppedServerRowBytes += rows.size();
+            spill = true; // two tries a second cost nothing and notice a disk with room again
         } else {
             s.serverRows += rows;
             if (s.serverRows.size() > kServerRowBytesInMemory) {

@@ -116,9 +116,17 @@ public:
     std::string append(std::string_view bytes)
     {
         if (!m_stream.is_open()) {
-            std::string reason = open();
-            if (!reason.empty())
-                return reason;
+            if (m_path.empty()) {
+                std::string reason = open();
+                if (!reason.empty())
+                    return reason;
+            } else {
+                // Reopen the same file after a failure: its rows are part of the record.
+                m_stream.clear();
+                m_stream.open(m_path, std::ios::binary | std::ios::app);
+                if (!m_stream)
+                    return "cannot reopen " + m_path.string() + ": " + std::strerror(errno);
+            }
         }
         errno = 0;
         m_stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -537,3 +537,30 @@ TEST(CaptureTest, ServersCsvSpillsAndStillHasEveryRow)
     }
     EXPECT_EQ(csv.rows.back()[1], "s64");
 }
+
+TEST(CaptureTest, SpillingResumesWhenTheDiskHasRoomAgain)
+{
+    TempDir dir;
+    const fs::path blocker = dir.path() / "not-yet-a-directory";
+    std::ofstream(blocker) << "x";
+    Capture capture(options(blocker / "spill", 10));
+    for (int i = 0; i < 100; ++i)
+        capture.record(event(i, "c1", 0));
+    EXPECT_EQ(capture.totals().droppedEvents, 60u);
+
+    fs::remove(blocker); // the spill directory can be created now
+    for (int i = 100; i < 200; ++i)
+        capture.record(event(i, "c1", 0));
+    const Totals t = capture.totals();
+    EXPECT_EQ(t.requests, 200u);
+    EXPECT_EQ(t.droppedEvents, 70u) << "losses stop at the next retry";
+    EXPECT_EQ(capture.eventCount(), 130u);
+    auto csv = exportEvents(capture);
+    ASSERT_TRUE(csv.ok());
+    EXPECT_EQ(csv.rows.size(), 131u);
+    EXPECT_EQ(csv.rows.back()[0], "0.199");
+    const auto log = capture.labEvents();
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].kind, LabEventKind::Error);
+    EXPECT_EQ(log[1].kind, LabEventKind::Note);
+}

@@ -21,7 +21,7 @@ namespace {
 constexpr int kLegendPointSize = 10;
 constexpr double kBarWidth = 0.6;
 
-QCustomPlot* makePlot(QWidget* parent, const QString& title)
+QCustomPlot* makePlot(QWidget* parent, const QString& title, bool withLegend = true)
 {
     auto* plot = new QCustomPlot(parent);
     // Dense, fast-moving lines: antialiasing costs more than it shows (STYLE.md rule 8).
@@ -42,9 +42,22 @@ QCustomPlot* makePlot(QWidget* parent, const QString& title)
     plot->legend->setFont(legendFont);
     plot->legend->setBrush(QColor(255, 255, 255, 210));
     plot->legend->setBorderPen(QPen(QColor(180, 180, 180)));
-    plot->legend->setRowSpacing(0);
     plot->legend->setIconSize(22, 10);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setMargins(QMargins(2, 0, 2, 0));
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot->plotLayout()->setRowSpacing(0);
+    if (withLegend) {
+        // The legend sits in a column of its own right of the axes, so it never covers the lines.
+        plot->axisRect()->insetLayout()->take(plot->legend);
+        auto* side = new QCPLayoutGrid;
+        plot->plotLayout()->addElement(1, 1, side);
+        side->addElement(0, 0, plot->legend);
+        side->addElement(1, 0, new QCPLayoutElement(plot)); // pushes the legend to the top
+        side->setRowStretchFactor(0, 0.001);
+        plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+        plot->legend->setVisible(true);
+    }
     plot->yAxis->setRange(0, 1);
     return plot;
 }
@@ -89,13 +102,20 @@ LoadCharts::LoadCharts(QWidget* parent)
     m_rate = makePlot(this, tr("Requests per second"));
     m_active = makePlot(this, tr("Active connections"));
     m_latency = makePlot(this, tr("Latency in ms (solid p50, dashed p99)"));
-    m_sessions = makePlot(this, tr("Session misses and affinity breaks per second"));
-    m_share = makePlot(this, tr("Share of requests vs. ideal (dashed)"));
-    for (QCustomPlot* plot : {m_rate, m_active, m_latency, m_sessions})
-        plot->legend->setVisible(true);
+    m_sessions = makePlot(this, tr("Session misses, affinity breaks per s"));
+    m_share = makePlot(this, tr("Share of requests vs. ideal (dashed)"), false);
+    QFont labelFont = font();
+    labelFont.setPointSize(9);
+    for (QCustomPlot* plot : {m_rate, m_active, m_latency, m_sessions}) {
+        plot->xAxis->setLabel(tr("seconds since start"));
+        plot->xAxis->setLabelFont(labelFont);
+        plot->xAxis->setLabelPadding(0);
+    }
+    m_share->xAxis->grid()->setVisible(false);
+    m_share->yAxis->setLabelFont(labelFont);
 
-    m_misses = addLine(m_sessions, BackendPalette::missColour(), tr("session misses/s"));
-    m_breaks = addLine(m_sessions, QColor(0x55, 0x55, 0x55), tr("affinity breaks/s"), Qt::DashLine);
+    m_misses = addLine(m_sessions, BackendPalette::missColour(), tr("misses"));
+    m_breaks = addLine(m_sessions, QColor(0x55, 0x55, 0x55), tr("breaks"), Qt::DashLine);
 
     m_share->yAxis->setLabel(tr("% of requests"));
     m_share->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));

@@ -151,7 +151,7 @@ void SessionTablePanel::showSnapshot(const lblab::Snapshot& snapshot)
                    "table fill up.</p>")
                     .arg(name.toHtmlEscaped(), statefulPolicyNames().join(QStringLiteral(", ")).toHtmlEscaped()));
             m_stack->setCurrentWidget(m_stateless);
-            m_filter->setEnabled(false);
+            m_filter->setHidden(true);
             updateHeader();
         }
         if (m_model->rowCount() > 0)
@@ -160,7 +160,7 @@ void SessionTablePanel::showSnapshot(const lblab::Snapshot& snapshot)
     }
     if (showsStatelessExplanation()) {
         m_stack->setCurrentWidget(m_view);
-        m_filter->setEnabled(true);
+        m_filter->setHidden(false);
     }
     m_policy = snapshot.policy;
     m_tableSize = snapshot.tableSize;

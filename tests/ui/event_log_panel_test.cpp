@@ -151,3 +151,19 @@ TEST_F(EventLogPanelTest, FollowsNewEventsUnlessTheUserScrolledUp)
     QApplication::processEvents();
     EXPECT_EQ(bar->value(), bar->maximum());
 }
+
+TEST_F(EventLogPanelTest, RendersARealisticLog)
+{
+    std::vector<LabEvent> log = sampleLog();
+    for (int i = 0; i < 12; ++i)
+        log.push_back(event(71'000'000 + i * 900'000, LabEventKind::IpChanged, "c" + std::to_string(30 + i),
+                            "127.0.3." + std::to_string(30 + i) + " -> 127.0.9." + std::to_string(60 + i)));
+    log.push_back(event(83'000'000, LabEventKind::ServerUp, "s2", "2 health checks passed"));
+    log.push_back(event(84'500'000, LabEventKind::WeightChanged, "s3", "weight 1 -> 3"));
+    log.push_back(event(86'000'000, LabEventKind::Error, "balancer",
+                        "connect to s4 failed: connection refused; the request was retried on s1"));
+    log.push_back(event(87'000'000, LabEventKind::Note, "timeline", "Now switch to cookie affinity and compare."));
+    EventLogPanel panel;
+    panel.showSnapshot(withLog(log, 90'000'000));
+    EXPECT_FALSE(lblab::test::savePanelGrab(panel, QStringLiteral("event_log")).isEmpty());
+}

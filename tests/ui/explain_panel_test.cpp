@@ -139,3 +139,28 @@ TEST_F(ExplainPanelTest, OutcomeOfAQuietStatelessRun)
     snap.totals.sessionMisses = 4;
     EXPECT_TRUE(ExplainPanel::describeOutcome(snap).contains(QStringLiteral("(0.4%)")));
 }
+
+TEST_F(ExplainPanelTest, RendersReadably)
+{
+    ExplainPanel panel;
+    lblab::LabConfig config;
+    config.preset = "mobile-users";
+    config.title = "Mobile users and source-IP affinity";
+    config.whatItShows = "Half of the users are phones that change networks every few seconds. Source-IP affinity "
+                         "pins by address, so each change sends the user to a new server without their session.";
+    config.whatToWatch = "The white flashes on the map (IP changes), the session-miss line on the charts, and how "
+                         "both drop to zero when you switch to cookie affinity.";
+    panel.showPreset(config);
+    lblab::Snapshot snap;
+    snap.policy = "source-ip-affinity";
+    snap.policyStateful = true;
+    snap.tableSize = 57;
+    snap.totals.requests = 5230;
+    snap.totals.sessionRequests = 1204;
+    snap.totals.sessionMisses = 312;
+    snap.totals.ipChanges = 40;
+    snap.totals.affinityBreaks = 38;
+    snap.totals.repins = 12;
+    panel.showSnapshot(snap);
+    EXPECT_FALSE(lblab::test::savePanelGrab(panel, QStringLiteral("explain"), QSize(600, 900)).isEmpty());
+}

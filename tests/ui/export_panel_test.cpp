@@ -80,3 +80,14 @@ TEST_F(ExportPanelTest, ShowsErrorsInRedNamingThePath)
     EXPECT_FALSE(panel.statusIsError());
     EXPECT_EQ(panel.statusText(), QStringLiteral("Wrote 3 files to /tmp/run2"));
 }
+
+TEST_F(ExportPanelTest, RendersReadably)
+{
+    ExportPanel panel;
+    lblab::Snapshot snap;
+    snap.balancerUrl = "http://127.0.0.1:40123/";
+    panel.showSnapshot(snap);
+    panel.requestRunExport(QStringLiteral("/home/student/lab-runs/readonly"));
+    panel.showExportResult(false, QStringLiteral("Could not create events.csv: Permission denied"));
+    EXPECT_FALSE(lblab::test::savePanelGrab(panel, QStringLiteral("export"), QSize(700, 420)).isEmpty());
+}

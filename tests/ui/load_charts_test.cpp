@@ -147,3 +147,41 @@ TEST_F(LoadChartsTest, SavesPngAndPdf)
     EXPECT_FALSE(charts.saveImage(dir + QStringLiteral("/charts.bmpx")));
     EXPECT_FALSE(charts.saveImage(QStringLiteral("/nonexistent-dir/x/charts.png")));
 }
+
+TEST_F(LoadChartsTest, RendersARealisticRun)
+{
+    // 80 s of a four-server run: s2 is killed at 30 s and back at 45 s; s4 has weight 2.
+    lblab::Snapshot snap;
+    snap.tUs = 80'000'000;
+    for (int i = 0; i < 4; ++i) {
+        lblab::ServerView s;
+        s.name = "s" + std::to_string(i + 1);
+        s.weight = i == 3 ? 2 : 1;
+        snap.servers.push_back(s);
+    }
+    std::uint32_t noise = 12345;
+    auto next = [&noise] { noise = noise * 1103515245u + 12345u; return (noise >> 16) % 100; };
+    for (int k = 0; k < 160; ++k) {
+        lblab::IntervalRow row;
+        row.endUs = static_cast<std::int64_t>(k + 1) * 500'000;
+        row.lengthUs = 500'000;
+        const bool s2Down = k >= 60 && k < 90;
+        for (int i = 0; i < 4; ++i) {
+            lblab::ServerInterval si;
+            const double base = (i == 3 ? 80.0 : 40.0) * (s2Down && i != 1 ? 1.33 : 1.0);
+            si.requests = (i == 1 && s2Down) ? 0 : static_cast<std::uint64_t>(base * 0.5 + next() % 8);
+            si.active = (i == 1 && s2Down) ? 0 : static_cast<int>(2 + next() % 5 + (i == 3 ? 3 : 0));
+            si.p50Us = 2000 + next() * 10;
+            si.p99Us = 9000 + next() * 120;
+            si.state = (i == 1 && s2Down) ? lblab::ServerState::Down : lblab::ServerState::Up;
+            row.servers.push_back(si);
+        }
+        row.sessionMisses = k >= 60 && k < 70 ? 6 + next() % 5 : next() % 2;
+        row.affinityBreaks = next() % 3 == 0 ? 1 : 0;
+        snap.history.push_back(row);
+    }
+    LoadCharts charts;
+    charts.showSnapshot(snap);
+    EXPECT_FALSE(lblab::test::savePanelGrab(charts, QStringLiteral("load_charts")).isEmpty());
+    EXPECT_GE(charts.firstKey(Series::RequestRate, 0), 20.0 - 1e-9);
+}

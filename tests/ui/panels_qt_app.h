@@ -1,6 +1,9 @@
 #pragma once
 
 #include <QApplication>
+#include <QDir>
+#include <QString>
+#include <QWidget>
 
 namespace lblab::test {
 
@@ -12,6 +15,20 @@ inline QApplication& panelsQtApp()
     static char* argv[] = {name, nullptr};
     static QApplication app(argc, argv);
     return app;
+}
+
+/// Lays `widget` out at a realistic size, grabs it and writes build/test-output/panels/<name>.png
+/// for a person to look at; returns the image's path ("" on failure).
+inline QString savePanelGrab(QWidget& widget, const QString& name, QSize size = QSize(900, 500))
+{
+    const QString dir = QStringLiteral(LBLAB_TEST_OUTPUT_DIR) + QStringLiteral("/panels");
+    if (!QDir().mkpath(dir))
+        return {};
+    widget.resize(size);
+    widget.show();
+    QApplication::processEvents();
+    const QString path = dir + QLatin1Char('/') + name + QStringLiteral(".png");
+    return widget.grab().save(path, "PNG") ? path : QString();
 }
 
 } // namespace lblab::test

@@ -146,3 +146,29 @@ TEST_F(SessionTablePanelTest, StatelessPolicyShowsExplanationInsteadOfTable)
     EXPECT_FALSE(panel.showsStatelessExplanation());
     EXPECT_EQ(panel.shownRowCount(), 5);
 }
+
+TEST_F(SessionTablePanelTest, RendersARealisticTable)
+{
+    lblab::Snapshot snap = makeSnapshot(95'400'000);
+    snap.table.clear();
+    for (int i = 0; i < 40; ++i) {
+        lblab::SessionRow row;
+        row.key = "127.0." + std::to_string(3 + i / 20) + "." + std::to_string(10 + i);
+        row.backend = i % 3;
+        row.createdUs = 1'000'000 * (i % 50);
+        row.lastUsedUs = 95'000'000 - 70'000 * i;
+        row.hits = static_cast<std::uint64_t>(3 + (i * 37) % 211);
+        row.expiresUs = row.lastUsedUs + 300'000'000;
+        snap.table.push_back(row);
+    }
+    snap.tableSize = 1234;
+    SessionTablePanel panel;
+    panel.showSnapshot(snap);
+    EXPECT_FALSE(lblab::test::savePanelGrab(panel, QStringLiteral("session_table")).isEmpty());
+
+    SessionTablePanel stateless;
+    lblab::Snapshot rr;
+    rr.policy = "least-connections";
+    stateless.showSnapshot(rr);
+    EXPECT_FALSE(lblab::test::savePanelGrab(stateless, QStringLiteral("session_table_stateless")).isEmpty());
+}

@@ -13,8 +13,10 @@ inline QApplication& panelsQtApp()
     static int argc = 1;
     static char name[] = "lblab_panels_test";
     static char* argv[] = {name, nullptr};
-    static QApplication app(argc, argv);
-    return app;
+    // Never destroyed on purpose: a QApplication torn down by the exit handlers outlives Qt's own
+    // globals and crashes the process after every test passed.
+    static QApplication* app = new QApplication(argc, argv);
+    return *app;
 }
 
 /// Lays `widget` out at a realistic size, grabs it and writes build/test-output/panels/<name>.png

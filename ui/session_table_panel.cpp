@@ -151,6 +151,7 @@ void SessionTablePanel::showSnapshot(const lblab::Snapshot& snapshot)
                    "table fill up.</p>")
                     .arg(name.toHtmlEscaped(), statefulPolicyNames().join(QStringLiteral(", ")).toHtmlEscaped()));
             m_stack->setCurrentWidget(m_stateless);
+            m_refreshedUs = -1;
             m_filter->setHidden(true);
             updateHeader();
         }
@@ -162,6 +163,12 @@ void SessionTablePanel::showSnapshot(const lblab::Snapshot& snapshot)
         m_stack->setCurrentWidget(m_view);
         m_filter->setHidden(false);
     }
+    // A busy table changes with every request; a few refreshes a second are enough to read it and
+    // spare the sort and the selection bookkeeping at 30 frames a second.
+    const bool sameTable = snapshot.policy == m_policy && snapshot.tableSize == m_tableSize;
+    if (sameTable && m_refreshedUs >= 0 && snapshot.tUs >= m_refreshedUs && snapshot.tUs - m_refreshedUs < kRefreshUs)
+        return;
+    m_refreshedUs = snapshot.tUs;
     m_policy = snapshot.policy;
     m_tableSize = snapshot.tableSize;
 

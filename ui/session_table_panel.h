@@ -4,6 +4,9 @@
 
 #include <QWidget>
 
+#include <cstdint>
+#include <string>
+
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -56,6 +59,8 @@ private:
     std::size_t m_tableSize = 0;
     std::string m_policy;
     int m_resets = 0;
+    std::int64_t m_refreshedUs = -1;              ///< snapshot time of the last refresh
+    static constexpr std::int64_t kRefreshUs = 250'000; ///< refresh at most 4 times a second
 };
 
 } // namespace lblab::ui

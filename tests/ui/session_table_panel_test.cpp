@@ -172,3 +172,28 @@ TEST_F(SessionTablePanelTest, RendersARealisticTable)
     stateless.showSnapshot(rr);
     EXPECT_FALSE(lblab::test::savePanelGrab(stateless, QStringLiteral("session_table_stateless")).isEmpty());
 }
+
+TEST_F(SessionTablePanelTest, RefreshesABusyTableAFewTimesASecond)
+{
+    SessionTablePanel panel;
+    lblab::Snapshot snap = makeSnapshot(10'000'000);
+    panel.showSnapshot(snap);
+    const int resets = panel.resetCount();
+    // 30 frames in one second, each with a new hit on the first key.
+    for (int frame = 1; frame <= 30; ++frame) {
+        snap.tUs += 33'333;
+        snap.table[0].hits += 1;
+        panel.showSnapshot(snap);
+    }
+    EXPECT_GE(panel.resetCount() - resets, 3);
+    EXPECT_LE(panel.resetCount() - resets, 5);
+    // The last change is shown once the next refresh is due.
+    snap.tUs += 300'000;
+    panel.showSnapshot(snap);
+    int row = -1;
+    for (int r = 0; r < panel.shownRowCount(); ++r)
+        if (cell(panel, r, SessionTableModel::Key) == QStringLiteral("127.0.1.10"))
+            row = r;
+    ASSERT_GE(row, 0);
+    EXPECT_EQ(cell(panel, row, SessionTableModel::Hits), QStringLiteral("35"));
+}

@@ -499,7 +499,7 @@ TEST_F(BackendServerTest, GarbageGets400AndTheServerKeepsServing)
     EXPECT_EQ(good->result(), http::status::ok);
 }
 
-TEST_F(BackendServerTest, OversizedHeaderGets400)
+TEST_F(BackendServerTest, OversizedHeaderOrBodyIsRejected)
 {
     auto& s = makeServer(quickSpec("s1"));
     s.start();
@@ -507,7 +507,37 @@ TEST_F(BackendServerTest, OversizedHeaderGets400)
     ASSERT_FALSE(c.connect(s.endpoint()));
     auto res = c.request(http::verb::get, "/search", {{"X-Big", std::string(20 * 1024, 'a')}});
     ASSERT_TRUE(res);
-    EXPECT_EQ(res->result(), http::status::bad_request);
+    EXPECT_EQ(res->result(), http::status::request_header_fields_too_large);
+    EXPECT_FALSE(res->keep_alive());
+
+    TestClient big;
+    ASSERT_FALSE(big.connect(s.endpoint()));
+    ASSERT_FALSE(big.sendRaw("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"));
+    res = big.receive();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->result(), http::status::payload_too_large);
+    EXPECT_EQ(s.stats().requests, 0u);
+}
+
+TEST_F(BackendServerTest, RestoreOnAPortTakenMeanwhileThrows)
+{
+    auto& s = makeServer(quickSpec("s1"));
+    s.start();
+    const auto ep = s.endpoint();
+    s.kill();
+    asio::io_context other;
+    tcp::acceptor squatter(other, ep); // someone else took the port while the backend was down
+    try {
+        s.restore();
+        FAIL() << "restore() on a taken port did not throw";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(ep.port())), std::string::npos);
+    }
+    EXPECT_FALSE(s.alive());
+    squatter.close();
+    s.restore();
+    EXPECT_TRUE(s.alive());
+    EXPECT_TRUE(fetch(ep, http::verb::get, "/search"));
 }
 
 TEST_F(BackendServerTest, ForwardedForDistinctPeersAreCounted)

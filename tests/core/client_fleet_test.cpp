@@ -84,6 +84,7 @@ public:
 
     std::atomic<unsigned> accountStatus{200};
     std::atomic<bool> hang{false};
+    std::atomic<bool> closeAfterAnswer{false};
     std::atomic<int> connections{0};
 
 private:
@@ -158,6 +159,11 @@ private:
             co_await http::async_write(*stream, res, asio::redirect_error(asio::use_awaitable, ec));
             if (ec || !req.keep_alive())
                 co_return;
+            if (closeAfterAnswer) {
+                // Promised keep-alive, then closes anyway: the client's next write meets a dead socket.
+                stream->close();
+                co_return;
+            }
         }
     }
 
@@ -515,6 +521,22 @@ TEST(ClientFleet, StopWithRequestsInFlightReturnsPromptly)
     EXPECT_GT(st.sent, 5u);
     EXPECT_EQ(st.answered, 0u);
     EXPECT_EQ(st.failed, 0u); // cancelling is not a failure
+}
+
+TEST(ClientFleet, AConnectionClosedWhileIdleIsRetriedNotFailed)
+{
+    Harness h;
+    h.server.closeAfterAnswer = true;
+    ClientFleet fleet(h.io, h.options({group("web", 5)}, 200));
+    fleet.start();
+    h.run();
+    std::this_thread::sleep_for(600ms);
+    const FleetStats st = fleet.stats();
+    ASSERT_TRUE(h.finish(fleet));
+    EXPECT_GT(st.answered, 60u);
+    EXPECT_EQ(st.failed, 0u);
+    // Every answered request needed a connection of its own.
+    EXPECT_GE(static_cast<std::uint64_t>(h.server.connections.load()), st.answered);
 }
 
 TEST(ClientFleet, TimeoutsCountAsFailuresAndQueuesAreBounded)

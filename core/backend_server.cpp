@@ -89,12 +89,42 @@ struct Connection {
     bool granted = false;     ///< a freed slot was handed to it while it waited
 };
 
+/// What a call run on the strand threw, carried back to the calling thread as values.
+struct SyncFailure {
+    enum class Kind : std::uint8_t { None, System, Logic, Other };
+    Kind kind = Kind::None;
+    std::error_code code;
+    std::string what;
+
+    /// Throws the equivalent exception (nothing if there was no failure).
+    void raise() const
+    {
+        switch (kind) {
+        case Kind::None:
+            return;
+        case Kind::System: {
+            // system_error appends ": <message>" itself; keep the context part only.
+            std::string context = what;
+            const std::string suffix = ": " + code.message();
+            if (context.size() >= suffix.size() && context.ends_with(suffix))
+                context.resize(context.size() - suffix.size());
+            throw std::system_error(code, context);
+        }
+        case Kind::Logic:
+            throw std::logic_error(what);
+        case Kind::Other:
+            throw std::runtime_error(what);
+        }
+    }
+};
+
 } // namespace backend_server_detail
 
 /// Everything lives on one strand: the acceptor, the connections, the sessions, the slots. Handlers
 /// hold a shared_ptr to it, so it outlives the BackendServer while any of them is pending.
 class BackendServer::Impl : public std::enable_shared_from_this<BackendServer::Impl> {
     using Connection = backend_server_detail::Connection;
+    using SyncFailure = backend_server_detail::SyncFailure;
 
 public:
     Impl(asio::io_context& io, ServerSpec spec, std::uint64_t seed)
@@ -185,20 +215,28 @@ private:
             f();
             return;
         }
-        auto promise = std::make_shared<std::promise<void>>();
+        // The failure crosses threads as plain values and is thrown anew on the caller's thread:
+        // an exception_ptr shared between threads is fine, but uninstrumented libstdc++ makes
+        // ThreadSanitizer report its reference count.
+        auto promise = std::make_shared<std::promise<SyncFailure>>();
         auto future = promise->get_future();
         asio::post(m_strand, [self = shared_from_this(), f = std::move(f), promise]() mutable {
+            SyncFailure failure;
             try {
                 f();
-                promise->set_value();
-            } catch (...) {
-                promise->set_exception(std::current_exception());
+            } catch (const std::system_error& e) {
+                failure = {SyncFailure::Kind::System, e.code(), e.what()};
+            } catch (const std::logic_error& e) {
+                failure = {SyncFailure::Kind::Logic, {}, e.what()};
+            } catch (const std::exception& e) {
+                failure = {SyncFailure::Kind::Other, {}, e.what()};
             }
+            promise->set_value(std::move(failure));
         });
         if (m_io.get_executor().running_in_this_thread())
             return;
         if (future.wait_for(kSyncWait) == std::future_status::ready)
-            future.get();
+            future.get().raise();
     }
 
     void openAcceptor(std::uint16_t port)

@@ -152,6 +152,8 @@ QString AssignmentMap::tooltipFor(int i) const
     lines << tr("Why: %1").arg(c->lastUs < 0 ? tr("no request yet") : qs(toString(c->decision)));
     if (c->pinned && c->pinCreatedUs >= 0)
         lines << tr("Pinned for %1").arg(seconds(std::max<std::int64_t>(0, snap()->tUs - c->pinCreatedUs)));
+    else if (c->pinned)
+        lines << tr("Pinned");
     else
         lines << tr("Not pinned");
     lines << tr("Last status: %1").arg(c->status == 0 ? tr("-") : QString::number(c->status));
@@ -166,9 +168,11 @@ QString AssignmentMap::tooltipFor(int i) const
 
 QString AssignmentMap::detailsText(const ClientView& c) const
 {
-    QString pin = c.pinned && c.pinCreatedUs >= 0
-        ? tr("pinned %1").arg(seconds(std::max<std::int64_t>(0, snap()->tUs - c.pinCreatedUs)))
-        : tr("not pinned");
+    QString pin = tr("not pinned");
+    if (c.pinned)
+        pin = c.pinCreatedUs >= 0
+            ? tr("pinned for %1").arg(seconds(std::max<std::int64_t>(0, snap()->tUs - c.pinCreatedUs)))
+            : tr("pinned");
     return tr("%1 (%2)  %3  key %4\n→ %5 because %6, %7; last status %8, session %9")
         .arg(QString::fromStdString(c.id), QString::fromStdString(c.group),
              QString::fromStdString(formatIpv4(c.ip)),

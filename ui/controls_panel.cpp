@@ -113,6 +113,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     row1->addSpacing(12);
     row1->addWidget(caption(tr("Clients"), this));
     row1->addWidget(m_clients);
+    row1->addSpacing(8);
     row1->addWidget(caption(tr("Seed"), this));
     row1->addWidget(m_seed);
     row1->addSpacing(12);

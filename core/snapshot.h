@@ -98,6 +98,9 @@ struct Totals {
     std::uint64_t repins = 0;           ///< pins moved because their backend was unusable
     std::uint64_t remappedClients = 0;  ///< clients moved by a server-set or policy change
     std::uint64_t retries = 0;          ///< requests retried on another backend
+    std::uint64_t droppedEvents = 0;    ///< events lost because spilling to disk failed and memory was full
+    std::uint64_t droppedLabEvents = 0; ///< lab log entries no longer kept (the log is bounded)
+    std::uint64_t untrackedClients = 0; ///< clients beyond the capture's client capacity (counted, not shown)
 };
 
 /// Run state of the lab.

@@ -1,0 +1,170 @@
+#include "app/command_line.h"
+
+#include "core/policies/policy_catalog.h"
+#include "core/preset_catalog.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace lblab {
+
+namespace {
+
+double parseNumber(const std::string& option, const std::string& text, double min, double max)
+{
+    double value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc{} || ptr != end || !std::isfinite(value))
+        throw CommandLineError(option + " needs a number, got '" + text + "'");
+    if (value < min || value > max)
+        throw CommandLineError(option + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                               ", got " + text);
+    return value;
+}
+
+std::uint64_t parseUnsigned(const std::string& option, const std::string& text)
+{
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc{} || ptr != end)
+        throw CommandLineError(option + " needs a whole number, got '" + text + "'");
+    return value;
+}
+
+/// Scales the client groups to `total` users, keeping their proportions.
+void scaleClients(LabConfig& config, int total)
+{
+    int current = 0;
+    for (const auto& g : config.clients)
+        current += g.count;
+    if (current <= 0 || config.clients.empty())
+        return;
+    int assigned = 0;
+    for (std::size_t i = 0; i < config.clients.size(); ++i) {
+        auto& g = config.clients[i];
+        const bool last = i + 1 == config.clients.size();
+        const int n = last ? total - assigned
+                           : static_cast<int>(std::lround(static_cast<double>(g.count) * total / current));
+        g.count = std::max(0, n);
+        if (g.natGroupSize > g.count && g.count > 0)
+            g.natGroupSize = g.count;
+        assigned += g.count;
+    }
+}
+
+} // namespace
+
+CommandLine CommandLine::parse(const std::vector<std::string>& args)
+{
+    CommandLine cl;
+    std::optional<std::string> preset, policy, listen;
+    std::optional<double> duration, rate;
+    std::optional<std::uint64_t> seed;
+    std::optional<int> clients, ioThreads;
+
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0)
+                throw CommandLineError(arg + " needs a value");
+            return args[++i];
+        };
+        if (arg == "--headless")
+            cl.mode = Mode::Headless;
+        else if (arg == "--list-presets")
+            cl.mode = Mode::ListPresets;
+        else if (arg == "--list-policies")
+            cl.mode = Mode::ListPolicies;
+        else if (arg == "--help" || arg == "-h")
+            cl.mode = Mode::Help;
+        else if (arg == "--version")
+            cl.mode = Mode::Version;
+        else if (arg == "--json")
+            cl.json = true;
+        else if (arg == "--preset")
+            preset = value();
+        else if (arg == "--policy")
+            policy = value();
+        else if (arg == "--duration")
+            duration = parseNumber(arg, value(), 0.1, 7 * 24 * 3600);
+        else if (arg == "--rate")
+            rate = parseNumber(arg, value(), 0, 1e6);
+        else if (arg == "--seed")
+            seed = parseUnsigned(arg, value());
+        else if (arg == "--clients")
+            clients = static_cast<int>(parseNumber(arg, value(), 0, 60000));
+        else if (arg == "--io-threads")
+            ioThreads = static_cast<int>(parseNumber(arg, value(), 1, 64));
+        else if (arg == "--listen")
+            listen = value();
+        else if (arg == "--export")
+            cl.exportDir = value();
+        else
+            throw CommandLineError("unknown option '" + arg + "' (see --help)");
+    }
+
+    const LabConfig* base = PresetCatalog::find(preset.value_or(PresetCatalog::defaultPreset().preset));
+    if (!base)
+        throw CommandLineError("unknown preset '" + *preset + "' (see --list-presets)");
+    cl.config = *base;
+    if (policy) {
+        if (!PolicyCatalog::find(*policy))
+            throw CommandLineError("unknown policy '" + *policy + "' (see --list-policies)");
+        cl.config.policy = *policy;
+    }
+    if (duration)
+        cl.config.durationSeconds = *duration;
+    if (rate)
+        cl.config.requestRate = *rate;
+    if (seed)
+        cl.config.seed = *seed;
+    if (clients)
+        scaleClients(cl.config, *clients);
+    if (ioThreads)
+        cl.config.ioThreads = *ioThreads;
+    if (listen) {
+        const auto colon = listen->rfind(':');
+        if (colon == std::string::npos || colon == 0)
+            throw CommandLineError("--listen needs ADDRESS:PORT, e.g. 127.0.0.1:8080, got '" + *listen + "'");
+        const std::string address = listen->substr(0, colon);
+        if (!parseIpv4(address))
+            throw CommandLineError("--listen needs an IPv4 address, got '" + address + "'");
+        cl.config.listenAddress = address;
+        cl.config.listenPort = static_cast<std::uint16_t>(parseNumber("--listen port", listen->substr(colon + 1), 0, 65535));
+    }
+    if ((cl.json || cl.exportDir) && cl.mode == Mode::Gui)
+        throw CommandLineError("--json and --export go with --headless");
+    return cl;
+}
+
+std::string CommandLine::usage()
+{
+    return R"(Usage: lblab [OPTIONS]
+
+LB Lab: watch a real load balancer place real clients on real servers.
+
+  (no options)              open the window with the default preset
+  --preset NAME             start with another preset (see --list-presets)
+  --headless                run without a window, print a summary, exit
+  --policy ID               balancing policy (see --list-policies)
+  --duration S              headless run length in seconds (default: the preset's)
+  --seed N                  seed of the workload (same seed, same workload)
+  --rate R                  total requests per second of the generated users
+  --clients N               number of generated users (groups keep their proportions)
+  --listen ADDR:PORT        fixed balancer address (default 127.0.0.1 and a free port)
+  --io-threads N            balancer threads (default 1)
+  --export DIR              headless: write events.csv, servers.csv and run.json to DIR
+  --json                    headless: print the summary as JSON
+  --list-presets            list the presets and what each shows
+  --list-policies           list the policies and what each decides from
+  --version                 print the version
+  -h, --help                print this help
+
+Exit status: 0 on success, 2 on bad input, 1 when the run or the export failed.
+)";
+}
+
+} // namespace lblab

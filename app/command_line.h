@@ -1,0 +1,33 @@
+#pragma once
+
+#include "core/lab_config.h"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lblab {
+
+/// Bad command-line input; the message is the one line printed to the user.
+class CommandLineError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// What the user asked for on the command line (DESIGN.md's contract).
+struct CommandLine {
+    /// What to do.
+    enum class Mode { Gui, Headless, ListPresets, ListPolicies, Help, Version };
+    Mode mode = Mode::Gui;
+    LabConfig config;                      ///< the preset after every override
+    std::optional<std::string> exportDir;  ///< --export DIR
+    bool json = false;                     ///< --json
+
+    /// Parses argv; throws CommandLineError with a one-line reason on bad input.
+    static CommandLine parse(const std::vector<std::string>& args);
+    /// The --help text.
+    static std::string usage();
+};
+
+} // namespace lblab

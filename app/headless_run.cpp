@@ -1,0 +1,103 @@
+#include "app/headless_run.h"
+
+#include "core/lab.h"
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <thread>
+
+namespace lblab {
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void onSignal(int) { g_interrupted = 1; }
+
+/// Fails early, before the run, when the export folder cannot be written.
+std::string checkExportDir(const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        return "cannot create export folder " + dir.string() + ": " + ec.message();
+    if (!std::filesystem::is_directory(dir))
+        return "export path " + dir.string() + " is not a folder";
+    const auto probe = dir / ".lblab-write-test";
+    {
+        std::ofstream out(probe);
+        if (!out)
+            return "cannot write into export folder " + dir.string();
+    }
+    std::filesystem::remove(probe, ec);
+    return {};
+}
+
+} // namespace
+
+HeadlessRun::HeadlessRun(const CommandLine& commandLine, std::ostream& out, std::ostream& err)
+    : m_commandLine(commandLine), m_out(out), m_err(err)
+{
+}
+
+int HeadlessRun::exec()
+{
+    if (m_commandLine.exportDir) {
+        if (auto problem = checkExportDir(*m_commandLine.exportDir); !problem.empty()) {
+            m_err << "lblab: " << problem << '\n';
+            return 2;
+        }
+    }
+
+    Lab lab(m_commandLine.config);
+    try {
+        lab.start();
+    } catch (const std::exception& e) {
+        m_err << "lblab: " << e.what() << '\n';
+        return 1;
+    }
+    if (!m_commandLine.json)
+        m_out << "LB Lab: preset " << m_commandLine.config.preset << ", policy " << m_commandLine.config.policy
+              << ", balancer at " << lab.balancerUrl() << " for " << m_commandLine.config.durationSeconds << " s"
+              << std::endl;
+
+    struct sigaction action {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    struct sigaction oldInt {}, oldTerm {};
+    sigaction(SIGINT, &action, &oldInt);
+    sigaction(SIGTERM, &action, &oldTerm);
+
+    const double duration = m_commandLine.config.durationSeconds;
+    while (!g_interrupted && (duration <= 0 || lab.elapsedSeconds() < duration))
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+    lab.stop();
+    sigaction(SIGINT, &oldInt, nullptr);
+    sigaction(SIGTERM, &oldTerm, nullptr);
+
+    const RunSummary summary = lab.summary();
+    if (m_commandLine.json)
+        m_out << summary.toJson() << std::endl;
+    else {
+        if (g_interrupted)
+            m_out << "Interrupted after " << lab.elapsedSeconds() << " s.\n";
+        m_out << summary.toTable() << std::flush;
+    }
+
+    if (m_commandLine.exportDir) {
+        try {
+            lab.exportRun(*m_commandLine.exportDir);
+            if (!m_commandLine.json)
+                m_out << "Exported events.csv, servers.csv and run.json to " << *m_commandLine.exportDir << '\n';
+        } catch (const std::exception& e) {
+            m_err << "lblab: export failed: " << e.what() << '\n';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+} // namespace lblab

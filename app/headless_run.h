@@ -1,0 +1,24 @@
+#pragma once
+
+#include "app/command_line.h"
+
+#include <iosfwd>
+
+namespace lblab {
+
+/// Runs a lab without a window for the configured duration (or until SIGINT/SIGTERM), then prints
+/// the summary and writes the export. Returns the process exit status.
+class HeadlessRun {
+public:
+    /// Prepares a run of `commandLine` printing to `out` and `err`.
+    HeadlessRun(const CommandLine& commandLine, std::ostream& out, std::ostream& err);
+    /// Runs it; 0 on success, 1 when the lab or the export failed, 2 on bad input.
+    int exec();
+
+private:
+    const CommandLine& m_commandLine;
+    std::ostream& m_out;
+    std::ostream& m_err;
+};
+
+} // namespace lblab

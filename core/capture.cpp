@@ -1,0 +1,775 @@
+#include "core/capture.h"
+
+#include "core/csv_writer.h"
+#include "core/latency_histogram.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <ostream>
+#include <random>
+#include <stdexcept>
+#include <system_error>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace lblab {
+
+namespace {
+
+// events.csv: one row per proxied request (DESIGN.md's CSV contract, in this order).
+constexpr std::string_view kEventsHeader =
+    "t_ms,client_id,client_ip,session_key,method,path,policy,decision,backend,status,latency_us,"
+    "session";
+
+// servers.csv: one row per server per closed interval, named after HAProxy's stats CSV where a
+// name fits:
+//   t_ms            interval end, ms since run start
+//   server          backend name (HAProxy: svname)
+//   status          up / down / draining / removed (HAProxy: UP / DOWN / DRAIN / MAINT)
+//   weight          configured weight
+//   scur            requests in flight through the balancer at the interval's end
+//   stot            requests completed by this server since run start
+//   rate            requests per second in the interval
+//   req_interval    requests completed in the interval
+//   lbtot           requests the balancer routed to it since run start (equals stot here: every
+//                   request is routed by the balancer; HAProxy differs only for redispatches)
+//   hrsp_2xx..5xx   answers by status class since run start (cumulative, like HAProxy)
+//   p50_us, p99_us  latency percentiles in the interval (HAProxy has only averages: ttime, rtime)
+//   sessions        server-side application sessions the backend holds at the interval's end
+//   session_misses  requests in the interval that needed a session the backend did not hold
+constexpr std::string_view kServersHeader =
+    "t_ms,server,status,weight,scur,stot,rate,req_interval,lbtot,hrsp_2xx,hrsp_3xx,hrsp_4xx,"
+    "hrsp_5xx,p50_us,p99_us,sessions,session_misses";
+
+constexpr std::string_view kOutsideGroup = "outside";
+// A bogus backend index must not allocate gigabytes of counters.
+constexpr int kMaxBackends = 4096;
+// servers.csv rows kept in memory before they spill; rows are ~80 bytes, so hours of a small lab.
+constexpr std::size_t kServerRowBytesInMemory = 1 << 20;
+// Memory may hold this many times the configured bound while the spill file cannot be written.
+constexpr std::size_t kHardCapFactor = 4;
+constexpr std::size_t kExportChunkBytes = 1 << 20;
+
+enum Hrsp : std::size_t { Hrsp2xx, Hrsp3xx, Hrsp4xx, Hrsp5xx, HrspOther, HrspCount };
+
+Hrsp hrspClass(unsigned status)
+{
+    switch (status / 100) {
+    case 2: return Hrsp2xx;
+    case 3: return Hrsp3xx;
+    case 4: return Hrsp4xx;
+    case 5: return Hrsp5xx;
+    default: return HrspOther;
+    }
+}
+
+bool isError(unsigned status)
+{
+    return status >= 500 || status == 0;
+}
+
+void appendEventRow(std::string& out, const RequestEvent& e)
+{
+    CsvWriter w(out);
+    w.millis(e.tUs)
+        .field(e.clientId)
+        .field(formatIpv4(e.clientIp))
+        .field(e.sessionKey)
+        .field(e.method)
+        .field(e.path)
+        .field(e.policy)
+        .field(toString(e.decision))
+        .field(e.backend >= 0 ? std::string_view(e.backendName) : std::string_view())
+        .field(e.status)
+        .field(e.latencyUs)
+        .field(toString(e.session));
+    w.endRow();
+}
+
+/// An append-only file of CSV rows in the spill directory, created on first use and removed
+/// with its owner. A failed append leaves the file as it was, so no row is ever half-written.
+class SpillFile {
+public:
+    SpillFile(std::filesystem::path directory, std::string stem)
+        : m_directory(std::move(directory)), m_stem(std::move(stem))
+    {
+    }
+    ~SpillFile()
+    {
+        m_stream.close();
+        if (!m_path.empty()) {
+            std::error_code ec;
+            std::filesystem::remove(m_path, ec);
+        }
+    }
+    SpillFile(const SpillFile&) = delete;
+    SpillFile& operator=(const SpillFile&) = delete;
+
+    /// Appends `bytes`; on failure returns the reason and keeps the file's previous content.
+    std::string append(std::string_view bytes)
+    {
+        if (!m_stream.is_open()) {
+            std::string reason = open();
+            if (!reason.empty())
+                return reason;
+        }
+        errno = 0;
+        m_stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        m_stream.flush();
+        if (m_stream) {
+            m_bytes += bytes.size();
+            return {};
+        }
+        const int error = errno;
+        // Cut any partial write so the file holds whole rows only, then retry later from there.
+        m_stream.close();
+        std::error_code ec;
+        std::filesystem::resize_file(m_path, m_bytes, ec);
+        m_stream.clear();
+        m_stream.open(m_path, std::ios::binary | std::ios::app);
+        return "cannot write " + m_path.string() + ": " +
+               (error ? std::string(std::strerror(error)) : std::string("write failed"));
+    }
+
+    /// Copies what was written to `out`; throws std::runtime_error on failure.
+    void copyTo(std::ostream& out) const
+    {
+        if (m_bytes == 0)
+            return;
+        std::ifstream in(m_path, std::ios::binary);
+        if (!in)
+            throw std::runtime_error("cannot read spill file " + m_path.string());
+        std::string buffer(kExportChunkBytes, '\0');
+        std::uint64_t left = m_bytes;
+        while (left > 0) {
+            const auto chunk = static_cast<std::streamsize>(std::min<std::uint64_t>(left, buffer.size()));
+            in.read(buffer.data(), chunk);
+            if (in.gcount() != chunk)
+                throw std::runtime_error("cannot read spill file " + m_path.string() + ": it is shorter than written");
+            writeOrThrow(out, std::string_view(buffer.data(), static_cast<std::size_t>(chunk)), "CSV");
+            left -= static_cast<std::uint64_t>(chunk);
+        }
+    }
+
+    /// Where the file is (empty until first used).
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::string open()
+    {
+        std::error_code ec;
+        std::filesystem::path directory = m_directory;
+        if (directory.empty()) {
+            directory = std::filesystem::temp_directory_path(ec);
+            if (ec)
+                return "no temporary directory: " + ec.message();
+        }
+        std::filesystem::create_directories(directory, ec);
+        std::random_device random;
+        for (int attempt = 0; attempt < 8; ++attempt) {
+            const std::uint64_t tag = (static_cast<std::uint64_t>(random()) << 32) ^ random();
+            char hex[17];
+            std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(tag));
+            std::filesystem::path candidate = directory / ("lblab-" + m_stem + "-" + hex + ".csv");
+            if (std::filesystem::exists(candidate, ec))
+                continue;
+            m_stream.clear();
+            m_stream.open(candidate, std::ios::binary | std::ios::trunc);
+            if (!m_stream)
+                return "cannot create a spill file in " + directory.string() + ": " +
+                       std::strerror(errno);
+            m_path = std::move(candidate);
+            m_bytes = 0;
+            return {};
+        }
+        return "cannot find a free spill file name in " + directory.string();
+    }
+
+    std::filesystem::path m_directory;
+    std::string m_stem;
+    std::filesystem::path m_path;
+    std::ofstream m_stream;
+    std::uint64_t m_bytes = 0;
+};
+
+struct BackendRun {
+    std::string name;
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0;
+    std::uint64_t sessionMisses = 0;
+    std::array<std::uint64_t, HrspCount> hrsp{};
+    LatencyHistogram latency;
+};
+
+struct BackendInterval {
+    std::uint64_t requests = 0;
+    std::uint64_t sessionMisses = 0;
+    std::array<std::uint64_t, HrspCount> hrsp{};
+    LatencyHistogram latency;
+};
+
+struct ClientTrack {
+    ClientView view;
+    int lastBackend = -1;          ///< last backend that served it (survives 503s)
+    bool remapArmed = false;       ///< the server set or policy changed since its last request
+    bool ipChangePending = false;  ///< its address changed since its last routed request
+    int backendBeforeChange = -1;
+};
+
+} // namespace
+
+struct Capture::State {
+    explicit State(Options o)
+        : options(std::move(o)),
+          eventsFile(options.spillDirectory, "events"),
+          serversFile(options.spillDirectory, "servers")
+    {
+        options.memoryEvents = std::max<std::size_t>(options.memoryEvents, 2);
+        if (options.intervalMs <= 0)
+            options.intervalMs = 500;
+    }
+
+    Options options;
+    std::atomic<Clock::rep> runStartTicks{Clock::now().time_since_epoch().count()};
+
+    // Lock order: spillMutex before mutex, never the other way. `mutex` is held only to move
+    // data; file I/O happens under spillMutex alone, so recorders never wait for the disk.
+    mutable std::mutex spillMutex;
+    mutable std::mutex mutex;
+
+    // Events, oldest first: eventsFile, then eventsPending (cut from memory, not yet written),
+    // then events. Only the spillMutex holder takes from eventsPending's front.
+    std::vector<RequestEvent> events;
+    std::deque<std::vector<RequestEvent>> eventsPending;
+    std::size_t pendingEventCount = 0;
+    std::uint64_t spilledEvents = 0;
+    bool eventSpillFailing = false;
+
+    // servers.csv rows, formatted, oldest first: serversFile, serversPending, serverRows.
+    std::string serverRows;
+    std::deque<std::string> serversPending;
+    std::size_t pendingServerBytes = 0;
+    bool serverSpillFailing = false;
+    std::uint64_t droppedServerRowBytes = 0;
+
+    Totals totals;
+    std::vector<BackendRun> backends;
+    std::vector<BackendInterval> interval;
+    IntervalRow current; // lab-wide counters of the open interval
+    std::int64_t intervalStartUs = 0;
+    std::deque<IntervalRow> history;
+
+    std::vector<ClientTrack> clients;
+    std::unordered_map<std::string, std::size_t> clientIndex;
+    std::unordered_set<std::size_t> untracked; // hashes of ids seen beyond capacity (bounded)
+
+    std::deque<LabEvent> log;
+
+    SpillFile eventsFile;
+    SpillFile serversFile;
+
+    std::int64_t nowUs() const
+    {
+        const TimePoint start{Clock::duration(runStartTicks.load(std::memory_order_relaxed))};
+        return microsSince(start, Clock::now());
+    }
+
+    void pushLog(LabEvent event)
+    {
+        log.push_back(std::move(event));
+        while (log.size() > options.logCapacity) {
+            log.pop_front();
+            ++totals.droppedLabEvents;
+        }
+    }
+
+    void ensureBackend(std::size_t index)
+    {
+        if (backends.size() <= index)
+            backends.resize(index + 1);
+        if (interval.size() <= index)
+            interval.resize(index + 1);
+    }
+
+    ClientTrack* client(const std::string& id, bool create, bool external, std::string_view group,
+                        Ipv4 ip)
+    {
+        if (auto it = clientIndex.find(id); it != clientIndex.end())
+            return &clients[it->second];
+        if (!create)
+            return nullptr;
+        if (clients.size() >= options.clientCapacity) {
+            // Counting distinct ids needs memory too; past its own bound the count is a lower bound.
+            if (untracked.size() < 4 * std::max<std::size_t>(options.clientCapacity, 1024) &&
+                untracked.insert(std::hash<std::string>{}(id)).second)
+                ++totals.untrackedClients;
+            return nullptr;
+        }
+        ClientTrack track;
+        track.view.id = id;
+        track.view.group = std::string(group);
+        track.view.ip = ip;
+        track.view.external = external;
+        clientIndex.emplace(id, clients.size());
+        clients.push_back(std::move(track));
+        return &clients.back();
+    }
+
+    void account(const RequestEvent& e)
+    {
+        ++totals.requests;
+        const bool error = isError(e.status);
+        const bool miss = e.session == SessionOutcome::Miss;
+        if (error)
+            ++totals.errors;
+        if (miss || e.session == SessionOutcome::Hit) {
+            ++totals.sessionRequests;
+            ++current.sessionRequests;
+        }
+        if (miss) {
+            ++totals.sessionMisses;
+            ++current.sessionMisses;
+        }
+        if (e.decision == DecisionKind::Repinned)
+            ++totals.repins;
+        if (e.decision == DecisionKind::Retried)
+            ++totals.retries;
+
+        if (e.backend >= 0 && e.backend < kMaxBackends) {
+            const auto index = static_cast<std::size_t>(e.backend);
+            ensureBackend(index);
+            const Hrsp cls = hrspClass(e.status);
+            BackendRun& run = backends[index];
+            if (!e.backendName.empty() && run.name != e.backendName)
+                run.name = e.backendName;
+            ++run.requests;
+            run.errors += error ? 1 : 0;
+            run.sessionMisses += miss ? 1 : 0;
+            ++run.hrsp[cls];
+            run.latency.record(e.latencyUs);
+            BackendInterval& now = interval[index];
+            ++now.requests;
+            now.sessionMisses += miss ? 1 : 0;
+            ++now.hrsp[cls];
+            now.latency.record(e.latencyUs);
+        }
+
+        ClientTrack* c = client(e.clientId, true, true, kOutsideGroup, e.clientIp);
+        if (!c)
+            return;
+        if (e.backend >= 0) {
+            if (c->ipChangePending) {
+                c->ipChangePending = false;
+                if (c->backendBeforeChange >= 0 && e.backend != c->backendBeforeChange) {
+                    ++totals.affinityBreaks;
+                    ++current.affinityBreaks;
+                }
+            }
+            if (c->remapArmed) {
+                c->remapArmed = false;
+                if (c->lastBackend >= 0 && e.backend != c->lastBackend) {
+                    ++totals.remappedClients;
+                    ++current.remaps;
+                }
+            }
+            c->lastBackend = e.backend;
+        }
+        ClientView& v = c->view;
+        v.ip = e.clientIp;
+        v.sessionKey = e.sessionKey;
+        v.backend = e.backend;
+        v.decision = e.decision;
+        v.status = e.status;
+        v.session = e.session;
+        ++v.requests;
+        v.lastUs = e.tUs;
+        if (miss)
+            v.missUs = e.tUs;
+    }
+
+    /// Writes what waits to be spilled, if no other thread is at it. Never blocks on the disk
+    /// of another thread, and never holds `mutex` during I/O.
+    void drainSpills()
+    {
+        std::unique_lock spillLock(spillMutex, std::try_to_lock);
+        if (!spillLock.owns_lock())
+            return;
+        for (;;) {
+            std::vector<RequestEvent> batch;
+            std::string rows;
+            bool isEvents = false;
+            {
+                std::lock_guard lock(mutex);
+                if (!eventsPending.empty()) {
+                    // Moved out but still counted as pending until it is on disk.
+                    batch = std::move(eventsPending.front());
+                    isEvents = true;
+                } else if (!serversPending.empty()) {
+                    rows = std::move(serversPending.front());
+                } else {
+                    return;
+                }
+            }
+            if (isEvents) {
+                for (const RequestEvent& e : batch)
+                    appendEventRow(rows, e);
+            }
+            const std::string error = (isEvents ? eventsFile : serversFile).append(rows);
+            std::lock_guard lock(mutex);
+            bool& failing = isEvents ? eventSpillFailing : serverSpillFailing;
+            if (!error.empty()) {
+                if (isEvents)
+                    eventsPending.front() = std::move(batch);
+                else
+                    serversPending.front() = std::move(rows);
+                if (!failing)
+                    pushLog({nowUs(), LabEventKind::Error, "capture",
+                             error + "; keeping data in memory up to a bound, then counting losses"});
+                failing = true;
+                return;
+            }
+            if (failing)
+                pushLog({nowUs(), LabEventKind::Note, "capture", "spilling to disk works again"});
+            failing = false;
+            if (isEvents) {
+                pendingEventCount -= batch.size();
+                spilledEvents += batch.size();
+                eventsPending.pop_front();
+            } else {
+                pendingServerBytes -= rows.size();
+                serversPending.pop_front();
+            }
+        }
+    }
+};
+
+Capture::Capture(Options options) : m_state(std::make_unique<State>(std::move(options))) {}
+
+Capture::~Capture() = default;
+
+void Capture::begin(TimePoint runStart)
+{
+    m_state->runStartTicks.store(runStart.time_since_epoch().count(), std::memory_order_relaxed);
+}
+
+TimePoint Capture::runStart() const
+{
+    return TimePoint{Clock::duration(m_state->runStartTicks.load(std::memory_order_relaxed))};
+}
+
+std::int64_t Capture::sinceStartUs(TimePoint t) const
+{
+    return microsSince(runStart(), t);
+}
+
+void Capture::registerClient(const std::string& id, const std::string& group, Ipv4 ip)
+{
+    State& s = *m_state;
+    std::lock_guard lock(s.mutex);
+    ClientTrack* c = s.client(id, true, false, group, ip);
+    if (!c)
+        return;
+    c->view.group = group;
+    c->view.ip = ip;
+    c->view.external = false;
+}
+
+void Capture::record(RequestEvent event)
+{
+    State& s = *m_state;
+    bool spill = false;
+    {
+        std::lock_guard lock(s.mutex);
+        s.account(event);
+        if (s.events.size() + s.pendingEventCount >= kHardCapFactor * s.options.memoryEvents) {
+            // Only reachable while the spill file cannot be written (or another thread is
+            // exporting for a long time): the balancer must go on, so the event is counted, not kept.
+            ++s.totals.droppedEvents;
+        } else {
+            s.events.push_back(std::move(event));
+            if (s.events.size() > s.options.memoryEvents) {
+                const auto half = static_cast<std::ptrdiff_t>(s.events.size() / 2);
+                std::vector<RequestEvent> older(std::make_move_iterator(s.events.begin()),
+                                                std::make_move_iterator(s.events.begin() + half));
+                s.events.erase(s.events.begin(), s.events.begin() + half);
+                s.pendingEventCount += older.size();
+                s.eventsPending.push_back(std::move(older));
+                spill = true;
+            }
+        }
+    }
+    if (spill)
+        s.drainSpills();
+}
+
+void Capture::recordIpChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs)
+{
+    (void)from;
+    State& s = *m_state;
+    std::lock_guard lock(s.mutex);
+    ++s.totals.ipChanges;
+    ++s.current.ipChanges;
+    ClientTrack* c = s.client(clientId, true, false, "", to);
+    if (!c)
+        return;
+    c->view.ip = to;
+    c->view.ipChangedUs = tUs;
+    // Several changes before the next request still compare with the backend before the first.
+    if (!c->ipChangePending) {
+        c->ipChangePending = true;
+        c->backendBeforeChange = c->lastBackend;
+    }
+}
+
+void Capture::recordLabEvent(LabEvent event)
+{
+    State& s = *m_state;
+    std::lock_guard lock(s.mutex);
+    s.pushLog(std::move(event));
+}
+
+void Capture::markTopologyChange()
+{
+    State& s = *m_state;
+    std::lock_guard lock(s.mutex);
+    for (ClientTrack& c : s.clients)
+        if (c.lastBackend >= 0)
+            c.remapArmed = true;
+}
+
+void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& gauges)
+{
+    State& s = *m_state;
+    bool spill = false;
+    {
+        std::lock_guard lock(s.mutex);
+        const std::size_t n =
+            std::min<std::size_t>(std::max(gauges.size(), s.backends.size()), kMaxBackends);
+        if (n > 0)
+            s.ensureBackend(n - 1);
+
+        IntervalRow row = s.current;
+        row.endUs = endUs;
+        row.lengthUs = endUs - s.intervalStartUs;
+        if (row.lengthUs <= 0)
+            row.lengthUs = static_cast<std::int64_t>(s.options.intervalMs) * 1000;
+        const double seconds = static_cast<double>(row.lengthUs) / 1e6;
+        row.servers.resize(n);
+
+        std::string rows;
+        CsvWriter w(rows);
+        for (std::size_t i = 0; i < n; ++i) {
+            BackendRun& run = s.backends[i];
+            BackendInterval& now = s.interval[i];
+            ServerInterval& si = row.servers[i];
+            if (i < gauges.size()) {
+                const ServerGauge& g = gauges[i];
+                if (!g.name.empty())
+                    run.name = g.name;
+                si.active = g.active;
+                si.sessions = g.sessions;
+                si.state = g.state;
+                si.weight = g.weight;
+            }
+            si.requests = now.requests;
+            si.p50Us = now.latency.percentile(0.50);
+            si.p99Us = now.latency.percentile(0.99);
+            si.hrsp2xx = now.hrsp[Hrsp2xx];
+            si.hrsp3xx = now.hrsp[Hrsp3xx];
+            si.hrsp4xx = now.hrsp[Hrsp4xx];
+            si.hrsp5xx = now.hrsp[Hrsp5xx];
+            si.hrspOther = now.hrsp[HrspOther];
+            si.sessionMisses = now.sessionMisses;
+
+            w.millis(endUs)
+                .field(run.name)
+                .field(toString(si.state))
+                .field(si.weight)
+                .field(si.active)
+                .field(run.requests)
+                .decimal(static_cast<double>(si.requests) / seconds, 2)
+                .field(si.requests)
+                .field(run.requests)
+                .field(run.hrsp[Hrsp2xx])
+                .field(run.hrsp[Hrsp3xx])
+                .field(run.hrsp[Hrsp4xx])
+                .field(run.hrsp[Hrsp5xx])
+                .field(si.p50Us)
+                .field(si.p99Us)
+                .field(si.sessions)
+                .field(si.sessionMisses);
+            w.endRow();
+
+            now.requests = 0;
+            now.sessionMisses = 0;
+            now.hrsp = {};
+            now.latency.clear();
+        }
+
+        s.current = IntervalRow{};
+        s.intervalStartUs = endUs;
+        s.history.push_back(std::move(row));
+        while (s.history.size() > std::max<std::size_t>(s.options.historyIntervals, 1))
+            s.history.pop_front();
+
+        if (s.serverRows.size() + s.pendingServerBytes + rows.size() >
+            kHardCapFactor * kServerRowBytesInMemory) {
+            if (s.droppedServerRowBytes == 0)
+                s.pushLog({s.nowUs(), LabEventKind::Error, "capture",
+                           "servers.csv rows are being dropped: the spill file cannot be written"});
+            s.droppedServerRowBytes += rows.size();
+        } else {
+            s.serverRows += rows;
+            if (s.serverRows.size() > kServerRowBytesInMemory) {
+                s.pendingServerBytes += s.serverRows.size();
+                s.serversPending.push_back(std::move(s.serverRows));
+                s.serverRows.clear();
+                spill = true;
+            }
+        }
+    }
+    if (spill)
+        s.drainSpills();
+}
+
+Totals Capture::totals() const
+{
+    std::lock_guard lock(m_state->mutex);
+    return m_state->totals;
+}
+
+std::vector<ServerRunStats> Capture::serverStats() const
+{
+    const State& s = *m_state;
+    std::lock_guard lock(s.mutex);
+    std::vector<ServerRunStats> stats;
+    stats.reserve(s.backends.size());
+    for (const BackendRun& run : s.backends) {
+        ServerRunStats st;
+        st.name = run.name;
+        st.requests = run.requests;
+        st.p50Us = run.latency.percentile(0.50);
+        st.p99Us = run.latency.percentile(0.99);
+        st.errors = run.errors;
+        st.sessionMisses = run.sessionMisses;
+        stats.push_back(std::move(st));
+    }
+    return stats;
+}
+
+std::uint64_t Capture::eventCount() const
+{
+    const State& s = *m_state;
+    std::lock_guard lock(s.mutex);
+    return s.spilledEvents + s.pendingEventCount + s.events.size();
+}
+
+void Capture::fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t logLimit) const
+{
+    const State& s = *m_state;
+    std::lock_guard lock(s.mutex);
+    out.totals = s.totals;
+
+    out.clients.clear();
+    out.clients.reserve(s.clients.size());
+    for (const ClientTrack& c : s.clients)
+        if (!c.view.external)
+            out.clients.push_back(c.view);
+    for (const ClientTrack& c : s.clients)
+        if (c.view.external)
+            out.clients.push_back(c.view);
+
+    const std::size_t h = std::min(historyLimit, s.history.size());
+    out.history.assign(s.history.end() - static_cast<std::ptrdiff_t>(h), s.history.end());
+    const std::size_t l = std::min(logLimit, s.log.size());
+    out.log.assign(s.log.end() - static_cast<std::ptrdiff_t>(l), s.log.end());
+
+    const IntervalRow* last = s.history.empty() ? nullptr : &s.history.back();
+    for (std::size_t i = 0; i < out.servers.size(); ++i) {
+        ServerView& v = out.servers[i];
+        if (i < s.backends.size()) {
+            const BackendRun& run = s.backends[i];
+            v.requests = run.requests;
+            v.errors = run.errors;
+            v.sessionMisses = run.sessionMisses;
+        }
+        if (last && i < last->servers.size()) {
+            const ServerInterval& si = last->servers[i];
+            v.rps = static_cast<double>(si.requests) * 1e6 / static_cast<double>(last->lengthUs);
+            v.p50Us = si.p50Us;
+            v.p99Us = si.p99Us;
+        }
+    }
+}
+
+std::vector<LabEvent> Capture::labEvents() const
+{
+    const State& s = *m_state;
+    std::lock_guard lock(s.mutex);
+    return {s.log.begin(), s.log.end()};
+}
+
+void Capture::writeEventsCsv(std::ostream& out) const
+{
+    const State& s = *m_state;
+    // Holding spillMutex keeps the file and the pending batches still while they are read;
+    // recorders only try this lock, so they go on recording meanwhile.
+    std::lock_guard spillLock(s.spillMutex);
+    std::vector<RequestEvent> rest;
+    {
+        std::lock_guard lock(s.mutex);
+        rest.reserve(s.pendingEventCount + s.events.size());
+        for (const auto& batch : s.eventsPending)
+            rest.insert(rest.end(), batch.begin(), batch.end());
+        rest.insert(rest.end(), s.events.begin(), s.events.end());
+    }
+    std::string buffer;
+    buffer.reserve(kExportChunkBytes + 4096);
+    buffer += kEventsHeader;
+    buffer += CsvWriter::kLineEnd;
+    writeOrThrow(out, buffer, "events.csv");
+    buffer.clear();
+    s.eventsFile.copyTo(out);
+    for (const RequestEvent& e : rest) {
+        appendEventRow(buffer, e);
+        if (buffer.size() >= kExportChunkBytes) {
+            writeOrThrow(out, buffer, "events.csv");
+            buffer.clear();
+        }
+    }
+    writeOrThrow(out, buffer, "events.csv");
+    out.flush();
+    if (!out)
+        throw std::runtime_error("cannot write events.csv: flushing the output failed");
+}
+
+void Capture::writeServersCsv(std::ostream& out) const
+{
+    const State& s = *m_state;
+    std::lock_guard spillLock(s.spillMutex);
+    std::string rest;
+    {
+        std::lock_guard lock(s.mutex);
+        rest.reserve(s.pendingServerBytes + s.serverRows.size());
+        for (const std::string& chunk : s.serversPending)
+            rest += chunk;
+        rest += s.serverRows;
+    }
+    std::string header(kServersHeader);
+    header += CsvWriter::kLineEnd;
+    writeOrThrow(out, header, "servers.csv");
+    s.serversFile.copyTo(out);
+    writeOrThrow(out, rest, "servers.csv");
+    out.flush();
+    if (!out)
+        throw std::runtime_error("cannot write servers.csv: flushing the output failed");
+}
+
+} // namespace lblab

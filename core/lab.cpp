@@ -1,0 +1,743 @@
+#include "core/lab.h"
+
+#include "core/backend_server.h"
+#include "core/balancer.h"
+#include "core/client_fleet.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstring>
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+namespace lblab {
+
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::size_t kHistoryInSnapshot = 240;
+constexpr std::size_t kLogInSnapshot = 400;
+constexpr std::size_t kTableRowsInSnapshot = 1000;
+constexpr auto kPublishPeriod = std::chrono::milliseconds(33);
+
+/// A thread running one io_context until stopped.
+struct IoThread {
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
+    std::thread thread;
+
+    void start() { thread = std::thread([this] { io.run(); }); }
+    void stop()
+    {
+        guard.reset();
+        io.stop();
+        if (thread.joinable())
+            thread.join();
+    }
+};
+
+/// Raises the soft descriptor limit toward the hard one; returns the soft limit in force.
+rlim_t raiseDescriptorLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit wanted = limit;
+        wanted.rlim_cur = limit.rlim_max == RLIM_INFINITY ? 1 << 20 : limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &wanted) == 0)
+            return wanted.rlim_cur;
+    }
+    return limit.rlim_cur;
+}
+
+/// Writes a file through a temporary name so no half-written file is ever left behind.
+template <typename Writer>
+void writeAtomically(const std::filesystem::path& path, Writer&& write)
+{
+    std::filesystem::path tmp = path;
+    tmp += ".part";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+        try {
+            write(out);
+            out.flush();
+            if (!out)
+                throw std::runtime_error("write failed (disk full?)");
+        } catch (const std::exception& e) {
+            out.close();
+            std::error_code ignored;
+            std::filesystem::remove(tmp, ignored);
+            throw std::runtime_error("cannot write " + path.string() + ": " + e.what());
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        throw std::runtime_error("cannot write " + path.string() + ": " + ec.message());
+    }
+}
+
+nlohmann::json configToJson(const LabConfig& c)
+{
+    nlohmann::json servers = nlohmann::json::array();
+    for (const auto& s : c.servers)
+        servers.push_back({{"name", s.name},
+                           {"weight", s.weight},
+                           {"region", s.region},
+                           {"service_time_ms", s.serviceTimeMs},
+                           {"service_time_model", s.model == ServiceTimeModel::Constant ? "constant" : "exponential"},
+                           {"capacity", s.capacity},
+                           {"queue_limit", s.queueLimit},
+                           {"error_rate", s.errorRate}});
+    nlohmann::json clients = nlohmann::json::array();
+    for (const auto& g : c.clients)
+        clients.push_back({{"name", g.name},
+                           {"count", g.count},
+                           {"behaviour", g.behaviour == ClientBehaviour::Login ? "login" : "anonymous"},
+                           {"region", g.region},
+                           {"ip_change_mean_s", g.ipChangeMeanSeconds},
+                           {"nat_group_size", g.natGroupSize},
+                           {"session_carrier", g.carrier == SessionCarrier::UrlParam ? "url" : "cookie"},
+                           {"rate_share", g.rateShare}});
+    return {{"preset", c.preset},
+            {"title", c.title},
+            {"policy", c.policy},
+            {"request_rate", c.requestRate},
+            {"duration_s", c.durationSeconds},
+            {"seed", c.seed},
+            {"interval_ms", c.intervalMs},
+            {"servers", servers},
+            {"clients", clients}};
+}
+
+} // namespace
+
+class Lab::Impl {
+public:
+    explicit Impl(LabConfig c) : config(std::move(c)), capture(captureOptions(config)) {}
+
+    static Capture::Options captureOptions(const LabConfig& c)
+    {
+        Capture::Options o;
+        o.intervalMs = c.intervalMs;
+        return o;
+    }
+
+    LabConfig config;
+    Capture capture;
+    IoThread control;   // timers, commands, snapshots
+    IoThread backendIo; // every BackendServer
+    IoThread fleetIo;   // the ClientFleet
+    std::unique_ptr<Balancer> balancer;
+    std::vector<std::unique_ptr<BackendServer>> backends; // same index as in the balancer
+    std::vector<bool> killed;
+    std::unique_ptr<ClientFleet> fleet;
+    std::unique_ptr<asio::steady_timer> publishTimer;
+    std::unique_ptr<asio::steady_timer> intervalTimer;
+    std::vector<std::unique_ptr<asio::steady_timer>> timelineTimers;
+    std::atomic<RunState> state{RunState::Idle};
+    TimePoint startedAt{};
+    std::atomic<std::int64_t> stoppedAfterUs{-1};
+    std::atomic<double> requestRate{0};
+    std::uint64_t sequence = 0;
+    TimePoint nextIntervalEnd{};
+    std::string url;
+    std::mutex namesMutex;
+    std::set<std::string> names; // every server name used or reserved
+
+    mutable std::mutex snapshotMutex;
+    std::shared_ptr<const Snapshot> latest;
+
+    void start();
+    void stop();
+    std::int64_t nowUs() const { return capture.sinceStartUs(Clock::now()); }
+    void log(LabEventKind kind, const std::string& subject, const std::string& detail)
+    {
+        capture.recordLabEvent({nowUs(), kind, subject, detail});
+    }
+    int indexOf(const std::string& name) const
+    {
+        for (std::size_t i = 0; i < backends.size(); ++i)
+            if (backends[i]->spec().name == name)
+                return static_cast<int>(i);
+        return -1;
+    }
+    void addBackend(const ServerSpec& spec);
+    std::vector<ServerGauge> gauges() const;
+    std::shared_ptr<const Snapshot> buildSnapshot();
+    void publish(std::shared_ptr<const Snapshot> s)
+    {
+        std::lock_guard lock(snapshotMutex);
+        latest = std::move(s);
+    }
+    void schedulePublish();
+    void scheduleInterval();
+    void scheduleTimeline();
+    void runStep(const TimelineStep& step);
+
+    /// Runs `f` on the control thread (commands keep their order; the caller never waits).
+    template <typename F>
+    void post(F&& f)
+    {
+        asio::post(control.io, std::forward<F>(f));
+    }
+
+    // Commands, on the control thread.
+    void doSetPolicy(const std::string& id);
+    void doKill(const std::string& name);
+    void doRestore(const std::string& name);
+    void doDrain(const std::string& name, bool draining);
+    void doWeight(const std::string& name, int weight);
+    void doRemove(const std::string& name);
+    void doRate(double rate);
+    void doChangeIps(double fraction);
+};
+
+void Lab::Impl::addBackend(const ServerSpec& spec)
+{
+    {
+        std::lock_guard lock(namesMutex);
+        names.insert(spec.name);
+    }
+    auto server = std::make_unique<BackendServer>(backendIo.io, spec, config.seed * 7919 + backends.size());
+    try {
+        server->start(0);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot start backend " + spec.name + ": " + e.what());
+    }
+    balancer->addBackend(spec.name, spec.region, spec.weight, server->endpoint());
+    backends.push_back(std::move(server));
+    killed.push_back(false);
+}
+
+void Lab::Impl::start()
+{
+    if (state != RunState::Idle)
+        throw std::runtime_error("the lab was already started");
+    if (config.servers.empty())
+        throw std::runtime_error("the lab needs at least one server");
+
+    // Each user holds a client socket and the balancer holds its peer; upstream pools hold more.
+    std::size_t users = 0;
+    for (const auto& g : config.clients)
+        users += static_cast<std::size_t>(std::max(0, g.count));
+    const std::size_t needed = 2 * users + 2 * 64 * config.servers.size() + 128;
+    const rlim_t limit = raiseDescriptorLimit();
+    if (needed > limit)
+        throw std::runtime_error("a fleet of " + std::to_string(users) + " users needs about " +
+                                 std::to_string(needed) + " open files, but the limit is " + std::to_string(limit) +
+                                 " (raise it with ulimit -n, or use fewer clients)");
+
+    startedAt = Clock::now();
+    capture.begin(startedAt);
+
+    Balancer::Options bo;
+    bo.listenAddress = config.listenAddress;
+    bo.listenPort = config.listenPort;
+    bo.ioThreads = config.ioThreads;
+    bo.policy = config.policy;
+    bo.policyOptions = config.policyOptions;
+    bo.policyOptions.seed = config.seed;
+    bo.healthCheck = config.healthCheck;
+    balancer = std::make_unique<Balancer>(bo, capture);
+
+    backendIo.start();
+    try {
+        for (const auto& spec : config.servers)
+            addBackend(spec);
+        balancer->start();
+    } catch (...) {
+        for (auto& b : backends)
+            b->stop();
+        backendIo.stop();
+        backends.clear();
+        balancer.reset();
+        throw;
+    }
+    const auto ep = balancer->endpoint();
+    url = "http://" + ep.address().to_string() + ':' + std::to_string(ep.port()) + '/';
+
+    std::set<std::string> regionSet;
+    for (const auto& s : config.servers)
+        regionSet.insert(s.region);
+    ClientFleet::Options fo;
+    fo.balancer = ep;
+    fo.groups = config.clients;
+    fo.regions.assign(regionSet.begin(), regionSet.end());
+    fo.requestRate = config.requestRate;
+    fo.seed = config.seed;
+    fo.onIpChange = [this](const IpChange& change) {
+        const std::int64_t t = nowUs();
+        capture.recordIpChange(change.clientId, change.from, change.to, t);
+        capture.recordLabEvent({t, LabEventKind::IpChanged, change.clientId,
+                                formatIpv4(change.from) + " -> " + formatIpv4(change.to)});
+    };
+    fleet = std::make_unique<ClientFleet>(fleetIo.io, fo);
+    for (const auto& user : fleet->roster())
+        capture.registerClient(user.id, user.group, user.ip);
+    requestRate = config.requestRate;
+
+    state = RunState::Running;
+    log(LabEventKind::RunStarted, config.preset,
+        "policy " + config.policy + ", " + std::to_string(users) + " users, " +
+            std::to_string(static_cast<int>(config.requestRate)) + " req/s, balancer " + url);
+    fleetIo.start();
+    fleet->start();
+
+    nextIntervalEnd = startedAt + std::chrono::milliseconds(config.intervalMs);
+    publishTimer = std::make_unique<asio::steady_timer>(control.io);
+    intervalTimer = std::make_unique<asio::steady_timer>(control.io);
+    publish(buildSnapshot());
+    schedulePublish();
+    scheduleInterval();
+    scheduleTimeline();
+    control.start();
+}
+
+void Lab::Impl::stop()
+{
+    const RunState was = state.exchange(RunState::Stopped);
+    if (was == RunState::Idle || was == RunState::Stopped) {
+        state = was;
+        return;
+    }
+    stoppedAfterUs = nowUs();
+    // Timers and commands first, so nothing new is started while the parts go down.
+    control.stop();
+    publishTimer.reset();
+    intervalTimer.reset();
+    timelineTimers.clear();
+    if (fleet)
+        fleet->stop();
+    fleetIo.stop();
+    if (balancer)
+        balancer->stop();
+    for (auto& b : backends)
+        b->stop();
+    backendIo.stop();
+    capture.closeInterval(stoppedAfterUs, gauges());
+    capture.recordLabEvent({stoppedAfterUs, LabEventKind::RunStopped, config.preset, "run stopped"});
+    publish(buildSnapshot());
+}
+
+std::vector<ServerGauge> Lab::Impl::gauges() const
+{
+    std::vector<ServerGauge> out;
+    if (!balancer)
+        return out;
+    const auto list = balancer->backends();
+    out.reserve(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const BackendInfo& info = list[i].info;
+        ServerGauge g;
+        g.name = info.name;
+        g.region = info.region;
+        g.weight = info.weight;
+        g.state = info.removed ? ServerState::Removed
+                  : !info.up   ? ServerState::Down
+                  : info.draining ? ServerState::Draining
+                                  : ServerState::Up;
+        g.active = info.active;
+        g.sessions = i < backends.size() ? backends[i]->stats().sessions : 0;
+        out.push_back(std::move(g));
+    }
+    return out;
+}
+
+std::shared_ptr<const Snapshot> Lab::Impl::buildSnapshot()
+{
+    auto s = std::make_shared<Snapshot>();
+    s->sequence = ++sequence;
+    s->tUs = stoppedAfterUs >= 0 ? stoppedAfterUs.load() : nowUs();
+    s->state = state;
+    s->preset = config.preset;
+    s->requestRate = requestRate;
+    s->balancerUrl = url;
+    if (balancer) {
+        s->policy = balancer->policyId();
+        s->policyStateful = balancer->policyStateful();
+        const auto g = gauges();
+        for (std::size_t i = 0; i < g.size(); ++i) {
+            ServerView v;
+            v.name = g[i].name;
+            v.region = g[i].region;
+            v.weight = g[i].weight;
+            v.state = g[i].state;
+            v.killed = i < killed.size() && killed[i];
+            v.active = g[i].active;
+            v.sessions = g[i].sessions;
+            s->servers.push_back(std::move(v));
+        }
+    }
+    capture.fillSnapshot(*s, kHistoryInSnapshot, kLogInSnapshot);
+    if (balancer && s->policyStateful) {
+        std::vector<std::string> keys;
+        keys.reserve(s->clients.size());
+        for (const auto& c : s->clients)
+            keys.push_back(c.sessionKey);
+        const auto rows = balancer->lookup(keys);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (rows[i]) {
+                s->clients[i].pinned = true;
+                s->clients[i].pinCreatedUs = capture.sinceStartUs(rows[i]->created);
+            }
+        }
+        for (const auto& e : balancer->table(kTableRowsInSnapshot)) {
+            SessionRow row;
+            row.key = e.key;
+            row.backend = e.backend;
+            row.createdUs = capture.sinceStartUs(e.created);
+            row.lastUsedUs = capture.sinceStartUs(e.lastUsed);
+            row.hits = e.hits;
+            row.expiresUs = e.expires == TimePoint::max() ? -1 : capture.sinceStartUs(e.expires);
+            s->table.push_back(std::move(row));
+        }
+        s->tableSize = balancer->tableSize();
+    }
+    return s;
+}
+
+void Lab::Impl::schedulePublish()
+{
+    publishTimer->expires_after(kPublishPeriod);
+    publishTimer->async_wait([this](const boost::system::error_code& ec) {
+        if (ec || state == RunState::Stopped)
+            return;
+        publish(buildSnapshot());
+        schedulePublish();
+    });
+}
+
+void Lab::Impl::scheduleInterval()
+{
+    intervalTimer->expires_at(nextIntervalEnd);
+    intervalTimer->async_wait([this](const boost::system::error_code& ec) {
+        if (ec || state == RunState::Stopped)
+            return;
+        capture.closeInterval(capture.sinceStartUs(nextIntervalEnd), gauges());
+        nextIntervalEnd += std::chrono::milliseconds(config.intervalMs);
+        scheduleInterval();
+    });
+}
+
+void Lab::Impl::scheduleTimeline()
+{
+    for (const auto& step : config.timeline) {
+        auto timer = std::make_unique<asio::steady_timer>(control.io);
+        timer->expires_at(startedAt + std::chrono::duration_cast<Clock::duration>(
+                                          std::chrono::duration<double>(step.atSeconds)));
+        timer->async_wait([this, step](const boost::system::error_code& ec) {
+            if (!ec && state != RunState::Stopped)
+                runStep(step);
+        });
+        timelineTimers.push_back(std::move(timer));
+    }
+}
+
+void Lab::Impl::runStep(const TimelineStep& step)
+{
+    using A = TimelineStep::Action;
+    switch (step.action) {
+    case A::SwitchPolicy: doSetPolicy(step.target); break;
+    case A::KillServer: doKill(step.target); break;
+    case A::RestoreServer: doRestore(step.target); break;
+    case A::AddServer: {
+        ServerSpec spec = config.servers.empty() ? ServerSpec{} : config.servers.front();
+        spec.name = step.target;
+        if (indexOf(spec.name) >= 0) {
+            log(LabEventKind::Error, spec.name, "a server with this name already exists");
+            break;
+        }
+        try {
+            addBackend(spec);
+            log(LabEventKind::ServerAdded, spec.name, "added by the timeline");
+        } catch (const std::exception& e) {
+            log(LabEventKind::Error, spec.name, e.what());
+        }
+        break;
+    }
+    case A::RemoveServer: doRemove(step.target); break;
+    case A::DrainServer: doDrain(step.target, true); break;
+    case A::SetWeight: doWeight(step.target, static_cast<int>(step.value)); break;
+    case A::SetRate: doRate(step.value); break;
+    case A::ChangeIps: doChangeIps(step.value > 0 ? step.value : 1.0); break;
+    case A::Note: log(LabEventKind::Note, "timeline", step.text); break;
+    }
+}
+
+void Lab::Impl::doSetPolicy(const std::string& id)
+{
+    if (!balancer->setPolicy(id))
+        log(LabEventKind::Error, id, "unknown policy");
+}
+
+void Lab::Impl::doKill(const std::string& name)
+{
+    const int i = indexOf(name);
+    if (i < 0)
+        return log(LabEventKind::Error, name, "no such server");
+    if (killed[i])
+        return;
+    backends[i]->kill();
+    killed[i] = true;
+    log(LabEventKind::ServerDown, name, "killed: stopped accepting and dropped its connections");
+}
+
+void Lab::Impl::doRestore(const std::string& name)
+{
+    const int i = indexOf(name);
+    if (i < 0)
+        return log(LabEventKind::Error, name, "no such server");
+    if (!killed[i])
+        return;
+    try {
+        backends[i]->restore();
+        killed[i] = false;
+        log(LabEventKind::Note, name, "restarted; the balancer marks it up after its health checks pass");
+    } catch (const std::exception& e) {
+        log(LabEventKind::Error, name, std::string("cannot restart: ") + e.what());
+    }
+}
+
+void Lab::Impl::doDrain(const std::string& name, bool draining)
+{
+    const int i = indexOf(name);
+    if (i < 0)
+        return log(LabEventKind::Error, name, "no such server");
+    balancer->setDraining(i, draining);
+    log(draining ? LabEventKind::ServerDraining : LabEventKind::ServerUp, name,
+        draining ? "draining: keeps pinned clients, takes no new ones" : "no longer draining");
+}
+
+void Lab::Impl::doWeight(const std::string& name, int weight)
+{
+    const int i = indexOf(name);
+    if (i < 0)
+        return log(LabEventKind::Error, name, "no such server");
+    balancer->setWeight(i, weight);
+    log(LabEventKind::WeightChanged, name, "weight " + std::to_string(std::max(0, weight)));
+}
+
+void Lab::Impl::doRemove(const std::string& name)
+{
+    const int i = indexOf(name);
+    if (i < 0)
+        return log(LabEventKind::Error, name, "no such server");
+    balancer->removeBackend(i);
+    backends[i]->kill();
+    killed[i] = true;
+    log(LabEventKind::ServerRemoved, name, "removed from the set");
+}
+
+void Lab::Impl::doRate(double rate)
+{
+    rate = std::clamp(rate, 0.0, 1e6);
+    requestRate = rate;
+    fleet->setRequestRate(rate);
+    log(LabEventKind::RateChanged, "clients", std::to_string(static_cast<long long>(rate)) + " req/s");
+}
+
+void Lab::Impl::doChangeIps(double fraction)
+{
+    fraction = std::clamp(fraction, 0.0, 1.0);
+    fleet->changeIps(fraction);
+    log(LabEventKind::Note, "clients",
+        "moving " + std::to_string(static_cast<int>(fraction * 100)) + "% of users to new addresses");
+}
+
+// ---- public ----------------------------------------------------------------------------------
+
+Lab::Lab(LabConfig config) : m_impl(std::make_unique<Impl>(std::move(config))) {}
+
+Lab::~Lab() { stop(); }
+
+void Lab::start() { m_impl->start(); }
+
+void Lab::setPaused(bool paused)
+{
+    m_impl->post([impl = m_impl.get(), paused] {
+        const RunState s = impl->state;
+        if (s != RunState::Running && s != RunState::Paused)
+            return;
+        if ((s == RunState::Paused) == paused)
+            return;
+        impl->fleet->setPaused(paused);
+        impl->state = paused ? RunState::Paused : RunState::Running;
+        impl->log(paused ? LabEventKind::RunPaused : LabEventKind::RunResumed, impl->config.preset,
+                  paused ? "generated traffic paused" : "generated traffic resumed");
+    });
+}
+
+void Lab::stop() { m_impl->stop(); }
+
+RunState Lab::state() const { return m_impl->state; }
+
+double Lab::elapsedSeconds() const
+{
+    if (m_impl->state == RunState::Idle)
+        return 0;
+    const std::int64_t us = m_impl->stoppedAfterUs >= 0 ? m_impl->stoppedAfterUs.load() : m_impl->nowUs();
+    return static_cast<double>(us) / 1e6;
+}
+
+std::shared_ptr<const Snapshot> Lab::snapshot() const
+{
+    std::lock_guard lock(m_impl->snapshotMutex);
+    return m_impl->latest;
+}
+
+std::shared_ptr<const Snapshot> Lab::publishNow()
+{
+    if (m_impl->state == RunState::Idle)
+        return nullptr;
+    if (m_impl->state == RunState::Stopped)
+        return snapshot();
+    std::promise<std::shared_ptr<const Snapshot>> done;
+    auto result = done.get_future();
+    m_impl->post([impl = m_impl.get(), &done] {
+        auto s = impl->buildSnapshot();
+        impl->publish(s);
+        done.set_value(s);
+    });
+    if (result.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
+        return snapshot();
+    return result.get();
+}
+
+void Lab::setPolicy(const std::string& id)
+{
+    m_impl->post([impl = m_impl.get(), id] { impl->doSetPolicy(id); });
+}
+
+void Lab::killServer(const std::string& name)
+{
+    m_impl->post([impl = m_impl.get(), name] { impl->doKill(name); });
+}
+
+void Lab::restoreServer(const std::string& name)
+{
+    m_impl->post([impl = m_impl.get(), name] { impl->doRestore(name); });
+}
+
+void Lab::setDraining(const std::string& name, bool draining)
+{
+    m_impl->post([impl = m_impl.get(), name, draining] { impl->doDrain(name, draining); });
+}
+
+void Lab::setWeight(const std::string& name, int weight)
+{
+    m_impl->post([impl = m_impl.get(), name, weight] { impl->doWeight(name, weight); });
+}
+
+std::string Lab::addServer()
+{
+    ServerSpec spec = m_impl->config.servers.empty() ? ServerSpec{} : m_impl->config.servers.back();
+    {
+        // The name is chosen (and reserved) here so the caller learns it without waiting.
+        std::lock_guard lock(m_impl->namesMutex);
+        for (int n = 1;; ++n) {
+            spec.name = 's';
+            spec.name += std::to_string(n);
+            if (m_impl->names.insert(spec.name).second)
+                break;
+        }
+    }
+    addServer(spec);
+    return spec.name;
+}
+
+void Lab::addServer(const ServerSpec& spec)
+{
+    m_impl->post([impl = m_impl.get(), spec] {
+        if (impl->indexOf(spec.name) >= 0)
+            return impl->log(LabEventKind::Error, spec.name, "a server with this name already exists");
+        try {
+            impl->addBackend(spec);
+            impl->log(LabEventKind::ServerAdded, spec.name, "added to the set");
+        } catch (const std::exception& e) {
+            impl->log(LabEventKind::Error, spec.name, e.what());
+        }
+    });
+}
+
+void Lab::removeServer(const std::string& name)
+{
+    m_impl->post([impl = m_impl.get(), name] { impl->doRemove(name); });
+}
+
+void Lab::setRequestRate(double perSecond)
+{
+    m_impl->post([impl = m_impl.get(), perSecond] { impl->doRate(perSecond); });
+}
+
+void Lab::changeClientIps(double fraction)
+{
+    m_impl->post([impl = m_impl.get(), fraction] { impl->doChangeIps(fraction); });
+}
+
+void Lab::note(const std::string& text)
+{
+    m_impl->post([impl = m_impl.get(), text] { impl->log(LabEventKind::Note, "user", text); });
+}
+
+std::string Lab::balancerUrl() const { return m_impl->url; }
+
+const LabConfig& Lab::config() const { return m_impl->config; }
+
+RunSummary Lab::summary() const
+{
+    const auto g = m_impl->gauges();
+    const std::size_t tableSize = m_impl->balancer ? m_impl->balancer->tableSize() : 0;
+    const std::string policy = m_impl->balancer ? m_impl->balancer->policyId() : m_impl->config.policy;
+    return RunSummary::make(m_impl->config.preset, policy, elapsedSeconds(), m_impl->config.seed,
+                            m_impl->capture.totals(), m_impl->capture.serverStats(), g, tableSize);
+}
+
+const Capture& Lab::capture() const { return m_impl->capture; }
+
+void Lab::exportRun(const std::filesystem::path& dir) const
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir))
+        throw std::runtime_error("cannot create export folder " + dir.string() + ": " +
+                                 (ec ? ec.message() : "not a directory"));
+    writeAtomically(dir / "events.csv", [&](std::ostream& out) { m_impl->capture.writeEventsCsv(out); });
+    writeAtomically(dir / "servers.csv", [&](std::ostream& out) { m_impl->capture.writeServersCsv(out); });
+    const RunSummary s = summary();
+    writeAtomically(dir / "run.json", [&](std::ostream& out) {
+        nlohmann::json j;
+        j["summary"] = nlohmann::json::parse(s.toJson());
+        j["config"] = configToJson(m_impl->config);
+        j["balancer_url"] = m_impl->url;
+        j["events_recorded"] = m_impl->capture.eventCount();
+        nlohmann::json log = nlohmann::json::array();
+        for (const auto& e : m_impl->capture.labEvents())
+            log.push_back({{"t_ms", static_cast<double>(e.tUs) / 1000.0},
+                           {"kind", toString(e.kind)},
+                           {"subject", e.subject},
+                           {"detail", e.detail}});
+        j["lab_events"] = log;
+        j["format"] = "lblab-run/1";
+        out << j.dump(2) << '\n';
+    });
+}
+
+} // namespace lblab

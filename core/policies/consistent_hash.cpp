@@ -1,0 +1,110 @@
+#include "core/policies/consistent_hash.h"
+
+#include "core/policies/hashing.h"
+#include "core/policies/peer_text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace lblab {
+namespace {
+
+// Bounds the ring (and rebuild time) whatever weights and node counts the user types in.
+constexpr std::size_t kMaxRingPoints = 1 << 20;
+
+int effectiveWeight(const BackendInfo& b) { return b.acceptsNew() ? b.weight : 0; }
+
+} // namespace
+
+ConsistentHashPolicy::ConsistentHashPolicy(int virtualNodes, double boundedLoad)
+    : m_virtualNodes(std::max(1, virtualNodes)), m_boundedLoad(boundedLoad)
+{
+}
+
+bool ConsistentHashPolicy::ringStale(std::span<const BackendInfo> backends) const
+{
+    if (backends.size() != m_builtWeights.size())
+        return true;
+    for (std::size_t i = 0; i < backends.size(); ++i)
+        if (effectiveWeight(backends[i]) != m_builtWeights[i] ||
+            (m_builtWeights[i] > 0 && hashText(backends[i].name) != m_builtNames[i]))
+            return true;
+    return false;
+}
+
+void ConsistentHashPolicy::rebuild(std::span<const BackendInfo> backends)
+{
+    m_ring.clear();
+    m_builtWeights.assign(backends.size(), 0);
+    m_builtNames.assign(backends.size(), 0);
+    long long totalWeight = 0;
+    for (std::size_t i = 0; i < backends.size(); ++i) {
+        m_builtWeights[i] = effectiveWeight(backends[i]);
+        m_builtNames[i] = hashText(backends[i].name);
+        totalWeight += m_builtWeights[i];
+    }
+    if (totalWeight == 0)
+        return;
+    const auto perWeight = std::max<long long>(
+        1, std::min<long long>(m_virtualNodes, static_cast<long long>(kMaxRingPoints) / totalWeight));
+    std::string label;
+    for (std::size_t i = 0; i < backends.size(); ++i) {
+        // Points come from the backend's name, not its index, so a server keeps its points
+        // when others join or leave: that is what limits remapping to about 1/(N+1).
+        const long long points = perWeight * m_builtWeights[i];
+        for (long long v = 0; v < points; ++v) {
+            label = backends[i].name;
+            label += '#';
+            label += std::to_string(v);
+            m_ring.push_back({hashText(label), static_cast<int>(i)});
+        }
+    }
+    std::sort(m_ring.begin(), m_ring.end());
+}
+
+void ConsistentHashPolicy::backendsChanged(std::span<const BackendInfo> backends)
+{
+    rebuild(backends);
+}
+
+Decision ConsistentHashPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+{
+    Decision d;
+    const PeerText peer(request.peer);
+    d.key = peer.view();
+    if (ringStale(backends))
+        rebuild(backends);
+    if (m_ring.empty())
+        return d;
+    const std::uint64_t h = hashText(peer.view());
+    auto it = std::lower_bound(m_ring.begin(), m_ring.end(), Point{h, -1});
+    std::size_t pos = it == m_ring.end() ? 0 : static_cast<std::size_t>(it - m_ring.begin());
+    d.kind = DecisionKind::Hash;
+    if (m_boundedLoad <= 1.0) {
+        d.backend = m_ring[pos].backend;
+        return d;
+    }
+    // Bounded load (Mirrokni, Thorup, Zadimoghaddam): capacity is ceil(c * mean), with the
+    // incoming request counted, so at least one server is always under it.
+    long long active = 0;
+    long long usable = 0;
+    for (std::size_t i = 0; i < backends.size(); ++i) {
+        if (m_builtWeights[i] > 0) {
+            active += std::max(0, backends[i].active);
+            ++usable;
+        }
+    }
+    const double cap = std::ceil(m_boundedLoad * static_cast<double>(active + 1) / static_cast<double>(usable));
+    for (std::size_t step = 0; step < m_ring.size(); ++step) {
+        const int b = m_ring[(pos + step) % m_ring.size()].backend;
+        if (backends[static_cast<std::size_t>(b)].active < cap) {
+            d.backend = b;
+            return d;
+        }
+    }
+    d.backend = m_ring[pos].backend; // unreachable with c > 1; keeps the request served anyway
+    return d;
+}
+
+} // namespace lblab

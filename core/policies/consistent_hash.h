@@ -1,0 +1,45 @@
+#pragma once
+
+#include "core/policies/policy.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace lblab {
+
+/// A hash ring: each backend owns many points (virtual nodes, scaled by weight) and a client
+/// address goes to the next point clockwise. Adding a fourth server moves only about a quarter
+/// of the clients. With bounded load, a server already above factor x mean is skipped.
+class ConsistentHashPolicy final : public Policy {
+public:
+    /// `virtualNodes` points per unit of weight; `boundedLoad` > 1 turns bounded load on.
+    ConsistentHashPolicy(int virtualNodes, double boundedLoad);
+    /// The id "consistent-hash".
+    std::string_view id() const override { return "consistent-hash"; }
+    /// The owner of the first ring point at or after hash(peer address).
+    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    /// Rebuilds the ring.
+    void backendsChanged(std::span<const BackendInfo> backends) override;
+
+    /// Points on the ring now (for tests and the UI).
+    std::size_t ringSize() const { return m_ring.size(); }
+
+private:
+    struct Point {
+        std::uint64_t hash;
+        int backend;
+        bool operator<(const Point& o) const { return hash < o.hash || (hash == o.hash && backend < o.backend); }
+    };
+
+    /// True when the usable set or a weight differs from the one the ring was built from.
+    bool ringStale(std::span<const BackendInfo> backends) const;
+    void rebuild(std::span<const BackendInfo> backends);
+
+    int m_virtualNodes;
+    double m_boundedLoad;
+    std::vector<Point> m_ring;            ///< sorted by hash
+    std::vector<int> m_builtWeights;      ///< effective weight per index at build time (0 = not on the ring)
+    std::vector<std::uint64_t> m_builtNames; ///< hash of each name at build time
+};
+
+} // namespace lblab

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "core/policies/policy.h"
+
+namespace lblab {
+
+/// Hashes the client's address and takes it modulo the number of usable backends: the same
+/// address lands on the same server, until the set changes and most addresses move.
+class IpHashPolicy final : public Policy {
+public:
+    /// The id "ip-hash".
+    std::string_view id() const override { return "ip-hash"; }
+    /// hash(peer) mod N over the backends that take new clients.
+    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+};
+
+} // namespace lblab

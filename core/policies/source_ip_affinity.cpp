@@ -1,0 +1,34 @@
+#include "core/policies/source_ip_affinity.h"
+
+#include "core/policies/peer_text.h"
+#include "core/policies/usable_backends.h"
+
+namespace lblab {
+
+Decision SourceIpAffinityPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+{
+    Decision d;
+    const PeerText peer(request.peer);
+    d.key = peer.view();
+    SessionEntry* entry = m_table.find(peer.view(), request.now);
+    if (entry && servesPinnedAt(backends, entry->backend)) {
+        m_table.touch(*entry, request.now);
+        d.backend = entry->backend;
+        d.kind = DecisionKind::Pinned;
+        return d;
+    }
+    const int pick = m_rotation.nextAcceptingNew(backends);
+    if (pick < 0)
+        return d; // keep the pin: its server may come back
+    m_table.pin(peer.view(), pick, request.now);
+    d.backend = pick;
+    if (entry) {
+        d.kind = DecisionKind::Repinned;
+        ++m_repins;
+    } else {
+        d.kind = DecisionKind::NewPin;
+    }
+    return d;
+}
+
+} // namespace lblab

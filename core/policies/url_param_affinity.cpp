@@ -1,0 +1,12 @@
+#include "core/policies/url_param_affinity.h"
+
+#include "core/policies/query_param.h"
+
+namespace lblab {
+
+std::optional<std::string_view> UrlParamAffinityPolicy::requestKey(const RequestView& request) const
+{
+    return findQueryParam(request.target, m_urlParam);
+}
+
+} // namespace lblab

@@ -18,6 +18,7 @@ namespace lblab::ui {
 namespace {
 
 constexpr int kMargin = 6;
+constexpr int kMaxTile = 72;
 
 QString qs(std::string_view text) { return QString::fromUtf8(text.data(), static_cast<int>(text.size())); }
 
@@ -236,7 +237,10 @@ void AssignmentMap::relayout()
             break;
     }
     m_columns = bestColumns;
-    m_side = std::max(1, bestSide);
+    // Few clients would make huge blocks; a bounded tile keeps the map calm and the marks in proportion.
+    m_side = std::clamp(bestSide, 1, kMaxTile);
+    if (m_side < bestSide)
+        m_columns = std::max(1, std::min(n, w / m_side));
 }
 
 QRect AssignmentMap::tileRect(int i) const

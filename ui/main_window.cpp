@@ -12,6 +12,7 @@
 #include "ui/servers_panel.h"
 #include "ui/session_table_panel.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -44,6 +45,14 @@ QDockWidget* dock(const QString& title, const QString& objectName, QWidget* cont
     auto* d = new QDockWidget(title, parent);
     d->setObjectName(objectName); // saveState() needs stable names
     d->setWidget(content);
+    // A large heading that reads on a projector; it is also the handle to drag the dock by.
+    auto* heading = new QLabel(title, d);
+    QFont f = heading->font();
+    f.setPointSizeF(f.pointSizeF() * 1.25);
+    f.setBold(true);
+    heading->setFont(f);
+    heading->setContentsMargins(6, 4, 6, 2);
+    d->setTitleBarWidget(heading);
     d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     return d;
 }
@@ -54,9 +63,11 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
     : QMainWindow(parent), m_initial(preset), m_autoStart(autoStart)
 {
     setWindowTitle(tr("LB Lab"));
-    QFont base = font();
+    // Application-wide, because style-sheeted widgets (the server cards) do not inherit a parent's font.
+    QFont base = QApplication::font();
     if (base.pointSizeF() < kBaseFontPoints) {
         base.setPointSizeF(kBaseFontPoints);
+        QApplication::setFont(base);
         setFont(base);
     }
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -78,10 +89,11 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
     m_statusRequests = new QLabel(this);
     m_statusSessions = new QLabel(this);
     m_statusPolicy = new QLabel(this);
-    statusBar()->addWidget(m_statusRun);
-    statusBar()->addWidget(m_statusRequests);
-    statusBar()->addWidget(m_statusSessions);
-    statusBar()->addPermanentWidget(m_statusPolicy);
+    // Permanent, so transient messages (errors, the URL) never hide the run's numbers.
+    for (QLabel* l : {m_statusRun, m_statusRequests, m_statusSessions, m_statusPolicy}) {
+        l->setContentsMargins(8, 0, 8, 0);
+        statusBar()->addPermanentWidget(l);
+    }
     m_statusRun->setText(tr("idle"));
 
     m_controls->setPresets(PresetCatalog::all());

@@ -11,17 +11,12 @@ namespace lblab::ui {
 
 ServersPanel::ServersPanel(QWidget* parent) : QWidget(parent)
 {
-    auto* heading = new QLabel(tr("Servers"), this);
-    QFont f = heading->font();
-    f.setPointSizeF(f.pointSizeF() * 1.3);
-    f.setBold(true);
-    heading->setFont(f);
     m_add = new QPushButton(tr("Add server"), this);
     m_add->setToolTip(tr("Add a backend like the existing ones"));
     connect(m_add, &QPushButton::clicked, this, &ServersPanel::addRequested);
 
     auto* head = new QHBoxLayout;
-    head->addWidget(heading);
+    // The heading is the dock's title; the panel only adds the command.
     head->addStretch(1);
     head->addWidget(m_add);
 

@@ -51,7 +51,10 @@ void drawMissMark(QPainter& p, const QRectF& r, double strength)
     const double s = std::max(4.0, r.width() * 0.5);
     QPolygonF tri;
     tri << QPointF(r.right() - s, r.top()) << QPointF(r.right(), r.top()) << QPointF(r.right(), r.top() + s);
-    p.setPen(Qt::NoPen);
+    // A white edge keeps the red apart from orange and purple tiles.
+    QColor edge(Qt::white);
+    edge.setAlphaF(0.35 + 0.65 * strength);
+    p.setPen(QPen(edge, std::max(1.0, r.width() / 40)));
     p.setBrush(red);
     p.drawPolygon(tri);
 }

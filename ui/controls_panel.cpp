@@ -123,8 +123,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     auto* row2 = new QHBoxLayout;
     row2->addWidget(caption(tr("Policy"), this));
     row2->addWidget(m_policy);
-    row2->addWidget(m_policySummary, 3);
-    row2->addSpacing(12);
+    row2->addStretch(1);
     row2->addWidget(caption(tr("Rate"), this));
     row2->addWidget(m_rate);
     row2->addSpacing(12);
@@ -132,6 +131,8 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     row2->addWidget(m_ipFraction);
     grid->addLayout(row1, 0, 0);
     grid->addLayout(row2, 1, 0);
+    // Its own full-width row, so a long summary wraps instead of being clipped.
+    grid->addWidget(m_policySummary, 2, 0);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPresetChanged);
     connect(m_policy, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPolicyChanged);

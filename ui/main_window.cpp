@@ -109,6 +109,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildDocks()
 {
     auto* controlsDock = dock(tr("Controls"), "controlsDock", m_controls, this);
+    controlsDock->setTitleBarWidget(new QWidget(controlsDock)); // the controls speak for themselves: save the line
     addDockWidget(Qt::TopDockWidgetArea, controlsDock);
     auto* serversDock = dock(tr("Servers"), "serversDock", m_servers, this);
     addDockWidget(Qt::RightDockWidgetArea, serversDock);

@@ -24,6 +24,7 @@ namespace lblab::ui {
 namespace {
 
 constexpr int kIdRole = Qt::UserRole;
+constexpr qint64 kPendingMs = 1500;
 
 /// Ctrl+1..Ctrl+9 then Ctrl+0 for the first ten policies.
 QKeySequence policyShortcut(int ordinal)
@@ -289,8 +290,11 @@ void ControlsPanel::onPolicyChanged(int index)
             d.stateful ? tr("stateful") : tr("stateless"), QString::fromStdString(d.summary)));
         m_policySummary->setToolTip(m_policy->itemData(index, Qt::ToolTipRole).toString());
     }
-    if (!signalsBlocked())
+    if (!signalsBlocked()) {
+        m_pendingPolicy = id;
+        m_pendingSince.start();
         emit policyRequested(id);
+    }
 }
 
 void ControlsPanel::onPresetChanged(int index)
@@ -397,7 +401,10 @@ void ControlsPanel::showSnapshot(const Snapshot& snapshot)
         m_url->setText(url);
     // Follow switches the user did not make here (timelines), unless the picker is in use.
     const QString policy = QString::fromStdString(snapshot.policy);
-    if (!policy.isEmpty() && policy != currentPolicy() && !m_policy->view()->isVisible()) {
+    // A switch takes a frame or two to reach the core: don't snap the picker back meanwhile.
+    if (!m_pendingPolicy.isEmpty() && (policy == m_pendingPolicy || m_pendingSince.elapsed() > kPendingMs))
+        m_pendingPolicy.clear();
+    if (m_pendingPolicy.isEmpty() && !policy.isEmpty() && policy != currentPolicy() && !m_policy->view()->isVisible()) {
         const int row = policyRow(policy);
         if (row >= 0) {
             const QSignalBlocker block(this);

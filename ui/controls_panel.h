@@ -4,6 +4,7 @@
 #include "core/policies/policy_catalog.h"
 #include "core/snapshot.h"
 
+#include <QElapsedTimer>
 #include <QString>
 #include <QWidget>
 
@@ -102,6 +103,8 @@ private:
     std::vector<lblab::LabConfig> m_presets;
     std::vector<lblab::PolicyDescriptor> m_policies;
     RunState m_state = RunState::Idle;
+    QString m_pendingPolicy;       ///< asked for, not yet reported by a snapshot
+    QElapsedTimer m_pendingSince;
     bool m_haveRun = false;
 
     QComboBox* m_preset;

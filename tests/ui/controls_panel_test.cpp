@@ -191,6 +191,22 @@ TEST_F(ControlsPanelTest, PauseButtonAndSpaceFollowTheRunState)
     EXPECT_EQ(log, (QStringList{"start", "pause", "pause", "resume", "resume", "stop"}));
 }
 
+TEST_F(ControlsPanelTest, APendingPolicySwitchIsNotUndoneByAStaleSnapshot)
+{
+    Snapshot s;
+    s.state = RunState::Running;
+    s.policy = "round-robin";
+    panel.showSnapshot(s);
+    panel.choosePolicy("random");
+    panel.showSnapshot(s); // the core has not switched yet
+    EXPECT_EQ(panel.currentPolicy(), "random");
+    s.policy = "random";
+    panel.showSnapshot(s);
+    s.policy = "geo"; // a timeline switch afterwards is followed
+    panel.showSnapshot(s);
+    EXPECT_EQ(panel.currentPolicy(), "geo");
+}
+
 TEST_F(ControlsPanelTest, RateAndIpChangeEmitLive)
 {
     double rate = 0, fraction = 0;

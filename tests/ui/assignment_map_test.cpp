@@ -161,6 +161,8 @@ TEST_F(AssignmentMapTest, TwoThousandTilesFitReadablyAndPaintFast)
     EXPECT_LT(timer.elapsed(), 1500) << "10 paints of 2,000 tiles";
     // The pixel in the middle of a tile is its backend's colour.
     EXPECT_EQ(QColor(image.pixel(map.tileRect(1).topLeft() + QPoint(2, 2))), BackendPalette::colourFor(1));
+    QDir().mkpath(LBLAB_TEST_OUTPUT_DIR);
+    image.save(QString(LBLAB_TEST_OUTPUT_DIR) + "/assignment_map_2000.png");
 }
 
 TEST_F(AssignmentMapTest, ClickSelectsAClientAndEmptySpaceClears)

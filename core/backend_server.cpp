@@ -44,6 +44,7 @@ constexpr auto kWriteTimeout = 10s;         // a client that does not read its a
 constexpr auto kLingerTimeout = 1s;         // draining a bad client before closing
 constexpr auto kAcceptBackoff = 50ms;       // after e.g. EMFILE, so the loop does not spin
 constexpr auto kSyncWait = 3s;              // how long a public call waits for the io thread
+constexpr auto kSweepInterval = 5s;         // expired sessions leave stats.sessions at least this often
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kBodyLimit = 64 * 1024;
 constexpr std::size_t kReadBufferLimit = kHeaderLimit + kBodyLimit + 4096;
@@ -80,7 +81,7 @@ public:
     Impl(asio::io_context& io, ServerSpec spec, std::uint64_t seed)
         : m_io(io), m_strand(asio::make_strand(io)), m_spec(std::move(spec)),
           m_errorRate(std::clamp(m_spec.errorRate, 0.0, 1.0)),
-          m_serviceTimeMs(std::max(0.0, m_spec.serviceTimeMs)), m_acceptor(m_strand),
+          m_serviceTimeMs(std::max(0.0, m_spec.serviceTimeMs)), m_acceptor(m_strand), m_sweepTimer(m_strand),
           m_handler(m_spec.name, m_spec.region, seed ^ 0x5bd1e995ULL), m_rng(seed)
     {
     }
@@ -100,6 +101,7 @@ public:
         m_alive = true;
         const std::uint64_t generation = ++m_acceptGeneration;
         asio::co_spawn(m_strand, acceptLoop(generation), asio::detached);
+        asio::co_spawn(m_strand, sweepLoop(), asio::detached);
     }
 
     void kill()
@@ -127,6 +129,7 @@ public:
         m_alive = false;
         runSync([this] {
             m_stopped = true;
+            m_sweepTimer.cancel();
             closeAll();
         });
     }
@@ -222,6 +225,20 @@ private:
         conn.timer.cancel();
     }
 
+    /// Sessions expire even on a backend that gets no requests (a killed one included: time runs on).
+    asio::awaitable<void> sweepLoop()
+    {
+        auto self = shared_from_this();
+        while (!m_stopped) {
+            m_sweepTimer.expires_after(kSweepInterval);
+            co_await m_sweepTimer.async_wait(kAwait);
+            if (m_stopped)
+                co_return;
+            m_handler.sessions().expire(Clock::now());
+            m_sessions = static_cast<int>(m_handler.sessions().size());
+        }
+    }
+
     asio::awaitable<void> acceptLoop(std::uint64_t generation)
     {
         auto self = shared_from_this();
@@ -263,7 +280,10 @@ private:
                 break;
             if (ec) {
                 if (isParseError(ec)) {
-                    auto res = m_handler.badRequest(ec.message());
+                    const auto status = ec == http::error::body_limit ? http::status::payload_too_large
+                        : ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                                                          : http::status::bad_request;
+                    auto res = m_handler.badRequest(ec.message(), status);
                     conn->stream.expires_after(kWriteTimeout);
                     co_await http::async_write(conn->stream, res, kAwait);
                     linger = true;
@@ -395,6 +415,7 @@ private:
     std::atomic<double> m_errorRate;
     std::atomic<double> m_serviceTimeMs;
     tcp::acceptor m_acceptor;
+    asio::steady_timer m_sweepTimer;
     std::atomic<std::uint16_t> m_port{0};
     std::atomic<bool> m_started{false};
     std::atomic<bool> m_alive{false};

@@ -411,11 +411,12 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, beast::tcp_stream& clien
     event.backend = decision.backend;
     event.sessionKey = std::move(decision.key);
 
-    client.expires_after(seconds(options.upstreamTimeoutSeconds));
-    auto [ec, n] = co_await http::async_write(client, res, nothrow);
+    // Recorded before the answer leaves, so a client never sees an answer the capture lacks.
     event.latencyUs = static_cast<std::uint32_t>(
         std::min<std::int64_t>(microsSince(arrival, Clock::now()), std::numeric_limits<std::uint32_t>::max()));
     capture.record(std::move(event));
+    client.expires_after(seconds(options.upstreamTimeoutSeconds));
+    auto [ec, n] = co_await http::async_write(client, res, nothrow);
     co_return keepAlive && !ec;
 }
 

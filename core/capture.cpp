@@ -116,9 +116,17 @@ public:
     std::string append(std::string_view bytes)
     {
         if (!m_stream.is_open()) {
-            std::string reason = open();
-            if (!reason.empty())
-                return reason;
+            if (m_path.empty()) {
+                std::string reason = open();
+                if (!reason.empty())
+                    return reason;
+            } else {
+                // Reopen the same file after a failure: its rows are part of the record.
+                m_stream.clear();
+                m_stream.open(m_path, std::ios::binary | std::ios::app);
+                if (!m_stream)
+                    return "cannot reopen " + m_path.string() + ": " + std::strerror(errno);
+            }
         }
         errno = 0;
         m_stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -138,28 +146,10 @@ public:
                (error ? std::string(std::strerror(error)) : std::string("write failed"));
     }
 
-    /// Copies what was written to `out`; throws std::runtime_error on failure.
-    void copyTo(std::ostream& out) const
-    {
-        if (m_bytes == 0)
-            return;
-        std::ifstream in(m_path, std::ios::binary);
-        if (!in)
-            throw std::runtime_error("cannot read spill file " + m_path.string());
-        std::string buffer(kExportChunkBytes, '\0');
-        std::uint64_t left = m_bytes;
-        while (left > 0) {
-            const auto chunk = static_cast<std::streamsize>(std::min<std::uint64_t>(left, buffer.size()));
-            in.read(buffer.data(), chunk);
-            if (in.gcount() != chunk)
-                throw std::runtime_error("cannot read spill file " + m_path.string() + ": it is shorter than written");
-            writeOrThrow(out, std::string_view(buffer.data(), static_cast<std::size_t>(chunk)), "CSV");
-            left -= static_cast<std::uint64_t>(chunk);
-        }
-    }
-
     /// Where the file is (empty until first used).
     const std::filesystem::path& path() const { return m_path; }
+    /// Bytes of whole rows written so far.
+    std::uint64_t bytes() const { return m_bytes; }
 
 private:
     std::string open()
@@ -198,6 +188,28 @@ private:
     std::ofstream m_stream;
     std::uint64_t m_bytes = 0;
 };
+
+/// Copies the first `bytes` of a spill file to `out`. The file only grows at its end while this
+/// runs, so the prefix is stable without holding any lock. Throws std::runtime_error on failure.
+void copyPrefix(const std::filesystem::path& path, std::uint64_t bytes, std::ostream& out,
+                std::string_view what)
+{
+    if (bytes == 0)
+        return;
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error("cannot read spill file " + path.string());
+    std::string buffer(kExportChunkBytes, '\0');
+    while (bytes > 0) {
+        const auto chunk = static_cast<std::streamsize>(std::min<std::uint64_t>(bytes, buffer.size()));
+        in.read(buffer.data(), chunk);
+        if (in.gcount() != chunk)
+            throw std::runtime_error("cannot read spill file " + path.string() +
+                                     ": it is shorter than written");
+        writeOrThrow(out, std::string_view(buffer.data(), static_cast<std::size_t>(chunk)), what);
+        bytes -= static_cast<std::uint64_t>(chunk);
+    }
+}
 
 struct BackendRun {
     std::string name;
@@ -240,13 +252,14 @@ struct Capture::State {
     std::atomic<Clock::rep> runStartTicks{Clock::now().time_since_epoch().count()};
 
     // Lock order: spillMutex before mutex, never the other way. `mutex` is held only to move
-    // data; file I/O happens under spillMutex alone, so recorders never wait for the disk.
+    // data; spill writes happen under spillMutex alone, which recorders only try to take, so
+    // they wait for the disk only when memory is at its hard cap (backpressure, not loss).
     mutable std::mutex spillMutex;
     mutable std::mutex mutex;
 
     // Events, oldest first: eventsFile, then eventsPending (cut from memory, not yet written),
     // then events. Only the spillMutex holder takes from eventsPending's front.
-    std::vector<RequestEvent> events;
+    std::deque<RequestEvent> events; // a deque: cutting its older half moves nothing else
     std::deque<std::vector<RequestEvent>> eventsPending;
     std::size_t pendingEventCount = 0;
     std::uint64_t spilledEvents = 0;
@@ -394,12 +407,14 @@ struct Capture::State {
             v.missUs = e.tUs;
     }
 
-    /// Writes what waits to be spilled, if no other thread is at it. Never blocks on the disk
-    /// of another thread, and never holds `mutex` during I/O.
-    void drainSpills()
+    /// Writes what waits to be spilled. With `wait` false it leaves the work to the thread
+    /// already at it; never holds `mutex` during I/O.
+    void drainSpills(bool wait)
     {
-        std::unique_lock spillLock(spillMutex, std::try_to_lock);
-        if (!spillLock.owns_lock())
+        std::unique_lock spillLock(spillMutex, std::defer_lock);
+        if (wait)
+            spillLock.lock();
+        else if (!spillLock.try_lock())
             return;
         for (;;) {
             std::vector<RequestEvent> batch;
@@ -418,6 +433,7 @@ struct Capture::State {
                 }
             }
             if (isEvents) {
+                rows.reserve(batch.size() * 128); // a typical row is under 128 bytes
                 for (const RequestEvent& e : batch)
                     appendEventRow(rows, e);
             }
@@ -485,14 +501,21 @@ void Capture::record(RequestEvent event)
 {
     State& s = *m_state;
     bool spill = false;
+    bool wait = false;
     {
         std::lock_guard lock(s.mutex);
         s.account(event);
-        if (s.events.size() + s.pendingEventCount >= kHardCapFactor * s.options.memoryEvents) {
-            // Only reachable while the spill file cannot be written (or another thread is
-            // exporting for a long time): the balancer must go on, so the event is counted, not kept.
+        const bool full =
+            s.events.size() + s.pendingEventCount >= kHardCapFactor * s.options.memoryEvents;
+        if (full && s.eventSpillFailing) {
+            // The spill file cannot be written: the balancer must go on, so the event is
+            // counted, not kept. Now and then the disk is tried again.
             ++s.totals.droppedEvents;
+            spill = s.totals.droppedEvents % s.options.memoryEvents == 0;
         } else {
+            // Full while spilling works means the writer lags: wait for it (backpressure).
+            wait = full;
+            spill = full;
             s.events.push_back(std::move(event));
             if (s.events.size() > s.options.memoryEvents) {
                 const auto half = static_cast<std::ptrdiff_t>(s.events.size() / 2);
@@ -506,7 +529,7 @@ void Capture::record(RequestEvent event)
         }
     }
     if (spill)
-        s.drainSpills();
+        s.drainSpills(wait);
 }
 
 void Capture::recordIpChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs)
@@ -625,6 +648,7 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
                 s.pushLog({s.nowUs(), LabEventKind::Error, "capture",
                            "servers.csv rows are being dropped: the spill file cannot be written"});
             s.droppedServerRowBytes += rows.size();
+            spill = true; // two tries a second cost nothing and notice a disk with room again
         } else {
             s.serverRows += rows;
             if (s.serverRows.size() > kServerRowBytesInMemory) {
@@ -636,7 +660,7 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
         }
     }
     if (spill)
-        s.drainSpills();
+        s.drainSpills(false);
 }
 
 Totals Capture::totals() const
@@ -719,12 +743,16 @@ std::vector<LabEvent> Capture::labEvents() const
 void Capture::writeEventsCsv(std::ostream& out) const
 {
     const State& s = *m_state;
-    // Holding spillMutex keeps the file and the pending batches still while they are read;
-    // recorders only try this lock, so they go on recording meanwhile.
-    std::lock_guard spillLock(s.spillMutex);
+    // A consistent cut: the file's length and the events after it, taken with no spill in
+    // flight. Then the locks are released, so recording and spilling go on during the export.
     std::vector<RequestEvent> rest;
+    std::filesystem::path file;
+    std::uint64_t fileBytes = 0;
     {
+        std::lock_guard spillLock(s.spillMutex);
         std::lock_guard lock(s.mutex);
+        file = s.eventsFile.path();
+        fileBytes = s.eventsFile.bytes();
         rest.reserve(s.pendingEventCount + s.events.size());
         for (const auto& batch : s.eventsPending)
             rest.insert(rest.end(), batch.begin(), batch.end());
@@ -736,7 +764,7 @@ void Capture::writeEventsCsv(std::ostream& out) const
     buffer += CsvWriter::kLineEnd;
     writeOrThrow(out, buffer, "events.csv");
     buffer.clear();
-    s.eventsFile.copyTo(out);
+    copyPrefix(file, fileBytes, out, "events.csv");
     for (const RequestEvent& e : rest) {
         appendEventRow(buffer, e);
         if (buffer.size() >= kExportChunkBytes) {
@@ -753,10 +781,14 @@ void Capture::writeEventsCsv(std::ostream& out) const
 void Capture::writeServersCsv(std::ostream& out) const
 {
     const State& s = *m_state;
-    std::lock_guard spillLock(s.spillMutex);
     std::string rest;
+    std::filesystem::path file;
+    std::uint64_t fileBytes = 0;
     {
+        std::lock_guard spillLock(s.spillMutex);
         std::lock_guard lock(s.mutex);
+        file = s.serversFile.path();
+        fileBytes = s.serversFile.bytes();
         rest.reserve(s.pendingServerBytes + s.serverRows.size());
         for (const std::string& chunk : s.serversPending)
             rest += chunk;
@@ -765,7 +797,7 @@ void Capture::writeServersCsv(std::ostream& out) const
     std::string header(kServersHeader);
     header += CsvWriter::kLineEnd;
     writeOrThrow(out, header, "servers.csv");
-    s.serversFile.copyTo(out);
+    copyPrefix(file, fileBytes, out, "servers.csv");
     writeOrThrow(out, rest, "servers.csv");
     out.flush();
     if (!out)

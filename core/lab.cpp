@@ -324,8 +324,18 @@ void Lab::Impl::stop()
     publishTimer.reset();
     intervalTimer.reset();
     timelineTimers.clear();
-    if (fleet)
+    if (fleet) {
+        // Let requests in flight finish (bounded), so the capture and the users agree at the end.
+        fleet->setPaused(true);
+        const auto deadline = Clock::now() + std::chrono::seconds(2);
+        while (Clock::now() < deadline) {
+            const FleetStats f = fleet->stats();
+            if (f.sent <= f.answered + f.failed)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
         fleet->stop();
+    }
     fleetIo.stop();
     if (balancer)
         balancer->stop();
@@ -711,6 +721,8 @@ RunSummary Lab::summary() const
 }
 
 const Capture& Lab::capture() const { return m_impl->capture; }
+
+FleetStats Lab::fleetStats() const { return m_impl->fleet ? m_impl->fleet->stats() : FleetStats{}; }
 
 void Lab::exportRun(const std::filesystem::path& dir) const
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/capture.h"
+#include "core/client_fleet.h"
 #include "core/lab_config.h"
 #include "core/run_summary.h"
 #include "core/snapshot.h"
@@ -71,6 +72,8 @@ public:
     RunSummary summary() const;
     /// The run's record.
     const Capture& capture() const;
+    /// The generated users' own counters (what they sent and got back).
+    FleetStats fleetStats() const;
     /// Writes events.csv, servers.csv and run.json into `dir` (created if needed), each written
     /// to a temporary file then renamed. Throws std::runtime_error naming the path on failure.
     void exportRun(const std::filesystem::path& dir) const;

@@ -161,9 +161,9 @@ BackendResponse RequestHandler::plain(const BackendRequest& req, http::status st
     return res;
 }
 
-BackendResponse RequestHandler::badRequest(std::string_view why) const
+BackendResponse RequestHandler::badRequest(std::string_view why, http::status status) const
 {
-    BackendResponse res{http::status::bad_request, 11};
+    BackendResponse res{status, 11};
     res.set(http::field::server, "lblab-backend");
     res.set("X-Backend", m_name);
     res.set(http::field::content_type, "text/plain; charset=utf-8");

@@ -56,8 +56,9 @@ public:
     Result handle(const BackendRequest& req, TimePoint now);
     /// A plain answer with `status` and `body`, carrying X-Backend and honouring keep-alive of `req`.
     BackendResponse plain(const BackendRequest& req, boost::beast::http::status status, std::string body) const;
-    /// A 400 for a request that could not be parsed; always closes the connection.
-    BackendResponse badRequest(std::string_view why) const;
+    /// A 400 (or 413/431 given as `status`) for a request that could not be parsed; always closes.
+    BackendResponse badRequest(std::string_view why,
+                               boost::beast::http::status status = boost::beast::http::status::bad_request) const;
     /// Remembers the client address of `req` (X-Forwarded-For); the set is bounded.
     void recordPeer(const BackendRequest& req);
     /// Distinct client addresses seen (saturates at the peer capacity).

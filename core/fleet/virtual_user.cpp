@@ -86,6 +86,8 @@ asio::awaitable<bool> VirtualUser::connect()
         socket.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec)
         socket.bind(tcp::endpoint(asio::ip::address_v4(m_ip), 0), ec);
+    if (!ec)
+        socket.set_option(tcp::no_delay(true), ec);
     if (!ec) {
         m_boundIp = m_ip;
         co_await m_stream.async_connect(m_shared->balancer, asio::redirect_error(asio::use_awaitable, ec));

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/lab_config.h"
+#include "core/snapshot.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+class QLabel;
+
+namespace lblab::ui {
+
+/// Plain-language explanation of what is on screen: the preset's lesson, how the current policy
+/// decides and where it fails, and the run's outcome so far in words.
+class ExplainPanel : public QWidget {
+    Q_OBJECT
+public:
+    /// An empty panel.
+    explicit ExplainPanel(QWidget* parent = nullptr);
+
+    /// Rich text of the preset section (title, what it shows, what to watch).
+    QString presetText() const;
+    /// Rich text of the policy section.
+    QString policyText() const;
+    /// Rich text of the outcome section.
+    QString outcomeText() const;
+
+    /// The outcome sentences for a snapshot, as rich text (a list).
+    static QString describeOutcome(const lblab::Snapshot& snapshot);
+    /// The policy section for a policy id, as rich text.
+    static QString describePolicy(const std::string& policyId);
+
+public slots:
+    /// Shows the preset's title and lesson.
+    void showPreset(const lblab::LabConfig& config);
+    /// Shows the current policy's explanation and the live outcome; updates only what changed.
+    void showSnapshot(const lblab::Snapshot& snapshot);
+
+private:
+    QLabel* m_preset = nullptr;
+    QLabel* m_policy = nullptr;
+    QLabel* m_outcome = nullptr;
+    std::string m_policyId;
+    bool m_hasPolicy = false;
+    std::array<std::uint64_t, 10> m_outcomeKey{};
+    bool m_hasOutcome = false;
+    std::int64_t m_outcomeUs = 0;
+};
+
+} // namespace lblab::ui

@@ -1,0 +1,418 @@
+#include "ui/load_charts.h"
+
+#include "ui/backend_palette.h"
+
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QPixmap>
+
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace lblab::ui {
+
+namespace {
+
+constexpr int kLegendPointSize = 10;
+constexpr double kBarWidth = 0.6;
+
+QCustomPlot* makePlot(QWidget* parent, const QString& title, bool withLegend = true)
+{
+    auto* plot = new QCustomPlot(parent);
+    // Dense, fast-moving lines: antialiasing costs more than it shows (STYLE.md rule 8).
+    plot->setNotAntialiasedElements(QCP::aeAll);
+    plot->setAntialiasedElements(QCP::aeLegend | QCP::aeAxes);
+    plot->setMinimumSize(260, 150);
+    QFont titleFont = plot->font();
+    titleFont.setPointSize(11);
+    titleFont.setBold(true);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
+    QFont tickFont = plot->font();
+    tickFont.setPointSize(9);
+    plot->xAxis->setTickLabelFont(tickFont);
+    plot->yAxis->setTickLabelFont(tickFont);
+    QFont legendFont = plot->font();
+    legendFont.setPointSize(kLegendPointSize);
+    plot->legend->setFont(legendFont);
+    plot->legend->setBrush(QColor(255, 255, 255, 210));
+    plot->legend->setBorderPen(QPen(QColor(180, 180, 180)));
+    plot->legend->setIconSize(22, 10);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setMargins(QMargins(2, 0, 2, 0));
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot->plotLayout()->setRowSpacing(0);
+    if (withLegend) {
+        // The legend sits in a column of its own right of the axes, so it never covers the lines.
+        plot->axisRect()->insetLayout()->take(plot->legend);
+        auto* side = new QCPLayoutGrid;
+        plot->plotLayout()->addElement(1, 1, side);
+        side->addElement(0, 0, plot->legend);
+        side->addElement(1, 0, new QCPLayoutElement(plot)); // pushes the legend to the top
+        side->setRowStretchFactor(0, 0.001);
+        plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+        plot->legend->setVisible(true);
+    }
+    plot->yAxis->setRange(0, 1);
+    return plot;
+}
+
+QCPGraph* addLine(QCustomPlot* plot, const QColor& colour, const QString& name, Qt::PenStyle style = Qt::SolidLine)
+{
+    QCPGraph* graph = plot->addGraph();
+    QPen pen(colour);
+    pen.setWidthF(2);
+    pen.setStyle(style);
+    graph->setPen(pen);
+    graph->setName(name);
+    graph->setAntialiased(false);
+    return graph;
+}
+
+double lastOf(const QCPGraph* graph)
+{
+    if (!graph || graph->data()->isEmpty())
+        return std::numeric_limits<double>::quiet_NaN();
+    return (graph->data()->constEnd() - 1)->value;
+}
+
+// Fits the value axis to the data held, from zero, with some headroom.
+void fitValueAxis(QCustomPlot* plot, double minimumUpper)
+{
+    bool found = false;
+    double upper = 0;
+    for (int i = 0; i < plot->graphCount(); ++i) {
+        const QCPRange r = plot->graph(i)->data()->valueRange(found);
+        if (found)
+            upper = std::max(upper, r.upper);
+    }
+    plot->yAxis->setRange(0, std::max(minimumUpper, upper * 1.15));
+}
+
+} // namespace
+
+LoadCharts::LoadCharts(QWidget* parent)
+    : QWidget(parent)
+{
+    m_rate = makePlot(this, tr("Requests per second"));
+    m_active = makePlot(this, tr("Active connections"));
+    m_latency = makePlot(this, tr("Latency in ms (solid p50, dashed p99)"));
+    m_sessions = makePlot(this, tr("Session misses, affinity breaks per s"));
+    m_share = makePlot(this, tr("Share of requests vs. ideal (dashed)"), false);
+    QFont labelFont = font();
+    labelFont.setPointSize(9);
+    for (QCustomPlot* plot : {m_rate, m_active, m_latency, m_sessions}) {
+        plot->xAxis->setLabel(tr("seconds since start"));
+        plot->xAxis->setLabelFont(labelFont);
+        plot->xAxis->setLabelPadding(0);
+    }
+    m_share->xAxis->grid()->setVisible(false);
+    m_share->yAxis->setLabelFont(labelFont);
+
+    m_misses = addLine(m_sessions, BackendPalette::missColour(), tr("misses"));
+    m_breaks = addLine(m_sessions, QColor(0x55, 0x55, 0x55), tr("breaks"), Qt::DashLine);
+
+    m_share->yAxis->setLabel(tr("% of requests"));
+    m_share->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+    m_share->xAxis->setRange(-0.6, 0.6);
+    m_share->yAxis->setRange(0, 100);
+
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(4);
+    grid->addWidget(m_rate, 0, 0);
+    grid->addWidget(m_active, 0, 1);
+    grid->addWidget(m_latency, 1, 0);
+    grid->addWidget(m_share, 1, 1, 2, 1);
+    grid->addWidget(m_sessions, 2, 0);
+    setWindowSeconds(m_windowSeconds);
+}
+
+LoadCharts::~LoadCharts() = default;
+
+void LoadCharts::setWindowSeconds(double seconds)
+{
+    m_windowSeconds = std::max(1.0, seconds);
+    for (QCustomPlot* plot : {m_rate, m_active, m_latency, m_sessions})
+        plot->xAxis->setRange(0, m_windowSeconds);
+}
+
+std::vector<QCustomPlot*> LoadCharts::plots() const { return {m_rate, m_active, m_latency, m_sessions, m_share}; }
+
+void LoadCharts::clearAll()
+{
+    for (ServerGraphs& s : m_servers) {
+        m_rate->removeGraph(s.rate);
+        m_active->removeGraph(s.active);
+        m_latency->removeGraph(s.p50);
+        m_latency->removeGraph(s.p99);
+        m_share->removePlottable(s.share);
+        m_share->removeItem(s.ideal);
+    }
+    m_servers.clear();
+    m_names.clear();
+    m_misses->data()->clear();
+    m_breaks->data()->clear();
+    m_lastEndUs = -1;
+    setWindowSeconds(m_windowSeconds);
+}
+
+void LoadCharts::ensureServers(const Snapshot& snapshot)
+{
+    std::size_t count = snapshot.servers.size();
+    for (const IntervalRow& row : snapshot.history)
+        count = std::max(count, row.servers.size());
+    while (m_servers.size() < count) {
+        const int index = static_cast<int>(m_servers.size());
+        const QColor colour = BackendPalette::colourFor(index);
+        const QString name = QStringLiteral("s%1").arg(index + 1);
+        ServerGraphs s;
+        s.rate = addLine(m_rate, colour, name);
+        s.active = addLine(m_active, colour, name);
+        s.p50 = addLine(m_latency, colour, name);
+        s.p99 = addLine(m_latency, colour, name, Qt::DashLine);
+        s.p99->removeFromLegend();
+        s.share = new QCPBars(m_share->xAxis, m_share->yAxis);
+        s.share->setWidth(kBarWidth);
+        s.share->setPen(QPen(colour.darker(130)));
+        s.share->setBrush(colour);
+        s.share->setName(name);
+        s.share->setAntialiased(false);
+        s.ideal = new QCPItemLine(m_share);
+        QPen tick(QColor(0x20, 0x20, 0x20));
+        tick.setWidthF(2.5);
+        tick.setStyle(Qt::DashLine);
+        s.ideal->setPen(tick);
+        m_servers.push_back(s);
+        m_names.emplace_back();
+    }
+    m_share->xAxis->setRange(-0.6, std::max<double>(0.6, static_cast<double>(m_servers.size()) - 0.4));
+}
+
+void LoadCharts::updateNames(const Snapshot& snapshot)
+{
+    bool changed = false;
+    for (std::size_t i = 0; i < snapshot.servers.size() && i < m_servers.size(); ++i) {
+        if (m_names[i] == snapshot.servers[i].name)
+            continue;
+        m_names[i] = snapshot.servers[i].name;
+        const QString name = QString::fromStdString(m_names[i]);
+        m_servers[i].rate->setName(name);
+        m_servers[i].active->setName(name);
+        m_servers[i].p50->setName(name);
+        m_servers[i].p99->setName(name + QStringLiteral(" p99"));
+        m_servers[i].share->setName(name);
+        changed = true;
+    }
+    auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(m_share->xAxis->ticker());
+    if (!changed && static_cast<std::size_t>(ticker->ticks().size()) == m_servers.size())
+        return;
+    ticker->clear();
+    for (std::size_t i = 0; i < m_servers.size(); ++i) {
+        const QString label = i < m_names.size() && !m_names[i].empty() ? QString::fromStdString(m_names[i])
+                                                                         : QStringLiteral("s%1").arg(i + 1);
+        ticker->addTick(static_cast<double>(i), label);
+    }
+}
+
+void LoadCharts::updateShares(const Snapshot& snapshot)
+{
+    const double fromUs = static_cast<double>(m_lastEndUs) - m_windowSeconds * 1e6;
+    std::vector<double> requests(m_servers.size(), 0.0);
+    double total = 0;
+    for (const IntervalRow& row : snapshot.history) {
+        if (static_cast<double>(row.endUs) <= fromUs)
+            continue;
+        for (std::size_t i = 0; i < row.servers.size() && i < requests.size(); ++i) {
+            requests[i] += static_cast<double>(row.servers[i].requests);
+            total += static_cast<double>(row.servers[i].requests);
+        }
+    }
+    double weightUp = 0;
+    for (const ServerView& s : snapshot.servers)
+        if (s.state == ServerState::Up)
+            weightUp += std::max(0, s.weight);
+    double top = 10;
+    for (std::size_t i = 0; i < m_servers.size(); ++i) {
+        ServerGraphs& s = m_servers[i];
+        const double share = total > 0 ? 100.0 * requests[i] / total : 0.0;
+        s.share->data()->clear();
+        s.share->addData(static_cast<double>(i), share);
+        const bool up = i < snapshot.servers.size() && snapshot.servers[i].state == ServerState::Up;
+        s.idealValue = up && weightUp > 0 ? 100.0 * std::max(0, snapshot.servers[i].weight) / weightUp : 0.0;
+        const double x = static_cast<double>(i);
+        s.ideal->start->setCoords(x - kBarWidth * 0.75, s.idealValue);
+        s.ideal->end->setCoords(x + kBarWidth * 0.75, s.idealValue);
+        top = std::max({top, share, s.idealValue});
+    }
+    m_share->yAxis->setRange(0, std::min(100.0, top * 1.15 + 2));
+}
+
+void LoadCharts::showSnapshot(const lblab::Snapshot& snapshot)
+{
+    // A new run starts its clock again: drop what belongs to the old one.
+    const std::int64_t newest = snapshot.history.empty() ? -1 : snapshot.history.back().endUs;
+    if (m_lastEndUs >= 0 && ((newest >= 0 && newest < m_lastEndUs) || (newest < 0 && snapshot.tUs < m_lastEndUs)))
+        clearAll();
+    if (newest <= m_lastEndUs)
+        return; // nothing new: no work, no replot
+
+    ensureServers(snapshot);
+    updateNames(snapshot);
+
+    auto first = snapshot.history.end();
+    while (first != snapshot.history.begin() && std::prev(first)->endUs > m_lastEndUs)
+        --first;
+
+    const std::size_t n = m_servers.size();
+    const auto count = static_cast<qsizetype>(std::distance(first, snapshot.history.end()));
+    std::vector<QVector<double>> rateKeys(n), rate(n), activeKeys(n), active(n), p50(n), p99(n), latencyKeys(n);
+    QVector<double> sessionKeys, misses, breaks;
+    sessionKeys.reserve(count);
+    misses.reserve(count);
+    breaks.reserve(count);
+    for (auto it = first; it != snapshot.history.end(); ++it) {
+        const IntervalRow& row = *it;
+        if (row.lengthUs <= 0)
+            continue;
+        const double x = static_cast<double>(row.endUs) / 1e6;
+        const double seconds = static_cast<double>(row.lengthUs) / 1e6;
+        for (std::size_t i = 0; i < row.servers.size() && i < n; ++i) {
+            const ServerInterval& si = row.servers[i];
+            rateKeys[i].push_back(x);
+            rate[i].push_back(static_cast<double>(si.requests) / seconds);
+            activeKeys[i].push_back(x);
+            active[i].push_back(si.active);
+            // An interval with no requests has no latency to show.
+            if (si.requests > 0) {
+                latencyKeys[i].push_back(x);
+                p50[i].push_back(si.p50Us / 1000.0);
+                p99[i].push_back(si.p99Us / 1000.0);
+            }
+        }
+        sessionKeys.push_back(x);
+        misses.push_back(static_cast<double>(row.sessionMisses) / seconds);
+        breaks.push_back(static_cast<double>(row.affinityBreaks) / seconds);
+    }
+    m_lastEndUs = newest;
+    const double now = static_cast<double>(newest) / 1e6;
+    const double cut = now - m_windowSeconds;
+    for (std::size_t i = 0; i < n; ++i) {
+        ServerGraphs& s = m_servers[i];
+        s.rate->addData(rateKeys[i], rate[i], true);
+        s.active->addData(activeKeys[i], active[i], true);
+        s.p50->addData(latencyKeys[i], p50[i], true);
+        s.p99->addData(latencyKeys[i], p99[i], true);
+        for (QCPGraph* g : {s.rate, s.active, s.p50, s.p99})
+            g->data()->removeBefore(cut);
+    }
+    m_misses->addData(sessionKeys, misses, true);
+    m_breaks->addData(sessionKeys, breaks, true);
+    m_misses->data()->removeBefore(cut);
+    m_breaks->data()->removeBefore(cut);
+
+    const double lower = std::max(0.0, cut);
+    for (QCustomPlot* plot : {m_rate, m_active, m_latency, m_sessions})
+        plot->xAxis->setRange(lower, lower + m_windowSeconds);
+    fitValueAxis(m_rate, 10);
+    fitValueAxis(m_active, 4);
+    fitValueAxis(m_latency, 5);
+    fitValueAxis(m_sessions, 1);
+    updateShares(snapshot);
+
+    for (QCustomPlot* plot : plots())
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    ++m_replots;
+}
+
+const QCPGraph* LoadCharts::timeGraph(Series series, int server) const
+{
+    const bool valid = server >= 0 && static_cast<std::size_t>(server) < m_servers.size();
+    switch (series) {
+    case Series::RequestRate: return valid ? m_servers[server].rate : nullptr;
+    case Series::ActiveConnections: return valid ? m_servers[server].active : nullptr;
+    case Series::LatencyP50: return valid ? m_servers[server].p50 : nullptr;
+    case Series::LatencyP99: return valid ? m_servers[server].p99 : nullptr;
+    case Series::SessionMisses: return m_misses;
+    case Series::AffinityBreaks: return m_breaks;
+    case Series::Share:
+    case Series::IdealShare: return nullptr;
+    }
+    return nullptr;
+}
+
+int LoadCharts::graphPointCount(Series series, int server) const
+{
+    const bool valid = server >= 0 && static_cast<std::size_t>(server) < m_servers.size();
+    if (series == Series::Share)
+        return valid ? m_servers[server].share->data()->size() : 0;
+    if (series == Series::IdealShare)
+        return valid ? 1 : 0;
+    const QCPGraph* graph = timeGraph(series, server);
+    return graph ? graph->data()->size() : 0;
+}
+
+double LoadCharts::lastValue(Series series, int server) const
+{
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    const bool valid = server >= 0 && static_cast<std::size_t>(server) < m_servers.size();
+    if (series == Series::Share) {
+        if (!valid || m_servers[server].share->data()->isEmpty())
+            return nan;
+        return m_servers[server].share->data()->constBegin()->value;
+    }
+    if (series == Series::IdealShare)
+        return valid ? m_servers[server].idealValue : nan;
+    return lastOf(timeGraph(series, server));
+}
+
+double LoadCharts::firstKey(Series series, int server) const
+{
+    const QCPGraph* graph = timeGraph(series, server);
+    if (!graph || graph->data()->isEmpty())
+        return std::numeric_limits<double>::quiet_NaN();
+    return graph->data()->constBegin()->key;
+}
+
+bool LoadCharts::saveImage(const QString& file)
+{
+    const QString suffix = QFileInfo(file).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf"))
+        return false;
+    // A panel that was never shown has no geometry yet; give it a printable one.
+    if (!isVisible() && (width() < 400 || height() < 300))
+        resize(1000, 600);
+    if (layout())
+        layout()->activate();
+    for (QCustomPlot* plot : plots())
+        plot->replot(QCustomPlot::rpImmediateRefresh);
+
+    if (suffix == QLatin1String("png"))
+        return grab().save(file, "PNG");
+
+    QPdfWriter writer(file);
+    writer.setResolution(72); // one point per pixel, so geometry maps 1:1
+    writer.setPageSize(QPageSize(QSizeF(width(), height()), QPageSize::Point));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    writer.setTitle(tr("LB Lab charts"));
+    writer.setCreator(QStringLiteral("LB Lab"));
+    QCPPainter painter;
+    if (!painter.begin(&writer))
+        return false;
+    painter.setMode(QCPPainter::pmVectorized);
+    painter.setMode(QCPPainter::pmNoCaching);
+    for (QCustomPlot* plot : plots()) {
+        painter.save();
+        painter.translate(plot->geometry().topLeft());
+        plot->toPainter(&painter, plot->width(), plot->height());
+        painter.restore();
+    }
+    return painter.end();
+}
+
+} // namespace lblab::ui

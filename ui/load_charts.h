@@ -1,0 +1,93 @@
+#pragma once
+
+#include "core/snapshot.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <cstdint>
+#include <vector>
+
+class QCustomPlot;
+class QCPGraph;
+class QCPBars;
+class QCPItemLine;
+
+namespace lblab::ui {
+
+/// Live charts over a sliding window: request rate, active connections, latency, share of requests
+/// against the ideal share, and session misses / affinity breaks per second.
+class LoadCharts : public QWidget {
+    Q_OBJECT
+public:
+    /// The series a test can inspect; `server` selects the backend where it applies.
+    enum class Series {
+        RequestRate,       ///< requests per second, per server
+        ActiveConnections, ///< in flight at the interval's end, per server
+        LatencyP50,        ///< ms, per server
+        LatencyP99,        ///< ms, per server
+        SessionMisses,     ///< misses per second (server ignored)
+        AffinityBreaks,    ///< affinity breaks per second (server ignored)
+        Share,             ///< share of requests in the window, per server (one bar)
+        IdealShare,        ///< weight / total weight of servers up, per server (the tick)
+    };
+
+    /// Empty charts with a 60 s window.
+    explicit LoadCharts(QWidget* parent = nullptr);
+    ~LoadCharts() override;
+
+    /// Width of the sliding window in seconds (default 60).
+    void setWindowSeconds(double seconds);
+    /// Width of the sliding window in seconds.
+    double windowSeconds() const { return m_windowSeconds; }
+
+    /// Points held by a series (bars and ideal ticks: 1 if the server has one, else 0).
+    int graphPointCount(Series series, int server = 0) const;
+    /// The newest value of a series (NaN when it has none).
+    double lastValue(Series series, int server = 0) const;
+    /// The oldest x (seconds since run start) still held by a time series (NaN when empty).
+    double firstKey(Series series, int server = 0) const;
+    /// How many replots were requested (one per snapshot that brought new data).
+    int replotCount() const { return m_replots; }
+
+    /// Writes the charts as PNG (raster) or PDF (vector), chosen by the file's extension.
+    bool saveImage(const QString& file);
+
+public slots:
+    /// Appends the intervals newer than the last one drawn and trims to the window.
+    void showSnapshot(const lblab::Snapshot& snapshot);
+
+private:
+    struct ServerGraphs {
+        QCPGraph* rate = nullptr;
+        QCPGraph* active = nullptr;
+        QCPGraph* p50 = nullptr;
+        QCPGraph* p99 = nullptr;
+        QCPBars* share = nullptr;
+        QCPItemLine* ideal = nullptr;
+        double idealValue = 0;
+    };
+
+    void clearAll();
+    void ensureServers(const Snapshot& snapshot);
+    void updateShares(const Snapshot& snapshot);
+    void updateNames(const Snapshot& snapshot);
+    const QCPGraph* timeGraph(Series series, int server) const;
+    std::vector<QCustomPlot*> plots() const;
+
+    QCustomPlot* m_rate = nullptr;
+    QCustomPlot* m_active = nullptr;
+    QCustomPlot* m_latency = nullptr;
+    QCustomPlot* m_sessions = nullptr;
+    QCustomPlot* m_share = nullptr;
+    QCPGraph* m_misses = nullptr;
+    QCPGraph* m_breaks = nullptr;
+    std::vector<ServerGraphs> m_servers;
+    std::vector<std::string> m_names;
+    double m_windowSeconds = 60;
+    std::int64_t m_lastEndUs = -1;
+    std::uint64_t m_lastSequence = 0;
+    int m_replots = 0;
+};
+
+} // namespace lblab::ui

@@ -15,10 +15,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileInfo>
 #include <QLabel>
-#include <QPainter>
-#include <QPdfWriter>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -209,23 +206,9 @@ void MainWindow::onError(const QString& message)
 
 void MainWindow::exportCharts(const QString& file)
 {
-    bool ok = false;
-    if (QFileInfo(file).suffix().compare("pdf", Qt::CaseInsensitive) == 0) {
-        QPdfWriter writer(file);
-        writer.setPageSize(QPageSize(QPageSize::A4));
-        writer.setPageOrientation(QPageLayout::Landscape);
-        QPainter painter;
-        if (painter.begin(&writer)) {
-            const double scale = std::min(writer.width() / double(m_charts->width()),
-                                          writer.height() / double(m_charts->height()));
-            painter.scale(scale, scale);
-            m_charts->render(&painter);
-            ok = painter.end();
-        }
-    } else {
-        ok = m_charts->grab().save(file);
-    }
-    m_export->showExportResult(ok, ok ? tr("Saved the charts to %1").arg(file) : tr("Could not write %1").arg(file));
+    const bool ok = m_charts->saveImage(file);
+    m_export->showExportResult(ok, ok ? tr("Saved the charts to %1").arg(file)
+                                      : tr("Could not write %1 (use a .png or .pdf name)").arg(file));
 }
 
 void MainWindow::showEvent(QShowEvent* event)

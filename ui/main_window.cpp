@@ -122,9 +122,17 @@ void MainWindow::buildDocks()
     tabifyDockWidget(tableDock, logDock);
     tabifyDockWidget(logDock, exportDock);
     explainDock->raise();
-    resizeDocks({serversDock}, {380}, Qt::Horizontal);
-    resizeDocks({chartsDock, explainDock}, {620, 520}, Qt::Horizontal);
-    resizeDocks({chartsDock}, {300}, Qt::Vertical);
+    m_chartsDock = chartsDock;
+    m_explainDock = explainDock;
+    m_serversDock = serversDock;
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    // Sizes only make sense once the window has its geometry; the map keeps the larger share.
+    resizeDocks({m_serversDock}, {std::max(360, width() / 4)}, Qt::Horizontal);
+    resizeDocks({m_chartsDock, m_explainDock}, {width() * 3 / 5, width() * 2 / 5}, Qt::Horizontal);
+    resizeDocks({m_chartsDock}, {height() * 9 / 25}, Qt::Vertical);
 }
 
 void MainWindow::connectPanels()
@@ -214,6 +222,11 @@ void MainWindow::exportCharts(const QString& file)
 void MainWindow::showEvent(QShowEvent* event)
 {
     QMainWindow::showEvent(event);
+    if (!m_sized) {
+        m_sized = true;
+        if (!m_restoredState)
+            QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
+    }
     if (m_autoStart && !m_started) {
         m_started = true;
         // After the window is on screen, so a slow start never delays the first paint.
@@ -235,7 +248,7 @@ void MainWindow::restoreSettings()
     QSettings settings;
     if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
         resize(1600, 1000);
-    restoreState(settings.value("window/state").toByteArray());
+    m_restoredState = restoreState(settings.value("window/state").toByteArray());
 }
 
 void MainWindow::saveSettings() const

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+class QDockWidget;
 class QLabel;
 
 namespace lblab::ui {
@@ -56,6 +57,7 @@ protected:
 
 private:
     void buildDocks();
+    void applyDefaultDockSizes();
     void connectPanels();
     void onSnapshot(std::shared_ptr<const lblab::Snapshot> snapshot);
     void onError(const QString& message);
@@ -77,6 +79,11 @@ private:
     EventLogPanel* m_log;
     ExplainPanel* m_explain;
     ExportPanel* m_export;
+    QDockWidget* m_chartsDock = nullptr;
+    QDockWidget* m_explainDock = nullptr;
+    QDockWidget* m_serversDock = nullptr;
+    bool m_restoredState = false;
+    bool m_sized = false;
     QLabel* m_statusRun;
     QLabel* m_statusRequests;
     QLabel* m_statusPolicy;

@@ -4,7 +4,8 @@
 
 namespace lblab {
 
-/// Opens the window running `config`; returns the application's exit status.
-int runGui(int argc, char** argv, const LabConfig& config);
+/// Opens the window running `config`; when `presetChosen` is false the last preset the user
+/// had open is started instead (if it still exists). Returns the application's exit status.
+int runGui(int argc, char** argv, const LabConfig& config, bool presetChosen);
 
 } // namespace lblab

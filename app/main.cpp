@@ -5,6 +5,7 @@
 
 #include <iomanip>
 #include <iostream>
+#include <string_view>
 
 #ifdef LBLAB_WITH_UI
 #include "app/gui_run.h"
@@ -56,7 +57,12 @@ int main(int argc, char** argv)
         return lblab::HeadlessRun(commandLine, std::cout, std::cerr).exec();
     case CommandLine::Mode::Gui:
 #ifdef LBLAB_WITH_UI
-        return lblab::runGui(argc, argv, commandLine.config);
+    {
+        bool presetChosen = false;
+        for (int i = 1; i < argc; ++i)
+            presetChosen = presetChosen || std::string_view(argv[i]) == "--preset" || std::string_view(argv[i]) == "--scenario";
+        return lblab::runGui(argc, argv, commandLine.config, presetChosen);
+    }
 #else
         std::cerr << "lblab: built without the window; use --headless\n";
         return 2;

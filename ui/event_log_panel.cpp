@@ -3,6 +3,7 @@
 #include "ui/backend_palette.h"
 
 #include <QCheckBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -71,8 +72,10 @@ EventLogPanel::EventLogPanel(QWidget* parent)
     m_tree->header()->resizeSection(1, fm.horizontalAdvance(QStringLiteral("policy switched")) + 40);
     m_tree->header()->resizeSection(2, fm.horizontalAdvance(QStringLiteral("127.255.255.255")) + 16);
 
-    auto* filters = new QHBoxLayout;
-    filters->addWidget(new QLabel(tr("Show:"), this));
+    // A grid, not one long row: the log shares a narrow column with other panels.
+    auto* filters = new QGridLayout;
+    filters->addWidget(new QLabel(tr("Show:"), this), 0, 0);
+    int slot = 0;
     for (const KindGroup& group : kindGroups()) {
         auto* box = new QCheckBox(tr(group.label), this);
         box->setChecked(true);
@@ -83,11 +86,12 @@ EventLogPanel::EventLogPanel(QWidget* parent)
                 m_shown[indexOf(k)] = on;
             applyFilter();
         });
-        filters->addWidget(box);
+        filters->addWidget(box, slot / 3, 1 + slot % 3);
+        ++slot;
     }
-    filters->addStretch(1);
+    filters->setColumnStretch(4, 1);
     m_count = new QLabel(this);
-    filters->addWidget(m_count);
+    filters->addWidget(m_count, 0, 4, Qt::AlignRight);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(filters);

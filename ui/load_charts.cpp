@@ -101,9 +101,9 @@ LoadCharts::LoadCharts(QWidget* parent)
 {
     m_rate = makePlot(this, tr("Requests per second"));
     m_active = makePlot(this, tr("Active connections"));
-    m_latency = makePlot(this, tr("Latency in ms (solid p50, dashed p99)"));
-    m_sessions = makePlot(this, tr("Session misses, affinity breaks per s"));
-    m_share = makePlot(this, tr("Share of requests vs. ideal (dashed)"), false);
+    m_latency = makePlot(this, tr("Latency ms (p99 dashed)"));
+    m_sessions = makePlot(this, tr("Misses & breaks per s"));
+    m_share = makePlot(this, tr("Share vs. ideal (dashed)"), false);
     QFont labelFont = font();
     labelFont.setPointSize(9);
     for (QCustomPlot* plot : {m_rate, m_active, m_latency, m_sessions}) {
@@ -125,11 +125,12 @@ LoadCharts::LoadCharts(QWidget* parent)
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(4);
+    // One row: the window gives the charts its full width along the bottom.
     grid->addWidget(m_rate, 0, 0);
     grid->addWidget(m_active, 0, 1);
-    grid->addWidget(m_latency, 1, 0);
-    grid->addWidget(m_share, 1, 1, 2, 1);
-    grid->addWidget(m_sessions, 2, 0);
+    grid->addWidget(m_latency, 0, 2);
+    grid->addWidget(m_sessions, 0, 3);
+    grid->addWidget(m_share, 0, 4);
     setWindowSeconds(m_windowSeconds);
 }
 

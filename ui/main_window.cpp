@@ -37,6 +37,9 @@ QString runStateText(RunState state)
     return {};
 }
 
+// Bumped whenever the dock layout changes, so an old saved layout is not restored onto a new one.
+constexpr int kLayoutVersion = 2;
+
 QDockWidget* dock(const QString& title, const QString& objectName, QWidget* content, QWidget* parent)
 {
     auto* d = new QDockWidget(title, parent);
@@ -116,8 +119,9 @@ void MainWindow::buildDocks()
     auto* tableDock = dock(tr("Session table"), "tableDock", m_table, this);
     auto* logDock = dock(tr("Event log"), "logDock", m_log, this);
     auto* exportDock = dock(tr("Export"), "exportDock", m_export, this);
-    addDockWidget(Qt::BottomDockWidgetArea, explainDock);
-    splitDockWidget(chartsDock, explainDock, Qt::Horizontal);
+    // Right column: servers above, the explanation and its sibling tabs below; charts span the bottom.
+    addDockWidget(Qt::RightDockWidgetArea, explainDock);
+    splitDockWidget(serversDock, explainDock, Qt::Vertical);
     tabifyDockWidget(explainDock, tableDock);
     tabifyDockWidget(tableDock, logDock);
     tabifyDockWidget(logDock, exportDock);
@@ -130,9 +134,11 @@ void MainWindow::buildDocks()
 void MainWindow::applyDefaultDockSizes()
 {
     // Sizes only make sense once the window has its geometry; the map keeps the larger share.
-    resizeDocks({m_serversDock}, {std::max(360, width() / 4)}, Qt::Horizontal);
-    resizeDocks({m_chartsDock, m_explainDock}, {width() * 3 / 5, width() * 2 / 5}, Qt::Horizontal);
-    resizeDocks({m_chartsDock}, {height() * 9 / 25}, Qt::Vertical);
+    const int column = std::max(440, width() * 3 / 10);
+    resizeDocks({m_chartsDock}, {height() * 3 / 10}, Qt::Vertical);
+    resizeDocks({m_serversDock, m_explainDock}, {column, column}, Qt::Horizontal);
+    // Room for three server cards; the explanation scrolls.
+    resizeDocks({m_serversDock, m_explainDock}, {height() * 11 / 25, height() * 6 / 25}, Qt::Vertical);
 }
 
 void MainWindow::connectPanels()
@@ -248,14 +254,14 @@ void MainWindow::restoreSettings()
     QSettings settings;
     if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
         resize(1600, 1000);
-    m_restoredState = restoreState(settings.value("window/state").toByteArray());
+    m_restoredState = restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
 }
 
 void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
+    settings.setValue("window/state", saveState(kLayoutVersion));
 }
 
 } // namespace lblab::ui

@@ -510,6 +510,68 @@ std::string syntaxReason(const json::parse_error& e)
     return what;
 }
 
+/// Rejects a key that appears twice in one object: JSON parsers keep only the last one, so the
+/// first would be silently ignored, like a typo. Tracks the field path while parsing.
+class DuplicateKeyCheck {
+public:
+    explicit DuplicateKeyCheck(const std::string& file) : m_file(file) {}
+
+    bool operator()(int, json::parse_event_t event, const json& parsed)
+    {
+        using E = json::parse_event_t;
+        switch (event) {
+        case E::object_start:
+        case E::array_start:
+            countArrayElement();
+            m_frames.push_back({event == E::object_start, {}, {}, -1});
+            break;
+        case E::object_end:
+        case E::array_end:
+            if (!m_frames.empty())
+                m_frames.pop_back();
+            break;
+        case E::key: {
+            auto& frame = m_frames.back();
+            frame.key = parsed.get<std::string>();
+            if (!frame.keys.insert(frame.key).second)
+                throw ScenarioError(m_file, path(), "appears twice in the same object (the first would be ignored)");
+            break;
+        }
+        case E::value: countArrayElement(); break;
+        }
+        return true;
+    }
+
+private:
+    struct Frame {
+        bool object;
+        std::set<std::string> keys;
+        std::string key;
+        int index;
+    };
+
+    void countArrayElement()
+    {
+        if (!m_frames.empty() && !m_frames.back().object)
+            ++m_frames.back().index;
+    }
+
+    std::string path() const
+    {
+        std::string out;
+        for (const auto& f : m_frames) {
+            if (f.object)
+                out += (out.empty() ? "" : ".") + f.key;
+            else
+                out += "[" + std::to_string(f.index) + "]";
+        }
+        return out;
+    }
+
+    const std::string& m_file;
+    std::vector<Frame> m_frames;
+};
+
 const char* actionName(TimelineStep::Action a) { return actions[static_cast<std::size_t>(a)].c_str(); }
 
 } // namespace
@@ -520,7 +582,7 @@ LabConfig ScenarioFile::parse(std::string_view text, const std::string& fileName
         throw ScenarioError(fileName, {}, "the file is empty (a scenario is a JSON object)");
     json doc;
     try {
-        doc = json::parse(text.begin(), text.end());
+        doc = json::parse(text.begin(), text.end(), DuplicateKeyCheck(fileName));
     } catch (const json::parse_error& e) {
         const auto [line, column] = lineAndColumn(text, e.byte);
         throw ScenarioError(fileName, {},

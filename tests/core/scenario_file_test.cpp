@@ -66,6 +66,8 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"zero_servers.json", "servers: needs at least one server"},
         Malformed{"servers_not_array.json", "servers: must be an array, got an object"},
         Malformed{"duplicate_server.json", "servers[1].name: duplicate server name \"s1\""},
+        Malformed{"duplicate_field.json",
+                  "servers[1].weight: appears twice in the same object (the first would be ignored)"},
         Malformed{"missing_server_name.json", "servers[1].name: is required (a string)"},
         Malformed{"timeline_missing_server.json",
                   "timeline[0].server: no server named \"s9\" at 5 s (servers then: s1, s2)"},

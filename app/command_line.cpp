@@ -2,6 +2,7 @@
 
 #include "core/policies/policy_catalog.h"
 #include "core/preset_catalog.h"
+#include "core/scenario_file.h"
 
 #include <charconv>
 #include <cmath>
@@ -60,7 +61,7 @@ void scaleClients(LabConfig& config, int total)
 CommandLine CommandLine::parse(const std::vector<std::string>& args)
 {
     CommandLine cl;
-    std::optional<std::string> preset, policy, listen;
+    std::optional<std::string> preset, scenario, compare, policy, listen;
     std::optional<double> duration, rate;
     std::optional<std::uint64_t> seed;
     std::optional<int> clients, ioThreads;
@@ -86,6 +87,12 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             cl.json = true;
         else if (arg == "--preset")
             preset = value();
+        else if (arg == "--scenario")
+            scenario = value();
+        else if (arg == "--compare")
+            compare = value();
+        else if (arg == "--save-scenario")
+            cl.saveScenario = value();
         else if (arg == "--policy")
             policy = value();
         else if (arg == "--duration")
@@ -106,10 +113,20 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             throw CommandLineError("unknown option '" + arg + "' (see --help)");
     }
 
-    const LabConfig* base = PresetCatalog::find(preset.value_or(PresetCatalog::defaultPreset().preset));
-    if (!base)
-        throw CommandLineError("unknown preset '" + *preset + "' (see --list-presets)");
-    cl.config = *base;
+    if (preset && scenario)
+        throw CommandLineError("--preset and --scenario cannot be used together");
+    if (scenario) {
+        try {
+            cl.config = ScenarioFile::load(*scenario);
+        } catch (const ScenarioError& e) {
+            throw CommandLineError(e.what());
+        }
+    } else {
+        const LabConfig* base = PresetCatalog::find(preset.value_or(PresetCatalog::defaultPreset().preset));
+        if (!base)
+            throw CommandLineError("unknown preset '" + *preset + "' (see --list-presets)");
+        cl.config = *base;
+    }
     if (policy) {
         if (!PolicyCatalog::find(*policy))
             throw CommandLineError("unknown policy '" + *policy + "' (see --list-policies)");
@@ -119,8 +136,10 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
         cl.config.durationSeconds = *duration;
     if (rate)
         cl.config.requestRate = *rate;
-    if (seed)
+    if (seed) {
         cl.config.seed = *seed;
+        cl.config.policyOptions.seed = *seed;
+    }
     if (clients)
         scaleClients(cl.config, *clients);
     if (ioThreads)
@@ -135,8 +154,28 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
         cl.config.listenAddress = address;
         cl.config.listenPort = static_cast<std::uint16_t>(parseNumber("--listen port", listen->substr(colon + 1), 0, 65535));
     }
-    if ((cl.json || cl.exportDir) && cl.mode == Mode::Gui)
+    if (compare) {
+        const auto comma = compare->find(',');
+        if (comma == std::string::npos || compare->find(',', comma + 1) != std::string::npos)
+            throw CommandLineError("--compare needs two policy ids, e.g. round-robin,cookie-affinity, got '" + *compare +
+                                   "'");
+        cl.comparePolicies = {compare->substr(0, comma), compare->substr(comma + 1)};
+        for (const auto& id : cl.comparePolicies)
+            if (!PolicyCatalog::find(id))
+                throw CommandLineError("unknown policy '" + id + "' in --compare (see --list-policies)");
+        if (cl.comparePolicies[0] == cl.comparePolicies[1])
+            throw CommandLineError("--compare needs two different policies, got '" + *compare + "'");
+        if (policy)
+            throw CommandLineError("--policy and --compare cannot be used together");
+        if (cl.config.listenPort != 0)
+            throw CommandLineError("--compare runs two balancers, so --listen cannot fix one port");
+        if (cl.mode != Mode::Headless && !cl.saveScenario)
+            throw CommandLineError("--compare goes with --headless");
+    }
+    if ((cl.json || cl.exportDir) && cl.mode == Mode::Gui && !cl.saveScenario)
         throw CommandLineError("--json and --export go with --headless");
+    if (cl.saveScenario && (cl.mode == Mode::Gui || cl.mode == Mode::Headless))
+        cl.mode = Mode::SaveScenario;
     return cl;
 }
 
@@ -148,6 +187,7 @@ LB Lab: watch a real load balancer place real clients on real servers.
 
   (no options)              open the window with the default preset
   --preset NAME             start with another preset (see --list-presets)
+  --scenario FILE.json      start with a scenario file (docs/scenario-format.md)
   --headless                run without a window, print a summary, exit
   --policy ID               balancing policy (see --list-policies)
   --duration S              headless run length in seconds (default: the preset's)
@@ -158,6 +198,10 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --io-threads N            balancer threads (default 1)
   --export DIR              headless: write events.csv, servers.csv and run.json to DIR
   --json                    headless: print the summary as JSON
+  --compare A,B             headless: run the same seeded workload under policies A and B at
+                            once (two labs) and print their outcomes side by side
+  --save-scenario FILE      write the configuration (after the options above) as a scenario
+                            file and exit
   --list-presets            list the presets and what each shows
   --list-policies           list the policies and what each decides from
   --version                 print the version

@@ -18,11 +18,13 @@ public:
 /// What the user asked for on the command line (DESIGN.md's contract).
 struct CommandLine {
     /// What to do.
-    enum class Mode { Gui, Headless, ListPresets, ListPolicies, Help, Version };
+    enum class Mode { Gui, Headless, ListPresets, ListPolicies, Help, Version, SaveScenario };
     Mode mode = Mode::Gui;
     LabConfig config;                      ///< the preset after every override
     std::optional<std::string> exportDir;  ///< --export DIR
     bool json = false;                     ///< --json
+    std::vector<std::string> comparePolicies; ///< --compare A,B: the two policy ids (else empty)
+    std::optional<std::string> saveScenario;  ///< --save-scenario FILE: write the config there and exit
 
     /// Parses argv; throws CommandLineError with a one-line reason on bad input.
     static CommandLine parse(const std::vector<std::string>& args);

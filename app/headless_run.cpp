@@ -1,6 +1,8 @@
 #include "app/headless_run.h"
 
+#include "app/compare_run.h"
 #include "core/lab.h"
+#include "core/scenario_file.h"
 
 #include <csignal>
 #include <filesystem>
@@ -16,8 +18,9 @@ volatile std::sig_atomic_t g_interrupted = 0;
 
 void onSignal(int) { g_interrupted = 1; }
 
-/// Fails early, before the run, when the export folder cannot be written.
-std::string checkExportDir(const std::filesystem::path& dir)
+} // namespace
+
+std::string HeadlessRun::exportDirProblem(const std::filesystem::path& dir)
 {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -35,7 +38,17 @@ std::string checkExportDir(const std::filesystem::path& dir)
     return {};
 }
 
-} // namespace
+int HeadlessRun::saveScenario(const CommandLine& commandLine, std::ostream& out, std::ostream& err)
+{
+    try {
+        ScenarioFile::save(commandLine.config, *commandLine.saveScenario);
+    } catch (const ScenarioError& e) {
+        err << "lblab: " << e.what() << '\n';
+        return 1;
+    }
+    out << "Saved scenario " << commandLine.config.preset << " to " << *commandLine.saveScenario << '\n';
+    return 0;
+}
 
 HeadlessRun::HeadlessRun(const CommandLine& commandLine, std::ostream& out, std::ostream& err)
     : m_commandLine(commandLine), m_out(out), m_err(err)
@@ -44,8 +57,10 @@ HeadlessRun::HeadlessRun(const CommandLine& commandLine, std::ostream& out, std:
 
 int HeadlessRun::exec()
 {
+    if (!m_commandLine.comparePolicies.empty())
+        return CompareRun(m_commandLine, m_out, m_err).exec();
     if (m_commandLine.exportDir) {
-        if (auto problem = checkExportDir(*m_commandLine.exportDir); !problem.empty()) {
+        if (auto problem = exportDirProblem(*m_commandLine.exportDir); !problem.empty()) {
             m_err << "lblab: " << problem << '\n';
             return 2;
         }

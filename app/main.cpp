@@ -53,6 +53,8 @@ int main(int argc, char** argv)
     case CommandLine::Mode::ListPolicies:
         listPolicies();
         return 0;
+    case CommandLine::Mode::SaveScenario:
+        return lblab::HeadlessRun::saveScenario(commandLine, std::cout, std::cerr);
     case CommandLine::Mode::Headless:
         return lblab::HeadlessRun(commandLine, std::cout, std::cerr).exec();
     case CommandLine::Mode::Gui:

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -81,6 +82,13 @@ TEST(CliTest, BadInputFailsWithOneClearLine)
         {"--bogus", "unknown option '--bogus'"},
         {"--headless --duration 1 --export /proc/lblab-nope", "/proc/lblab-nope"},
         {"--json", "--json and --export go with --headless"},
+        {"--headless --scenario /nonexistent/lab.json", "/nonexistent/lab.json: cannot open the file"},
+        {"--headless --preset nat-skew --scenario lab.json", "--preset and --scenario cannot be used together"},
+        {"--headless --compare round-robin", "--compare needs two policy ids"},
+        {"--headless --compare round-robin,nope", "unknown policy 'nope' in --compare"},
+        {"--headless --compare random,random", "--compare needs two different policies"},
+        {"--headless --compare random,round-robin --policy geo", "--policy and --compare cannot be used together"},
+        {"--compare random,round-robin", "--compare goes with --headless"},
     };
     for (const auto& c : cases) {
         const auto r = lblab(c.args);
@@ -141,6 +149,124 @@ TEST(CliTest, SigintEndsTheRunEarlyWithSummaryAndExport)
     EXPECT_NE(out.find("s1"), std::string::npos) << out;
     EXPECT_TRUE(std::filesystem::exists(dir / "events.csv"));
     EXPECT_TRUE(std::filesystem::exists(dir / "run.json"));
+}
+
+const std::filesystem::path kScenarioFixtures = std::filesystem::path(__FILE__).parent_path().parent_path() / "core" / "scenarios";
+
+std::string readText(const std::filesystem::path& path)
+{
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST(CliTest, ScenarioFileRunsLikeAPreset)
+{
+    const auto dir = freshDir("cli-scenario");
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "two-servers.json";
+    std::ofstream(file) << R"({
+      "title": "Two servers",
+      "policy": "random",
+      "request_rate": 150,
+      "servers": [{"name": "left"}, {"name": "right", "weight": 2}],
+      "clients": [{"name": "visitors", "count": 20}],
+      "timeline": [{"at_s": 0.5, "action": "note", "text": "hello"}]
+    })";
+    const auto r = lblab("--headless --scenario " + file.string() + " --policy round-robin --duration 1.5 --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["preset"], "two-servers") << "a scenario without a name is named after its file";
+    EXPECT_EQ(j["policy"], "round-robin") << "--policy overrides the file";
+    ASSERT_EQ(j["servers"].size(), 2u);
+    EXPECT_EQ(j["servers"][0]["name"], "left");
+    EXPECT_GT(j["servers"][1]["requests"].get<int>(), 50);
+}
+
+TEST(CliTest, BrokenScenarioFileFailsWithItsValidationMessage)
+{
+    const auto file = kScenarioFixtures / "negative_weight.json";
+    ASSERT_TRUE(std::filesystem::exists(file)) << file;
+    const auto r = lblab("--headless --scenario " + file.string());
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.err, "lblab: " + file.string() + ": servers[2].weight: must be a whole number >= 0, got -1\n");
+    EXPECT_TRUE(r.out.empty()) << r.out;
+
+    const auto syntax = lblab("--headless --scenario " + (kScenarioFixtures / "syntax_error.json").string());
+    EXPECT_EQ(syntax.status, 2);
+    EXPECT_NE(syntax.err.find("syntax_error.json: line 4, column 5: syntax error"), std::string::npos) << syntax.err;
+    EXPECT_EQ(std::count(syntax.err.begin(), syntax.err.end(), '\n'), 1) << syntax.err;
+}
+
+TEST(CliTest, SavedScenarioReopensIdentically)
+{
+    const auto dir = freshDir("cli-save-scenario");
+    std::filesystem::create_directories(dir);
+    const auto first = dir / "first.json";
+    const auto second = dir / "second.json";
+    const auto saved = lblab("--preset nat-skew --policy random --seed 9 --rate 123 --duration 2.5 --clients 30 "
+                             "--save-scenario " + first.string());
+    ASSERT_EQ(saved.status, 0) << saved.err;
+    const auto j = nlohmann::json::parse(readText(first));
+    EXPECT_EQ(j["name"], "nat-skew");
+    EXPECT_EQ(j["policy"], "random");
+    EXPECT_EQ(j["seed"], 9);
+    EXPECT_EQ(j["request_rate"], 123.0);
+    EXPECT_EQ(j["duration_s"], 2.5);
+    EXPECT_EQ(j["clients"][0]["count"].get<int>() + j["clients"][1]["count"].get<int>(), 30);
+
+    const auto again = lblab("--scenario " + first.string() + " --save-scenario " + second.string());
+    ASSERT_EQ(again.status, 0) << again.err;
+    EXPECT_EQ(readText(first), readText(second)) << "loading and saving again changes nothing";
+
+    const auto bad = lblab("--preset nat-skew --save-scenario /proc/lblab-nope/x.json");
+    EXPECT_EQ(bad.status, 1);
+    EXPECT_NE(bad.err.find("/proc/lblab-nope/x.json: cannot write"), std::string::npos) << bad.err;
+}
+
+/// The number in the row of the compare table that starts with `label`, column `column` (0 = A).
+double tableValue(const std::string& table, const std::string& label, int column)
+{
+    std::istringstream lines(table);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind(label + "  ", 0) != 0)
+            continue;
+        std::istringstream fields(line.substr(label.size()));
+        std::string a, b;
+        fields >> a >> b;
+        return std::stod(column == 0 ? a : b);
+    }
+    ADD_FAILURE() << "no row '" << label << "' in\n" << table;
+    return -1;
+}
+
+TEST(CliTest, CompareShowsTheDifferenceInSessionMisses)
+{
+    const std::string args = "--headless --compare round-robin,cookie-affinity --preset login-round-robin --duration 3";
+    const auto text = lblab(args);
+    ASSERT_EQ(text.status, 0) << text.err;
+    EXPECT_NE(text.out.find("round-robin"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("cookie-affinity"), std::string::npos) << text.out;
+    for (const char* row : {"requests", "errors", "session requests", "miss rate", "IP changes", "affinity breaks",
+                            "re-pins", "remapped clients", "table size", "Jain fairness", "max/mean", "s1 p99 ms"})
+        EXPECT_NE(text.out.find(row), std::string::npos) << row << " in\n" << text.out;
+    const double missesA = tableValue(text.out, "session misses", 0);
+    const double missesB = tableValue(text.out, "session misses", 1);
+    EXPECT_GT(missesA, 100) << text.out;
+    EXPECT_LT(missesB, missesA / 20) << text.out;
+
+    const auto json = lblab(args + " --json --seed 5");
+    ASSERT_EQ(json.status, 0) << json.err;
+    const auto j = nlohmann::json::parse(json.out);
+    ASSERT_EQ(j["compare"].size(), 2u);
+    const auto& a = j["compare"][0];
+    const auto& b = j["compare"][1];
+    EXPECT_EQ(a["policy"], "round-robin");
+    EXPECT_EQ(b["policy"], "cookie-affinity");
+    EXPECT_EQ(a["preset"], "login-round-robin");
+    EXPECT_GT(a["sessions"]["misses"].get<int>(), 100);
+    EXPECT_LT(b["sessions"]["misses"].get<int>(), a["sessions"]["misses"].get<int>() / 20);
+    EXPECT_EQ(b["table_size"], 60) << "one pin per member";
+    EXPECT_EQ(a["table_size"], 0);
 }
 
 } // namespace

@@ -5,24 +5,31 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace lblab {
 namespace {
 
-/// Runs `name` (optionally under another policy) for `seconds`, timeline steps compressed to
-/// start at `firstStepAt` seconds, and returns the summary.
+/// Runs `name` (optionally under another policy, then without the timeline's policy switches)
+/// for `seconds`, timeline steps compressed so the first one that acts (not a note) starts at
+/// `firstStepAt` seconds, and returns the summary.
 RunSummary run(const std::string& name, double seconds, const std::string& policy = {}, double firstStepAt = 1.2)
 {
+    using A = TimelineStep::Action;
     const LabConfig* preset = PresetCatalog::find(name);
     EXPECT_NE(preset, nullptr) << name;
     LabConfig c = *preset;
-    if (!policy.empty())
+    if (!policy.empty()) {
         c.policy = policy;
-    if (!c.timeline.empty()) {
-        const double shift = c.timeline.front().atSeconds - firstStepAt;
+        std::erase_if(c.timeline, [](const TimelineStep& s) { return s.action == A::SwitchPolicy; });
+    }
+    const auto firstAction =
+        std::find_if(c.timeline.begin(), c.timeline.end(), [](const TimelineStep& s) { return s.action != A::Note; });
+    if (firstAction != c.timeline.end()) {
+        const double shift = firstAction->atSeconds - firstStepAt;
         for (auto& step : c.timeline)
-            step.atSeconds -= shift;
+            step.atSeconds = std::max(0.0, step.atSeconds - shift);
     }
     c.healthCheck.intervalSeconds = 0.2;
     Lab lab(c);
@@ -123,6 +130,27 @@ TEST(PresetOutcomesTest, ScaleOutMovesModNMostConsistentHashFewStickyTableNone)
     EXPECT_EQ(sticky.totals.remappedClients, 0u) << "a sticky table moves nobody";
     ASSERT_EQ(modN.servers.size(), 4u);
     EXPECT_GT(modN.servers[3].requests, 0u);
+}
+
+TEST(PresetOutcomesTest, SlowServerGetsLessUnderLeastConnectionsThanUnderRoundRobin)
+{
+    const auto leastConnections = run("slow-server", 3.0, "least-connections");
+    const auto roundRobin = run("slow-server", 3.0, "round-robin");
+    ASSERT_EQ(leastConnections.servers.size(), 3u);
+    ASSERT_EQ(roundRobin.servers.size(), 3u);
+    EXPECT_NEAR(roundRobin.servers[2].share, 1.0 / 3, 0.03) << "round robin ignores speed";
+    EXPECT_LT(leastConnections.servers[2].share, roundRobin.servers[2].share - 0.05)
+        << "least connections sees s3's requests pile up and sends it fewer";
+}
+
+TEST(PresetOutcomesTest, PowerOfTwoEvensTheLoadBetterThanRandom)
+{
+    const auto twoChoices = run("power-of-two", 3.0, "power-of-two");
+    const auto random = run("power-of-two", 3.0, "random");
+    ASSERT_EQ(twoChoices.servers.size(), 8u);
+    EXPECT_GT(twoChoices.totals.requests, 600u);
+    EXPECT_LT(twoChoices.maxOverMean, random.maxOverMean);
+    EXPECT_GT(twoChoices.jain, random.jain);
 }
 
 } // namespace

@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QLabel>
 #include <QSettings>
 #include <QStatusBar>
@@ -118,7 +119,12 @@ void MainWindow::buildDocks()
     auto* explainDock = dock(tr("Explain"), "explainDock", m_explain, this);
     auto* tableDock = dock(tr("Session table"), "tableDock", m_table, this);
     auto* logDock = dock(tr("Event log"), "logDock", m_log, this);
-    auto* exportDock = dock(tr("Export"), "exportDock", m_export, this);
+    // Scrollable, so the export form never forces the shared right column taller than it needs.
+    auto* exportScroll = new QScrollArea(this);
+    exportScroll->setWidgetResizable(true);
+    exportScroll->setFrameShape(QFrame::NoFrame);
+    exportScroll->setWidget(m_export);
+    auto* exportDock = dock(tr("Export"), "exportDock", exportScroll, this);
     // Right column: servers above, the explanation and its sibling tabs below; charts span the bottom.
     addDockWidget(Qt::RightDockWidgetArea, explainDock);
     splitDockWidget(serversDock, explainDock, Qt::Vertical);

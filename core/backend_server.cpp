@@ -29,6 +29,19 @@
 #include <system_error>
 #include <unordered_map>
 
+// Choices worth knowing:
+// - Everything mutable lives on one strand, so the session store, the slot queue and the
+//   connection registry need no mutex; counters are atomics so stats() can be read anywhere.
+// - kill() is a crash as the user sees it (acceptor and sockets closed, in-flight requests lost),
+//   but the process behind it is "paused", not restarted: sessions and counters are kept, so a
+//   restore() shows clients coming back to the sessions they had. stop() is final.
+// - stats().inFlight counts requests admitted and not yet answered: in service plus queued.
+// - Public calls made from outside the io thread post onto the strand and wait, so start() and
+//   restore() can throw at the caller. A call from a handler of the same io_context only posts
+//   (waiting there could deadlock a single-threaded io_context). If nothing runs the io_context and
+//   it is not stopped (never run yet), the wait gives up after kSyncWait; the work still runs later.
+// - The io_context must outlive the BackendServer object (pending handlers may outlive both).
+
 namespace lblab {
 
 namespace asio = boost::asio;
@@ -61,9 +74,11 @@ bool isParseError(const beast::error_code& ec)
 
 } // namespace
 
+namespace backend_server_detail {
+
 /// One accepted connection; owned by its coroutine, listed (weakly) in the registry so kill() can close it.
-struct BackendConnection {
-    BackendConnection(tcp::socket socket, const asio::any_io_executor& ex)
+struct Connection {
+    Connection(tcp::socket socket, const asio::any_io_executor& ex)
         : stream(std::move(socket)), timer(ex)
     {
     }
@@ -74,9 +89,43 @@ struct BackendConnection {
     bool granted = false;     ///< a freed slot was handed to it while it waited
 };
 
+/// What a call run on the strand threw, carried back to the calling thread as values.
+struct SyncFailure {
+    enum class Kind : std::uint8_t { None, System, Logic, Other };
+    Kind kind = Kind::None;
+    std::error_code code;
+    std::string what;
+
+    /// Throws the equivalent exception (nothing if there was no failure).
+    void raise() const
+    {
+        switch (kind) {
+        case Kind::None:
+            return;
+        case Kind::System: {
+            // system_error appends ": <message>" itself; keep the context part only.
+            std::string context = what;
+            const std::string suffix = ": " + code.message();
+            if (context.size() >= suffix.size() && context.ends_with(suffix))
+                context.resize(context.size() - suffix.size());
+            throw std::system_error(code, context);
+        }
+        case Kind::Logic:
+            throw std::logic_error(what);
+        case Kind::Other:
+            throw std::runtime_error(what);
+        }
+    }
+};
+
+} // namespace backend_server_detail
+
 /// Everything lives on one strand: the acceptor, the connections, the sessions, the slots. Handlers
 /// hold a shared_ptr to it, so it outlives the BackendServer while any of them is pending.
 class BackendServer::Impl : public std::enable_shared_from_this<BackendServer::Impl> {
+    using Connection = backend_server_detail::Connection;
+    using SyncFailure = backend_server_detail::SyncFailure;
+
 public:
     Impl(asio::io_context& io, ServerSpec spec, std::uint64_t seed)
         : m_io(io), m_strand(asio::make_strand(io)), m_spec(std::move(spec)),
@@ -166,20 +215,28 @@ private:
             f();
             return;
         }
-        auto promise = std::make_shared<std::promise<void>>();
+        // The failure crosses threads as plain values and is thrown anew on the caller's thread:
+        // an exception_ptr shared between threads is fine, but uninstrumented libstdc++ makes
+        // ThreadSanitizer report its reference count.
+        auto promise = std::make_shared<std::promise<SyncFailure>>();
         auto future = promise->get_future();
         asio::post(m_strand, [self = shared_from_this(), f = std::move(f), promise]() mutable {
+            SyncFailure failure;
             try {
                 f();
-                promise->set_value();
-            } catch (...) {
-                promise->set_exception(std::current_exception());
+            } catch (const std::system_error& e) {
+                failure = {SyncFailure::Kind::System, e.code(), e.what()};
+            } catch (const std::logic_error& e) {
+                failure = {SyncFailure::Kind::Logic, {}, e.what()};
+            } catch (const std::exception& e) {
+                failure = {SyncFailure::Kind::Other, {}, e.what()};
             }
+            promise->set_value(std::move(failure));
         });
         if (m_io.get_executor().running_in_this_thread())
             return;
         if (future.wait_for(kSyncWait) == std::future_status::ready)
-            future.get();
+            future.get().raise();
     }
 
     void openAcceptor(std::uint16_t port)
@@ -214,7 +271,7 @@ private:
         }
     }
 
-    static void closeConnection(BackendConnection& conn)
+    static void closeConnection(Connection& conn)
     {
         if (conn.closed)
             return;
@@ -258,14 +315,14 @@ private:
                 socket.close(ignored);
                 continue;
             }
-            auto conn = std::make_shared<BackendConnection>(std::move(socket), m_strand);
+            auto conn = std::make_shared<Connection>(std::move(socket), m_strand);
             conn->id = m_nextConnectionId++;
             m_connections.emplace(conn->id, conn);
             asio::co_spawn(m_strand, serve(conn), asio::detached);
         }
     }
 
-    asio::awaitable<void> serve(std::shared_ptr<BackendConnection> conn)
+    asio::awaitable<void> serve(std::shared_ptr<Connection> conn)
     {
         auto self = shared_from_this();
         beast::flat_buffer buffer(kReadBufferLimit);
@@ -313,7 +370,7 @@ private:
 
     /// Reads and discards what a bad client still sends, so closing does not reset the connection
     /// before it has read our 400.
-    asio::awaitable<void> drain(BackendConnection& conn)
+    asio::awaitable<void> drain(Connection& conn)
     {
         std::array<char, 4096> scratch;
         std::size_t total = 0;
@@ -327,7 +384,7 @@ private:
     }
 
     /// Admission, simulated service time, then the answer; nullopt if the connection was closed meanwhile.
-    asio::awaitable<std::optional<BackendResponse>> answer(BackendConnection& conn, const BackendRequest& req)
+    asio::awaitable<std::optional<BackendResponse>> answer(Connection& conn, const BackendRequest& req)
     {
         if (routeOf(req) == BackendRoute::Health)
             co_return m_handler.handle(req, Clock::now()).response; // bypasses slots, stats and errors
@@ -386,7 +443,7 @@ private:
     void releaseSlot()
     {
         while (!m_waiting.empty()) {
-            BackendConnection* next = m_waiting.front();
+            Connection* next = m_waiting.front();
             m_waiting.pop_front();
             if (next->closed)
                 continue; // it wakes on its own, sees no grant, and leaves
@@ -426,8 +483,8 @@ private:
     RequestHandler m_handler;
     std::mt19937_64 m_rng;
     int m_inService = 0;
-    std::deque<BackendConnection*> m_waiting; ///< FIFO; bounded by queueLimit; entries outlive no coroutine
-    std::unordered_map<std::uint64_t, std::weak_ptr<BackendConnection>> m_connections;
+    std::deque<Connection*> m_waiting; ///< FIFO; bounded by queueLimit; entries outlive no coroutine
+    std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> m_connections;
     std::uint64_t m_nextConnectionId = 1;
 
     // Counters, written on the strand, read anywhere.

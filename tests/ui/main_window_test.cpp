@@ -1,0 +1,100 @@
+#include "ui/main_window.h"
+
+#include "core/preset_catalog.h"
+#include "qt_app.h"
+#include "ui/assignment_map.h"
+#include "ui/backend_palette.h"
+#include "ui/controls_panel.h"
+#include "ui/lab_bridge.h"
+#include "ui/server_card.h"
+#include "ui/servers_panel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QPushButton>
+
+#include <gtest/gtest.h>
+
+using lblab::LabConfig;
+using lblab::RunState;
+using lblab::ui::MainWindow;
+using lblab::test::waitUntil;
+
+namespace {
+
+LabConfig basics()
+{
+    const LabConfig* preset = lblab::PresetCatalog::find("round-robin-basics");
+    EXPECT_NE(preset, nullptr);
+    LabConfig c = preset ? *preset : LabConfig{};
+    return c;
+}
+
+class MainWindowTest : public ::testing::Test {
+protected:
+    void SetUp() override { lblab::test::qtApp(); }
+};
+
+} // namespace
+
+TEST_F(MainWindowTest, StartsThePresetWhenShownAndFillsThePanels)
+{
+    MainWindow window(basics());
+    window.resize(1600, 1000);
+    EXPECT_EQ(window.bridge()->lab(), nullptr) << "nothing runs before show";
+    EXPECT_GE(window.font().pointSizeF(), 11.0);
+    window.show();
+    ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest() && window.bridge()->latest()->totals.requests > 30; },
+                          8000));
+    ASSERT_TRUE(waitUntil([&] { return window.assignmentMap()->tileCount() == 50; }, 2000));
+    int coloured = 0;
+    for (int i = 0; i < window.assignmentMap()->tileCount(); ++i)
+        coloured += window.assignmentMap()->tileColour(i) != lblab::ui::BackendPalette::colourFor(-1) ? 1 : 0;
+    EXPECT_GT(coloured, 10) << "tiles take their backend's colour once served";
+    EXPECT_EQ(window.servers()->cardCount(), 3);
+    EXPECT_TRUE(window.statusText().contains("requests")) << window.statusText().toStdString();
+    EXPECT_TRUE(window.statusText().contains("Round robin")) << window.statusText().toStdString();
+    EXPECT_FALSE(window.controls()->urlField()->text().isEmpty());
+    EXPECT_EQ(MainWindow::lastPresetName(), "round-robin-basics");
+
+    QDir().mkpath(LBLAB_TEST_OUTPUT_DIR);
+    EXPECT_TRUE(window.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/main_window.png"));
+    window.close();
+}
+
+TEST_F(MainWindowTest, PanelCommandsReachTheLab)
+{
+    MainWindow window(basics());
+    window.show();
+    ASSERT_TRUE(waitUntil([&] { return window.servers()->card("s2") != nullptr; }, 8000));
+    window.servers()->card("s2")->killButton()->click();
+    ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest()->servers.at(1).killed; }, 3000));
+    ASSERT_TRUE(waitUntil([&] { return window.servers()->card("s2")->stateText() == "KILLED"; }, 3000));
+
+    window.controls()->choosePolicy("least-connections");
+    ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest()->policy == "least-connections"; }, 3000));
+
+    window.controls()->pauseButton()->click();
+    ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest()->state == RunState::Paused; }, 3000));
+    EXPECT_TRUE(waitUntil([&] { return window.statusText().contains("paused"); }, 2000));
+    window.controls()->stopButton()->click();
+    EXPECT_EQ(window.bridge()->latest()->state, RunState::Stopped);
+    window.close();
+}
+
+TEST_F(MainWindowTest, EveryPanelIsInAnAddressableDock)
+{
+    MainWindow window(basics(), /*autoStart=*/false);
+    QStringList names;
+    for (QDockWidget* d : window.findChildren<QDockWidget*>())
+        names << d->objectName();
+    for (const char* name : {"controlsDock", "serversDock", "chartsDock", "explainDock", "tableDock", "logDock", "exportDock"})
+        EXPECT_TRUE(names.contains(name)) << name;
+    EXPECT_EQ(window.centralWidget(), window.assignmentMap());
+    window.show();
+    waitUntil([] { return false; }, 200);
+    EXPECT_EQ(window.bridge()->lab(), nullptr) << "autoStart=false starts nothing";
+    window.close();
+}

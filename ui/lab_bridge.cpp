@@ -1,0 +1,200 @@
+#include "ui/lab_bridge.h"
+
+#include "core/lab.h"
+
+#include <QMetaObject>
+
+#include <exception>
+#include <filesystem>
+
+namespace lblab::ui {
+
+LabBridge::LabBridge(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<std::shared_ptr<const lblab::Snapshot>>("std::shared_ptr<const lblab::Snapshot>");
+    m_frameTimer.setInterval(kFrameMs);
+    m_frameTimer.setTimerType(Qt::CoarseTimer);
+    connect(&m_frameTimer, &QTimer::timeout, this, &LabBridge::pollSnapshot);
+}
+
+LabBridge::~LabBridge()
+{
+    m_frameTimer.stop();
+    joinExport();
+    if (m_lab)
+        m_lab->stop();
+}
+
+QString LabBridge::balancerUrl() const
+{
+    return m_lab ? QString::fromStdString(m_lab->balancerUrl()) : QString();
+}
+
+bool LabBridge::isActive() const
+{
+    if (!m_lab)
+        return false;
+    const RunState s = m_lab->state();
+    return s == RunState::Running || s == RunState::Paused;
+}
+
+void LabBridge::joinExport()
+{
+    // The export reads the lab's capture, so the lab must outlive it.
+    if (m_exportThread.joinable())
+        m_exportThread.join();
+}
+
+void LabBridge::startPreset(const LabConfig& config)
+{
+    m_frameTimer.stop();
+    joinExport();
+    if (m_lab) {
+        m_lab->stop();
+        m_lab.reset();
+    }
+    m_config = config;
+    m_haveSequence = false;
+    try {
+        auto lab = std::make_unique<Lab>(config);
+        lab->start();
+        m_lab = std::move(lab);
+    } catch (const std::exception& e) {
+        emit errorOccurred(QString::fromStdString(e.what()));
+        return;
+    }
+    m_frameTimer.start();
+    emit labStarted(balancerUrl());
+    pollSnapshot();
+}
+
+void LabBridge::pause() { setPaused(true); }
+
+void LabBridge::resume() { setPaused(false); }
+
+void LabBridge::setPaused(bool paused)
+{
+    if (m_lab)
+        m_lab->setPaused(paused);
+}
+
+void LabBridge::stop()
+{
+    if (!m_lab)
+        return;
+    m_lab->stop();
+    // One last frame so the panels show the final state; then nothing changes any more.
+    pollSnapshot();
+    m_frameTimer.stop();
+}
+
+void LabBridge::reset() { startPreset(m_config); }
+
+void LabBridge::setPolicy(const QString& id)
+{
+    if (m_lab)
+        m_lab->setPolicy(id.toStdString());
+    m_config.policy = id.toStdString();
+}
+
+void LabBridge::killServer(const QString& name)
+{
+    if (m_lab)
+        m_lab->killServer(name.toStdString());
+}
+
+void LabBridge::restoreServer(const QString& name)
+{
+    if (m_lab)
+        m_lab->restoreServer(name.toStdString());
+}
+
+void LabBridge::setDraining(const QString& name, bool draining)
+{
+    if (m_lab)
+        m_lab->setDraining(name.toStdString(), draining);
+}
+
+void LabBridge::setWeight(const QString& name, int weight)
+{
+    if (m_lab)
+        m_lab->setWeight(name.toStdString(), weight);
+}
+
+void LabBridge::addServer()
+{
+    if (!m_lab)
+        return;
+    try {
+        m_lab->addServer();
+    } catch (const std::exception& e) {
+        emit errorOccurred(QString::fromStdString(e.what()));
+    }
+}
+
+void LabBridge::removeServer(const QString& name)
+{
+    if (m_lab)
+        m_lab->removeServer(name.toStdString());
+}
+
+void LabBridge::setRequestRate(double perSecond)
+{
+    if (m_lab)
+        m_lab->setRequestRate(perSecond);
+    m_config.requestRate = perSecond;
+}
+
+void LabBridge::changeClientIps(double fraction)
+{
+    if (m_lab)
+        m_lab->changeClientIps(fraction);
+}
+
+void LabBridge::exportRun(const QString& directory)
+{
+    if (!m_lab) {
+        emit exportFinished(false, tr("Nothing to export: no run yet."));
+        return;
+    }
+    if (m_exporting.load()) {
+        emit exportFinished(false, tr("An export is already running."));
+        return;
+    }
+    joinExport();
+    m_exporting = true;
+    const Lab* lab = m_lab.get();
+    const std::filesystem::path dir = directory.toStdString();
+    m_exportThread = std::thread([this, lab, dir, directory] {
+        bool ok = true;
+        QString message;
+        try {
+            lab->exportRun(dir);
+            message = tr("Exported events.csv, servers.csv and run.json to %1").arg(directory);
+        } catch (const std::exception& e) {
+            ok = false;
+            message = QString::fromStdString(e.what());
+        }
+        m_exporting = false;
+        // Queued to the bridge's thread; if the bridge is gone (it joins us first) nothing is delivered.
+        QMetaObject::invokeMethod(this, [this, ok, message] { emit exportFinished(ok, message); },
+                                  Qt::QueuedConnection);
+    });
+}
+
+void LabBridge::pollSnapshot()
+{
+    if (!m_lab)
+        return;
+    std::shared_ptr<const Snapshot> snapshot = m_lab->snapshot();
+    if (!snapshot)
+        return;
+    if (m_haveSequence && snapshot->sequence == m_lastSequence)
+        return;
+    m_haveSequence = true;
+    m_lastSequence = snapshot->sequence;
+    m_latest = snapshot;
+    emit snapshotReady(std::move(snapshot));
+}
+
+} // namespace lblab::ui

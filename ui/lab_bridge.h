@@ -1,0 +1,110 @@
+#pragma once
+
+#include "core/lab_config.h"
+#include "core/snapshot.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+
+namespace lblab {
+class Lab;
+}
+
+namespace lblab::ui {
+
+/// The one bridge between the core and Qt. It owns the Lab, forwards commands (which the Lab posts
+/// to its own threads) and, on a 33 ms frame timer, hands the panels the latest snapshot once per
+/// new publication. Nothing per request crosses it, and the GUI thread never waits on the core,
+/// except for stop(), which is cancellation plus a join.
+class LabBridge : public QObject {
+    Q_OBJECT
+public:
+    /// Frame period of the snapshot timer.
+    static constexpr int kFrameMs = 33;
+
+    /// An idle bridge; nothing runs until startPreset().
+    explicit LabBridge(QObject* parent = nullptr);
+    /// Stops the lab and waits for a running export.
+    ~LabBridge() override;
+
+    /// The running (or last stopped) lab, or nullptr.
+    Lab* lab() const { return m_lab.get(); }
+    /// The configuration of the current (or last) run.
+    const LabConfig& config() const { return m_config; }
+    /// The last snapshot handed out (null before the first).
+    std::shared_ptr<const Snapshot> latest() const { return m_latest; }
+    /// The balancer's URL, "" when no lab runs.
+    QString balancerUrl() const;
+    /// Running or paused.
+    bool isActive() const;
+    /// An export is writing files on its worker.
+    bool isExporting() const { return m_exporting.load(); }
+
+public slots:
+    /// Stops the old lab, makes a new one for `config` and starts it; errors go to errorOccurred.
+    void startPreset(const lblab::LabConfig& config);
+    /// Pauses the generated traffic.
+    void pause();
+    /// Resumes the generated traffic.
+    void resume();
+    /// pause() or resume().
+    void setPaused(bool paused);
+    /// Stops the lab (its captured data stays readable, e.g. for export).
+    void stop();
+    /// Starts the current configuration again from scratch.
+    void reset();
+
+    /// Switches the policy live.
+    void setPolicy(const QString& id);
+    /// Kills a backend.
+    void killServer(const QString& name);
+    /// Restarts a killed backend.
+    void restoreServer(const QString& name);
+    /// Drains or undrains a backend.
+    void setDraining(const QString& name, bool draining);
+    /// Changes a backend's weight.
+    void setWeight(const QString& name, int weight);
+    /// Adds a backend like the others.
+    void addServer();
+    /// Removes a backend.
+    void removeServer(const QString& name);
+    /// Changes the total generated request rate.
+    void setRequestRate(double perSecond);
+    /// Moves `fraction` (0..1] of the users to new addresses now.
+    void changeClientIps(double fraction);
+    /// Writes events.csv, servers.csv and run.json into `directory` on a worker thread.
+    void exportRun(const QString& directory);
+
+    /// Takes the lab's latest snapshot and emits it if it is new (the frame timer calls this).
+    void pollSnapshot();
+
+signals:
+    /// A new snapshot, at most once per frame.
+    void snapshotReady(std::shared_ptr<const lblab::Snapshot> snapshot);
+    /// A lab started; `url` is its balancer's address.
+    void labStarted(QString url);
+    /// Something the user asked for failed (one line).
+    void errorOccurred(QString message);
+    /// An export ended; `message` names the directory or the failure.
+    void exportFinished(bool ok, QString message);
+
+private:
+    void joinExport();
+
+    std::unique_ptr<Lab> m_lab;
+    LabConfig m_config;
+    QTimer m_frameTimer;
+    std::uint64_t m_lastSequence = 0;
+    bool m_haveSequence = false;
+    std::shared_ptr<const Snapshot> m_latest;
+    std::thread m_exportThread;
+    std::atomic<bool> m_exporting{false};
+};
+
+} // namespace lblab::ui

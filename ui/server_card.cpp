@@ -1,0 +1,132 @@
+#include "ui/server_card.h"
+
+#include "ui/backend_palette.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace lblab::ui {
+
+namespace {
+
+QString milliseconds(std::uint32_t us) { return QString::number(us / 1000.0, 'f', us < 10'000 ? 2 : 1) + " ms"; }
+
+QString css(const QColor& c) { return c.name(QColor::HexRgb); }
+
+} // namespace
+
+ServerCard::ServerCard(int index, const QString& name, QWidget* parent)
+    : QFrame(parent), m_index(index), m_name(name)
+{
+    setObjectName("serverCard");
+    setFrameShape(QFrame::StyledPanel);
+    const QColor colour = BackendPalette::colourFor(index);
+    // A thick left edge in the backend's colour ties the card to its tiles and chart lines.
+    setStyleSheet(QString("#serverCard { border: 2px solid %1; border-left: 12px solid %1; border-radius: 4px; }")
+                      .arg(css(colour)));
+
+    m_title = new QLabel(name, this);
+    QFont big = m_title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    big.setBold(true);
+    m_title->setFont(big);
+    m_title->setStyleSheet(QString("QLabel { background: %1; color: %2; padding: 1px 8px; border-radius: 3px; }")
+                               .arg(css(colour), css(BackendPalette::textOn(index))));
+
+    m_state = new QLabel(this);
+    QFont stateFont = m_state->font();
+    stateFont.setBold(true);
+    m_state->setFont(stateFont);
+
+    m_stats = new QLabel(this);
+    m_stats->setTextFormat(Qt::PlainText);
+
+    m_kill = new QPushButton(tr("Kill"), this);
+    m_drain = new QPushButton(tr("Drain"), this);
+    m_remove = new QPushButton(tr("Remove"), this);
+    m_weight = new QSpinBox(this);
+    m_weight->setRange(0, 100);
+    m_weight->setPrefix(tr("weight "));
+    m_weight->setKeyboardTracking(false);
+    m_kill->setToolTip(tr("Stop this backend like a crash, or start it again"));
+    m_drain->setToolTip(tr("Draining keeps pinned clients but takes no new ones"));
+    m_remove->setToolTip(tr("Take this backend out of the set"));
+    m_weight->setToolTip(tr("Relative weight (weighted policies)"));
+
+    auto* head = new QHBoxLayout;
+    head->addWidget(m_title);
+    head->addWidget(m_state);
+    head->addStretch(1);
+    head->addWidget(m_weight);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_kill);
+    buttons->addWidget(m_drain);
+    buttons->addStretch(1);
+    buttons->addWidget(m_remove);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(10, 6, 6, 6);
+    layout->setSpacing(4);
+    layout->addLayout(head);
+    layout->addWidget(m_stats);
+    layout->addLayout(buttons);
+
+    connect(m_kill, &QPushButton::clicked, this, [this] {
+        if (m_killed)
+            emit restoreRequested(m_name);
+        else
+            emit killRequested(m_name);
+    });
+    connect(m_drain, &QPushButton::clicked, this, [this] { emit drainRequested(m_name, !m_draining); });
+    connect(m_remove, &QPushButton::clicked, this, [this] { emit removeRequested(m_name); });
+    connect(m_weight, &QSpinBox::valueChanged, this, [this](int w) { emit weightRequested(m_name, w); });
+}
+
+QString ServerCard::stateText() const { return m_state->text(); }
+
+QString ServerCard::statsText() const { return m_stats->text(); }
+
+void ServerCard::showServer(const ServerView& server)
+{
+    m_killed = server.killed;
+    m_draining = server.state == ServerState::Draining;
+    QString state;
+    QString colour;
+    switch (server.state) {
+    case ServerState::Up: state = tr("UP"); colour = "#1a7f37"; break;
+    case ServerState::Down: state = server.killed ? tr("KILLED") : tr("DOWN"); colour = "#c62828"; break;
+    case ServerState::Draining: state = tr("DRAINING"); colour = "#b26a00"; break;
+    case ServerState::Removed: state = tr("REMOVED"); colour = "#666666"; break;
+    }
+    if (server.state != ServerState::Down && server.killed) {
+        state = tr("KILLED");
+        colour = "#c62828";
+    }
+    if (m_state->text() != state) {
+        m_state->setText(state);
+        m_state->setStyleSheet(QString("QLabel { color: white; background: %1; padding: 1px 8px; border-radius: 3px; }")
+                                   .arg(colour));
+    }
+    QString stats = tr("%1 active · %2 req/s · %3 sessions\np50 %4 · p99 %5 · %6 requests")
+                        .arg(server.active)
+                        .arg(server.rps, 0, 'f', 0)
+                        .arg(server.sessions)
+                        .arg(milliseconds(server.p50Us), milliseconds(server.p99Us))
+                        .arg(server.requests);
+    if (server.errors > 0 || server.sessionMisses > 0)
+        stats += tr("\n%1 errors · %2 session misses").arg(server.errors).arg(server.sessionMisses);
+    if (m_stats->text() != stats)
+        m_stats->setText(stats);
+    m_kill->setText(m_killed ? tr("Restore") : tr("Kill"));
+    m_drain->setText(m_draining ? tr("Undrain") : tr("Drain"));
+    m_drain->setEnabled(!m_killed);
+    // Never overwrite what the user is typing.
+    if (!m_weight->hasFocus() && m_weight->value() != server.weight) {
+        const QSignalBlocker block(m_weight);
+        m_weight->setValue(server.weight);
+    }
+}
+
+} // namespace lblab::ui

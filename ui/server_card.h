@@ -1,0 +1,67 @@
+#pragma once
+
+#include "core/snapshot.h"
+
+#include <QFrame>
+#include <QString>
+
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace lblab::ui {
+
+/// One backend as a card in its palette colour: name, state, weight, load, and its commands.
+class ServerCard : public QFrame {
+    Q_OBJECT
+public:
+    /// A card for backend `index` (its colour) named `name`.
+    ServerCard(int index, const QString& name, QWidget* parent = nullptr);
+
+    /// Updates the texts and buttons from the backend's current view.
+    void showServer(const lblab::ServerView& server);
+
+    /// The backend's name.
+    QString name() const { return m_name; }
+    /// The backend's index.
+    int index() const { return m_index; }
+    /// The state badge text ("UP", "DOWN", "KILLED", "DRAINING").
+    QString stateText() const;
+    /// The statistics line(s).
+    QString statsText() const;
+    /// Kill or Restore, depending on the state.
+    QPushButton* killButton() const { return m_kill; }
+    /// Drain or Undrain, depending on the state.
+    QPushButton* drainButton() const { return m_drain; }
+    /// Removes the backend.
+    QPushButton* removeButton() const { return m_remove; }
+    /// The weight editor.
+    QSpinBox* weightBox() const { return m_weight; }
+
+signals:
+    /// The user asked to kill the backend.
+    void killRequested(QString name);
+    /// The user asked to restart it.
+    void restoreRequested(QString name);
+    /// The user asked to drain (true) or undrain (false) it.
+    void drainRequested(QString name, bool draining);
+    /// The user changed its weight.
+    void weightRequested(QString name, int weight);
+    /// The user asked to remove it.
+    void removeRequested(QString name);
+
+private:
+    int m_index;
+    QString m_name;
+    bool m_killed = false;
+    bool m_draining = false;
+    QLabel* m_title;
+    QLabel* m_state;
+    QLabel* m_stats;
+    QPushButton* m_kill;
+    QPushButton* m_drain;
+    QPushButton* m_remove;
+    QSpinBox* m_weight;
+};
+
+} // namespace lblab::ui

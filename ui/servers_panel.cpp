@@ -1,0 +1,89 @@
+#include "ui/servers_panel.h"
+
+#include "ui/server_card.h"
+
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace lblab::ui {
+
+ServersPanel::ServersPanel(QWidget* parent) : QWidget(parent)
+{
+    m_add = new QPushButton(tr("Add server"), this);
+    m_add->setToolTip(tr("Add a backend like the existing ones"));
+    connect(m_add, &QPushButton::clicked, this, &ServersPanel::addRequested);
+
+    auto* head = new QHBoxLayout;
+    // The heading is the dock's title; the panel only adds the command.
+    head->addStretch(1);
+    head->addWidget(m_add);
+
+    auto* inner = new QWidget;
+    m_cardsLayout = new QVBoxLayout(inner);
+    m_cardsLayout->setContentsMargins(0, 0, 0, 0);
+    m_cardsLayout->setSpacing(6);
+    m_cardsLayout->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(inner);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(head);
+    layout->addWidget(scroll, 1);
+}
+
+int ServersPanel::cardCount() const
+{
+    int n = 0;
+    for (const ServerCard* c : m_cards)
+        n += c->isVisibleTo(this) ? 1 : 0;
+    return n;
+}
+
+ServerCard* ServersPanel::card(const QString& name) const
+{
+    for (ServerCard* c : m_cards)
+        if (c->name() == name && c->isVisibleTo(this))
+            return c;
+    return nullptr;
+}
+
+void ServersPanel::showSnapshot(const Snapshot& snapshot)
+{
+    // A new run may rename backends: start over when a name no longer matches its index.
+    for (std::size_t i = 0; i < m_cards.size() && i < snapshot.servers.size(); ++i) {
+        if (m_cards[i]->name() != QString::fromStdString(snapshot.servers[i].name)) {
+            for (ServerCard* c : m_cards)
+                c->deleteLater();
+            m_cards.clear();
+            break;
+        }
+    }
+    while (m_cards.size() > snapshot.servers.size()) {
+        m_cards.back()->deleteLater();
+        m_cards.pop_back();
+    }
+    for (std::size_t i = m_cards.size(); i < snapshot.servers.size(); ++i) {
+        auto* c = new ServerCard(static_cast<int>(i), QString::fromStdString(snapshot.servers[i].name));
+        connect(c, &ServerCard::killRequested, this, &ServersPanel::killRequested);
+        connect(c, &ServerCard::restoreRequested, this, &ServersPanel::restoreRequested);
+        connect(c, &ServerCard::drainRequested, this, &ServersPanel::drainRequested);
+        connect(c, &ServerCard::weightRequested, this, &ServersPanel::weightRequested);
+        connect(c, &ServerCard::removeRequested, this, &ServersPanel::removeRequested);
+        m_cardsLayout->insertWidget(m_cardsLayout->count() - 1, c);
+        m_cards.push_back(c);
+    }
+    for (std::size_t i = 0; i < m_cards.size(); ++i) {
+        const ServerView& s = snapshot.servers[i];
+        m_cards[i]->setVisible(s.state != ServerState::Removed);
+        if (s.state != ServerState::Removed)
+            m_cards[i]->showServer(s);
+    }
+}
+
+} // namespace lblab::ui

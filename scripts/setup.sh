@@ -8,7 +8,7 @@ LBLAB_BUILD_DIR="${LBLAB_BUILD_DIR:-$LBLAB_ROOT/build}"
 LBLAB_PACKAGES=(cmake g++ ninja-build pkg-config
   qt6-base-dev libqcustomplot-dev libboost1.81-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
-  xvfb xauth fonts-dejavu-core imagemagick curl)
+  xvfb xauth fonts-dejavu-core imagemagick curl dpkg-dev desktop-file-utils appstream groff-base)
 
 lblab_install_packages() {
   local missing=()

@@ -1,5 +1,8 @@
 #include "ui/main_window.h"
 
+#include "ui/about_dialog.h"
+#include "ui/ui_resources.h"
+
 #include "core/policies/policy_catalog.h"
 #include "core/preset_catalog.h"
 #include "ui/assignment_map.h"
@@ -15,6 +18,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QIcon>
+#include <QMenu>
+#include <QMenuBar>
 #include <QScrollArea>
 #include <QLabel>
 #include <QSettings>
@@ -85,6 +91,16 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
 
     setCentralWidget(m_map);
     buildDocks();
+
+    ensureResources();
+    setWindowIcon(QIcon(QStringLiteral(":/icons/lblab-256.png")));
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About LB Lab"), this, [this] {
+        AboutDialog about(this);
+        about.exec();
+    });
 
     m_statusRun = new QLabel(this);
     m_statusRequests = new QLabel(this);

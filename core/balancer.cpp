@@ -121,6 +121,7 @@ struct Worker {
 struct UpstreamResult {
     bool ok = false;
     bool connectFailed = false;   // the backend could not be reached at all
+    bool dropped = false;         // the backend closed the connection before any byte of an answer
     unsigned status = 0;          // when !ok: the status to answer (502, 504)
     std::string reason;           // when !ok: why
     Response response;
@@ -531,9 +532,12 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, beast::tcp_stream& clien
         result.reason = "no backend is available";
     } else {
         result = co_await forward(w, decision.backend, ep, up);
-        if (!result.ok && result.connectFailed) {
+        // A backend that cannot be reached, or that dropped the connection without answering (it
+        // died under load), has not answered: an idempotent request may safely go elsewhere.
+        if (!result.ok && (result.connectFailed || (result.dropped && isIdempotent(req.method())))) {
             release(decision.backend);
-            markBackend(decision.backend, false, "connection failed: " + result.reason);
+            if (result.connectFailed)
+                markBackend(decision.backend, false, "connection failed: " + result.reason);
             if (isIdempotent(req.method())) {
                 // Retry once elsewhere: the policy now sees the failed backend as down.
                 Decision retry = choose(view, ep, event.backendName, event.policy);
@@ -542,6 +546,8 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, beast::tcp_stream& clien
                         retry.kind = DecisionKind::Retried;
                     decision = std::move(retry);
                     result = co_await forward(w, decision.backend, ep, up);
+                    if (!result.ok && result.connectFailed)
+                        markBackend(decision.backend, false, "connection failed: " + result.reason);
                 } else {
                     decision = std::move(retry);
                 }
@@ -642,6 +648,8 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, int backend, 
             if (reused && rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
                                       rec == asio::error::eof))
                 continue; // the backend closed the idle connection before it saw the request
+            result.dropped = rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
+                                         rec == asio::error::eof);
             result.status = rec == beast::error::timeout ? 504 : 502;
             result.reason = (rec == beast::error::timeout ? "timed out waiting for " : "bad answer from ") + name +
                             ": " + rec.message();

@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -423,6 +425,76 @@ TEST_F(BalancerHardeningTest, GarbageFromABackendGives502AndIsCounted)
     EXPECT_NE(reply.bytes.find("junk"), std::string::npos);
     EXPECT_EQ(capture.totals().errors, 1u);
     EXPECT_GE(junk.accepted(), 1);
+}
+
+// ---- faults under load ------------------------------------------------------------------------------
+
+TEST_F(BalancerHardeningTest, BackendKilledUnderLoadNoClientHangsAndIdempotentRequestsAreRetried)
+{
+    auto o = options();
+    o.upstreamTimeoutSeconds = 2;
+    startLab(o, 3);
+    std::atomic<bool> run{true};
+    std::atomic<int> answered{0}, ok{0}, lost{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 6; ++t)
+        clients.emplace_back([&] {
+            test::TestHttpClient client(balancer->endpoint());
+            while (run) {
+                const auto a = client.get("/search");
+                if (!a) {
+                    ++lost;
+                    continue;
+                }
+                ++answered;
+                ok += a->status == 200;
+            }
+        });
+    std::this_thread::sleep_for(300ms);
+    const int before = answered;
+    backends[1]->kill();
+    std::this_thread::sleep_for(500ms);
+    run = false;
+    const auto joinStart = std::chrono::steady_clock::now();
+    for (auto& c : clients)
+        c.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - joinStart, 2s) << "a client hung";
+    EXPECT_GT(before, 0);
+    EXPECT_GT(answered.load(), before);
+    EXPECT_EQ(lost.load(), 0) << "every request gets an answer";
+    EXPECT_EQ(ok.load(), answered.load()) << "GETs to the killed backend are retried elsewhere";
+    EXPECT_GE(capture.totals().retries, 1u);
+    EXPECT_EQ(capture.eventCount(), static_cast<std::uint64_t>(answered.load())) << "every answer is captured";
+    EXPECT_FALSE(balancer->backends()[1].info.up);
+}
+
+TEST_F(BalancerHardeningTest, VanishingClientsLeaveNoSessionBehind)
+{
+    auto o = options();
+    startLab(o, 1);
+    backends[0]->setServiceTimeMs(100);
+    {
+        std::vector<std::unique_ptr<RawConnection>> gone;
+        for (int i = 0; i < 30; ++i) {
+            auto c = std::make_unique<RawConnection>(balancer->endpoint());
+            switch (i % 3) {
+            case 0: c->send("GET /search HTTP/1.1\r\nHost: x\r\nX-Half"); break;            // mid-header
+            case 1: c->send("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"); break; // mid-body
+            default: c->send("GET /search HTTP/1.1\r\nHost: x\r\n\r\n"); break;           // before the answer
+            }
+            gone.push_back(std::move(c));
+        }
+        for (int i = 0; i < 100 && balancer->openConnections() < 30; ++i)
+            std::this_thread::sleep_for(10ms);
+        EXPECT_EQ(balancer->openConnections(), 30u);
+    } // all of them vanish here
+    for (int i = 0; i < 300 && balancer->openConnections() > 0; ++i)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(balancer->openConnections(), 0u) << "sessions leaked";
+    test::TestHttpClient client(balancer->endpoint());
+    auto a = client.get("/search");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->status, 200u);
 }
 
 } // namespace

@@ -6,7 +6,7 @@ SECONDS_PER_TARGET="${1:-30}"
 export LBLAB_BUILD_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build-fuzz"
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 lblab_install_packages "${LBLAB_CLANG_PACKAGES[@]}"
-CC=clang CXX=clang++ cmake -S "$LBLAB_ROOT" -B "$LBLAB_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+CC=clang CXX=clang++ cmake -S "$LBLAB_ROOT" -B "$LBLAB_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DLBLAB_FUZZ=ON -DLBLAB_BUILD_UI=OFF -DLBLAB_BUILD_TESTS=OFF >/dev/null
 # scenario_fuzzer joins this list once the scenario loader exists.
 TARGETS=(request_fuzzer)

@@ -633,8 +633,10 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, int backend, 
         stream.expires_after(seconds(options.upstreamTimeoutSeconds));
         auto [wec, wn] = co_await http::async_write(stream, up, nothrow);
         if (wec) {
-            if (reused)
-                continue; // a stale keep-alive connection: try a fresh one
+            if (reused) {
+                pool.clear(); // one stale keep-alive connection means its siblings likely are too
+                continue;     // try a fresh one
+            }
             result.status = wec == beast::error::timeout ? 504 : 502;
             result.reason = "sending to " + name + " failed: " + wec.message();
             co_return result;
@@ -646,8 +648,10 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, int backend, 
         auto [rec, rn] = co_await http::async_read(stream, buffer, parser, nothrow);
         if (rec) {
             if (reused && rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
-                                      rec == asio::error::eof))
-                continue; // the backend closed the idle connection before it saw the request
+                                      rec == asio::error::eof)) {
+                pool.clear(); // the backend closed the idle connection before it saw the request
+                continue;
+            }
             result.dropped = rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
                                          rec == asio::error::eof);
             result.status = rec == beast::error::timeout ? 504 : 502;
@@ -664,6 +668,7 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, int backend, 
         co_return result;
     }
     result.status = 502;
+    result.dropped = true;
     result.reason = "connection to " + name + " closed twice";
     co_return result;
 }

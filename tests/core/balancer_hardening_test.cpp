@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -436,6 +437,8 @@ TEST_F(BalancerHardeningTest, BackendKilledUnderLoadNoClientHangsAndIdempotentRe
     startLab(o, 3);
     std::atomic<bool> run{true};
     std::atomic<int> answered{0}, ok{0}, lost{0};
+    std::mutex failMutex;
+    std::string failures;
     std::vector<std::thread> clients;
     for (int t = 0; t < 6; ++t)
         clients.emplace_back([&] {
@@ -448,6 +451,10 @@ TEST_F(BalancerHardeningTest, BackendKilledUnderLoadNoClientHangsAndIdempotentRe
                 }
                 ++answered;
                 ok += a->status == 200;
+                if (a->status != 200) {
+                    std::lock_guard lock(failMutex);
+                    failures += std::to_string(a->status) + " " + a->error + "; ";
+                }
             }
         });
     std::this_thread::sleep_for(300ms);
@@ -462,7 +469,7 @@ TEST_F(BalancerHardeningTest, BackendKilledUnderLoadNoClientHangsAndIdempotentRe
     EXPECT_GT(before, 0);
     EXPECT_GT(answered.load(), before);
     EXPECT_EQ(lost.load(), 0) << "every request gets an answer";
-    EXPECT_EQ(ok.load(), answered.load()) << "GETs to the killed backend are retried elsewhere";
+    EXPECT_EQ(ok.load(), answered.load()) << "GETs to the killed backend are retried elsewhere: " << failures;
     EXPECT_GE(capture.totals().retries, 1u);
     EXPECT_EQ(capture.eventCount(), static_cast<std::uint64_t>(answered.load())) << "every answer is captured";
     EXPECT_FALSE(balancer->backends()[1].info.up);

@@ -24,7 +24,8 @@ TEST(RequestValidatorTest, RawRules)
     EXPECT_EQ(rawStatus("GET / HTTP/1.1\r\nHost : x\r\n\r\n"), 400u);               // space before colon
     EXPECT_EQ(rawStatus("GET / HTTP/1.1\r\nHost: x\ry\r\n\r\n"), 400u);             // CR in value
     EXPECT_EQ(rawStatus("GET / HTTP/1.1\r\nHost: x\ny\r\n\r\n"), 400u);             // bare LF
-    EXPECT_EQ(rawStatus(std::string("GET / HTTP/1.1\r\nHost: x\0y\r\n\r\n", 31)), 400u); // NUL
+    static const char nul[] = "GET / HTTP/1.1\r\nHost: x\0y\r\n\r\n";
+    EXPECT_EQ(rawStatus(std::string(nul, sizeof nul - 1)), 400u); // NUL
     EXPECT_EQ(rawStatus("GET / HTTP/1.1\r\nNoColon\r\n\r\n"), 400u);
     EXPECT_EQ(rawStatus("GET / HTTP/1.1\r\n: v\r\n\r\n"), 400u);
     EXPECT_EQ(rawStatus("GET / HTTP/1.1\r\nA(b): v\r\n\r\n"), 400u);

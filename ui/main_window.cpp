@@ -215,6 +215,8 @@ CompareWindow* MainWindow::openCompareWindow(const QString& policyB)
     return window;
 }
 
+CompareWindow* MainWindow::compareWindow() const { return m_compare.data(); }
+
 void MainWindow::openScenarioDialog()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(),

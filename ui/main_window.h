@@ -61,7 +61,7 @@ public:
     /// Opens (or replaces) the side-by-side window: currentSetup() under its policy vs. `policyB`.
     CompareWindow* openCompareWindow(const QString& policyB);
     /// The open compare window, or nullptr.
-    CompareWindow* compareWindow() const { return m_compare; }
+    CompareWindow* compareWindow() const;
 
 public slots:
     /// Starts a configuration (and remembers its preset).

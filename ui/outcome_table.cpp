@@ -184,10 +184,10 @@ void OutcomeTable::showSnapshots(const Snapshot* a, const Snapshot* b)
         setCell(i, ColumnB, b ? r.b : none);
         setCell(i, ColumnDifference, a && b ? r.difference : none);
         QTableWidgetItem* diff = item(i, ColumnDifference);
-        QBrush brush; // default: no colour
         if (a && b && kLowerIsBetter.contains(r.label) && r.sign != 0)
-            brush = QBrush(r.sign < 0 ? QColor(0x1b, 0x7a, 0x2e) : QColor(0xb0, 0x20, 0x20));
-        diff->setForeground(brush);
+            diff->setForeground(QBrush(r.sign < 0 ? QColor(0x1b, 0x7a, 0x2e) : QColor(0xb0, 0x20, 0x20)));
+        else
+            diff->setData(Qt::ForegroundRole, QVariant()); // the palette's text colour
     }
 }
 

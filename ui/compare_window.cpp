@@ -8,6 +8,8 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalBlocker>
@@ -109,6 +111,10 @@ CompareWindow::CompareWindow(const LabConfig& config, const QString& policyA, co
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setChildrenCollapsible(false);
+    // The maps' size hints would claim nearly all the height: keep the measures (not the
+    // per-server rows, which scroll) in view.
+    const int row = m_table->fontMetrics().height() + 8;
+    m_table->setMinimumHeight(row * 13 + m_table->horizontalHeader()->sizeHint().height());
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);

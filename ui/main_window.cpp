@@ -1,10 +1,12 @@
 #include "ui/main_window.h"
 
 #include "ui/about_dialog.h"
+#include "ui/compare_window.h"
 #include "ui/ui_resources.h"
 
 #include "core/policies/policy_catalog.h"
 #include "core/preset_catalog.h"
+#include "core/scenario_file.h"
 #include "ui/assignment_map.h"
 #include "ui/controls_panel.h"
 #include "ui/event_log_panel.h"
@@ -17,15 +19,26 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
 #include <QIcon>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QScrollArea>
 #include <QLabel>
 #include <QSettings>
 #include <QStatusBar>
+#include <QSignalBlocker>
 #include <QTimer>
+
+#include <algorithm>
+#include <filesystem>
 
 namespace lblab::ui {
 
@@ -94,13 +107,7 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
 
     ensureResources();
     setWindowIcon(QIcon(QStringLiteral(":/icons/lblab-256.png")));
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About LB Lab"), this, [this] {
-        AboutDialog about(this);
-        about.exec();
-    });
+    buildMenus();
 
     m_statusRun = new QLabel(this);
     m_statusRequests = new QLabel(this);
@@ -113,7 +120,8 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
     }
     m_statusRun->setText(tr("idle"));
 
-    m_controls->setPresets(PresetCatalog::all());
+    m_presets = PresetCatalog::all();
+    m_controls->setPresets(m_presets);
     m_controls->setPolicies(PolicyCatalog::all());
     connectPanels();
     if (!m_controls->selectPreset(QString::fromStdString(preset.preset)))
@@ -122,6 +130,144 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open scenario..."), QKeySequence::Open, this, &MainWindow::openScenarioDialog);
+    file->addAction(tr("&Save scenario as..."), QKeySequence::SaveAs, this, &MainWindow::saveScenarioDialog);
+    file->addSeparator();
+    file->addAction(tr("&Compare policies..."), this, &MainWindow::compareDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About LB Lab"), this, [this] {
+        AboutDialog about(this);
+        about.exec();
+    });
+}
+
+LabConfig MainWindow::currentSetup() const
+{
+    LabConfig config = m_controls->currentConfig();
+    // The picker follows a timeline's switches too; the bridge's policy is the one the run started
+    // with or the user chose since, which is what reopening should start with.
+    if (m_bridge->lab() && m_bridge->config().preset == config.preset && !m_bridge->config().policy.empty())
+        config.policy = m_bridge->config().policy;
+    return config;
+}
+
+bool MainWindow::openScenarioFile(const QString& path, QString* error)
+{
+    LabConfig config;
+    try {
+        config = ScenarioFile::load(std::filesystem::path(path.toStdString()));
+    } catch (const std::exception& e) {
+        // Nothing half-loaded: the current run and the picker stay as they were.
+        m_lastError = QString::fromStdString(e.what());
+        if (error)
+            *error = m_lastError;
+        statusBar()->showMessage(tr("Error: %1").arg(m_lastError), 15000);
+        return false;
+    }
+    // An opened scenario replaces a picker entry of the same name, so the picker runs what was opened.
+    auto same = std::find_if(m_presets.begin(), m_presets.end(),
+                             [&](const LabConfig& p) { return p.preset == config.preset; });
+    if (same != m_presets.end())
+        *same = config;
+    else
+        m_presets.push_back(config);
+    {
+        // Refilling the picker must not flash another preset in the Explain panel.
+        const QSignalBlocker block(m_controls);
+        m_controls->setPresets(m_presets);
+    }
+    m_controls->selectPreset(QString::fromStdString(config.preset));
+    startConfig(config);
+    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 8000);
+    return true;
+}
+
+bool MainWindow::saveScenarioFile(const QString& path, QString* error)
+{
+    try {
+        ScenarioFile::save(currentSetup(), std::filesystem::path(path.toStdString()));
+    } catch (const std::exception& e) {
+        m_lastError = QString::fromStdString(e.what());
+        if (error)
+            *error = m_lastError;
+        statusBar()->showMessage(tr("Error: %1").arg(m_lastError), 15000);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved the scenario to %1").arg(path), 8000);
+    return true;
+}
+
+CompareWindow* MainWindow::openCompareWindow(const QString& policyB)
+{
+    if (m_compare)
+        m_compare->close(); // deletes itself; two comparisons at once would only halve the machine
+    const LabConfig config = currentSetup();
+    auto* window = new CompareWindow(config, QString::fromStdString(config.policy), policyB, this);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    m_compare = window;
+    window->show();
+    return window;
+}
+
+CompareWindow* MainWindow::compareWindow() const { return m_compare.data(); }
+
+void MainWindow::openScenarioDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(),
+                                                      tr("Scenario files (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openScenarioFile(path, &error))
+        QMessageBox::warning(this, tr("Cannot open scenario"),
+                             tr("%1 could not be opened; the current run goes on.\n\n%2")
+                                 .arg(QFileInfo(path).fileName(), error));
+}
+
+void MainWindow::saveScenarioDialog()
+{
+    const QString suggested = QString::fromStdString(currentSetup().preset) + QStringLiteral(".json");
+    QString path = QFileDialog::getSaveFileName(this, tr("Save scenario as"), suggested,
+                                                tr("Scenario files (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".json");
+    QString error;
+    if (!saveScenarioFile(path, &error))
+        QMessageBox::warning(this, tr("Cannot save scenario"),
+                             tr("%1 could not be saved.\n\n%2").arg(QFileInfo(path).fileName(), error));
+}
+
+void MainWindow::compareDialog()
+{
+    const QString current = QString::fromStdString(currentSetup().policy);
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Compare policies"));
+    auto* picker = new QComboBox(&dialog);
+    for (const PolicyDescriptor& d : PolicyCatalog::all())
+        picker->addItem(QString::fromStdString(d.name), QString::fromStdString(d.id));
+    const QString fallback = current == QStringLiteral("cookie-affinity") ? QStringLiteral("round-robin")
+                                                                          : QStringLiteral("cookie-affinity");
+    picker->setCurrentIndex(std::max(0, picker->findData(fallback)));
+    auto* form = new QFormLayout(&dialog);
+    const PolicyDescriptor* d = PolicyCatalog::find(current.toStdString());
+    form->addRow(tr("Run the current setup under"),
+                 new QLabel(d ? QString::fromStdString(d->name) : current, &dialog));
+    form->addRow(tr("side by side with"), picker);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() == QDialog::Accepted)
+        openCompareWindow(picker->currentData().toString());
+}
 
 void MainWindow::buildDocks()
 {
@@ -265,6 +411,8 @@ void MainWindow::showEvent(QShowEvent* event)
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
+    if (m_compare)
+        m_compare->close();
     m_bridge->stop();
     QMainWindow::closeEvent(event);
 }

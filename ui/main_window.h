@@ -4,9 +4,11 @@
 #include "core/snapshot.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 class QDockWidget;
 class QLabel;
@@ -14,6 +16,7 @@ class QLabel;
 namespace lblab::ui {
 
 class AssignmentMap;
+class CompareWindow;
 class ControlsPanel;
 class EventLogPanel;
 class ExplainPanel;
@@ -47,6 +50,19 @@ public:
     /// The last error shown to the user, "" if none.
     QString lastError() const { return m_lastError; }
 
+    /// The setup File > Save would write: the controls' configuration with the policy the user
+    /// chose live (a timeline's own switches are not baked in: the timeline replays them).
+    lblab::LabConfig currentSetup() const;
+    /// Loads a scenario file, adds it to the preset picker and starts it. On failure the current
+    /// run goes on and `error` (if given) gets the one-line reason, which names the file.
+    bool openScenarioFile(const QString& path, QString* error = nullptr);
+    /// Writes currentSetup() as a scenario file; on failure `error` (if given) gets the reason.
+    bool saveScenarioFile(const QString& path, QString* error = nullptr);
+    /// Opens (or replaces) the side-by-side window: currentSetup() under its policy vs. `policyB`.
+    CompareWindow* openCompareWindow(const QString& policyB);
+    /// The open compare window, or nullptr.
+    CompareWindow* compareWindow() const;
+
 public slots:
     /// Starts a configuration (and remembers its preset).
     void startConfig(const lblab::LabConfig& config);
@@ -56,6 +72,10 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void buildMenus();
+    void openScenarioDialog();
+    void saveScenarioDialog();
+    void compareDialog();
     void buildDocks();
     void applyDefaultDockSizes();
     void connectPanels();
@@ -66,6 +86,8 @@ private:
     void saveSettings() const;
 
     LabConfig m_initial;
+    std::vector<LabConfig> m_presets; ///< the picker's entries: built-in presets and opened scenarios
+    QPointer<CompareWindow> m_compare;
     bool m_autoStart;
     bool m_started = false;
     QString m_lastError;

@@ -1,0 +1,153 @@
+#include "ui/compare_window.h"
+
+#include "core/preset_catalog.h"
+#include "qt_app.h"
+#include "ui/assignment_map.h"
+#include "ui/lab_bridge.h"
+#include "ui/outcome_table.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QPushButton>
+
+#include <gtest/gtest.h>
+
+using lblab::LabConfig;
+using lblab::TimelineStep;
+using lblab::ui::CompareWindow;
+using lblab::ui::OutcomeTable;
+using lblab::test::waitUntil;
+
+namespace {
+
+LabConfig loginRoundRobin()
+{
+    const LabConfig* preset = lblab::PresetCatalog::find("login-round-robin");
+    EXPECT_NE(preset, nullptr);
+    LabConfig c = preset ? *preset : LabConfig{};
+    c.clients.at(0).count = 40; // two labs at once on a loaded machine: keep them small
+    c.requestRate = 150;
+    return c;
+}
+
+std::uint64_t cellNumber(const OutcomeTable* table, const QString& row, OutcomeTable::Column column)
+{
+    bool ok = false;
+    const std::uint64_t v = table->cellText(row, column).toULongLong(&ok);
+    return ok ? v : 0;
+}
+
+class CompareWindowTest : public ::testing::Test {
+protected:
+    void SetUp() override { lblab::test::qtApp(); }
+};
+
+} // namespace
+
+TEST_F(CompareWindowTest, RoundRobinMissesSessionsWhereCookieAffinityDoesNot)
+{
+    CompareWindow window(loginRoundRobin(), "round-robin", "cookie-affinity");
+    window.resize(1500, 1000);
+    EXPECT_EQ(window.bridgeA()->lab(), nullptr) << "nothing runs before show";
+    window.show();
+    ASSERT_TRUE(waitUntil([&] { return window.bridgeA()->isActive() && window.bridgeB()->isActive(); }, 8000))
+        << window.lastError().toStdString();
+    EXPECT_NE(window.bridgeA()->balancerUrl(), window.bridgeB()->balancerUrl()) << "separate ports";
+
+    const OutcomeTable* table = window.outcomeTable();
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            return cellNumber(table, "session requests", OutcomeTable::ColumnA) > 100 &&
+                cellNumber(table, "session requests", OutcomeTable::ColumnB) > 100 &&
+                cellNumber(table, "session misses", OutcomeTable::ColumnA) > 0 &&
+                window.bridgeA()->latest()->tUs > 2'000'000;
+        },
+        10000))
+        << table->cellText("session requests", OutcomeTable::ColumnA).toStdString();
+    EXPECT_GT(cellNumber(table, "session misses", OutcomeTable::ColumnA), 0u);
+    EXPECT_EQ(table->cellText("session misses", OutcomeTable::ColumnB), "0");
+    EXPECT_TRUE(table->cellText("session misses", OutcomeTable::ColumnDifference).startsWith("-"))
+        << table->cellText("session misses", OutcomeTable::ColumnDifference).toStdString();
+    EXPECT_EQ(table->cellText("miss rate", OutcomeTable::ColumnB), "0.0 %");
+    EXPECT_GT(cellNumber(table, "table size", OutcomeTable::ColumnB), 0u) << "cookie affinity keeps a table";
+    EXPECT_EQ(table->cellText("table size", OutcomeTable::ColumnA), "0") << "round robin keeps none";
+    EXPECT_GE(table->rowOf("s3 requests"), 0) << "one row per server";
+    EXPECT_TRUE(table->horizontalHeaderItem(0)->text().contains("Round robin"));
+    EXPECT_TRUE(table->horizontalHeaderItem(1)->text().contains("Cookie affinity"));
+
+    EXPECT_EQ(window.mapA()->tileCount(), 40);
+    EXPECT_EQ(window.mapB()->tileCount(), 40);
+    EXPECT_EQ(window.titleA()->text(), "A: Round robin");
+    EXPECT_EQ(window.titleB()->text(), "B: Cookie affinity");
+    // Both maps get real room side by side, and neither overlaps the other nor the table.
+    const QRect a = window.mapA()->geometry(), b = window.mapB()->geometry();
+    EXPECT_GE(a.width(), 500);
+    EXPECT_GE(a.height(), 300);
+    EXPECT_FALSE(a.intersects(b));
+    EXPECT_LE(window.mapA()->mapTo(&window, QPoint(0, window.mapA()->height())).y(),
+              window.outcomeTable()->mapTo(&window, QPoint(0, 0)).y());
+
+    QDir().mkpath(LBLAB_TEST_OUTPUT_DIR);
+    EXPECT_TRUE(window.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/compare.png"));
+
+    window.stopButton()->click();
+    EXPECT_FALSE(window.bridgeA()->isActive());
+    EXPECT_FALSE(window.bridgeB()->isActive());
+    EXPECT_GT(cellNumber(table, "requests", OutcomeTable::ColumnA), 0u) << "outcomes stay after stop";
+    EXPECT_EQ(window.startButton()->text(), "Start both");
+}
+
+TEST_F(CompareWindowTest, BothLabsGetTheSameWorkloadWithoutPolicySwitches)
+{
+    LabConfig c = loginRoundRobin();
+    c.listenPort = 18080;
+    c.seed = 42;
+    c.timeline.push_back({5, TimelineStep::Action::SwitchPolicy, "cookie-affinity", 0, {}});
+    c.timeline.push_back({6, TimelineStep::Action::KillServer, "s2", 0, {}});
+    CompareWindow window(c, "round-robin", "source-ip-affinity");
+    EXPECT_TRUE(window.skippedPolicySwitches());
+    for (int side : {0, 1}) {
+        const LabConfig s = window.configFor(side);
+        EXPECT_EQ(s.listenPort, 0) << "two labs cannot share a fixed port";
+        EXPECT_EQ(s.seed, 42u);
+        EXPECT_EQ(s.clients.at(0).count, 40);
+        ASSERT_EQ(s.timeline.size(), c.timeline.size() - 1);
+        for (const TimelineStep& step : s.timeline)
+            EXPECT_NE(step.action, TimelineStep::Action::SwitchPolicy);
+    }
+    EXPECT_EQ(window.configFor(0).policy, "round-robin");
+    EXPECT_EQ(window.configFor(1).policy, "source-ip-affinity");
+}
+
+TEST_F(CompareWindowTest, PickingAnotherPolicyRestartsBothFromTheStart)
+{
+    CompareWindow window(loginRoundRobin(), "round-robin", "cookie-affinity");
+    window.show();
+    ASSERT_TRUE(waitUntil([&] { return window.bridgeB()->latest() && window.bridgeB()->latest()->tUs > 500'000; },
+                          8000));
+    const auto* labBefore = window.bridgeA()->lab();
+    window.pickerB()->setCurrentIndex(window.pickerB()->findData("ip-hash"));
+    EXPECT_EQ(window.policyB(), "ip-hash");
+    EXPECT_EQ(window.titleB()->text(), "B: IP hash");
+    EXPECT_NE(window.bridgeA()->lab(), labBefore) << "A restarts too, so both runs start at t = 0";
+    ASSERT_TRUE(waitUntil([&] { return window.bridgeB()->latest() && window.bridgeB()->latest()->policy == "ip-hash"; },
+                          5000));
+    EXPECT_TRUE(window.outcomeTable()->horizontalHeaderItem(1)->text().contains("IP hash"));
+    window.close();
+    EXPECT_FALSE(window.bridgeA()->isActive()) << "closing stops both labs";
+    EXPECT_FALSE(window.bridgeB()->isActive());
+}
+
+TEST_F(CompareWindowTest, ALabThatCannotStartIsReported)
+{
+    LabConfig c = loginRoundRobin();
+    c.listenAddress = "192.0.2.1"; // TEST-NET-1: not an address of this machine, so listening fails
+    CompareWindow window(c, "round-robin", "cookie-affinity");
+    window.start();
+    EXPECT_FALSE(window.bridgeA()->isActive());
+    EXPECT_FALSE(window.bridgeB()->isActive());
+    EXPECT_FALSE(window.lastError().isEmpty());
+    EXPECT_FALSE(window.stopButton()->isEnabled());
+    EXPECT_EQ(window.outcomeTable()->cellText("requests", OutcomeTable::ColumnA), "–");
+}

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "core/lab_config.h"
+#include "core/snapshot.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <array>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace lblab::ui {
+
+class AssignmentMap;
+class LabBridge;
+class OutcomeTable;
+
+/// Side by side: the same seeded workload under two policies at once, two labs in one process on
+/// their own free ports, each with its map, and a live table of their measured outcomes. A
+/// timeline's switch-policy steps are left out, so each lab keeps its policy.
+class CompareWindow : public QWidget {
+    Q_OBJECT
+public:
+    /// A window comparing `policyA` with `policyB` on `config`; it starts both labs when first shown.
+    CompareWindow(const lblab::LabConfig& config, const QString& policyA, const QString& policyB,
+                  QWidget* parent = nullptr);
+    /// Stops both labs.
+    ~CompareWindow() override;
+
+    /// The configuration lab `side` (0 = A, 1 = B) runs: the shared one with its policy, without
+    /// switch-policy steps, on a free port.
+    lblab::LabConfig configFor(int side) const;
+    /// Policy id of side A / B.
+    QString policyA() const { return m_policies[0]; }
+    QString policyB() const { return m_policies[1]; }
+    /// The timeline had switch-policy steps that this comparison leaves out.
+    bool skippedPolicySwitches() const { return m_skippedSwitches; }
+    /// The last error of either lab ("" if none).
+    QString lastError() const { return m_lastError; }
+
+    /// Parts, for tests.
+    LabBridge* bridgeA() const { return m_bridges[0]; }
+    LabBridge* bridgeB() const { return m_bridges[1]; }
+    AssignmentMap* mapA() const { return m_maps[0]; }
+    AssignmentMap* mapB() const { return m_maps[1]; }
+    QComboBox* pickerA() const { return m_pickers[0]; }
+    QComboBox* pickerB() const { return m_pickers[1]; }
+    QLabel* titleA() const { return m_titles[0]; }
+    QLabel* titleB() const { return m_titles[1]; }
+    OutcomeTable* outcomeTable() const { return m_table; }
+    QPushButton* startButton() const { return m_start; }
+    QPushButton* stopButton() const { return m_stop; }
+
+public slots:
+    /// (Re)starts both labs from scratch with the same workload.
+    void start();
+    /// Stops both labs; their outcomes stay in the table.
+    void stop();
+    /// Sets both policies and restarts if running (a comparison is only fair from t = 0).
+    void setPolicies(const QString& policyA, const QString& policyB);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void onSnapshot(int side, std::shared_ptr<const lblab::Snapshot> snapshot);
+    void updateTitles();
+    void updateButtons();
+
+    LabConfig m_config;
+    std::array<QString, 2> m_policies;
+    bool m_skippedSwitches = false;
+    bool m_started = false;
+    QString m_lastError;
+
+    std::array<LabBridge*, 2> m_bridges{};
+    std::array<AssignmentMap*, 2> m_maps{};
+    std::array<QComboBox*, 2> m_pickers{};
+    std::array<QLabel*, 2> m_titles{};
+    std::array<std::shared_ptr<const lblab::Snapshot>, 2> m_latest;
+    OutcomeTable* m_table;
+    QLabel* m_heading;
+    QLabel* m_status;
+    QPushButton* m_start;
+    QPushButton* m_stop;
+};
+
+} // namespace lblab::ui

@@ -1,5 +1,7 @@
 #include "core/scenario_file.h"
 
+#include "core/policies/consistent_hash.h"
+
 #include "core/ipv4.h"
 #include "core/policies/policy_catalog.h"
 
@@ -267,7 +269,7 @@ PolicyOptions readPolicyOptions(const json& j, const std::string& file)
 {
     ObjectReader r(j, "policy_options", file,
                    {"table_ttl_s", "table_capacity", "virtual_nodes", "bounded_load", "cookie_name",
-                    "session_cookie_name", "url_param"});
+                    "session_cookie_name", "url_param", "hash_key"});
     PolicyOptions o;
     o.tableTtlSeconds = r.number("table_ttl_s", o.tableTtlSeconds, 0.001, 365.0 * 24 * 3600, "a number > 0 (seconds)");
     o.tableCapacity = static_cast<std::size_t>(
@@ -279,6 +281,9 @@ PolicyOptions readPolicyOptions(const json& j, const std::string& file)
     o.cookieName = r.text("cookie_name", o.cookieName, false, true);
     o.sessionCookieName = r.text("session_cookie_name", o.sessionCookieName, false, true);
     o.urlParam = r.text("url_param", o.urlParam, false, true);
+    o.hashKey = r.text("hash_key", o.hashKey, false, true);
+    if (!ConsistentHashPolicy::validHashKey(o.hashKey))
+        r.fail("hash_key", "must be \"source-ip\", \"url\", \"cookie:NAME\" or \"param:NAME\", got \"" + o.hashKey + "\"");
     return o;
 }
 
@@ -630,7 +635,7 @@ std::string ScenarioFile::toJson(const LabConfig& c)
     doc["policy_options"] = {{"table_ttl_s", o.tableTtlSeconds},   {"table_capacity", o.tableCapacity},
                              {"virtual_nodes", o.virtualNodes},     {"bounded_load", o.boundedLoad},
                              {"cookie_name", o.cookieName},         {"session_cookie_name", o.sessionCookieName},
-                             {"url_param", o.urlParam}};
+                             {"url_param", o.urlParam},             {"hash_key", o.hashKey}};
     const HealthCheckSpec& h = c.healthCheck;
     doc["health_check"] = {{"interval_s", h.intervalSeconds}, {"rise", h.rise}, {"fall", h.fall},
                            {"timeout_s", h.timeoutSeconds}};

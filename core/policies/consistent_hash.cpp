@@ -1,7 +1,9 @@
 #include "core/policies/consistent_hash.h"
 
 #include "core/policies/hashing.h"
+#include "core/policies/cookie_header.h"
 #include "core/policies/peer_text.h"
+#include "core/policies/query_param.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,9 +19,36 @@ int effectiveWeight(const BackendInfo& b) { return b.acceptsNew() ? b.weight : 0
 
 } // namespace
 
-ConsistentHashPolicy::ConsistentHashPolicy(int virtualNodes, double boundedLoad)
+ConsistentHashPolicy::ConsistentHashPolicy(int virtualNodes, double boundedLoad, std::string hashKey)
     : m_virtualNodes(std::max(1, virtualNodes)), m_boundedLoad(boundedLoad)
 {
+    if (hashKey == "url") {
+        m_keySource = KeySource::Url;
+    } else if (hashKey.rfind("cookie:", 0) == 0 && hashKey.size() > 7) {
+        m_keySource = KeySource::Cookie;
+        m_keyName = hashKey.substr(7);
+    } else if (hashKey.rfind("param:", 0) == 0 && hashKey.size() > 6) {
+        m_keySource = KeySource::Param;
+        m_keyName = hashKey.substr(6);
+    }
+}
+
+bool ConsistentHashPolicy::validHashKey(std::string_view key)
+{
+    return key == "source-ip" || key == "url" || (key.rfind("cookie:", 0) == 0 && key.size() > 7) ||
+           (key.rfind("param:", 0) == 0 && key.size() > 6);
+}
+
+std::string_view ConsistentHashPolicy::keyOf(const RequestView& request, std::string_view peer) const
+{
+    std::optional<std::string_view> key;
+    switch (m_keySource) {
+    case KeySource::SourceIp: break;
+    case KeySource::Url: key = request.target; break;
+    case KeySource::Cookie: key = findCookie(request.cookieHeader, m_keyName); break;
+    case KeySource::Param: key = findQueryParam(request.target, m_keyName); break;
+    }
+    return key && !key->empty() ? *key : peer;
 }
 
 bool ConsistentHashPolicy::ringStale(std::span<const BackendInfo> backends) const
@@ -72,12 +101,13 @@ Decision ConsistentHashPolicy::choose(const RequestView& request, std::span<cons
 {
     Decision d;
     const PeerText peer(request.peer);
-    d.key = peer.view();
+    const std::string_view key = keyOf(request, peer.view());
+    d.key = key;
     if (ringStale(backends))
         rebuild(backends);
     if (m_ring.empty())
         return d;
-    const std::uint64_t h = hashText(peer.view());
+    const std::uint64_t h = hashText(key);
     auto it = std::lower_bound(m_ring.begin(), m_ring.end(), Point{h, -1});
     std::size_t pos = it == m_ring.end() ? 0 : static_cast<std::size_t>(it - m_ring.begin());
     d.kind = DecisionKind::Hash;

@@ -3,6 +3,8 @@
 #include "core/policies/policy.h"
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace lblab {
@@ -12,8 +14,11 @@ namespace lblab {
 /// of the clients. With bounded load, a server already above factor x mean is skipped.
 class ConsistentHashPolicy final : public Policy {
 public:
-    /// `virtualNodes` points per unit of weight; `boundedLoad` > 1 turns bounded load on.
-    ConsistentHashPolicy(int virtualNodes, double boundedLoad);
+    /// `virtualNodes` points per unit of weight; `boundedLoad` > 1 turns bounded load on;
+    /// `hashKey` chooses what is hashed (see PolicyOptions::hashKey).
+    ConsistentHashPolicy(int virtualNodes, double boundedLoad, std::string hashKey = "source-ip");
+    /// True when `hashKey` is one of the forms PolicyOptions::hashKey allows.
+    static bool validHashKey(std::string_view hashKey);
     /// The id "consistent-hash".
     std::string_view id() const override { return "consistent-hash"; }
     /// The owner of the first ring point at or after hash(peer address).
@@ -35,8 +40,13 @@ private:
     bool ringStale(std::span<const BackendInfo> backends) const;
     void rebuild(std::span<const BackendInfo> backends);
 
+    /// The text to hash for `request`: the chosen key, or the peer address when the request lacks it.
+    std::string_view keyOf(const RequestView& request, std::string_view peer) const;
+
     int m_virtualNodes;
     double m_boundedLoad;
+    enum class KeySource : std::uint8_t { SourceIp, Url, Cookie, Param } m_keySource = KeySource::SourceIp;
+    std::string m_keyName; ///< cookie or parameter name
     std::vector<Point> m_ring;            ///< sorted by hash
     std::vector<int> m_builtWeights;      ///< effective weight per index at build time (0 = not on the ring)
     std::vector<std::uint64_t> m_builtNames; ///< hash of each name at build time

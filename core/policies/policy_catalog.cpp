@@ -76,7 +76,7 @@ std::unique_ptr<Policy> PolicyCatalog::make(std::string_view id, const PolicyOpt
     if (id == "geo")
         return std::make_unique<GeoPolicy>();
     if (id == "consistent-hash")
-        return std::make_unique<ConsistentHashPolicy>(o.virtualNodes, o.boundedLoad);
+        return std::make_unique<ConsistentHashPolicy>(o.virtualNodes, o.boundedLoad, o.hashKey);
     if (id == "source-ip-affinity")
         return std::make_unique<SourceIpAffinityPolicy>(o.tableTtlSeconds, o.tableCapacity);
     if (id == "cookie-affinity")

@@ -20,6 +20,9 @@ struct PolicyOptions {
     std::string urlParam = "sid";            ///< url-param-affinity's parameter
     int virtualNodes = 160;                  ///< consistent-hash points per backend
     double boundedLoad = 0;                  ///< consistent-hash bounded-load factor (0 = off, e.g. 1.25)
+    /// What consistent-hash hashes: "source-ip", "url", "cookie:NAME" or "param:NAME"
+    /// (a request without that cookie or parameter falls back to its source address).
+    std::string hashKey = "source-ip";
 };
 
 /// One entry of the catalog.

@@ -57,8 +57,9 @@ TEST(ConsistentHash, DownServerMovesOnlyItsOwnClients)
     for (std::uint32_t i = 0; i < n; ++i) {
         const int after = p.choose(makeRequest(clientIp(i)), b).backend;
         EXPECT_NE(after, 2);
-        if (before[i] != 2)
+        if (before[i] != 2) {
             EXPECT_EQ(after, before[i]);
+        }
     }
 }
 

@@ -57,7 +57,7 @@ bool ConsistentHashPolicy::ringStale(std::span<const BackendInfo> backends) cons
         return true;
     for (std::size_t i = 0; i < backends.size(); ++i)
         if (effectiveWeight(backends[i]) != m_builtWeights[i] ||
-            (m_builtWeights[i] > 0 && hashText(backends[i].name) != m_builtNames[i]))
+            (m_builtWeights[i] > 0 && backends[i].name != m_builtNames[i]))
             return true;
     return false;
 }
@@ -66,11 +66,11 @@ void ConsistentHashPolicy::rebuild(std::span<const BackendInfo> backends)
 {
     m_ring.clear();
     m_builtWeights.assign(backends.size(), 0);
-    m_builtNames.assign(backends.size(), 0);
+    m_builtNames.assign(backends.size(), std::string{});
     long long totalWeight = 0;
     for (std::size_t i = 0; i < backends.size(); ++i) {
         m_builtWeights[i] = effectiveWeight(backends[i]);
-        m_builtNames[i] = hashText(backends[i].name);
+        m_builtNames[i] = backends[i].name;
         totalWeight += m_builtWeights[i];
     }
     if (totalWeight == 0)

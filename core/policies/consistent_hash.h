@@ -49,7 +49,7 @@ private:
     std::string m_keyName; ///< cookie or parameter name
     std::vector<Point> m_ring;            ///< sorted by hash
     std::vector<int> m_builtWeights;      ///< effective weight per index at build time (0 = not on the ring)
-    std::vector<std::uint64_t> m_builtNames; ///< hash of each name at build time
+    std::vector<std::string> m_builtNames; ///< each backend's name at build time (points derive from it)
 };
 
 } // namespace lblab

@@ -374,3 +374,24 @@ TEST(ScenarioFileTest, PresetCatalogServesTheFilesInTeachingOrder)
 
 } // namespace
 } // namespace lblab
+
+namespace lblab {
+namespace {
+
+TEST(ScenarioFileHashKeyTest, ChosenHashKeyIsReadCheckedAndSaved)
+{
+    const LabConfig c = ScenarioFile::parse(
+        R"({"policy": "consistent-hash", "policy_options": {"hash_key": "cookie:SESSIONID"}, "servers": [{"name": "a"}]})",
+        "key.json", "key");
+    EXPECT_EQ(c.policyOptions.hashKey, "cookie:SESSIONID");
+    EXPECT_EQ(ScenarioFile::parse(ScenarioFile::toJson(c), "again.json").policyOptions.hashKey, "cookie:SESSIONID");
+    try {
+        ScenarioFile::parse(R"({"policy_options": {"hash_key": "header:X"}, "servers": [{"name": "a"}]})", "bad.json");
+        FAIL() << "an unknown hash key must be refused";
+    } catch (const ScenarioError& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.json: policy_options.hash_key"), std::string::npos) << e.what();
+    }
+}
+
+} // namespace
+} // namespace lblab

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares lblab's balancer with HAProxy and with the direct path on this machine, all on 127.0.0.1.
 #
-#   bench/proxy_compare.sh [--smoke]
+#   bench/proxy_compare.sh [--smoke] [--no-lblab]
 #
 # Throughput: wrk -t1 -c64 (keep-alive), RUNS runs of DUR seconds each, median requests/s, against
 #   one nginx backend directly, HAProxy (nbthread 1) and lblab --headless --clients 0 --io-threads 1,
@@ -11,16 +11,23 @@
 #   with wrk --latency at 4 connections (-c4), well below saturation; "added" = proxied - direct
 #   at p50 and p99 (medians over the runs).
 # --smoke: 1 run of 1 s each (CI: proves the harness works; no speed assertions).
+# --no-lblab: only the direct path and HAProxy (a baseline while lblab is not built).
 # Needs haproxy, nginx (nginx-light) and wrk: installed with apt-get only when missing.
 # Build dir: $LBLAB_BUILD_DIR or build/. Every process started here is stopped on exit (trap).
 set -euo pipefail
 
-RUNS=3 DUR=5 CONNS=64 LAT_CONNS=4
-if [[ ${1:-} == --smoke ]]; then RUNS=1 DUR=1; fi
+RUNS=3 DUR=5 CONNS=64 LAT_CONNS=4 NO_LBLAB=0
+for arg in "$@"; do
+    case $arg in
+    --smoke) RUNS=1 DUR=1 ;;
+    --no-lblab) NO_LBLAB=1 ;;
+    *) echo "proxy_compare: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD_DIR=${LBLAB_BUILD_DIR:-$HERE/../build}
 LBLAB=$BUILD_DIR/app/lblab
-[[ -x $LBLAB ]] || { echo "proxy_compare: no lblab binary at $LBLAB (set LBLAB_BUILD_DIR)" >&2; exit 1; }
+((NO_LBLAB)) || [[ -x $LBLAB ]] || { echo "proxy_compare: no lblab binary at $LBLAB (set LBLAB_BUILD_DIR)" >&2; exit 1; }
 
 need=()
 command -v haproxy >/dev/null || need+=(haproxy)
@@ -132,7 +139,7 @@ start_haproxy() { # $1 balance, $2 extra; sets HA_PORT
     HA_PORT=$(free_port)
     local cfg=$TMP/haproxy-$HA_PORT.cfg i=0
     {
-        printf 'global\n    nbthread 1\n    maxconn 20000\n\n'
+        printf 'global\n    nbthread 1\n    maxconn 4096\n\n'
         printf 'defaults\n    mode http\n    option http-keep-alive\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\n'
         printf 'frontend fe\n    bind 127.0.0.1:%s\n    default_backend be\n\n' "$HA_PORT"
         printf 'backend be\n    balance %s\n' "$1"
@@ -160,7 +167,7 @@ start_lblab() { # $1 policy; sets LB_PORT
     wait_http "$LB_PORT"
 }
 
-stop_pid() { kill -INT "$1" 2>/dev/null || true; for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
+stop_pid() { kill "-${2:-INT}" "$1" 2>/dev/null || true; for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
 
 # The cookie a proxy sets on the first answer, as a "Cookie:" header value.
 first_cookie() { curl -s -m 2 -D - -o /dev/null "http://127.0.0.1:$1/" | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2; exit }'; }
@@ -180,8 +187,10 @@ for mode in "${MODES[@]}"; do
     if [[ $cookie == returning ]]; then c=$(first_cookie "$HA_PORT"); [[ -n $c ]] && hargs=(-H "Cookie: $c"); fi
     measure "http://127.0.0.1:$HA_PORT/" "${hargs[@]}"
     H_RPS=$RPS H_P50=$P50 H_P99=$P99
-    stop_pid "$HA_PID"
+    stop_pid "$HA_PID" TERM
 
+    L_RPS=0 L_P50=$D_P50 L_P99=$D_P99
+    if ((!NO_LBLAB)); then
     start_lblab "$policy"
     largs=()
     if [[ $cookie == returning ]]; then c=$(first_cookie "$LB_PORT"); [[ -n $c ]] && largs=(-H "Cookie: $c"); fi
@@ -190,6 +199,7 @@ for mode in "${MODES[@]}"; do
     stop_pid "$LB_PID"
     if ! grep -q '"requests"' "$TMP/lblab-$LB_PORT.json"; then
         echo "proxy_compare: lblab printed no summary:" >&2; cat "$TMP/lblab-$LB_PORT.err" >&2
+    fi
     fi
 
     ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }

@@ -174,7 +174,8 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             if (port != std::floor(port))
                 throw CommandLineError("--backend port must be a whole number, got '" + text.substr(colon + 1) + "'");
             ServerSpec spec = base;
-            spec.name = "s" + std::to_string(servers.size() + 1);
+            spec.name = 's';
+            spec.name += std::to_string(servers.size() + 1); // not "s" + ...: GCC 12 warns falsely (-Wrestrict)
             spec.externalAddress = address + ':' + std::to_string(static_cast<int>(port));
             servers.push_back(std::move(spec));
         }

@@ -59,7 +59,8 @@ public:
     {
         for (int i = 0; i < count; ++i) {
             lblab::ServerSpec spec;
-            spec.name = "outside" + std::to_string(i + 1);
+            spec.name = "outside";
+            spec.name += std::to_string(i + 1);
             spec.serviceTimeMs = 0;
             spec.model = lblab::ServiceTimeModel::Constant;
             m_servers.push_back(std::make_unique<lblab::BackendServer>(m_io, spec, 7 + i));

@@ -24,7 +24,8 @@ public:
     {
         for (int i = 0; i < count; ++i) {
             ServerSpec spec;
-            spec.name = "outside" + std::to_string(i + 1);
+            spec.name = "outside";
+            spec.name += std::to_string(i + 1);
             spec.serviceTimeMs = 0;
             spec.model = ServiceTimeModel::Constant;
             m_servers.push_back(std::make_unique<BackendServer>(m_io, spec, 42 + i));
@@ -60,7 +61,8 @@ LabConfig externalConfig(const std::vector<std::string>& addresses)
     c.servers.clear();
     for (std::size_t i = 0; i < addresses.size(); ++i) {
         ServerSpec s = base;
-        s.name = "s" + std::to_string(i + 1);
+        s.name = 's';
+        s.name += std::to_string(i + 1);
         s.externalAddress = addresses[i];
         c.servers.push_back(s);
     }

@@ -3,6 +3,7 @@
 # capture) sustains headless, and its resident memory over a longer run.
 #
 #   bench/lab_throughput.sh [--smoke] [--minutes M] [--clients N] [--preset P] [--max-rate R]
+#                           [--memory-rate R]   (skip the ramp; memory run at R req/s)
 #
 # Step 1 (ramp): runs `lblab --headless --json` for STEP_S seconds at rising --rate (doubling from
 #   1000, then refining between the last good and the first bad rate) and reads the summary JSON.
@@ -14,7 +15,7 @@
 # Build dir: $LBLAB_BUILD_DIR or build/. Every process started here is stopped on exit.
 set -euo pipefail
 
-MINUTES=1 CLIENTS=200 PRESET=round-robin-basics STEP_S=5 MAX_RATE=160000 SMOKE=0
+MINUTES=1 CLIENTS=200 PRESET=round-robin-basics STEP_S=5 MAX_RATE=160000 SMOKE=0 MEM_RATE=0
 while (($#)); do
     case $1 in
     --smoke) SMOKE=1 STEP_S=1 MINUTES=0.25 MAX_RATE=2000 ;;
@@ -22,6 +23,7 @@ while (($#)); do
     --clients) CLIENTS=$2; shift ;;
     --preset) PRESET=$2; shift ;;
     --max-rate) MAX_RATE=$2; shift ;;
+    --memory-rate) MEM_RATE=$2; shift ;;
     *) echo "lab_throughput: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -73,20 +75,21 @@ try_rate() {
     printf '%10s %10s %8s %8s %8s  %s\n' "$1" "$a" "$f" "$e" "$d" "$verdict"
     [[ $verdict == sustained ]]
 }
+((MEM_RATE == 0)) || MAX_RATE=0
 while ((rate <= MAX_RATE)); do
     if try_rate "$rate"; then best=$rate; rate=$((rate * 2)); else bad=$rate; break; fi
 done
 # Refine between the last good and the first bad rate (two bisection steps).
-if ((bad > 0 && SMOKE == 0)); then
+if ((bad > 0 && SMOKE == 0 && MEM_RATE == 0)); then
     for _ in 1 2; do
         mid=$(((best + bad) / 2))
         if try_rate "$mid"; then best=$mid; else bad=$mid; fi
     done
 fi
-echo "# best sustained rate: $best req/s (first missed: ${bad:-none})"
+((MEM_RATE)) || echo "# best sustained rate: $best req/s (first missed: $bad)"
 
 # Memory over a longer run.
-mem_rate=$((best * 8 / 10)); ((mem_rate > 0)) || mem_rate=500
+mem_rate=$((MEM_RATE ? MEM_RATE : best * 8 / 10)); ((mem_rate > 0)) || mem_rate=500
 secs=$(awk -v m="$MINUTES" 'BEGIN { printf "%d", m * 60 }')
 "$LBLAB" --headless --json --preset "$PRESET" --clients "$CLIENTS" --rate "$mem_rate" --duration "$secs" \
     >"$TMP/mem.json" 2>"$TMP/mem.err" &
@@ -108,7 +111,7 @@ awk -v rate="$mem_rate" -v secs="$secs" '
         first = 0; for (i = 1; i <= NR; ++i) if (t[i] >= 10 || NR < 3) { first = r[i]; ft = t[i]; break }
         last = r[NR]
         printf "# memory: %d s at %d req/s, %d samples: RSS first %d kB (t=%d s), last %d kB, max %d kB, growth %.1f %%\n",
-            secs, rate, NR, first, ft, last, max, first > 0 ? (last / first - 1) * 100 : 0
+            secs, rate, NR, first, ft, last, max, (first > 0 ? (last / first - 1) * 100 : 0)
     }' "$TMP/rss.txt"
 python3 - "$TMP/mem.json" <<'PY'
 import json, sys

@@ -113,6 +113,7 @@ awk -v rate="$mem_rate" -v secs="$secs" '
         printf "# memory: %d s at %d req/s, %d samples: RSS first %d kB (t=%d s), last %d kB, max %d kB, growth %.1f %%\n",
             secs, rate, NR, first, ft, last, max, (first > 0 ? (last / first - 1) * 100 : 0)
     }' "$TMP/rss.txt"
+echo "# RSS samples (s:kB): $(awk '{ printf "%s:%s ", $1, $2 }' "$TMP/rss.txt")"
 python3 - "$TMP/mem.json" <<'PY'
 import json, sys
 try:

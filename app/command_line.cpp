@@ -65,6 +65,7 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
     std::optional<double> duration, rate;
     std::optional<std::uint64_t> seed;
     std::optional<int> clients, ioThreads;
+    std::vector<std::string> backends;
 
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
@@ -109,6 +110,8 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             listen = value();
         else if (arg == "--export")
             cl.exportDir = value();
+        else if (arg == "--backend")
+            backends.push_back(value());
         else
             throw CommandLineError("unknown option '" + arg + "' (see --help)");
     }
@@ -154,6 +157,32 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
         cl.config.listenAddress = address;
         cl.config.listenPort = static_cast<std::uint16_t>(parseNumber("--listen port", listen->substr(colon + 1), 0, 65535));
     }
+    if (!backends.empty()) {
+        if (backends.size() > 64)
+            throw CommandLineError("--backend can be given at most 64 times");
+        // Outside servers replace the preset's: named s1..sN, otherwise like the preset's first server.
+        const ServerSpec base = cl.config.servers.empty() ? ServerSpec{} : cl.config.servers.front();
+        std::vector<ServerSpec> servers;
+        for (const auto& text : backends) {
+            const auto colon = text.rfind(':');
+            if (colon == std::string::npos || colon == 0)
+                throw CommandLineError("--backend needs ADDRESS:PORT, e.g. 127.0.0.1:8081, got '" + text + "'");
+            const std::string address = text.substr(0, colon);
+            if (!parseIpv4(address))
+                throw CommandLineError("--backend needs an IPv4 address, got '" + address + "'");
+            const auto port = parseNumber("--backend port", text.substr(colon + 1), 1, 65535);
+            if (port != std::floor(port))
+                throw CommandLineError("--backend port must be a whole number, got '" + text.substr(colon + 1) + "'");
+            ServerSpec spec = base;
+            spec.name = 's';
+            spec.name += std::to_string(servers.size() + 1); // not "s" + ...: GCC 12 warns falsely (-Wrestrict)
+            spec.externalAddress = address + ':' + std::to_string(static_cast<int>(port));
+            servers.push_back(std::move(spec));
+        }
+        cl.config.servers = std::move(servers);
+        // Timeline steps name the preset's own servers; they make no sense for outside ones.
+        cl.config.timeline.clear();
+    }
     if (compare) {
         const auto comma = compare->find(',');
         if (comma == std::string::npos || compare->find(',', comma + 1) != std::string::npos)
@@ -193,9 +222,12 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --duration S              headless run length in seconds (default: the preset's)
   --seed N                  seed of the workload (same seed, same workload)
   --rate R                  total requests per second of the generated users
-  --clients N               number of generated users (groups keep their proportions)
+  --clients N               number of generated users (groups keep their proportions; 0 = none)
   --listen ADDR:PORT        fixed balancer address (default 127.0.0.1 and a free port)
   --io-threads N            balancer threads (default 1)
+  --backend ADDR:PORT       balance to a server the lab did not start (repeatable; they replace the
+                            preset's servers and are named s1..sN); with --clients 0 only outside
+                            clients (e.g. wrk, curl at the balancer's address) drive it
   --export DIR              headless: write events.csv, servers.csv and run.json to DIR
   --json                    headless: print the summary as JSON
   --compare A,B             headless: run the same seeded workload under policies A and B at

@@ -7,10 +7,12 @@
 #include "core/capture.h"
 #include "support/test_http_client.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
+#include <string>
 #include <thread>
 
 namespace {
@@ -45,7 +47,16 @@ double allocationsPerRequest(boost::asio::ip::tcp::endpoint target, int requests
 
 int main(int argc, char** argv)
 {
-    const int requests = argc > 1 ? std::atoi(argv[1]) : 5000;
+    // proxy_alloc_bench [REQUESTS]; --benchmark_min_time=T (as smoke.sh passes to every benchmark)
+    // scales the count down so the CI smoke takes well under a second.
+    int requests = 5000;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.rfind("--benchmark_min_time=", 0) == 0)
+            requests = std::clamp(static_cast<int>(std::atof(arg.c_str() + 21) * 20000), 100, 100000);
+        else if (std::atoi(arg.c_str()) > 0)
+            requests = std::atoi(arg.c_str());
+    }
     boost::asio::io_context io;
     auto guard = boost::asio::make_work_guard(io);
     lblab::ServerSpec spec;

@@ -6,6 +6,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
@@ -97,7 +99,11 @@ void writeAtomically(const std::filesystem::path& path, Writer&& write)
 nlohmann::json configToJson(const LabConfig& c)
 {
     nlohmann::json servers = nlohmann::json::array();
-    for (const auto& s : c.servers)
+    for (const auto& s : c.servers) {
+        if (!s.externalAddress.empty()) {
+            servers.push_back({{"name", s.name}, {"weight", s.weight}, {"region", s.region}, {"address", s.externalAddress}});
+            continue;
+        }
         servers.push_back({{"name", s.name},
                            {"weight", s.weight},
                            {"region", s.region},
@@ -106,6 +112,7 @@ nlohmann::json configToJson(const LabConfig& c)
                            {"capacity", s.capacity},
                            {"queue_limit", s.queueLimit},
                            {"error_rate", s.errorRate}});
+    }
     nlohmann::json clients = nlohmann::json::array();
     for (const auto& g : c.clients)
         clients.push_back({{"name", g.name},
@@ -127,6 +134,26 @@ nlohmann::json configToJson(const LabConfig& c)
             {"clients", clients}};
 }
 
+/// The endpoint of an outside server ("ADDR:PORT", IPv4); throws std::runtime_error naming it.
+asio::ip::tcp::endpoint externalEndpoint(const ServerSpec& spec)
+{
+    const std::string& text = spec.externalAddress;
+    const auto colon = text.rfind(':');
+    boost::system::error_code ec;
+    const auto address = colon == std::string::npos ? asio::ip::address{} : asio::ip::make_address_v4(text.substr(0, colon), ec);
+    unsigned long port = 0;
+    try {
+        if (colon != std::string::npos && colon + 1 < text.size() &&
+            text.find_first_not_of("0123456789", colon + 1) == std::string::npos)
+            port = std::stoul(text.substr(colon + 1));
+    } catch (const std::exception&) {
+        port = 0;
+    }
+    if (colon == std::string::npos || ec || port == 0 || port > 65535)
+        throw std::runtime_error("server " + spec.name + ": '" + text + "' is not an IPv4 ADDRESS:PORT");
+    return {address, static_cast<unsigned short>(port)};
+}
+
 } // namespace
 
 class Lab::Impl {
@@ -146,7 +173,8 @@ public:
     IoThread backendIo; // every BackendServer
     IoThread fleetIo;   // the ClientFleet
     std::unique_ptr<Balancer> balancer;
-    std::vector<std::unique_ptr<BackendServer>> backends; // same index as in the balancer
+    std::vector<std::unique_ptr<BackendServer>> backends; // same index as in the balancer; null = outside server
+    std::vector<std::string> backendNames;                 // same index as in the balancer
     std::vector<bool> killed;
     std::unique_ptr<ClientFleet> fleet;
     std::unique_ptr<asio::steady_timer> publishTimer;
@@ -174,8 +202,8 @@ public:
     }
     int indexOf(const std::string& name) const
     {
-        for (std::size_t i = 0; i < backends.size(); ++i)
-            if (backends[i]->spec().name == name)
+        for (std::size_t i = 0; i < backendNames.size(); ++i)
+            if (backendNames[i] == name)
                 return static_cast<int>(i);
         return -1;
     }
@@ -216,6 +244,13 @@ void Lab::Impl::addBackend(const ServerSpec& spec)
         std::lock_guard lock(namesMutex);
         names.insert(spec.name);
     }
+    if (!spec.externalAddress.empty()) {
+        balancer->addBackend(spec.name, spec.region, spec.weight, externalEndpoint(spec));
+        backends.push_back(nullptr);
+        backendNames.push_back(spec.name);
+        killed.push_back(false);
+        return;
+    }
     auto server = std::make_unique<BackendServer>(backendIo.io, spec, config.seed * 7919 + backends.size());
     try {
         server->start(0);
@@ -224,6 +259,7 @@ void Lab::Impl::addBackend(const ServerSpec& spec)
     }
     balancer->addBackend(spec.name, spec.region, spec.weight, server->endpoint());
     backends.push_back(std::move(server));
+    backendNames.push_back(spec.name);
     killed.push_back(false);
 }
 
@@ -265,9 +301,11 @@ void Lab::Impl::start()
         balancer->start();
     } catch (...) {
         for (auto& b : backends)
-            b->stop();
+            if (b)
+                b->stop();
         backendIo.stop();
         backends.clear();
+        backendNames.clear();
         balancer.reset();
         throw;
     }
@@ -289,9 +327,12 @@ void Lab::Impl::start()
         capture.recordLabEvent({t, LabEventKind::IpChanged, change.clientId,
                                 formatIpv4(change.from) + " -> " + formatIpv4(change.to)});
     };
-    fleet = std::make_unique<ClientFleet>(fleetIo.io, fo);
-    for (const auto& user : fleet->roster())
-        capture.registerClient(user.id, user.group, user.ip);
+    // With no generated users only outside clients drive the balancer (e.g. wrk at its URL).
+    if (users > 0) {
+        fleet = std::make_unique<ClientFleet>(fleetIo.io, fo);
+        for (const auto& user : fleet->roster())
+            capture.registerClient(user.id, user.group, user.ip);
+    }
     requestRate = config.requestRate;
 
     state = RunState::Running;
@@ -299,7 +340,8 @@ void Lab::Impl::start()
         "policy " + config.policy + ", " + std::to_string(users) + " users, " +
             std::to_string(static_cast<int>(config.requestRate)) + " req/s, balancer " + url);
     fleetIo.start();
-    fleet->start();
+    if (fleet)
+        fleet->start();
 
     nextIntervalEnd = startedAt + std::chrono::milliseconds(config.intervalMs);
     publishTimer = std::make_unique<asio::steady_timer>(control.io);
@@ -340,7 +382,8 @@ void Lab::Impl::stop()
     if (balancer)
         balancer->stop();
     for (auto& b : backends)
-        b->stop();
+        if (b)
+            b->stop();
     backendIo.stop();
     capture.closeInterval(stoppedAfterUs, gauges());
     capture.recordLabEvent({stoppedAfterUs, LabEventKind::RunStopped, config.preset, "run stopped"});
@@ -365,7 +408,7 @@ std::vector<ServerGauge> Lab::Impl::gauges() const
                   : info.draining ? ServerState::Draining
                                   : ServerState::Up;
         g.active = info.active;
-        g.sessions = i < backends.size() ? backends[i]->stats().sessions : 0;
+        g.sessions = i < backends.size() && backends[i] ? backends[i]->stats().sessions : 0;
         out.push_back(std::move(g));
     }
     return out;
@@ -470,6 +513,7 @@ void Lab::Impl::runStep(const TimelineStep& step)
     case A::RestoreServer: doRestore(step.target); break;
     case A::AddServer: {
         ServerSpec spec = config.servers.empty() ? ServerSpec{} : config.servers.front();
+        spec.externalAddress.clear();
         spec.name = step.target;
         if (indexOf(spec.name) >= 0) {
             log(LabEventKind::Error, spec.name, "a server with this name already exists");
@@ -503,6 +547,8 @@ void Lab::Impl::doKill(const std::string& name)
     const int i = indexOf(name);
     if (i < 0)
         return log(LabEventKind::Error, name, "no such server");
+    if (!backends[i])
+        return log(LabEventKind::Error, name, "an outside server cannot be killed from the lab");
     if (killed[i])
         return;
     backends[i]->kill();
@@ -515,6 +561,8 @@ void Lab::Impl::doRestore(const std::string& name)
     const int i = indexOf(name);
     if (i < 0)
         return log(LabEventKind::Error, name, "no such server");
+    if (!backends[i])
+        return log(LabEventKind::Error, name, "an outside server cannot be restarted from the lab");
     if (!killed[i])
         return;
     try {
@@ -551,7 +599,8 @@ void Lab::Impl::doRemove(const std::string& name)
     if (i < 0)
         return log(LabEventKind::Error, name, "no such server");
     balancer->removeBackend(i);
-    backends[i]->kill();
+    if (backends[i])
+        backends[i]->kill(); // an outside server keeps running; the lab only stops sending to it
     killed[i] = true;
     log(LabEventKind::ServerRemoved, name, "removed from the set");
 }
@@ -560,13 +609,16 @@ void Lab::Impl::doRate(double rate)
 {
     rate = std::clamp(rate, 0.0, 1e6);
     requestRate = rate;
-    fleet->setRequestRate(rate);
+    if (fleet)
+        fleet->setRequestRate(rate);
     log(LabEventKind::RateChanged, "clients", std::to_string(static_cast<long long>(rate)) + " req/s");
 }
 
 void Lab::Impl::doChangeIps(double fraction)
 {
     fraction = std::clamp(fraction, 0.0, 1.0);
+    if (!fleet)
+        return log(LabEventKind::Note, "clients", "no generated users to move");
     fleet->changeIps(fraction);
     log(LabEventKind::Note, "clients",
         "moving " + std::to_string(static_cast<int>(fraction * 100)) + "% of users to new addresses");
@@ -588,7 +640,8 @@ void Lab::setPaused(bool paused)
             return;
         if ((s == RunState::Paused) == paused)
             return;
-        impl->fleet->setPaused(paused);
+        if (impl->fleet)
+            impl->fleet->setPaused(paused);
         impl->state = paused ? RunState::Paused : RunState::Running;
         impl->log(paused ? LabEventKind::RunPaused : LabEventKind::RunResumed, impl->config.preset,
                   paused ? "generated traffic paused" : "generated traffic resumed");
@@ -659,6 +712,7 @@ void Lab::setWeight(const std::string& name, int weight)
 std::string Lab::addServer()
 {
     ServerSpec spec = m_impl->config.servers.empty() ? ServerSpec{} : m_impl->config.servers.back();
+    spec.externalAddress.clear(); // a copy of an outside server would point at the same one: start a lab server
     {
         // The name is chosen (and reserved) here so the caller learns it without waiting.
         std::lock_guard lock(m_impl->namesMutex);

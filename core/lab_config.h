@@ -21,6 +21,7 @@ struct ServerSpec {
     int capacity = 64;                ///< requests served concurrently
     int queueLimit = 256;             ///< requests waiting beyond capacity; more get 503
     double errorRate = 0.0;           ///< probability of answering 500
+    std::string externalAddress;      ///< "ADDR:PORT" of a server the lab did not start; empty = the lab starts one
 };
 
 /// What a virtual user does.

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Compares lblab's balancer with HAProxy and with the direct path on this machine, all on 127.0.0.1.
+#
+#   bench/proxy_compare.sh [--smoke] [--no-lblab]
+#
+# Throughput: wrk -t1 -c64 (keep-alive), RUNS runs of DUR seconds each, median requests/s, against
+#   one nginx backend directly, HAProxy (nbthread 1) and lblab --headless --clients 0 --io-threads 1,
+#   for round robin, source-IP affinity and cookie insertion (new clients: no cookie sent, and
+#   returning clients: the cookie of the first answer sent back on every request).
+# Added latency: wrk has no fixed-rate mode (wrk2 is not packaged in Debian), so latency is taken
+#   with wrk --latency at 4 connections (-c4), well below saturation; "added" = proxied - direct
+#   at p50 and p99 (medians over the runs).
+# --smoke: 1 run of 1 s each (CI: proves the harness works; no speed assertions).
+# --no-lblab: only the direct path and HAProxy (a baseline while lblab is not built).
+# Needs haproxy, nginx (nginx-light) and wrk: installed with apt-get only when missing.
+# Build dir: $LBLAB_BUILD_DIR or build/. Every process started here is stopped on exit (trap).
+set -euo pipefail
+
+RUNS=3 DUR=5 CONNS=64 LAT_CONNS=4 NO_LBLAB=0
+for arg in "$@"; do
+    case $arg in
+    --smoke) RUNS=1 DUR=1 ;;
+    --no-lblab) NO_LBLAB=1 ;;
+    *) echo "proxy_compare: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
+HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD_DIR=${LBLAB_BUILD_DIR:-$HERE/../build}
+LBLAB=$BUILD_DIR/app/lblab
+((NO_LBLAB)) || [[ -x $LBLAB ]] || { echo "proxy_compare: no lblab binary at $LBLAB (set LBLAB_BUILD_DIR)" >&2; exit 1; }
+
+need=()
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v wrk >/dev/null || need+=(wrk)
+if ((${#need[@]})); then
+    echo "proxy_compare: installing ${need[*]}" >&2
+    SUDO=; [[ $(id -u) == 0 ]] || SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive timeout 600 $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2 \
+        || { echo "proxy_compare: cannot install ${need[*]}" >&2; exit 1; }
+fi
+NGINX=$(command -v nginx); HAPROXY=$(command -v haproxy); WRK=$(command -v wrk)
+
+TMP=$(mktemp -d /tmp/proxy_compare.XXXXXX)
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Waits (up to 10 s) until http://127.0.0.1:$1/ answers 200.
+wait_http() {
+    for _ in $(seq 100); do
+        if curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$1/" 2>/dev/null | grep -q 200; then return 0; fi
+        sleep 0.1
+    done
+    echo "proxy_compare: nothing answers 200 on 127.0.0.1:$1" >&2; return 1
+}
+
+# Starts one nginx backend on port $1 (foreground master, 1 worker, tiny 200 answer, no access log).
+start_nginx() {
+    local port=$1 dir=$TMP/nginx-$1
+    mkdir -p "$dir/logs"
+    cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    server {
+        listen 127.0.0.1:$port reuseport;
+        location / { return 200 "ok\n"; }
+    }
+}
+CONF
+    "$NGINX" -p "$dir" -c "$dir/nginx.conf" >"$dir/logs/stdout" 2>&1 &
+    PIDS+=($!)
+}
+
+# Runs wrk with "$@"; prints "rps p50_us p99_us".
+run_wrk() {
+    local out
+    out=$(timeout $((DUR + 30)) "$WRK" --latency -t1 -d"${DUR}s" --timeout 5s "$@" 2>&1) || { echo "0 0 0"; return; }
+    echo "$out" >>"$TMP/wrk.log"
+    awk '
+        function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return (v + 0) * 1000; if (v ~ /s$/) return (v + 0) * 1e6; return v + 0 }
+        /Requests\/sec:/ { rps = $2 }
+        /^ +50%/ { p50 = us($2) }
+        /^ +99%/ { p99 = us($2) }
+        /Non-2xx or 3xx responses:/ { bad = $5 }
+        END { printf "%.0f %.0f %.0f\n", rps, p50, p99 }' <<<"$out"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else print v[int((NR + 1) / 2)] }'; }
+
+# Measures one target URL ($1) with optional extra wrk args; sets RPS, P50, P99 (medians).
+measure() {
+    local url=$1; shift
+    local rps=() p50=() p99=() r a b c
+    for ((r = 0; r < RUNS; ++r)); do
+        read -r a b c < <(run_wrk -c$CONNS "$@" "$url")
+        rps+=("$a")
+        read -r a b c < <(run_wrk -c$LAT_CONNS "$@" "$url")
+        p50+=("$b"); p99+=("$c")
+    done
+    RPS=$(printf '%s\n' "${rps[@]}" | median)
+    P50=$(printf '%s\n' "${p50[@]}" | median)
+    P99=$(printf '%s\n' "${p99[@]}" | median)
+}
+
+BACKENDS=()
+for _ in 1 2 3; do p=$(free_port); start_nginx "$p"; BACKENDS+=("$p"); done
+for p in "${BACKENDS[@]}"; do wait_http "$p"; done
+
+# mode: name haproxy-balance haproxy-extra lblab-policy cookie-mode
+MODES=(
+    "round-robin|roundrobin||round-robin|none"
+    "source-ip|source||source-ip-affinity|none"
+    "cookie-new|roundrobin|cookie SRV insert indirect nocache|cookie-affinity|none"
+    "cookie-returning|roundrobin|cookie SRV insert indirect nocache|cookie-affinity|returning"
+)
+
+start_haproxy() { # $1 balance, $2 extra; sets HA_PORT
+    HA_PORT=$(free_port)
+    local cfg=$TMP/haproxy-$HA_PORT.cfg i=0
+    {
+        printf 'global\n    nbthread 1\n    maxconn 4096\n\n'
+        printf 'defaults\n    mode http\n    option http-keep-alive\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\n'
+        printf 'frontend fe\n    bind 127.0.0.1:%s\n    default_backend be\n\n' "$HA_PORT"
+        printf 'backend be\n    balance %s\n' "$1"
+        [[ -n $2 ]] && printf '    %s\n' "$2"
+        for p in "${BACKENDS[@]}"; do
+            i=$((i + 1))
+            if [[ -n $2 ]]; then printf '    server s%d 127.0.0.1:%s cookie s%d\n' $i "$p" $i
+            else printf '    server s%d 127.0.0.1:%s\n' $i "$p"; fi
+        done
+    } >"$cfg"
+    "$HAPROXY" -db -f "$cfg" >"$TMP/haproxy-$HA_PORT.log" 2>&1 &
+    HA_PID=$!; PIDS+=($HA_PID)
+    wait_http "$HA_PORT"
+}
+
+start_lblab() { # $1 policy; sets LB_PORT
+    LB_PORT=$(free_port)
+    local args=() p
+    for p in "${BACKENDS[@]}"; do args+=(--backend "127.0.0.1:$p"); done
+    # Long enough for every wrk run of this mode plus start-up; stopped with SIGINT when done.
+    local duration=$((RUNS * DUR * 2 + 20))
+    "$LBLAB" --headless --clients 0 --io-threads 1 --duration "$duration" --policy "$1" \
+        --listen "127.0.0.1:$LB_PORT" "${args[@]}" --json >"$TMP/lblab-$LB_PORT.json" 2>"$TMP/lblab-$LB_PORT.err" &
+    LB_PID=$!; PIDS+=($LB_PID)
+    wait_http "$LB_PORT"
+}
+
+stop_pid() { kill "-${2:-INT}" "$1" 2>/dev/null || true; for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
+
+# The cookie a proxy sets on the first answer, as a "Cookie:" header value.
+first_cookie() { curl -s -m 2 -D - -o /dev/null "http://127.0.0.1:$1/" | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2; exit }'; }
+
+echo "# proxy_compare $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$(nproc)  cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)  runs=$RUNS x ${DUR}s  wrk -t1 -c$CONNS (throughput), -c$LAT_CONNS --latency (latency)"
+echo "# $("$HAPROXY" -v | head -1)  |  $("$NGINX" -v 2>&1)  |  $("$WRK" -v 2>&1 | head -1 | cut -c1-40)"
+
+measure "http://127.0.0.1:${BACKENDS[0]}/"
+D_RPS=$RPS D_P50=$P50 D_P99=$P99
+printf '%-17s %10s %10s %10s %8s %8s | %-28s %-28s\n' mode direct haproxy lblab lb/ha lb/dir \
+    "added p50/p99 us haproxy" "added p50/p99 us lblab"
+for mode in "${MODES[@]}"; do
+    IFS='|' read -r name balance extra policy cookie <<<"$mode"
+    start_haproxy "$balance" "$extra"
+    hargs=()
+    if [[ $cookie == returning ]]; then c=$(first_cookie "$HA_PORT"); [[ -n $c ]] && hargs=(-H "Cookie: $c"); fi
+    measure "http://127.0.0.1:$HA_PORT/" "${hargs[@]}"
+    H_RPS=$RPS H_P50=$P50 H_P99=$P99
+    stop_pid "$HA_PID" TERM
+
+    L_RPS=0 L_P50=$D_P50 L_P99=$D_P99
+    if ((!NO_LBLAB)); then
+    start_lblab "$policy"
+    largs=()
+    if [[ $cookie == returning ]]; then c=$(first_cookie "$LB_PORT"); [[ -n $c ]] && largs=(-H "Cookie: $c"); fi
+    measure "http://127.0.0.1:$LB_PORT/" "${largs[@]}"
+    L_RPS=$RPS L_P50=$P50 L_P99=$P99
+    stop_pid "$LB_PID"
+    if ! grep -q '"requests"' "$TMP/lblab-$LB_PORT.json"; then
+        echo "proxy_compare: lblab printed no summary:" >&2; cat "$TMP/lblab-$LB_PORT.err" >&2
+    fi
+    fi
+
+    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+    printf '%-17s %10s %10s %10s %8s %8s | %-28s %-28s\n' "$name" "$D_RPS" "$H_RPS" "$L_RPS" \
+        "$(ratio "$L_RPS" "$H_RPS")" "$(ratio "$L_RPS" "$D_RPS")" \
+        "$((H_P50 - D_P50)) / $((H_P99 - D_P99))" "$((L_P50 - D_P50)) / $((L_P99 - D_P99))"
+done
+echo "# direct latency at -c$LAT_CONNS: p50 ${D_P50} us, p99 ${D_P99} us"

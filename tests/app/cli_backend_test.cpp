@@ -1,0 +1,159 @@
+// --backend ADDR:PORT and --clients 0 through the real lblab binary: outside servers, outside clients.
+
+#include "core/backend_server.h"
+#include "support/test_http_client.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+#include <unistd.h>
+#include <sys/wait.h>
+
+namespace {
+
+namespace asio = boost::asio;
+
+struct Result {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+std::filesystem::path outputPath(const std::string& name)
+{
+    const auto dir = std::filesystem::path(LBLAB_TEST_OUTPUT_DIR);
+    std::filesystem::create_directories(dir);
+    return dir / (name + "-" + std::to_string(::getpid()));
+}
+
+Result lblab(const std::string& args)
+{
+    const auto errFile = outputPath("cli-backend-stderr");
+    const std::string command = std::string("timeout 60 ") + LBLAB_BINARY + " " + args + " 2>" + errFile.string();
+    Result r;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe)
+        return r;
+    std::array<char, 4096> buffer{};
+    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+        r.out.append(buffer.data(), n);
+    const int raw = ::pclose(pipe);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    std::ifstream err(errFile);
+    r.err.assign(std::istreambuf_iterator<char>(err), {});
+    return r;
+}
+
+/// BackendServers on 127.0.0.1 that lblab did not start.
+class OutsideServers {
+public:
+    explicit OutsideServers(int count)
+    {
+        for (int i = 0; i < count; ++i) {
+            lblab::ServerSpec spec;
+            spec.name = "outside";
+            spec.name += std::to_string(i + 1);
+            spec.serviceTimeMs = 0;
+            spec.model = lblab::ServiceTimeModel::Constant;
+            m_servers.push_back(std::make_unique<lblab::BackendServer>(m_io, spec, 7 + i));
+            m_servers.back()->start(0);
+        }
+        m_thread = std::thread([this] { m_io.run(); });
+    }
+    ~OutsideServers()
+    {
+        for (auto& s : m_servers)
+            s->stop();
+        m_guard.reset();
+        m_io.stop();
+        m_thread.join();
+    }
+    std::string address(int i) const
+    {
+        const auto ep = m_servers[i]->endpoint();
+        return ep.address().to_string() + ':' + std::to_string(ep.port());
+    }
+
+private:
+    asio::io_context m_io;
+    asio::executor_work_guard<asio::io_context::executor_type> m_guard{m_io.get_executor()};
+    std::vector<std::unique_ptr<lblab::BackendServer>> m_servers;
+    std::thread m_thread;
+};
+
+TEST(CliBackendTest, BadBackendFailsWithOneClearLine)
+{
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"--headless --backend nowhere", "--backend needs ADDRESS:PORT"},
+        {"--headless --backend localhost:80", "--backend needs an IPv4 address"},
+        {"--headless --backend 127.0.0.1:0", "--backend port must be between"},
+        {"--headless --backend 127.0.0.1:99999", "--backend port must be between"},
+        {"--headless --backend", "--backend needs a value"},
+    };
+    for (const auto& [args, mentions] : cases) {
+        const auto r = lblab(args);
+        EXPECT_EQ(r.status, 2) << args;
+        EXPECT_NE(r.err.find(mentions), std::string::npos) << args << " -> " << r.err;
+    }
+}
+
+TEST(CliBackendTest, HelpMentionsBackend)
+{
+    const auto r = lblab("--help");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("--backend ADDR:PORT"), std::string::npos);
+}
+
+TEST(CliBackendTest, OutsideClientsThroughLblabReachOutsideServers)
+{
+    OutsideServers outside(2);
+    const auto dir = outputPath("cli-backend-export");
+    std::filesystem::remove_all(dir);
+    const std::string command = std::string("timeout 60 ") + LBLAB_BINARY + " --headless --clients 0 --duration 2.5" +
+                                " --io-threads 1 --policy round-robin --backend " + outside.address(0) +
+                                " --backend " + outside.address(1) + " --export " + dir.string();
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::array<char, 1024> line{};
+    ASSERT_NE(std::fgets(line.data(), line.size(), pipe), nullptr) << "lblab printed no banner";
+    const std::string banner = line.data();
+    const auto at = banner.find("http://");
+    ASSERT_NE(at, std::string::npos) << banner;
+    const auto hostEnd = banner.find(':', at + 7);
+    const std::string host = banner.substr(at + 7, hostEnd - at - 7);
+    const int port = std::stoi(banner.substr(hostEnd + 1));
+
+    std::map<std::string, int> hits;
+    {
+        lblab::test::TestHttpClient client({asio::ip::make_address(host), static_cast<unsigned short>(port)});
+        for (int i = 0; i < 30; ++i)
+            if (auto a = client.get("/search?loc=eu"); a && a->status == 200)
+                ++hits[a->backend];
+    }
+    std::string rest;
+    while (auto n = std::fread(line.data(), 1, line.size(), pipe))
+        rest.append(line.data(), n);
+    const int raw = ::pclose(pipe);
+    ASSERT_TRUE(WIFEXITED(raw));
+    EXPECT_EQ(WEXITSTATUS(raw), 0) << rest;
+
+    EXPECT_EQ(hits["outside1"], 15);
+    EXPECT_EQ(hits["outside2"], 15);
+    std::ifstream in(dir / "run.json");
+    ASSERT_TRUE(in) << "no run.json";
+    const auto run = nlohmann::json::parse(in);
+    EXPECT_EQ(run["summary"]["requests"], 30);
+    ASSERT_EQ(run["summary"]["servers"].size(), 2u);
+    EXPECT_EQ(run["summary"]["servers"][0]["name"], "s1");
+    EXPECT_EQ(run["config"]["servers"][1]["address"], outside.address(1));
+}
+
+} // namespace

@@ -153,8 +153,9 @@ TEST(RunReplayTest, TheEndHasTheRunsPerServerTotals)
     int changed = 0;
     for (const auto& c : end.clients) {
         EXPECT_EQ(c.group, "members");
-        if (c.requests > 0)
+        if (c.requests > 0) {
             EXPECT_GE(c.backend, 0) << c.id;
+        }
         changed += c.ipChangedUs >= 0 ? 1 : 0;
     }
     EXPECT_GT(changed, 0);

@@ -445,7 +445,10 @@ RunReplay::Walk RunReplay::walk(std::int64_t tUs, bool withExtras) const
                 continue;
             ClientView& c = w.clients[static_cast<std::size_t>(found->second)];
             c.ipChangedUs = le.tUs;
-            backendBeforeChange[static_cast<std::size_t>(found->second)] = c.backend;
+            // Several changes before the next request still compare with the backend before the first.
+            int& before = backendBeforeChange[static_cast<std::size_t>(found->second)];
+            if (before == -2)
+                before = c.backend;
             const auto arrow = le.detail.rfind("-> ");
             if (arrow != std::string::npos)
                 if (const auto ip = parseIpv4(le.detail.substr(arrow + 3)))

@@ -135,6 +135,11 @@ void ReplayWindow::build()
     auto* space = new QShortcut(QKeySequence(Qt::Key_Space), this);
     connect(space, &QShortcut::activated, this, &ReplayWindow::togglePlay);
 
+    // The whole run on the time axis when it fits (short teaching runs fill the charts); long runs
+    // scroll like the live window, over the history a snapshot keeps.
+    const double runSeconds = std::ceil(static_cast<double>(m_replay->durationUs()) / 1e6);
+    m_charts->setWindowSeconds(std::clamp(runSeconds, 5.0, 600.0));
+
     resize(1200, 800);
     updatePlayButton();
     showAt(0);

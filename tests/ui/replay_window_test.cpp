@@ -99,6 +99,7 @@ TEST_F(ReplayWindowTest, MovingTheSliderRecolorsTheMap)
     EXPECT_GT(changed, 40);
     EXPECT_GT(window.loadCharts()->graphPointCount(lblab::ui::LoadCharts::Series::RequestRate, 0), 1);
     EXPECT_GT(window.eventLog()->rowCount(), 0);
+    EXPECT_DOUBLE_EQ(window.loadCharts()->windowSeconds(), 5.0) << "a 2 s run fills the charts' time axis";
     EXPECT_TRUE(window.timeText().endsWith(QStringLiteral(" s"))) << window.timeText().toStdString();
 
     // Back to the middle: the charts are redrawn with fewer points, not left at the end.

@@ -396,11 +396,12 @@ void RunReplay::finish()
                 m_firstSeenUs[i] = interval.endUs - m_intervalUs;
     // Per-interval counts that only events.csv and the lab log know.
     m_intervalExtras.assign(m_intervals.size(), {});
-    Walk all = walk(m_durationUs, true);
-    m_intervalExtras = std::move(all.extras);
+    m_checkpoints.clear();
+    Walk all = startWalk();
+    walk(all, m_durationUs, &m_intervalExtras, &m_checkpoints);
 }
 
-RunReplay::Walk RunReplay::walk(std::int64_t tUs, bool withExtras) const
+RunReplay::Walk RunReplay::startWalk() const
 {
     Walk w;
     w.clients.resize(m_clients.size());
@@ -411,20 +412,30 @@ RunReplay::Walk RunReplay::walk(std::int64_t tUs, bool withExtras) const
         c.external = m_clients[i].external;
     }
     w.servers.resize(m_serverNames.size());
-    std::vector<int> backendBeforeChange(m_clients.size(), -2); // -2: no IP change pending
-    if (withExtras)
-        w.extras.assign(m_intervals.size(), {});
+    w.backendBeforeChange.assign(m_clients.size(), -2); // -2: no IP change pending
+    return w;
+}
+
+void RunReplay::walk(Walk& w, std::int64_t tUs, std::vector<IntervalExtra>* extras,
+                     std::vector<Walk>* checkpoints) const
+{
     auto binOf = [&](std::int64_t at) -> IntervalExtra* {
-        if (!withExtras)
+        if (!extras)
             return nullptr;
         const auto it = std::lower_bound(m_intervals.begin(), m_intervals.end(), at,
                                          [](const Interval& i, std::int64_t v) { return i.endUs < v; });
-        return it == m_intervals.end() ? nullptr : &w.extras[static_cast<std::size_t>(it - m_intervals.begin())];
+        return it == m_intervals.end() ? nullptr : &(*extras)[static_cast<std::size_t>(it - m_intervals.begin())];
     };
+    std::vector<int>& backendBeforeChange = w.backendBeforeChange;
+    // Enough checkpoints that at(t) replays a bounded stretch, few enough to keep memory small.
+    const std::size_t every = std::max<std::size_t>(20'000, (m_events.size() + m_labEvents.size()) / 64);
 
-    std::size_t e = 0;
-    std::size_t l = 0;
+    std::size_t& e = w.nextEvent;
+    std::size_t& l = w.logEnd;
     while (true) {
+        if (checkpoints && (e + l) % every == 0 && e + l > 0 &&
+            (checkpoints->empty() || checkpoints->back().nextEvent + checkpoints->back().logEnd != e + l))
+            checkpoints->push_back(w);
         const bool moreEvents = e < m_events.size() && m_events[e].tUs <= tUs;
         const bool moreLab = l < m_labEvents.size() && m_labEvents[l].tUs <= tUs;
         if (!moreEvents && !moreLab)
@@ -432,7 +443,7 @@ RunReplay::Walk RunReplay::walk(std::int64_t tUs, bool withExtras) const
         // A lab event at the same time as a request happened first: an IP change precedes the request it moves.
         if (moreLab && (!moreEvents || m_labEvents[l].tUs <= m_events[e].tUs)) {
             const LabEvent& le = m_labEvents[l++];
-            w.logEnd = l;
+            w.lastUs = le.tUs;
             if (le.kind == LabEventKind::PolicySwitched && !le.subject.empty())
                 w.policy = le.subject;
             if (le.kind != LabEventKind::IpChanged)
@@ -456,6 +467,7 @@ RunReplay::Walk RunReplay::walk(std::int64_t tUs, bool withExtras) const
             continue;
         }
         const Event& ev = m_events[e++];
+        w.lastUs = ev.tUs;
         IntervalExtra* x = binOf(ev.tUs);
         ++w.totals.requests;
         const bool error = ev.status >= 500 || ev.status == 0;
@@ -510,13 +522,16 @@ RunReplay::Walk RunReplay::walk(std::int64_t tUs, bool withExtras) const
         if (miss)
             c.missUs = ev.tUs;
     }
-    return w;
 }
 
 Snapshot RunReplay::at(std::int64_t tUs) const
 {
     tUs = std::clamp<std::int64_t>(tUs, 0, m_durationUs);
-    Walk w = walk(tUs, false);
+    // Resume from the last checkpoint that lies wholly at or before t.
+    const auto after = std::upper_bound(m_checkpoints.begin(), m_checkpoints.end(), tUs,
+                                        [](std::int64_t v, const Walk& c) { return v < c.lastUs; });
+    Walk w = after == m_checkpoints.begin() ? startWalk() : *std::prev(after);
+    walk(w, tUs, nullptr, nullptr);
 
     Snapshot s;
     s.sequence = static_cast<std::uint64_t>(tUs) + 1;

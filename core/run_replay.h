@@ -88,11 +88,15 @@ private:
         std::vector<ServerView> servers;
         Totals totals;
         std::string policy;
-        std::size_t logEnd = 0;            ///< lab events at or before the time
-        std::vector<IntervalExtra> extras; ///< only when asked for
+        std::size_t logEnd = 0;            ///< lab events replayed (those at or before the time)
+        std::size_t nextEvent = 0;         ///< request events replayed
+        std::int64_t lastUs = -1;          ///< time of the last thing replayed
+        std::vector<int> backendBeforeChange; ///< by client: backend before a pending IP change (-2: none)
     };
 
-    Walk walk(std::int64_t tUs, bool withExtras) const;
+    Walk startWalk() const;
+    // Replays from where `w` stands up to `tUs`; optionally counts per interval and keeps checkpoints.
+    void walk(Walk& w, std::int64_t tUs, std::vector<IntervalExtra>* extras, std::vector<Walk>* checkpoints) const;
     int serverIndex(const std::string& name);
     int clientIndex(const std::string& id);
     void readRunJson(const std::filesystem::path& file);
@@ -118,6 +122,7 @@ private:
     std::unordered_map<std::string, int> m_clientIds;
     std::vector<std::int64_t> m_firstSeenUs;    ///< by backend: start of its first servers.csv interval
     std::vector<IntervalExtra> m_intervalExtras; ///< by interval
+    std::vector<Walk> m_checkpoints;             ///< replay state every so many rows, by time
     bool m_serverMissesKnown = false;
     bool m_reqIntervalKnown = false;
 };

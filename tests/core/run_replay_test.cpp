@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -275,6 +276,61 @@ TEST(RunReplayTest, AMissingRunJsonLoadsWithANote)
     EXPECT_EQ(end.totals.requests, recorded().totals.requests);
     EXPECT_EQ(end.servers.size(), 3u);
     EXPECT_TRUE(end.log.empty());
+}
+
+
+TEST(RunReplayTest, ALongRunAnswersEveryTimeLikeCountingTheRows)
+{
+    // 50,000 requests over 150 s: enough rows for the replay's checkpoints to be used.
+    const fs::path dir = outputDir("run-replay-long");
+    fs::create_directories(dir);
+    constexpr int kRows = 50'000;
+    std::string events;
+    CsvWriter ev(events);
+    ev.row({"t_ms", "client_id", "client_ip", "session_key", "method", "path", "policy", "decision", "backend",
+            "status", "latency_us", "session"});
+    for (int i = 0; i < kRows; ++i) {
+        const std::int64_t tUs = static_cast<std::int64_t>(i) * 3000;
+        const std::string client = "c" + std::to_string(i % 97);
+        ev.millis(tUs).field(client).field("127.1.0." + std::to_string(i % 97)).field("").field("GET").field("/")
+            .field("round-robin").field("round-robin").field("s" + std::to_string(i % 3 + 1))
+            .field(i % 101 == 0 ? 503 : 200).field(900).field(i % 7 == 0 ? "miss" : "hit");
+        ev.endRow();
+    }
+    std::ofstream(dir / "events.csv", std::ios::binary) << events;
+    std::ofstream(dir / "servers.csv", std::ios::binary)
+        << "t_ms,server,status,weight,scur,stot,rate,req_interval,lbtot,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,"
+           "p50_us,p99_us,sessions,session_misses\r\n"
+        << "500.000,s1,up,1,0,0,0,0,0,0,0,0,0,0,0,0,0\r\n";
+    const RunReplay replay = RunReplay::load(dir);
+    EXPECT_TRUE(hasNoteAbout(replay, "run.json is missing"));
+    EXPECT_EQ(replay.durationUs(), static_cast<std::int64_t>(kRows - 1) * 3000);
+    for (std::int64_t tUs : {0LL, 1LL, 2999LL, 3000LL, 59'999'999LL, 60'000'000LL, 61'234'567LL, 120'000'000LL,
+                             149'997'000LL}) {
+        const std::uint64_t rows = static_cast<std::uint64_t>(tUs / 3000 + 1);
+        const Snapshot s = replay.at(tUs);
+        EXPECT_EQ(s.totals.requests, rows) << tUs;
+        std::uint64_t errors = 0;
+        std::uint64_t misses = 0;
+        for (std::uint64_t i = 0; i < rows; ++i) {
+            errors += i % 101 == 0 ? 1 : 0;
+            misses += i % 7 == 0 ? 1 : 0;
+        }
+        EXPECT_EQ(s.totals.errors, errors) << tUs;
+        EXPECT_EQ(s.totals.sessionMisses, misses) << tUs;
+        EXPECT_EQ(s.servers[0].requests, (rows + 2) / 3) << tUs;
+        std::uint64_t clientRequests = 0;
+        for (const auto& c : s.clients)
+            clientRequests += c.requests;
+        EXPECT_EQ(clientRequests, rows) << tUs;
+        // The last row's client shows that row.
+        const auto last = rows - 1;
+        const auto it = std::find_if(s.clients.begin(), s.clients.end(),
+                                     [&](const ClientView& c) { return c.id == "c" + std::to_string(last % 97); });
+        ASSERT_NE(it, s.clients.end());
+        EXPECT_EQ(it->lastUs, static_cast<std::int64_t>(last) * 3000) << tUs;
+        EXPECT_EQ(it->backend, static_cast<int>(last % 3)) << tUs;
+    }
 }
 
 } // namespace

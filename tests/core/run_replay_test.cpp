@@ -305,8 +305,9 @@ TEST(RunReplayTest, ALongRunAnswersEveryTimeLikeCountingTheRows)
     const RunReplay replay = RunReplay::load(dir);
     EXPECT_TRUE(hasNoteAbout(replay, "run.json is missing"));
     EXPECT_EQ(replay.durationUs(), static_cast<std::int64_t>(kRows - 1) * 3000);
-    for (std::int64_t tUs : {0LL, 1LL, 2999LL, 3000LL, 59'996'999LL, 59'997'000LL, 119'996'999LL, 59'999'999LL, 60'000'000LL, 61'234'567LL, 120'000'000LL,
-                             149'997'000LL}) {
+    // Checkpoints fall every 20,000 rows (59.997 s, 119.997 s): probe on both sides of them.
+    for (std::int64_t tUs : {0LL, 1LL, 2999LL, 3000LL, 59'996'999LL, 59'997'000LL, 59'999'999LL, 60'000'000LL,
+                             61'234'567LL, 119'996'999LL, 120'000'000LL, 149'997'000LL}) {
         const std::uint64_t rows = static_cast<std::uint64_t>(tUs / 3000 + 1);
         const Snapshot s = replay.at(tUs);
         EXPECT_EQ(s.totals.requests, rows) << tUs;

@@ -1,5 +1,6 @@
 #include "core/balancer.h"
 
+#include "core/http/request_validator.h"
 #include "core/ipv4.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -13,6 +14,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -29,7 +31,7 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kLingerBytes = 256 * 1024;
 constexpr std::size_t kMaxClientIdLength = 64;
 constexpr std::size_t kMaxCapturedPathLength = 2048;
 
@@ -81,6 +83,32 @@ Response plainResponse(unsigned status, const std::string& reason, unsigned vers
     return res;
 }
 
+/// Method and target of a request line, bounded, for the capture of refused requests.
+struct RequestLine {
+    std::string method;
+    std::string target;
+};
+
+RequestLine requestLine(std::string_view bytes)
+{
+    RequestLine out;
+    const std::string_view line = bytes.substr(0, std::min(bytes.find("\r\n"), kMaxCapturedPathLength));
+    const std::size_t sp = line.find(' ');
+    out.method = std::string(line.substr(0, std::min<std::size_t>(sp, 16)));
+    if (sp != std::string_view::npos) {
+        std::string_view rest = line.substr(sp + 1);
+        out.target = std::string(rest.substr(0, rest.find(' ')));
+    }
+    return out;
+}
+
+std::string formatSeconds(double s)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", s);
+    return text;
+}
+
 /// One thread of the balancer: its io_context and its idle upstream connections.
 struct Worker {
     asio::io_context io{1};   // declared first: destroyed last
@@ -93,6 +121,7 @@ struct Worker {
 struct UpstreamResult {
     bool ok = false;
     bool connectFailed = false;   // the backend could not be reached at all
+    bool dropped = false;         // the backend closed the connection before any byte of an answer
     unsigned status = 0;          // when !ok: the status to answer (502, 504)
     std::string reason;           // when !ok: why
     Response response;
@@ -136,7 +165,14 @@ public:
     void markBackend(int index, bool up, const std::string& reason);
 
     asio::awaitable<void> acceptLoop();
+    /// How reading a request's header block ended.
+    enum class ReadState { Ok, Closed, Rejected, Silent };
+
     asio::awaitable<void> session(Worker& w, tcp::socket socket);
+    asio::awaitable<ReadState> readHeader(beast::tcp_stream& stream, beast::flat_buffer& buffer, bool first,
+                                          RequestVerdict& verdict, std::size_t& headerSize);
+    asio::awaitable<void> refuse(beast::tcp_stream& stream, beast::flat_buffer& buffer, const RequestVerdict& verdict,
+                                 const RequestLine* line, Ipv4 peer, TimePoint arrival);
     asio::awaitable<bool> handle(Worker& w, beast::tcp_stream& client, Request& req, Ipv4 peer, TimePoint arrival);
     asio::awaitable<UpstreamResult> forward(Worker& w, int backend, tcp::endpoint ep, Request& up);
     asio::awaitable<void> healthLoop(int index);
@@ -262,28 +298,166 @@ asio::awaitable<void> Balancer::Impl::session(Worker& w, tcp::socket socket)
 
     bool first = true;
     for (;;) {
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(kHeaderLimit);
-        parser.body_limit(options.requestBodyLimit);
-        stream.expires_after(seconds(first ? options.headerTimeoutSeconds : options.idleTimeoutSeconds));
-        auto [ec, n] = co_await http::async_read(stream, buffer, parser, nothrow);
-        if (ec) {
-            if (!isNormalClose(ec) && ec.category() == http::make_error_code(http::error::bad_target).category()) {
-                Response res = plainResponse(400, "malformed request: " + ec.message(), 11);
-                res.keep_alive(false);
-                stream.expires_after(seconds(options.headerTimeoutSeconds));
-                co_await http::async_write(stream, res, nothrow);
-            }
+        RequestVerdict verdict;
+        std::size_t headerSize = 0;
+        const ReadState state = co_await readHeader(stream, buffer, first, verdict, headerSize);
+        if (state == ReadState::Closed)
             break;
+        const TimePoint arrival = Clock::now();
+        if (state == ReadState::Silent) {
+            // Connected but never sent a byte: answered, but there is no request to capture.
+            co_await refuse(stream, buffer, verdict, nullptr, 0, {});
+            co_return;
+        }
+        const auto line = requestLine(std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size()));
+        if (state == ReadState::Rejected) {
+            co_await refuse(stream, buffer, verdict, &line, peer, arrival);
+            co_return;
+        }
+
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(headerSize + 1));
+        parser.body_limit(options.requestBodyLimit);
+        boost::system::error_code ec;
+        const std::size_t used = parser.put(asio::buffer(buffer.data().data(), headerSize), ec);
+        buffer.consume(used);
+        if (!ec && !parser.is_header_done())
+            ec = http::error::partial_message;
+        if (ec) {
+            verdict = {ec == http::error::body_limit ? 413u : 400u, "malformed request: " + ec.message()};
+            co_await refuse(stream, buffer, verdict, &line, peer, arrival);
+            co_return;
+        }
+        verdict = RequestValidator::checkFields(parser.get().base());
+        if (!verdict.ok()) {
+            co_await refuse(stream, buffer, verdict, &line, peer, arrival);
+            co_return;
+        }
+        if (!parser.is_done()) {
+            stream.expires_after(seconds(options.headerTimeoutSeconds));
+            auto [bec, bn] = co_await http::async_read(stream, buffer, parser, nothrow);
+            if (bec) {
+                if (bec == beast::error::timeout || isNormalClose(bec))
+                    break; // the stream is closed already, or the client went away
+                verdict = {bec == http::error::body_limit ? 413u : 400u, "malformed body: " + bec.message()};
+                co_await refuse(stream, buffer, verdict, &line, peer, arrival);
+                co_return;
+            }
         }
         first = false;
-        const TimePoint arrival = Clock::now();
         Request& req = parser.get();
         const bool keepAlive = co_await handle(w, stream, req, peer, arrival);
         if (!keepAlive || stopping)
             break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<Balancer::Impl::ReadState> Balancer::Impl::readHeader(beast::tcp_stream& stream,
+                                                                      beast::flat_buffer& buffer, bool first,
+                                                                      RequestVerdict& verdict, std::size_t& headerSize)
+{
+    // The header phase has its own deadline: tcp_stream's closes the socket on expiry, and a 408
+    // needs it open. The handler only cancels the read; the shared state outlives this frame.
+    struct Deadline {
+        bool armed = true;
+        bool fired = false;
+        beast::tcp_stream* stream = nullptr;
+    };
+    auto dl = std::make_shared<Deadline>();
+    dl->stream = &stream;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto arm = [&](double s) {
+        timer.expires_after(seconds(s));
+        timer.async_wait([dl](const boost::system::error_code& ec) {
+            if (ec || !dl->armed)
+                return;
+            dl->fired = true;
+            boost::system::error_code ignored;
+            dl->stream->socket().cancel(ignored);
+        });
+    };
+    struct Disarm {
+        Deadline& d;
+        ~Disarm() { d.armed = false; }
+    } disarm{*dl};
+
+    stream.expires_never();
+    bool begun = buffer.size() > 0;
+    arm(first || begun ? options.headerTimeoutSeconds : options.idleTimeoutSeconds);
+    std::size_t scanned = 0;
+    for (;;) {
+        std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+        if (const std::size_t skip = RequestValidator::leadingEmptyLines(bytes); skip > 0) {
+            buffer.consume(skip);
+            scanned = 0;
+            continue;
+        }
+        const HeaderScan scan = RequestValidator::scan(bytes, scanned);
+        if (scan.state == HeaderScan::State::Complete) {
+            headerSize = scan.size;
+            co_return ReadState::Ok;
+        }
+        if (scan.state == HeaderScan::State::Rejected) {
+            verdict = scan.verdict;
+            co_return ReadState::Rejected;
+        }
+        scanned = bytes.size();
+        auto [ec, n] = co_await stream.socket().async_read_some(buffer.prepare(4096), nothrow);
+        if (ec) {
+            if (!dl->fired || (!begun && !first))
+                co_return ReadState::Closed; // gone, or an idle keep-alive connection: close quietly
+            verdict = {408, "request headers not complete within " + formatSeconds(options.headerTimeoutSeconds)};
+            co_return begun ? ReadState::Rejected : ReadState::Silent;
+        }
+        buffer.commit(n);
+        if (!begun && n > 0) {
+            begun = true;
+            if (!first)
+                arm(options.headerTimeoutSeconds); // a request started: it now has the header deadline
+        }
+    }
+}
+
+asio::awaitable<void> Balancer::Impl::refuse(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                             const RequestVerdict& verdict, const RequestLine* line, Ipv4 peer,
+                                             TimePoint arrival)
+{
+    if (line) {
+        // Recorded like any other answer, so the user sees what was refused and why.
+        RequestEvent event;
+        event.tUs = capture.sinceStartUs(arrival);
+        event.clientIp = peer;
+        event.clientId = "ext-" + formatIpv4(peer);
+        event.method = line->method;
+        event.path = line->target;
+        {
+            std::lock_guard lock(mutex);
+            event.policy = std::string(policy->id());
+        }
+        event.decision = DecisionKind::NoBackend;
+        event.backend = -1;
+        event.status = verdict.status;
+        capture.record(std::move(event));
+    }
+    Response res = plainResponse(verdict.status, verdict.reason, 11);
+    res.keep_alive(false);
+    stream.expires_after(seconds(std::min(options.headerTimeoutSeconds, 2.0)));
+    auto [ec, n] = co_await http::async_write(stream, res, nothrow);
+    if (ec)
+        co_return;
+    // Lingering close: read (and drop) what the client still sends for a moment, so closing with
+    // unread data does not reset the connection before the client has read the answer.
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::size_t drained = 0;
+    while (drained < kLingerBytes) {
+        buffer.clear();
+        auto [rec, rn] = co_await stream.async_read_some(buffer.prepare(16 * 1024), nothrow);
+        if (rec)
+            break;
+        drained += rn;
+    }
 }
 
 Decision Balancer::Impl::choose(const RequestView& view, tcp::endpoint& ep, std::string& backendName,
@@ -358,9 +532,12 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, beast::tcp_stream& clien
         result.reason = "no backend is available";
     } else {
         result = co_await forward(w, decision.backend, ep, up);
-        if (!result.ok && result.connectFailed) {
+        // A backend that cannot be reached, or that dropped the connection without answering (it
+        // died under load), has not answered: an idempotent request may safely go elsewhere.
+        if (!result.ok && (result.connectFailed || (result.dropped && isIdempotent(req.method())))) {
             release(decision.backend);
-            markBackend(decision.backend, false, "connection failed: " + result.reason);
+            if (result.connectFailed)
+                markBackend(decision.backend, false, "connection failed: " + result.reason);
             if (isIdempotent(req.method())) {
                 // Retry once elsewhere: the policy now sees the failed backend as down.
                 Decision retry = choose(view, ep, event.backendName, event.policy);
@@ -369,6 +546,8 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, beast::tcp_stream& clien
                         retry.kind = DecisionKind::Retried;
                     decision = std::move(retry);
                     result = co_await forward(w, decision.backend, ep, up);
+                    if (!result.ok && result.connectFailed)
+                        markBackend(decision.backend, false, "connection failed: " + result.reason);
                 } else {
                     decision = std::move(retry);
                 }
@@ -454,8 +633,10 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, int backend, 
         stream.expires_after(seconds(options.upstreamTimeoutSeconds));
         auto [wec, wn] = co_await http::async_write(stream, up, nothrow);
         if (wec) {
-            if (reused)
-                continue; // a stale keep-alive connection: try a fresh one
+            if (reused) {
+                pool.clear(); // one stale keep-alive connection means its siblings likely are too
+                continue;     // try a fresh one
+            }
             result.status = wec == beast::error::timeout ? 504 : 502;
             result.reason = "sending to " + name + " failed: " + wec.message();
             co_return result;
@@ -467,8 +648,12 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, int backend, 
         auto [rec, rn] = co_await http::async_read(stream, buffer, parser, nothrow);
         if (rec) {
             if (reused && rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
-                                      rec == asio::error::eof))
-                continue; // the backend closed the idle connection before it saw the request
+                                      rec == asio::error::eof)) {
+                pool.clear(); // the backend closed the idle connection before it saw the request
+                continue;
+            }
+            result.dropped = rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
+                                         rec == asio::error::eof);
             result.status = rec == beast::error::timeout ? 504 : 502;
             result.reason = (rec == beast::error::timeout ? "timed out waiting for " : "bad answer from ") + name +
                             ": " + rec.message();
@@ -483,6 +668,7 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, int backend, 
         co_return result;
     }
     result.status = 502;
+    result.dropped = true;
     result.reason = "connection to " + name + " closed twice";
     co_return result;
 }

@@ -9,6 +9,8 @@ LBLAB_PACKAGES=(cmake g++ ninja-build pkg-config
   qt6-base-dev libqcustomplot-dev libboost1.81-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth fonts-dejavu-core imagemagick curl dpkg-dev desktop-file-utils appstream groff-base)
+# Only for scripts/fuzz.sh (libFuzzer needs clang and its runtime); the default paths never install them.
+LBLAB_CLANG_PACKAGES=(clang libclang-rt-14-dev)
 
 lblab_install_packages() {
   local missing=()

@@ -11,6 +11,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QPushButton>
@@ -97,4 +98,45 @@ TEST_F(MainWindowTest, EveryPanelIsInAnAddressableDock)
     waitUntil([] { return false; }, 200);
     EXPECT_EQ(window.bridge()->lab(), nullptr) << "autoStart=false starts nothing";
     window.close();
+}
+
+TEST_F(MainWindowTest, APolicySwitchShowsOnTheMapWithinASecond)
+{
+    const LabConfig* preset = lblab::PresetCatalog::find("login-round-robin");
+    ASSERT_NE(preset, nullptr);
+    MainWindow window(*preset);
+    window.resize(1600, 1000);
+    window.show();
+    auto* map = window.assignmentMap();
+    ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest() && window.bridge()->latest()->totals.requests > 100; },
+                          8000));
+    auto pins = [&] {
+        int n = 0;
+        for (int i = 0; i < map->tileCount(); ++i)
+            n += map->tileShowsPin(i) ? 1 : 0;
+        return n;
+    };
+    EXPECT_EQ(pins(), 0) << "round robin pins nobody";
+    window.controls()->choosePolicy("source-ip-affinity");
+    EXPECT_TRUE(waitUntil([&] { return pins() > map->tileCount() / 2; }, 1500))
+        << "pins must appear on the map within about a second, got " << pins();
+    window.close();
+}
+
+TEST_F(MainWindowTest, WritesAScreenshotOfEveryPreset)
+{
+    const QString dir = QString(LBLAB_TEST_OUTPUT_DIR) + "/presets";
+    QDir().mkpath(dir);
+    for (const LabConfig& preset : lblab::PresetCatalog::all()) {
+        MainWindow window(preset);
+        window.resize(1600, 1000);
+        window.show();
+        ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest() && window.bridge()->latest()->totals.requests > 150; },
+                              10000))
+            << preset.preset;
+        const QString file = dir + "/" + QString::fromStdString(preset.preset) + ".png";
+        EXPECT_TRUE(window.grab().save(file)) << file.toStdString();
+        EXPECT_GT(QFileInfo(file).size(), 10000) << file.toStdString();
+        window.close();
+    }
 }

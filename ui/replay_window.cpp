@@ -52,7 +52,8 @@ ReplayWindow::ReplayWindow(const QString& runDirectory, QWidget* parent) : QMain
 
 ReplayWindow::ReplayWindow(RunReplay replay, QWidget* parent) : QMainWindow(parent), m_replay(std::move(replay))
 {
-    setWindowTitle(tr("Replay — %1").arg(QString::fromStdString(m_replay->directory().filename().string())));
+    // QDir names "runs/a/" as "a", where std::filesystem's filename() is empty.
+    setWindowTitle(tr("Replay — %1").arg(QDir(QString::fromStdString(m_replay->directory().string())).dirName()));
     build();
 }
 

@@ -162,6 +162,9 @@ TEST_F(ReplayWindowTest, AnOlderExportShowsItsNotesInTheBanner)
     ReplayWindow window(QString::fromStdString(dir.string()));
     ASSERT_TRUE(window.loaded()) << window.error().toStdString();
     EXPECT_TRUE(window.notesText().contains(QStringLiteral("'session'"))) << window.notesText().toStdString();
+    window.resize(1000, 700);
+    window.setTimeUs(1'000'000);
+    EXPECT_TRUE(window.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/replay_notes.png"));
 }
 
 TEST_F(ReplayWindowTest, AnUnreadableRunSaysWhy)

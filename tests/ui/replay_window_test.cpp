@@ -1,0 +1,185 @@
+// The replay window on a real recorded run: the slider moves the map, play advances time, and a
+// run that cannot be read says why.
+
+#include "ui/replay_window.h"
+
+#include "qt_app.h"
+#include "core/csv_reader.h"
+#include "core/csv_writer.h"
+#include "core/lab.h"
+#include "core/preset_catalog.h"
+#include "ui/assignment_map.h"
+#include "ui/event_log_panel.h"
+#include "ui/load_charts.h"
+
+#include <QDir>
+#include <QImage>
+#include <QSlider>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+using lblab::ui::ReplayWindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path outputDir(const std::string& name)
+{
+    auto dir = fs::path(LBLAB_TEST_OUTPUT_DIR) / name;
+    fs::remove_all(dir);
+    return dir;
+}
+
+// One short recorded run for all tests.
+const fs::path& recordedRun()
+{
+    static const fs::path dir = [] {
+        lblab::LabConfig c = *lblab::PresetCatalog::find("login-round-robin");
+        c.requestRate = 250;
+        c.clients[0].count = 48;
+        lblab::Lab lab(c);
+        lab.start();
+        std::this_thread::sleep_for(std::chrono::milliseconds(800));
+        lab.changeClientIps(0.3);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+        lab.stop();
+        const fs::path out = outputDir("replay-window-run");
+        lab.exportRun(out);
+        return out;
+    }();
+    return dir;
+}
+
+std::set<QRgb> tileColours(const lblab::ui::AssignmentMap& map)
+{
+    std::set<QRgb> colours;
+    for (int i = 0; i < map.tileCount(); ++i)
+        colours.insert(map.tileColour(i).rgb());
+    return colours;
+}
+
+class ReplayWindowTest : public ::testing::Test {
+protected:
+    void SetUp() override { lblab::test::qtApp(); }
+};
+
+TEST_F(ReplayWindowTest, MovingTheSliderRecolorsTheMap)
+{
+    ReplayWindow window(QString::fromStdString(recordedRun().string()));
+    ASSERT_TRUE(window.loaded()) << window.error().toStdString();
+    EXPECT_TRUE(window.error().isEmpty());
+    EXPECT_TRUE(window.notesText().isEmpty()) << window.notesText().toStdString();
+    window.show();
+    lblab::test::pumpEvents(50);
+
+    auto* map = window.assignmentMap();
+    ASSERT_EQ(map->tileCount(), 48);
+    // At the start nobody has been served: every tile has the same "no backend yet" colour.
+    window.timeline()->setValue(0);
+    EXPECT_EQ(window.timeUs(), 0);
+    const auto atStart = tileColours(*map);
+    EXPECT_EQ(atStart.size(), 1u);
+    std::vector<QRgb> before;
+    for (int i = 0; i < map->tileCount(); ++i)
+        before.push_back(map->tileColour(i).rgb());
+
+    // The user drags the slider to the end: tiles take their backends' colours (three servers).
+    window.timeline()->setValue(window.timeline()->maximum());
+    EXPECT_EQ(window.timeUs() / 1000, window.timeline()->maximum());
+    const auto atEnd = tileColours(*map);
+    EXPECT_GE(atEnd.size(), 3u);
+    int changed = 0;
+    for (int i = 0; i < map->tileCount(); ++i)
+        changed += map->tileColour(i).rgb() != before[static_cast<std::size_t>(i)] ? 1 : 0;
+    EXPECT_GT(changed, 40);
+    EXPECT_GT(window.loadCharts()->graphPointCount(lblab::ui::LoadCharts::Series::RequestRate, 0), 1);
+    EXPECT_GT(window.eventLog()->rowCount(), 0);
+    EXPECT_DOUBLE_EQ(window.loadCharts()->windowSeconds(), 5.0) << "a 2 s run fills the charts' time axis";
+    EXPECT_TRUE(window.timeText().endsWith(QStringLiteral(" s"))) << window.timeText().toStdString();
+
+    // Back to the middle: the charts are redrawn with fewer points, not left at the end.
+    const int endPoints = window.loadCharts()->graphPointCount(lblab::ui::LoadCharts::Series::RequestRate, 0);
+    window.timeline()->setValue(window.timeline()->maximum() / 2);
+    EXPECT_LT(window.loadCharts()->graphPointCount(lblab::ui::LoadCharts::Series::RequestRate, 0), endPoints);
+    lblab::test::pumpEvents(50);
+
+    window.resize(1200, 800);
+    window.timeline()->setValue(window.timeline()->maximum() * 3 / 4);
+    lblab::test::pumpEvents(50);
+    const QString png = QString(LBLAB_TEST_OUTPUT_DIR) + "/replay.png";
+    QDir().mkpath(QString(LBLAB_TEST_OUTPUT_DIR));
+    EXPECT_TRUE(window.grab().save(png));
+}
+
+TEST_F(ReplayWindowTest, PlayAdvancesTimeAndStopsAtTheEnd)
+{
+    ReplayWindow window(QString::fromStdString(recordedRun().string()));
+    ASSERT_TRUE(window.loaded());
+    window.setSpeed(4);
+    EXPECT_EQ(window.speed(), 4);
+    window.play();
+    EXPECT_TRUE(window.playing());
+    ASSERT_TRUE(lblab::test::waitUntil([&] { return window.timeUs() > 200'000; }, 3000));
+    window.pause();
+    EXPECT_FALSE(window.playing());
+    const auto paused = window.timeUs();
+    lblab::test::pumpEvents(150);
+    EXPECT_EQ(window.timeUs(), paused);
+
+    // At 4x a 1.8 s run ends within about half a second; playing stops there by itself.
+    window.play();
+    ASSERT_TRUE(lblab::test::waitUntil([&] { return !window.playing(); }, 5000));
+    EXPECT_EQ(window.timeline()->value(), window.timeline()->maximum());
+    window.setSpeed(3);
+    EXPECT_EQ(window.speed(), 4);
+    window.setSpeed(1);
+    EXPECT_EQ(window.speed(), 1);
+}
+
+TEST_F(ReplayWindowTest, AnOlderExportShowsItsNotesInTheBanner)
+{
+    const fs::path dir = outputDir("replay-window-old");
+    fs::create_directories(dir);
+    for (const char* file : {"events.csv", "servers.csv", "run.json"})
+        fs::copy_file(recordedRun() / file, dir / file);
+    const auto csv = lblab::CsvReader::readFile(dir / "events.csv");
+    ASSERT_TRUE(csv.ok());
+    const auto session = *lblab::CsvReader::column(csv.rows[0], "session");
+    std::string text;
+    lblab::CsvWriter writer(text);
+    for (const auto& row : csv.rows) {
+        std::vector<std::string_view> fields(row.begin(), row.end());
+        fields.erase(fields.begin() + static_cast<std::ptrdiff_t>(session));
+        writer.row(fields);
+    }
+    std::ofstream(dir / "events.csv", std::ios::binary | std::ios::trunc) << text;
+
+    ReplayWindow window(QString::fromStdString(dir.string()));
+    ASSERT_TRUE(window.loaded()) << window.error().toStdString();
+    EXPECT_TRUE(window.notesText().contains(QStringLiteral("'session'"))) << window.notesText().toStdString();
+    window.resize(1000, 700);
+    window.setTimeUs(1'000'000);
+    EXPECT_TRUE(window.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/replay_notes.png"));
+}
+
+TEST_F(ReplayWindowTest, AnUnreadableRunSaysWhy)
+{
+    const fs::path dir = outputDir("replay-window-broken");
+    fs::create_directories(dir);
+    fs::copy_file(recordedRun() / "events.csv", dir / "events.csv");
+    ReplayWindow window(QString::fromStdString(dir.string()));
+    EXPECT_FALSE(window.loaded());
+    EXPECT_TRUE(window.error().contains(QStringLiteral("servers.csv"))) << window.error().toStdString();
+    EXPECT_EQ(window.assignmentMap(), nullptr);
+    window.setTimeUs(1000); // harmless
+    window.play();
+    EXPECT_FALSE(window.playing());
+    window.grab();
+}
+
+} // namespace

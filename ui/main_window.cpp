@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "ui/about_dialog.h"
+#include "ui/replay_window.h"
 #include "ui/compare_window.h"
 #include "ui/ui_resources.h"
 
@@ -138,6 +139,21 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Save scenario as..."), QKeySequence::SaveAs, this, &MainWindow::saveScenarioDialog);
     file->addSeparator();
     file->addAction(tr("&Compare policies..."), this, &MainWindow::compareDialog);
+    file->addAction(tr("Open &recorded run..."), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run exported as CSV"));
+        if (dir.isEmpty())
+            return;
+        // A window of its own, so the live lab keeps running beside the replay.
+        auto* replay = new ReplayWindow(dir);
+        replay->setAttribute(Qt::WA_DeleteOnClose);
+        if (!replay->loaded()) {
+            QMessageBox::warning(this, tr("Cannot open the run"), replay->error());
+            delete replay;
+            return;
+        }
+        replay->resize(1400, 900);
+        replay->show();
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -1,6 +1,8 @@
 // --backend ADDR:PORT and --clients 0 through the real lblab binary: outside servers, outside clients.
 
 #include "core/backend_server.h"
+#include "support/outside_servers.h"
+#include "support/run_lblab.h"
 #include "support/test_http_client.h"
 
 #include <gtest/gtest.h>
@@ -21,12 +23,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-struct Result {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
 std::filesystem::path outputPath(const std::string& name)
 {
     const auto dir = std::filesystem::path(LBLAB_TEST_OUTPUT_DIR);
@@ -34,60 +30,9 @@ std::filesystem::path outputPath(const std::string& name)
     return dir / (name + "-" + std::to_string(::getpid()));
 }
 
-Result lblab(const std::string& args)
-{
-    const auto errFile = outputPath("cli-backend-stderr");
-    const std::string command = std::string("timeout 60 ") + LBLAB_BINARY + " " + args + " 2>" + errFile.string();
-    Result r;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe)
-        return r;
-    std::array<char, 4096> buffer{};
-    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        r.out.append(buffer.data(), n);
-    const int raw = ::pclose(pipe);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    std::ifstream err(errFile);
-    r.err.assign(std::istreambuf_iterator<char>(err), {});
-    return r;
-}
+lblab::test::LblabResult lblab(const std::string& args) { return lblab::test::runLblab(args, "cli-backend"); }
 
-/// BackendServers on 127.0.0.1 that lblab did not start.
-class OutsideServers {
-public:
-    explicit OutsideServers(int count)
-    {
-        for (int i = 0; i < count; ++i) {
-            lblab::ServerSpec spec;
-            spec.name = "outside";
-            spec.name += std::to_string(i + 1);
-            spec.serviceTimeMs = 0;
-            spec.model = lblab::ServiceTimeModel::Constant;
-            m_servers.push_back(std::make_unique<lblab::BackendServer>(m_io, spec, 7 + i));
-            m_servers.back()->start(0);
-        }
-        m_thread = std::thread([this] { m_io.run(); });
-    }
-    ~OutsideServers()
-    {
-        for (auto& s : m_servers)
-            s->stop();
-        m_guard.reset();
-        m_io.stop();
-        m_thread.join();
-    }
-    std::string address(int i) const
-    {
-        const auto ep = m_servers[i]->endpoint();
-        return ep.address().to_string() + ':' + std::to_string(ep.port());
-    }
-
-private:
-    asio::io_context m_io;
-    asio::executor_work_guard<asio::io_context::executor_type> m_guard{m_io.get_executor()};
-    std::vector<std::unique_ptr<lblab::BackendServer>> m_servers;
-    std::thread m_thread;
-};
+using OutsideServers = lblab::test::OutsideServers;
 
 TEST(CliBackendTest, BadBackendFailsWithOneClearLine)
 {

@@ -1,6 +1,7 @@
 // The command-line contract (DESIGN.md), through the real lblab binary.
 
 #include "core/csv_reader.h"
+#include "support/run_lblab.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -17,31 +18,10 @@
 
 namespace {
 
-struct Result {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
+using Result = lblab::test::LblabResult;
 
 /// Runs lblab with `args` (a shell-quoted string), capturing stdout and stderr.
-Result lblab(const std::string& args)
-{
-    const auto errFile = std::filesystem::path(LBLAB_TEST_OUTPUT_DIR) / ("cli-stderr-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(errFile.parent_path());
-    const std::string command = std::string("timeout 60 ") + LBLAB_BINARY + " " + args + " 2>" + errFile.string();
-    Result r;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe)
-        return r;
-    std::array<char, 4096> buffer{};
-    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        r.out.append(buffer.data(), n);
-    const int raw = ::pclose(pipe);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    std::ifstream err(errFile);
-    r.err.assign(std::istreambuf_iterator<char>(err), {});
-    return r;
-}
+Result lblab(const std::string& args) { return lblab::test::runLblab(args); }
 
 std::filesystem::path freshDir(const std::string& name)
 {

@@ -3,6 +3,7 @@
 #include "core/backend_server.h"
 #include "core/lab.h"
 #include "core/preset_catalog.h"
+#include "support/outside_servers.h"
 #include "support/test_http_client.h"
 
 #include <gtest/gtest.h>
@@ -17,42 +18,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-/// Two BackendServers on 127.0.0.1 on their own thread: the "outside" servers.
-class OutsideServers {
-public:
-    explicit OutsideServers(int count)
-    {
-        for (int i = 0; i < count; ++i) {
-            ServerSpec spec;
-            spec.name = "outside";
-            spec.name += std::to_string(i + 1);
-            spec.serviceTimeMs = 0;
-            spec.model = ServiceTimeModel::Constant;
-            m_servers.push_back(std::make_unique<BackendServer>(m_io, spec, 42 + i));
-            m_servers.back()->start(0);
-        }
-        m_thread = std::thread([this] { m_io.run(); });
-    }
-    ~OutsideServers()
-    {
-        for (auto& s : m_servers)
-            s->stop();
-        m_guard.reset();
-        m_io.stop();
-        m_thread.join();
-    }
-    std::string address(int i) const
-    {
-        const auto ep = m_servers[i]->endpoint();
-        return ep.address().to_string() + ':' + std::to_string(ep.port());
-    }
-
-private:
-    asio::io_context m_io;
-    asio::executor_work_guard<asio::io_context::executor_type> m_guard{m_io.get_executor()};
-    std::vector<std::unique_ptr<BackendServer>> m_servers;
-    std::thread m_thread;
-};
+using test::OutsideServers;
 
 LabConfig externalConfig(const std::vector<std::string>& addresses)
 {

@@ -56,6 +56,10 @@ constexpr std::size_t kServerRowBytesInMemory = 1 << 20;
 // Memory may hold this many times the configured bound while the spill file cannot be written.
 constexpr std::size_t kHardCapFactor = 4;
 constexpr std::size_t kExportChunkBytes = 1 << 20;
+// Events per in-memory chunk at most, and written chunks kept for reuse.
+constexpr std::size_t kMaxChunkEvents = 4096;
+constexpr std::size_t kSpareChunks = 8;
+constexpr std::size_t kTypicalRowBytes = 96;
 
 enum Hrsp : std::size_t { Hrsp2xx, Hrsp3xx, Hrsp4xx, Hrsp5xx, HrspOther, HrspCount };
 
@@ -227,6 +231,13 @@ struct BackendInterval {
     LatencyHistogram latency;
 };
 
+/// Consecutive events, kept as their formatted events.csv rows: about a third of the memory of
+/// the structs, spilled and exported as they are, and reused once on disk (no allocation per event).
+struct EventChunk {
+    std::string rows;
+    std::size_t events = 0;
+};
+
 struct ClientTrack {
     ClientView view;
     int lastBackend = -1;          ///< last backend that served it (survives 503s)
@@ -244,6 +255,7 @@ struct Capture::State {
           serversFile(options.spillDirectory, "servers")
     {
         options.memoryEvents = std::max<std::size_t>(options.memoryEvents, 2);
+        chunkEvents = std::clamp<std::size_t>(options.memoryEvents / 8, 1, kMaxChunkEvents);
         if (options.intervalMs <= 0)
             options.intervalMs = 500;
     }
@@ -259,9 +271,12 @@ struct Capture::State {
 
     // Events, oldest first: eventsFile, then eventsPending (cut from memory, not yet written),
     // then events. Only the spillMutex holder takes from eventsPending's front.
-    std::deque<RequestEvent> events; // a deque: cutting its older half moves nothing else
-    std::deque<std::vector<RequestEvent>> eventsPending;
+    std::deque<EventChunk> events; // the last chunk is the one being filled
+    std::size_t memoryEventCount = 0;
+    std::deque<EventChunk> eventsPending;
     std::size_t pendingEventCount = 0;
+    std::vector<std::string> spareChunks; // written chunks' buffers, kept for reuse (bounded)
+    std::size_t chunkEvents = 1;          // events per chunk: an eighth of the memory bound
     std::uint64_t spilledEvents = 0;
     bool eventSpillFailing = false;
 
@@ -407,6 +422,34 @@ struct Capture::State {
             v.missUs = e.tUs;
     }
 
+    /// Appends one formatted row to the chunk being filled; past the memory bound, moves the older
+    /// half to the spill queue. True when there is something to spill.
+    bool keep(std::string_view row)
+    {
+        if (events.empty() || events.back().events >= chunkEvents) {
+            EventChunk chunk;
+            if (!spareChunks.empty()) {
+                chunk.rows = std::move(spareChunks.back());
+                spareChunks.pop_back();
+            } else {
+                chunk.rows.reserve(chunkEvents * kTypicalRowBytes);
+            }
+            events.push_back(std::move(chunk));
+        }
+        events.back().rows += row;
+        ++events.back().events;
+        ++memoryEventCount;
+        if (memoryEventCount <= options.memoryEvents)
+            return false;
+        while (events.size() > 1 && memoryEventCount > options.memoryEvents / 2) {
+            memoryEventCount -= events.front().events;
+            pendingEventCount += events.front().events;
+            eventsPending.push_back(std::move(events.front()));
+            events.pop_front();
+        }
+        return true;
+    }
+
     /// Writes what waits to be spilled. With `wait` false it leaves the work to the thread
     /// already at it; never holds `mutex` during I/O.
     void drainSpills(bool wait)
@@ -417,7 +460,7 @@ struct Capture::State {
         else if (!spillLock.try_lock())
             return;
         for (;;) {
-            std::vector<RequestEvent> batch;
+            EventChunk batch;
             std::string rows;
             bool isEvents = false;
             {
@@ -432,12 +475,7 @@ struct Capture::State {
                     return;
                 }
             }
-            if (isEvents) {
-                rows.reserve(batch.size() * 128); // a typical row is under 128 bytes
-                for (const RequestEvent& e : batch)
-                    appendEventRow(rows, e);
-            }
-            const std::string error = (isEvents ? eventsFile : serversFile).append(rows);
+            const std::string error = isEvents ? eventsFile.append(batch.rows) : serversFile.append(rows);
             std::lock_guard lock(mutex);
             bool& failing = isEvents ? eventSpillFailing : serverSpillFailing;
             if (!error.empty()) {
@@ -455,9 +493,13 @@ struct Capture::State {
                 pushLog({nowUs(), LabEventKind::Note, "capture", "spilling to disk works again"});
             failing = false;
             if (isEvents) {
-                pendingEventCount -= batch.size();
-                spilledEvents += batch.size();
+                pendingEventCount -= batch.events;
+                spilledEvents += batch.events;
                 eventsPending.pop_front();
+                if (spareChunks.size() < kSpareChunks) {
+                    batch.rows.clear();
+                    spareChunks.push_back(std::move(batch.rows));
+                }
             } else {
                 pendingServerBytes -= rows.size();
                 serversPending.pop_front();
@@ -497,8 +539,13 @@ void Capture::registerClient(const std::string& id, const std::string& group, Ip
     c->view.external = false;
 }
 
-void Capture::record(RequestEvent event)
+void Capture::record(const RequestEvent& event)
 {
+    // Formatted before the lock, into a buffer each recording thread reuses.
+    thread_local std::string row;
+    row.clear();
+    appendEventRow(row, event);
+
     State& s = *m_state;
     bool spill = false;
     bool wait = false;
@@ -506,7 +553,7 @@ void Capture::record(RequestEvent event)
         std::lock_guard lock(s.mutex);
         s.account(event);
         const bool full =
-            s.events.size() + s.pendingEventCount >= kHardCapFactor * s.options.memoryEvents;
+            s.memoryEventCount + s.pendingEventCount >= kHardCapFactor * s.options.memoryEvents;
         if (full && s.eventSpillFailing) {
             // The spill file cannot be written: the balancer must go on, so the event is
             // counted, not kept. Now and then the disk is tried again.
@@ -515,17 +562,7 @@ void Capture::record(RequestEvent event)
         } else {
             // Full while spilling works means the writer lags: wait for it (backpressure).
             wait = full;
-            spill = full;
-            s.events.push_back(std::move(event));
-            if (s.events.size() > s.options.memoryEvents) {
-                const auto half = static_cast<std::ptrdiff_t>(s.events.size() / 2);
-                std::vector<RequestEvent> older(std::make_move_iterator(s.events.begin()),
-                                                std::make_move_iterator(s.events.begin() + half));
-                s.events.erase(s.events.begin(), s.events.begin() + half);
-                s.pendingEventCount += older.size();
-                s.eventsPending.push_back(std::move(older));
-                spill = true;
-            }
+            spill = s.keep(row) || full;
         }
     }
     if (spill)
@@ -692,7 +729,7 @@ std::uint64_t Capture::eventCount() const
 {
     const State& s = *m_state;
     std::lock_guard lock(s.mutex);
-    return s.spilledEvents + s.pendingEventCount + s.events.size();
+    return s.spilledEvents + s.pendingEventCount + s.memoryEventCount;
 }
 
 void Capture::fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t logLimit) const
@@ -745,7 +782,7 @@ void Capture::writeEventsCsv(std::ostream& out) const
     const State& s = *m_state;
     // A consistent cut: the file's length and the events after it, taken with no spill in
     // flight. Then the locks are released, so recording and spilling go on during the export.
-    std::vector<RequestEvent> rest;
+    std::string rest;
     std::filesystem::path file;
     std::uint64_t fileBytes = 0;
     {
@@ -753,26 +790,22 @@ void Capture::writeEventsCsv(std::ostream& out) const
         std::lock_guard lock(s.mutex);
         file = s.eventsFile.path();
         fileBytes = s.eventsFile.bytes();
-        rest.reserve(s.pendingEventCount + s.events.size());
-        for (const auto& batch : s.eventsPending)
-            rest.insert(rest.end(), batch.begin(), batch.end());
-        rest.insert(rest.end(), s.events.begin(), s.events.end());
+        std::size_t bytes = 0;
+        for (const auto& chunk : s.eventsPending)
+            bytes += chunk.rows.size();
+        for (const auto& chunk : s.events)
+            bytes += chunk.rows.size();
+        rest.reserve(bytes);
+        for (const auto& chunk : s.eventsPending)
+            rest += chunk.rows;
+        for (const auto& chunk : s.events)
+            rest += chunk.rows;
     }
-    std::string buffer;
-    buffer.reserve(kExportChunkBytes + 4096);
-    buffer += kEventsHeader;
+    std::string buffer(kEventsHeader);
     buffer += CsvWriter::kLineEnd;
     writeOrThrow(out, buffer, "events.csv");
-    buffer.clear();
     copyPrefix(file, fileBytes, out, "events.csv");
-    for (const RequestEvent& e : rest) {
-        appendEventRow(buffer, e);
-        if (buffer.size() >= kExportChunkBytes) {
-            writeOrThrow(out, buffer, "events.csv");
-            buffer.clear();
-        }
-    }
-    writeOrThrow(out, buffer, "events.csv");
+    writeOrThrow(out, rest, "events.csv");
     out.flush();
     if (!out)
         throw std::runtime_error("cannot write events.csv: flushing the output failed");

@@ -66,8 +66,8 @@ public:
 
     /// Makes a generated user known before its first request, so the map can show it.
     void registerClient(const std::string& id, const std::string& group, Ipv4 ip);
-    /// Records one proxied request.
-    void record(RequestEvent event);
+    /// Records one proxied request (copied; in steady state without allocating).
+    void record(const RequestEvent& event);
     /// Records that a user's source address changed; its next request tells whether affinity broke.
     void recordIpChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs);
     /// Appends to the lab's event log.

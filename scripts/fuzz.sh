@@ -8,14 +8,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 lblab_install_packages "${LBLAB_CLANG_PACKAGES[@]}"
 CC=clang CXX=clang++ cmake -S "$LBLAB_ROOT" -B "$LBLAB_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DLBLAB_FUZZ=ON -DLBLAB_BUILD_UI=OFF -DLBLAB_BUILD_TESTS=OFF >/dev/null
-# scenario_fuzzer joins this list once the scenario loader exists.
-TARGETS=(request_fuzzer)
+TARGETS=(request_fuzzer scenario_fuzzer)
 cmake --build "$LBLAB_BUILD_DIR" --parallel "$(nproc)" --target "${TARGETS[@]}"
 for t in "${TARGETS[@]}"; do
   name="${t%_fuzzer}"
   work="$LBLAB_BUILD_DIR/corpus/$name"   # grows here; the committed seeds stay as they are
   mkdir -p "$work"
   echo "LB Lab: fuzzing $t for ${SECONDS_PER_TARGET}s"
-  "$LBLAB_BUILD_DIR/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -max_len=32768 -timeout=10 -rss_limit_mb=2048 \
+  "$LBLAB_BUILD_DIR/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 "$work" "$LBLAB_ROOT/fuzz/corpus/$name"
 done

@@ -20,7 +20,7 @@ if [ -n "$SANITIZE" ]; then
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
   export TSAN_OPTIONS="suppressions=$supp/tsan.supp:halt_on_error=1:second_deadlock_stack=1"
-  lblab_build -DLBLAB_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLBLAB_SANITIZE="$SANITIZE"
+  lblab_build -DLBLAB_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DLBLAB_SANITIZE="$SANITIZE"
 else
   lblab_build -DLBLAB_BUILD_TESTS=ON
 fi

@@ -439,7 +439,9 @@ asio::awaitable<void> Balancer::Impl::session(Worker& w, tcp::socket socket)
             co_return;
         }
         if (!c.request.parseRequest(c.in.data().substr(0, headerSize))) {
-            co_await refuse(c, {400, "malformed request: bad request line"}, true, peer, arrival);
+            // A named verdict: GCC 12 destroys a temporary bound to a coroutine's reference twice.
+            verdict = {400, "malformed request: bad request line"};
+            co_await refuse(c, verdict, true, peer, arrival);
             co_return;
         }
         verdict = RequestValidator::checkFields(c.request);
@@ -497,7 +499,9 @@ asio::awaitable<Balancer::Impl::ReadState> Balancer::Impl::readHeader(Connection
         }
         scanned = bytes.size();
         const auto space = c.in.prepare(4096);
-        auto [ec, n] = co_await c.socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        // A deadline that passed while the previous read was completing cancelled nothing.
+        auto [ec, n] = c.watch->fired ? std::tuple{boost::system::error_code(asio::error::operation_aborted), std::size_t{0}}
+                                      : co_await c.socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
         if (ec) {
             if (!c.watch->fired || (!begun && !first))
                 co_return ReadState::Closed; // gone, or an idle keep-alive connection: close quietly
@@ -565,6 +569,8 @@ asio::awaitable<Balancer::Impl::BodyState> Balancer::Impl::readBody(Connection& 
         const std::size_t want = chunked ? kReadChunk : std::min<std::size_t>(length - (c.in.size() - headerSize), kReadChunk * 4);
         const auto space = c.in.prepare(want);
         c.request.rebase(before, c.in.data().data());
+        if (c.watch->fired)
+            co_return BodyState::Closed;
         auto [ec, n] = co_await c.socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
         if (ec)
             co_return BodyState::Closed; // timed out, or the client went away
@@ -966,7 +972,9 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, Connection& c
             const char* before = c.upstreamIn.data().data();
             const auto space = c.upstreamIn.prepare(kReadChunk);
             c.response.rebase(before, c.upstreamIn.data().data());
-            auto [rec, rn] = co_await stream.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+            auto [rec, rn] = c.watch->fired
+                                 ? std::tuple{boost::system::error_code(asio::error::operation_aborted), std::size_t{0}}
+                                 : co_await stream.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
             if (!rec) {
                 c.upstreamIn.commit(rn);
                 received += rn;

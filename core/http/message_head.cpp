@@ -102,14 +102,17 @@ void MessageHead::clear()
 bool MessageHead::parseFields(std::string_view lines, bool strict)
 {
     std::string_view lastEncoding;
+    bool ended = false;
     while (!lines.empty()) {
         const std::size_t end = lines.find("\r\n");
         if (end == std::string_view::npos)
             return false;
         const std::string_view line = lines.substr(0, end);
         lines.remove_prefix(end + 2);
-        if (line.empty())
+        if (line.empty()) {
+            ended = true;
             break;
+        }
         if (fields.size() >= kMaxFields)
             return false;
         const std::size_t colon = line.find(':');
@@ -148,7 +151,7 @@ bool MessageHead::parseFields(std::string_view lines, bool strict)
         const std::string_view final = trim(comma == std::string_view::npos ? lastEncoding : lastEncoding.substr(comma + 1));
         chunked = iequals(final, "chunked");
     }
-    return true;
+    return ended; // a head without its empty line is truncated
 }
 
 bool MessageHead::parseRequest(std::string_view block)

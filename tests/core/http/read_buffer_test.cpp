@@ -36,11 +36,11 @@ TEST(ReadBufferTest, EraseConsumeAndShrink)
 {
     ReadBuffer b(8);
     put(b, "HEAD|5\r\nhello\r\n|NEXT");
-    b.erase(5, 10); // the framing the decoder consumed
-    EXPECT_EQ(b.data(), "HEAD|\r\n|NEXT");
+    b.erase(5, 10); // the framing and data the decoder consumed
+    EXPECT_EQ(b.data(), "HEAD||NEXT");
     b.erase(100, 3); // past the end: nothing
-    EXPECT_EQ(b.data(), "HEAD|\r\n|NEXT");
-    b.consume(8);
+    EXPECT_EQ(b.data(), "HEAD||NEXT");
+    b.consume(6);
     EXPECT_EQ(b.data(), "NEXT");
     put(b, std::string(1000, 'x'));
     b.consume(1000);

@@ -451,7 +451,10 @@ asio::awaitable<void> Balancer::Impl::session(Worker& w, tcp::socket socket)
         }
         std::string_view body;
         std::size_t rawSize = headerSize;
-        const BodyState bodyState = co_await readBody(c, headerSize, verdict, body, rawSize);
+        // Most requests have no body: no coroutine frame for them (Asio recycles only two per thread).
+        const bool hasBody = c.request.contentLengthFields > 0 || c.request.transferEncodingFields > 0;
+        const BodyState bodyState =
+            hasBody ? co_await readBody(c, headerSize, verdict, body, rawSize) : BodyState::Ok;
         if (bodyState == BodyState::Closed)
             break;
         if (bodyState == BodyState::Rejected) {

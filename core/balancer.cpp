@@ -20,10 +20,13 @@
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include <sys/socket.h>
 
 namespace lblab {
 
@@ -229,11 +232,26 @@ void finishHead(std::string& out, unsigned version, bool keepAlive, bool withLen
     out += "\r\n";
 }
 
+/// A kept-alive upstream connection waiting for its next request.
+struct IdleConnection {
+    tcp::socket socket;
+    TimePoint since;
+};
+
+/// True when the peer has closed `socket` (or sent bytes nobody asked for, or it failed): an idle
+/// connection in that state can only fail its next request and holds a descriptor until then.
+bool idleConnectionBroken(tcp::socket& socket)
+{
+    char byte = 0;
+    const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
 /// One thread of the balancer: its io_context and its idle upstream connections.
 struct Worker {
     asio::io_context io{1};   // declared first: destroyed last
     asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
-    std::vector<std::vector<tcp::socket>> idle; // by backend index; only touched on this thread
+    std::vector<std::vector<IdleConnection>> idle; // by backend index; only touched on this thread
     std::thread thread;
 };
 
@@ -271,6 +289,7 @@ public:
     std::atomic<bool> started{false};
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> connections{0};
+    std::atomic<std::size_t> idleConnections{0}; // upstream, in every worker's pool
     std::size_t nextWorker = 0;
 
     mutable std::mutex mutex; // guards everything below
@@ -302,6 +321,8 @@ public:
     asio::awaitable<void> healthLoop(int index);
     asio::awaitable<bool> probe(tcp::endpoint ep);
     asio::awaitable<void> expiryLoop();
+    asio::awaitable<void> idleSweepLoop(Worker& w);
+    void dropIdle(std::vector<IdleConnection>& pool);
 
     Decision choose(const RequestView& view, tcp::endpoint& ep, std::string& backendName, std::string& policyId);
     void release(int backend);
@@ -339,6 +360,8 @@ void Balancer::Impl::start()
 
     asio::co_spawn(workers[0]->io, acceptLoop(), asio::detached);
     asio::co_spawn(workers[0]->io, expiryLoop(), asio::detached);
+    for (auto& w : workers)
+        asio::co_spawn(w->io, idleSweepLoop(*w), asio::detached);
     {
         std::lock_guard lock(mutex);
         for (int i = 0; i < static_cast<int>(infos.size()); ++i)
@@ -927,9 +950,11 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, Connection& c
     UpstreamResult result;
     for (int attempt = 0; attempt < 2; ++attempt) {
         const bool reused = !pool.empty();
-        tcp::socket stream = reused ? std::move(pool.back()) : tcp::socket(w.io);
-        if (reused)
+        tcp::socket stream = reused ? std::move(pool.back().socket) : tcp::socket(w.io);
+        if (reused) {
             pool.pop_back();
+            --idleConnections;
+        }
         if (!reused) {
             Watchdog::arm(c.watch, stream, options.connectTimeoutSeconds);
             auto [ec] = co_await stream.async_connect(ep, nothrow);
@@ -947,8 +972,8 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, Connection& c
             co_await asio::async_write(stream, twoBuffers(c.upstreamHead, body), nothrow);
         if (wec) {
             if (reused) {
-                pool.clear(); // one stale keep-alive connection means its siblings likely are too
-                continue;     // try a fresh one
+                dropIdle(pool); // one stale keep-alive connection means its siblings likely are too
+                continue;       // try a fresh one
             }
             const bool timedOut = c.watch->fired;
             result.status = timedOut ? 504 : 502;
@@ -990,7 +1015,7 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, Connection& c
             const bool timedOut = c.watch->fired;
             const bool closed = !timedOut && received == 0 && isEof(rec);
             if (reused && closed) {
-                pool.clear(); // the backend closed the idle connection before it saw the request
+                dropIdle(pool); // the backend closed the idle connection before it saw the request
                 retry = true;
                 break;
             }
@@ -1011,8 +1036,10 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, Connection& c
                                                                           ? c.upstreamIn.size()
                                                                           : 0);
         if (c.response.keepAlive() && framing != BodyFraming::UntilClose && !leftover &&
-            pool.size() < options.idlePoolPerBackend)
-            pool.push_back(std::move(stream));
+            pool.size() < options.idlePoolPerBackend) {
+            pool.push_back({std::move(stream), Clock::now()});
+            ++idleConnections;
+        }
         co_return result;
     }
     result.status = 502;
@@ -1097,6 +1124,33 @@ asio::awaitable<void> Balancer::Impl::healthLoop(int index)
             markBackend(index, nowUp,
                         nowUp ? "health check passed " + std::to_string(options.healthCheck.rise) + " times"
                               : "health check failed " + std::to_string(options.healthCheck.fall) + " times");
+    }
+}
+
+void Balancer::Impl::dropIdle(std::vector<IdleConnection>& pool)
+{
+    idleConnections -= pool.size();
+    pool.clear();
+}
+
+asio::awaitable<void> Balancer::Impl::idleSweepLoop(Worker& w)
+{
+    // Backends close keep-alive connections they find idle (nginx after 75 s, ours after 30 s):
+    // without a sweep, those sockets would sit half-closed in the pool, one descriptor each.
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const auto limit = seconds(options.upstreamIdleSeconds);
+    for (;;) {
+        timer.expires_after(std::chrono::seconds(1));
+        auto [ec] = co_await timer.async_wait(nothrow);
+        if (ec || stopping)
+            co_return;
+        const TimePoint now = Clock::now();
+        for (auto& pool : w.idle) {
+            const std::size_t dropped = std::erase_if(pool, [&](IdleConnection& c) {
+                return now - c.since > limit || idleConnectionBroken(c.socket);
+            });
+            idleConnections -= dropped;
+        }
     }
 }
 
@@ -1262,5 +1316,7 @@ std::vector<std::optional<SessionEntry>> Balancer::lookup(const std::vector<std:
 }
 
 std::size_t Balancer::openConnections() const { return m_impl->connections; }
+
+std::size_t Balancer::idleUpstreamConnections() const { return m_impl->idleConnections; }
 
 } // namespace lblab

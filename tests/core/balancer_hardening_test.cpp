@@ -692,5 +692,51 @@ TEST_F(BalancerHardeningTest, UpstreamRequestIsReformattedInOnePiece)
         EXPECT_EQ(up.find(hop), std::string::npos) << hop << " must not be forwarded: " << up;
 }
 
+/// Polls `done` every 50 ms for up to `limit`.
+template <typename F>
+bool eventually(F done, std::chrono::milliseconds limit)
+{
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > end)
+            return false;
+        std::this_thread::sleep_for(50ms);
+    }
+    return true;
+}
+
+TEST_F(BalancerHardeningTest, IdleUpstreamConnectionClosedByTheBackendLeavesThePool)
+{
+    // Keep-alive answer, then the backend closes: the pooled socket is dead and must not hold a
+    // descriptor until some later request happens to pick it.
+    ScriptedBackend backend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", true);
+    startLab(options(), 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_EQ(c.read(true).status(), 200u);
+    EXPECT_TRUE(eventually([&] { return balancer->idleUpstreamConnections() == 0; }, 3000ms))
+        << balancer->idleUpstreamConnections() << " idle upstream connections left after the backend closed";
+}
+
+TEST_F(BalancerHardeningTest, IdleUpstreamConnectionIsClosedAfterTheIdleLimit)
+{
+    ScriptedBackend backend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false);
+    Balancer::Options o = options();
+    o.upstreamIdleSeconds = 0.5;
+    startLab(o, 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_EQ(c.read(true).status(), 200u);
+    EXPECT_EQ(balancer->idleUpstreamConnections(), 1u) << "a kept-alive answer pools its connection";
+    EXPECT_TRUE(eventually([&] { return balancer->idleUpstreamConnections() == 0; }, 3000ms));
+    // The next request simply opens a fresh upstream connection (a fresh client one too: the
+    // client side's idle limit here is 0.3 s).
+    RawConnection next(balancer->endpoint());
+    ASSERT_TRUE(next.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_EQ(next.read(true).status(), 200u);
+}
+
 } // namespace
 } // namespace lblab

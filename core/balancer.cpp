@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -251,7 +252,10 @@ bool idleConnectionBroken(tcp::socket& socket)
 struct Worker {
     asio::io_context io{1};   // declared first: destroyed last
     asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
-    std::vector<std::vector<IdleConnection>> idle; // by backend index; only touched on this thread
+    // By backend index; only touched on this thread. A deque, because forward() keeps a reference
+    // to its pool across suspensions while another request may grow this for a new backend (a
+    // vector would move the pools: a use after free that ASan caught).
+    std::deque<std::vector<IdleConnection>> idle;
     std::thread thread;
 };
 

@@ -1,6 +1,10 @@
 // What a response costs to serialize: Beast's generic serializer (what http::async_write runs for
 // every message) against formatting the same bytes once into a reused flat string (what a "one
 // write per response" path would send with a single asio::async_write). Both produce identical bytes.
+// And what it costs to parse one: Beast's response_parser (a heap node per field) against the
+// balancer's zero-copy MessageHead over the same bytes.
+
+#include "core/http/message_head.h"
 
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http.hpp>
@@ -68,8 +72,48 @@ void BM_FlatFormat(benchmark::State& state)
     state.counters["bytes"] = static_cast<double>(out.size());
 }
 
+std::string sampleBytes()
+{
+    const auto res = sample();
+    std::string out;
+    http::serializer<false, http::string_body> sr{res};
+    boost::system::error_code ec;
+    while (!sr.is_done())
+        sr.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+            out += boost::beast::buffers_to_string(buffers);
+            sr.consume(boost::asio::buffer_size(buffers));
+        });
+    return out;
+}
+
+void BM_BeastParser(benchmark::State& state)
+{
+    const std::string bytes = sampleBytes();
+    for (auto _ : state) {
+        http::response_parser<http::string_body> parser;
+        boost::system::error_code ec;
+        parser.eager(true);
+        parser.put(boost::asio::buffer(bytes), ec);
+        benchmark::DoNotOptimize(parser.get().result_int());
+    }
+}
+
+void BM_MessageHeadParse(benchmark::State& state)
+{
+    const std::string bytes = sampleBytes();
+    const std::string_view head(bytes.data(), bytes.find("\r\n\r\n") + 4);
+    lblab::MessageHead parsed;
+    parsed.fields.reserve(32);
+    for (auto _ : state) {
+        parsed.parseResponse(head);
+        benchmark::DoNotOptimize(parsed.status);
+    }
+}
+
 BENCHMARK(BM_BeastSerializer);
 BENCHMARK(BM_FlatFormat);
+BENCHMARK(BM_BeastParser);
+BENCHMARK(BM_MessageHeadParse);
 
 } // namespace
 

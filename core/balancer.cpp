@@ -1,6 +1,10 @@
 #include "core/balancer.h"
 
+#include "core/http/chunked_decoder.h"
+#include "core/http/message_head.h"
+#include "core/http/read_buffer.h"
 #include "core/http/request_validator.h"
+#include "core/http/wire_format.h"
 #include "core/ipv4.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -10,14 +14,20 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include <sys/socket.h>
 
 namespace lblab {
 
@@ -28,78 +38,46 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kLingerBytes = 256 * 1024;
 constexpr std::size_t kMaxClientIdLength = 64;
 constexpr std::size_t kMaxCapturedPathLength = 2048;
+constexpr std::size_t kUpstreamHeaderLimit = 64 * 1024;
+constexpr std::size_t kReadChunk = 16 * 1024;
+/// Per-connection buffers grow for large messages; above this they are given back afterwards.
+constexpr std::size_t kKeptBufferBytes = 64 * 1024;
 
 std::chrono::steady_clock::duration seconds(double s)
 {
     return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
 }
 
-bool isHopByHop(http::field f)
+/// Fields a proxy must not forward upstream (RFC 9110 7.6.1), plus Content-Length, which the
+/// balancer writes itself for the body it sends.
+bool isHopByHop(std::string_view name)
 {
-    switch (f) {
-    case http::field::connection:
-    case http::field::keep_alive:
-    case http::field::proxy_connection:
-    case http::field::te:
-    case http::field::trailer:
-    case http::field::transfer_encoding:
-    case http::field::upgrade:
-    case http::field::content_length: // set again by prepare_payload()
-        return true;
-    default:
-        return false;
-    }
+    for (std::string_view hop : {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
+                                 "Transfer-Encoding", "Upgrade", "Content-Length"})
+        if (iequals(name, hop))
+            return true;
+    return false;
 }
 
-bool isIdempotent(http::verb v)
+bool isIdempotent(std::string_view method)
 {
-    return v == http::verb::get || v == http::verb::head || v == http::verb::options ||
-           v == http::verb::put || v == http::verb::delete_;
+    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" || method == "DELETE";
 }
 
-/// Ordinary ways for a client connection to end.
-bool isNormalClose(const boost::system::error_code& ec)
+/// A message head and its body as one gather write (one writev, no copy of the body).
+std::array<asio::const_buffer, 2> twoBuffers(std::string_view head, std::string_view body)
 {
-    return ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-           ec == beast::error::timeout || ec == asio::error::connection_reset ||
-           ec == asio::error::eof || ec == asio::error::broken_pipe;
+    return {asio::const_buffer(head.data(), head.size()), asio::const_buffer(body.data(), body.size())};
 }
 
-Response plainResponse(unsigned status, const std::string& reason, unsigned version)
+bool isEof(const boost::system::error_code& ec)
 {
-    Response res{static_cast<http::status>(status), version};
-    res.set(http::field::server, "lblab");
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.set("X-LBLab-Error", reason);
-    res.body() = std::to_string(status) + ' ' + std::string(http::obsolete_reason(static_cast<http::status>(status))) +
-                 ": " + reason + "\n";
-    res.prepare_payload();
-    return res;
-}
-
-/// Method and target of a request line, bounded, for the capture of refused requests.
-struct RequestLine {
-    std::string method;
-    std::string target;
-};
-
-RequestLine requestLine(std::string_view bytes)
-{
-    RequestLine out;
-    const std::string_view line = bytes.substr(0, std::min(bytes.find("\r\n"), kMaxCapturedPathLength));
-    const std::size_t sp = line.find(' ');
-    out.method = std::string(line.substr(0, std::min<std::size_t>(sp, 16)));
-    if (sp != std::string_view::npos) {
-        std::string_view rest = line.substr(sp + 1);
-        out.target = std::string(rest.substr(0, rest.find(' ')));
-    }
-    return out;
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
 }
 
 std::string formatSeconds(double s)
@@ -109,22 +87,186 @@ std::string formatSeconds(double s)
     return text;
 }
 
+/// Cancels a socket's pending operation when its deadline passes. One per client connection,
+/// shared by the client socket and the upstream socket in use (a session does one thing at a
+/// time). Lazy: arming only moves the deadline; the timer is re-armed only when the new deadline
+/// is earlier than the pending wait, so a busy keep-alive connection costs about one timer wake-up
+/// per timeout period instead of a timer operation per read and write.
+struct Watchdog {
+    explicit Watchdog(asio::io_context& io) : timer(io) {}
+
+    asio::steady_timer timer;
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    std::chrono::steady_clock::time_point pending = std::chrono::steady_clock::time_point::max();
+    tcp::socket* target = nullptr;
+    bool fired = false; ///< the last armed deadline passed and cancelled `target`
+
+    static void arm(const std::shared_ptr<Watchdog>& self, tcp::socket& socket, double s)
+    {
+        self->target = &socket;
+        self->fired = false;
+        self->deadline = std::chrono::steady_clock::now() + seconds(s);
+        if (self->deadline < self->pending)
+            wait(self, self->deadline);
+    }
+
+    void disarm()
+    {
+        target = nullptr;
+        deadline = std::chrono::steady_clock::time_point::max();
+    }
+
+    static void wait(const std::shared_ptr<Watchdog>& self, std::chrono::steady_clock::time_point at)
+    {
+        self->pending = at;
+        self->timer.expires_at(at); // cancels the earlier wait, whose handler then sees an error
+        self->timer.async_wait([self](const boost::system::error_code& ec) {
+            if (ec)
+                return;
+            self->pending = std::chrono::steady_clock::time_point::max();
+            if (!self->target || self->deadline == std::chrono::steady_clock::time_point::max())
+                return;
+            if (std::chrono::steady_clock::now() < self->deadline) {
+                wait(self, self->deadline);
+                return;
+            }
+            self->fired = true;
+            boost::system::error_code ignored;
+            self->target->cancel(ignored);
+        });
+    }
+};
+
+/// Everything one client connection reuses from request to request, so the steady state
+/// allocates nothing: buffers keep their capacity, the event keeps its strings.
+struct Connection {
+    Connection(asio::io_context& io, tcp::socket s)
+        : socket(std::move(s)), watch(std::make_shared<Watchdog>(io))
+    {
+        request.fields.reserve(32);
+        response.fields.reserve(32);
+        upstreamHead.reserve(2048);
+        out.reserve(2048);
+        cookies.reserve(8);
+    }
+    ~Connection()
+    {
+        watch->disarm();
+        watch->timer.cancel(); // releases the handler's reference
+    }
+
+    tcp::socket socket;
+    std::shared_ptr<Watchdog> watch;
+    ReadBuffer in{kReadChunk};          ///< client bytes; the request head stays at its front while served
+    MessageHead request;                ///< views into `in`
+    std::string requestBody;            ///< a decoded chunked request body
+    std::string upstreamHead;           ///< the request line and fields sent upstream
+    ReadBuffer upstreamIn{kReadChunk};  ///< backend bytes
+    MessageHead response;               ///< views into `upstreamIn`
+    std::string responseBody;           ///< a decoded chunked response body
+    std::string_view body;              ///< the response body to send (into upstreamIn, responseBody or plainBody)
+    std::string plainBody;              ///< the text of a response the balancer makes itself
+    ChunkedDecoder chunks;
+    std::string out;                    ///< the response head sent to the client
+    std::vector<std::string_view> cookies;
+    RequestEvent event;
+};
+
+/// Clears an event for the next request without giving up its strings' capacity.
+void resetEvent(RequestEvent& e)
+{
+    e.tUs = 0;
+    e.clientId.clear();
+    e.clientIp = 0;
+    e.sessionKey.clear();
+    e.method.clear();
+    e.path.clear();
+    e.policy.clear();
+    e.decision = DecisionKind::NoBackend;
+    e.backend = -1;
+    e.backendName.clear();
+    e.status = 0;
+    e.latencyUs = 0;
+    e.session = SessionOutcome::None;
+}
+
+/// The client id of an outside client: "ext-" and its address.
+void assignExternalId(std::string& out, Ipv4 peer)
+{
+    out.assign("ext-");
+    wire::appendIpv4(out, peer);
+}
+
+/// Formats a response the balancer makes itself (an error): head into `c.out`, text into
+/// `c.plainBody`, and points `c.body` at it. Extra fields and Connection/Content-Length follow
+/// with finishHead().
+void beginPlainResponse(Connection& c, unsigned status, std::string_view reason, unsigned version)
+{
+    const std::string_view phrase = wire::reasonPhrase(status);
+    c.plainBody.clear();
+    wire::appendNumber(c.plainBody, status);
+    c.plainBody += ' ';
+    c.plainBody += phrase;
+    c.plainBody += ": ";
+    c.plainBody += reason;
+    c.plainBody += '\n';
+    c.body = c.plainBody;
+    c.out.clear();
+    wire::appendStatusLine(c.out, version, status, phrase);
+    wire::appendField(c.out, "Server", "lblab");
+    wire::appendField(c.out, "Content-Type", "text/plain; charset=utf-8");
+    wire::appendField(c.out, "X-LBLab-Error", reason);
+}
+
+/// Ends a response head: Connection as the version needs it, Content-Length, the empty line.
+void finishHead(std::string& out, unsigned version, bool keepAlive, bool withLength, std::uint64_t length)
+{
+    if (version >= 11 && !keepAlive)
+        wire::appendField(out, "Connection", "close");
+    else if (version < 11 && keepAlive)
+        wire::appendField(out, "Connection", "keep-alive");
+    if (withLength) {
+        out += "Content-Length: ";
+        wire::appendNumber(out, length);
+        out += "\r\n";
+    }
+    out += "\r\n";
+}
+
+/// A kept-alive upstream connection waiting for its next request.
+struct IdleConnection {
+    tcp::socket socket;
+    TimePoint since;
+};
+
+/// True when the peer has closed `socket` (or sent bytes nobody asked for, or it failed): an idle
+/// connection in that state can only fail its next request and holds a descriptor until then.
+bool idleConnectionBroken(tcp::socket& socket)
+{
+    char byte = 0;
+    const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
 /// One thread of the balancer: its io_context and its idle upstream connections.
 struct Worker {
     asio::io_context io{1};   // declared first: destroyed last
     asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
-    std::vector<std::vector<beast::tcp_stream>> idle; // by backend index; only touched on this thread
+    // By backend index; only touched on this thread. A deque, because forward() keeps a reference
+    // to its pool across suspensions while another request may grow this for a new backend (a
+    // vector would move the pools: a use after free that ASan caught).
+    std::deque<std::vector<IdleConnection>> idle;
     std::thread thread;
 };
 
-/// The result of one attempt to forward a request upstream.
+/// The result of one attempt to forward a request upstream. On success the answer is in the
+/// connection (response head, body).
 struct UpstreamResult {
     bool ok = false;
     bool connectFailed = false;   // the backend could not be reached at all
     bool dropped = false;         // the backend closed the connection before any byte of an answer
     unsigned status = 0;          // when !ok: the status to answer (502, 504)
     std::string reason;           // when !ok: why
-    Response response;
 };
 
 struct Health {
@@ -151,6 +293,7 @@ public:
     std::atomic<bool> started{false};
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> connections{0};
+    std::atomic<std::size_t> idleConnections{0}; // upstream, in every worker's pool
     std::size_t nextWorker = 0;
 
     mutable std::mutex mutex; // guards everything below
@@ -167,17 +310,23 @@ public:
     asio::awaitable<void> acceptLoop();
     /// How reading a request's header block ended.
     enum class ReadState { Ok, Closed, Rejected, Silent };
+    /// How reading a request's body ended.
+    enum class BodyState { Ok, Closed, Rejected };
 
     asio::awaitable<void> session(Worker& w, tcp::socket socket);
-    asio::awaitable<ReadState> readHeader(beast::tcp_stream& stream, beast::flat_buffer& buffer, bool first,
-                                          RequestVerdict& verdict, std::size_t& headerSize);
-    asio::awaitable<void> refuse(beast::tcp_stream& stream, beast::flat_buffer& buffer, const RequestVerdict& verdict,
-                                 const RequestLine* line, Ipv4 peer, TimePoint arrival);
-    asio::awaitable<bool> handle(Worker& w, beast::tcp_stream& client, Request& req, Ipv4 peer, TimePoint arrival);
-    asio::awaitable<UpstreamResult> forward(Worker& w, int backend, tcp::endpoint ep, Request& up);
+    asio::awaitable<ReadState> readHeader(Connection& c, bool first, RequestVerdict& verdict, std::size_t& headerSize);
+    asio::awaitable<BodyState> readBody(Connection& c, std::size_t headerSize, RequestVerdict& verdict,
+                                        std::string_view& body, std::size_t& rawSize);
+    asio::awaitable<void> refuse(Connection& c, const RequestVerdict& verdict, bool captured, Ipv4 peer,
+                                 TimePoint arrival);
+    asio::awaitable<bool> handle(Worker& w, Connection& c, std::string_view body, Ipv4 peer, TimePoint arrival);
+    asio::awaitable<UpstreamResult> forward(Worker& w, Connection& c, int backend, tcp::endpoint ep,
+                                            std::string_view body);
     asio::awaitable<void> healthLoop(int index);
     asio::awaitable<bool> probe(tcp::endpoint ep);
     asio::awaitable<void> expiryLoop();
+    asio::awaitable<void> idleSweepLoop(Worker& w);
+    void dropIdle(std::vector<IdleConnection>& pool);
 
     Decision choose(const RequestView& view, tcp::endpoint& ep, std::string& backendName, std::string& policyId);
     void release(int backend);
@@ -215,6 +364,8 @@ void Balancer::Impl::start()
 
     asio::co_spawn(workers[0]->io, acceptLoop(), asio::detached);
     asio::co_spawn(workers[0]->io, expiryLoop(), asio::detached);
+    for (auto& w : workers)
+        asio::co_spawn(w->io, idleSweepLoop(*w), asio::detached);
     {
         std::lock_guard lock(mutex);
         for (int i = 0; i < static_cast<int>(infos.size()); ++i)
@@ -284,15 +435,16 @@ asio::awaitable<void> Balancer::Impl::session(Worker& w, tcp::socket socket)
     socket.set_option(tcp::no_delay(true), ignored);
     const tcp::endpoint peerEndpoint = socket.remote_endpoint(ignored);
     const Ipv4 peer = peerEndpoint.address().is_v4() ? peerEndpoint.address().to_v4().to_uint() : 0;
-    beast::tcp_stream stream(std::move(socket));
-    beast::flat_buffer buffer;
+    auto conn = std::make_unique<Connection>(w.io, std::move(socket));
+    Connection& c = *conn;
 
     if (connections > options.maxConnections) {
-        Response res = plainResponse(503, "the balancer has too many connections", 11);
-        res.keep_alive(false);
-        stream.expires_after(seconds(options.headerTimeoutSeconds));
-        co_await http::async_write(stream, res, nothrow);
-        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beginPlainResponse(c, 503, "the balancer has too many connections", 11);
+        finishHead(c.out, 11, false, true, c.body.size());
+        Watchdog::arm(c.watch, c.socket, options.headerTimeoutSeconds);
+        co_await asio::async_write(c.socket, twoBuffers(c.out, c.body), nothrow);
+        c.watch->disarm();
+        c.socket.shutdown(tcp::socket::shutdown_both, ignored);
         co_return;
     }
 
@@ -300,96 +452,69 @@ asio::awaitable<void> Balancer::Impl::session(Worker& w, tcp::socket socket)
     for (;;) {
         RequestVerdict verdict;
         std::size_t headerSize = 0;
-        const ReadState state = co_await readHeader(stream, buffer, first, verdict, headerSize);
+        const ReadState state = co_await readHeader(c, first, verdict, headerSize);
         if (state == ReadState::Closed)
             break;
         const TimePoint arrival = Clock::now();
         if (state == ReadState::Silent) {
             // Connected but never sent a byte: answered, but there is no request to capture.
-            co_await refuse(stream, buffer, verdict, nullptr, 0, {});
+            co_await refuse(c, verdict, false, 0, {});
             co_return;
         }
-        const auto line = requestLine(std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size()));
         if (state == ReadState::Rejected) {
-            co_await refuse(stream, buffer, verdict, &line, peer, arrival);
+            co_await refuse(c, verdict, true, peer, arrival);
             co_return;
         }
-
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(headerSize + 1));
-        parser.body_limit(options.requestBodyLimit);
-        boost::system::error_code ec;
-        const std::size_t used = parser.put(asio::buffer(buffer.data().data(), headerSize), ec);
-        buffer.consume(used);
-        if (!ec && !parser.is_header_done())
-            ec = http::error::partial_message;
-        if (ec) {
-            verdict = {ec == http::error::body_limit ? 413u : 400u, "malformed request: " + ec.message()};
-            co_await refuse(stream, buffer, verdict, &line, peer, arrival);
+        if (!c.request.parseRequest(c.in.data().substr(0, headerSize))) {
+            // A named verdict: GCC 12 destroys a temporary bound to a coroutine's reference twice.
+            verdict = {400, "malformed request: bad request line"};
+            co_await refuse(c, verdict, true, peer, arrival);
             co_return;
         }
-        verdict = RequestValidator::checkFields(parser.get().base());
+        verdict = RequestValidator::checkFields(c.request);
         if (!verdict.ok()) {
-            co_await refuse(stream, buffer, verdict, &line, peer, arrival);
+            co_await refuse(c, verdict, true, peer, arrival);
             co_return;
         }
-        if (!parser.is_done()) {
-            stream.expires_after(seconds(options.headerTimeoutSeconds));
-            auto [bec, bn] = co_await http::async_read(stream, buffer, parser, nothrow);
-            if (bec) {
-                if (bec == beast::error::timeout || isNormalClose(bec))
-                    break; // the stream is closed already, or the client went away
-                verdict = {bec == http::error::body_limit ? 413u : 400u, "malformed body: " + bec.message()};
-                co_await refuse(stream, buffer, verdict, &line, peer, arrival);
-                co_return;
-            }
+        std::string_view body;
+        std::size_t rawSize = headerSize;
+        // Most requests have no body: no coroutine frame for them (Asio recycles only two per thread).
+        const bool hasBody = c.request.contentLengthFields > 0 || c.request.transferEncodingFields > 0;
+        const BodyState bodyState =
+            hasBody ? co_await readBody(c, headerSize, verdict, body, rawSize) : BodyState::Ok;
+        if (bodyState == BodyState::Closed)
+            break;
+        if (bodyState == BodyState::Rejected) {
+            co_await refuse(c, verdict, true, peer, arrival);
+            co_return;
         }
         first = false;
-        Request& req = parser.get();
-        const bool keepAlive = co_await handle(w, stream, req, peer, arrival);
+        const bool keepAlive = co_await handle(w, c, body, peer, arrival);
+        c.in.consume(rawSize);
+        if (c.in.capacity() > kKeptBufferBytes)
+            c.in.shrink(kKeptBufferBytes);
         if (!keepAlive || stopping)
             break;
     }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<Balancer::Impl::ReadState> Balancer::Impl::readHeader(beast::tcp_stream& stream,
-                                                                      beast::flat_buffer& buffer, bool first,
+asio::awaitable<Balancer::Impl::ReadState> Balancer::Impl::readHeader(Connection& c, bool first,
                                                                       RequestVerdict& verdict, std::size_t& headerSize)
 {
-    // The header phase has its own deadline: tcp_stream's closes the socket on expiry, and a 408
-    // needs it open. The handler only cancels the read; the shared state outlives this frame.
-    struct Deadline {
-        bool armed = true;
-        bool fired = false;
-        beast::tcp_stream* stream = nullptr;
-    };
-    auto dl = std::make_shared<Deadline>();
-    dl->stream = &stream;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    auto arm = [&](double s) {
-        timer.expires_after(seconds(s));
-        timer.async_wait([dl](const boost::system::error_code& ec) {
-            if (ec || !dl->armed)
-                return;
-            dl->fired = true;
-            boost::system::error_code ignored;
-            dl->stream->socket().cancel(ignored);
-        });
-    };
+    // The header phase has its own deadline, and the watchdog only cancels the read: a 408 needs
+    // the socket open.
+    bool begun = c.in.size() > 0;
+    Watchdog::arm(c.watch, c.socket, first || begun ? options.headerTimeoutSeconds : options.idleTimeoutSeconds);
     struct Disarm {
-        Deadline& d;
-        ~Disarm() { d.armed = false; }
-    } disarm{*dl};
-
-    stream.expires_never();
-    bool begun = buffer.size() > 0;
-    arm(first || begun ? options.headerTimeoutSeconds : options.idleTimeoutSeconds);
+        Watchdog& d;
+        ~Disarm() { d.disarm(); }
+    } disarm{*c.watch};
     std::size_t scanned = 0;
     for (;;) {
-        std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+        const std::string_view bytes = c.in.data();
         if (const std::size_t skip = RequestValidator::leadingEmptyLines(bytes); skip > 0) {
-            buffer.consume(skip);
+            c.in.consume(skip);
             scanned = 0;
             continue;
         }
@@ -403,57 +528,133 @@ asio::awaitable<Balancer::Impl::ReadState> Balancer::Impl::readHeader(beast::tcp
             co_return ReadState::Rejected;
         }
         scanned = bytes.size();
-        auto [ec, n] = co_await stream.socket().async_read_some(buffer.prepare(4096), nothrow);
+        const auto space = c.in.prepare(4096);
+        // A deadline that passed while the previous read was completing cancelled nothing.
+        auto [ec, n] = c.watch->fired ? std::tuple{boost::system::error_code(asio::error::operation_aborted), std::size_t{0}}
+                                      : co_await c.socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
         if (ec) {
-            if (!dl->fired || (!begun && !first))
+            if (!c.watch->fired || (!begun && !first))
                 co_return ReadState::Closed; // gone, or an idle keep-alive connection: close quietly
             verdict = {408, "request headers not complete within " + formatSeconds(options.headerTimeoutSeconds)};
             co_return begun ? ReadState::Rejected : ReadState::Silent;
         }
-        buffer.commit(n);
+        c.in.commit(n);
         if (!begun && n > 0) {
             begun = true;
-            if (!first)
-                arm(options.headerTimeoutSeconds); // a request started: it now has the header deadline
+            if (!first) // a request started: it now has the header deadline
+                Watchdog::arm(c.watch, c.socket, options.headerTimeoutSeconds);
         }
     }
 }
 
-asio::awaitable<void> Balancer::Impl::refuse(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                             const RequestVerdict& verdict, const RequestLine* line, Ipv4 peer,
+asio::awaitable<Balancer::Impl::BodyState> Balancer::Impl::readBody(Connection& c, std::size_t headerSize,
+                                                                    RequestVerdict& verdict, std::string_view& body,
+                                                                    std::size_t& rawSize)
+{
+    MessageHead& req = c.request;
+    const bool chunked = req.transferEncodingFields > 0; // checkFields allows only a single "chunked"
+    const std::uint64_t length = req.contentLengthFields > 0 ? req.contentLength : 0;
+    rawSize = headerSize;
+    body = {};
+    if (!chunked && length == 0)
+        co_return BodyState::Ok;
+    if (!chunked && length > options.requestBodyLimit) {
+        verdict = {413, "malformed request: body limit exceeded"};
+        co_return BodyState::Rejected;
+    }
+    if (chunked) {
+        c.requestBody.clear();
+        c.chunks.reset(options.requestBodyLimit);
+    }
+    Watchdog::arm(c.watch, c.socket, options.headerTimeoutSeconds);
+    struct Disarm {
+        Watchdog& d;
+        ~Disarm() { d.disarm(); }
+    } disarm{*c.watch};
+    for (;;) {
+        if (chunked) {
+            // Decoded bytes go to requestBody; their framing is cut out of the buffer, so the
+            // request head stays at the front and the next request follows it directly.
+            std::size_t used = 0;
+            const auto r = c.chunks.feed(c.in.data().substr(headerSize), c.requestBody, used);
+            c.in.erase(headerSize, used);
+            if (r == ChunkedDecoder::Result::Done) {
+                body = c.requestBody;
+                co_return BodyState::Ok;
+            }
+            if (r == ChunkedDecoder::Result::Bad) {
+                verdict = {400, std::string("malformed body: ") + c.chunks.error()};
+                co_return BodyState::Rejected;
+            }
+            if (r == ChunkedDecoder::Result::TooLarge) {
+                verdict = {413, "malformed body: body limit exceeded"};
+                co_return BodyState::Rejected;
+            }
+        } else if (c.in.size() >= headerSize + length) {
+            body = c.in.data().substr(headerSize, length);
+            rawSize = headerSize + length;
+            co_return BodyState::Ok;
+        }
+        const char* before = c.in.data().data();
+        const std::size_t want = chunked ? kReadChunk : std::min<std::size_t>(length - (c.in.size() - headerSize), kReadChunk * 4);
+        const auto space = c.in.prepare(want);
+        c.request.rebase(before, c.in.data().data());
+        if (c.watch->fired)
+            co_return BodyState::Closed;
+        auto [ec, n] = co_await c.socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        if (ec)
+            co_return BodyState::Closed; // timed out, or the client went away
+        c.in.commit(n);
+    }
+}
+
+asio::awaitable<void> Balancer::Impl::refuse(Connection& c, const RequestVerdict& verdict, bool captured, Ipv4 peer,
                                              TimePoint arrival)
 {
-    if (line) {
+    if (captured) {
         // Recorded like any other answer, so the user sees what was refused and why.
-        RequestEvent event;
+        RequestEvent& event = c.event;
+        resetEvent(event);
         event.tUs = capture.sinceStartUs(arrival);
         event.clientIp = peer;
-        event.clientId = "ext-" + formatIpv4(peer);
-        event.method = line->method;
-        event.path = line->target;
+        assignExternalId(event.clientId, peer);
+        // Method and target of the request line, bounded, even when it did not parse.
+        const std::string_view bytes = c.in.data();
+        const std::string_view line = bytes.substr(0, std::min(bytes.find("\r\n"), kMaxCapturedPathLength));
+        const std::size_t sp = line.find(' ');
+        event.method.assign(line.substr(0, std::min<std::size_t>(sp, 16)));
+        if (sp != std::string_view::npos) {
+            const std::string_view rest = line.substr(sp + 1);
+            event.path.assign(rest.substr(0, rest.find(' ')));
+        }
         {
             std::lock_guard lock(mutex);
-            event.policy = std::string(policy->id());
+            event.policy.assign(policy->id());
         }
         event.decision = DecisionKind::NoBackend;
         event.backend = -1;
         event.status = verdict.status;
-        capture.record(std::move(event));
+        capture.record(event);
     }
-    Response res = plainResponse(verdict.status, verdict.reason, 11);
-    res.keep_alive(false);
-    stream.expires_after(seconds(std::min(options.headerTimeoutSeconds, 2.0)));
-    auto [ec, n] = co_await http::async_write(stream, res, nothrow);
+    beginPlainResponse(c, verdict.status, verdict.reason, 11);
+    finishHead(c.out, 11, false, true, c.body.size());
+    Watchdog::arm(c.watch, c.socket, std::min(options.headerTimeoutSeconds, 2.0));
+    struct Disarm {
+        Watchdog& d;
+        ~Disarm() { d.disarm(); }
+    } disarm{*c.watch};
+    auto [ec, n] = co_await asio::async_write(c.socket, twoBuffers(c.out, c.body), nothrow);
     if (ec)
         co_return;
     // Lingering close: read (and drop) what the client still sends for a moment, so closing with
     // unread data does not reset the connection before the client has read the answer.
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
     std::size_t drained = 0;
     while (drained < kLingerBytes) {
-        buffer.clear();
-        auto [rec, rn] = co_await stream.async_read_some(buffer.prepare(16 * 1024), nothrow);
+        c.in.clear();
+        const auto space = c.in.prepare(kReadChunk);
+        auto [rec, rn] = co_await c.socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
         if (rec)
             break;
         drained += rn;
@@ -465,11 +666,11 @@ Decision Balancer::Impl::choose(const RequestView& view, tcp::endpoint& ep, std:
 {
     std::lock_guard lock(mutex);
     Decision d = policy->choose(view, infos);
-    policyId = std::string(policy->id());
+    policyId.assign(policy->id());
     if (d.backend >= 0 && d.backend < static_cast<int>(infos.size())) {
         ++infos[d.backend].active;
         ep = endpoints[d.backend];
-        backendName = infos[d.backend].name;
+        backendName.assign(infos[d.backend].name);
     } else {
         d.backend = -1;
         d.kind = DecisionKind::NoBackend;
@@ -484,46 +685,64 @@ void Balancer::Impl::release(int backend)
         --infos[backend].active;
 }
 
-asio::awaitable<bool> Balancer::Impl::handle(Worker& w, beast::tcp_stream& client, Request& req, Ipv4 peer,
+asio::awaitable<bool> Balancer::Impl::handle(Worker& w, Connection& c, std::string_view body, Ipv4 peer,
                                              TimePoint arrival)
 {
-    RequestEvent event;
+    const MessageHead& req = c.request;
+    RequestEvent& event = c.event;
+    resetEvent(event);
     event.tUs = capture.sinceStartUs(arrival);
     event.clientIp = peer;
-    const auto clientHeader = req["X-LBLab-Client"];
-    event.clientId = clientHeader.empty() ? "ext-" + formatIpv4(peer)
-                                          : std::string(clientHeader.substr(0, kMaxClientIdLength));
-    event.method = std::string(req.method_string());
-    event.path = std::string(req.target().substr(0, kMaxCapturedPathLength));
+    const std::string_view clientHeader = req.find("X-LBLab-Client");
+    if (clientHeader.empty())
+        assignExternalId(event.clientId, peer);
+    else
+        event.clientId.assign(clientHeader.substr(0, kMaxClientIdLength));
+    event.method.assign(req.method);
+    event.path.assign(req.target.substr(0, kMaxCapturedPathLength));
 
     RequestView view;
     view.peer = peer;
-    view.method = req.method_string();
-    view.target = req.target();
-    view.cookieHeader = req[http::field::cookie];
-    view.regionHeader = req["X-Region"];
+    view.method = req.method;
+    view.target = req.target;
+    view.cookieHeader = req.find("Cookie");
+    view.regionHeader = req.find("X-Region");
     view.now = arrival;
 
-    // The upstream request: the client's, minus hop-by-hop headers, plus X-Forwarded-For.
-    Request up{req.method(), req.target(), 11};
-    std::string forwardedFor;
-    for (const auto& field : req) {
-        if (beast::iequals(field.name_string(), "X-Forwarded-For")) {
-            forwardedFor = std::string(field.value()) + ", ";
+    // The upstream request, formatted once: the client's request line and fields minus hop-by-hop
+    // ones, plus X-Forwarded-For and the length of the body it carries.
+    std::string& up = c.upstreamHead;
+    up.clear();
+    up += req.method;
+    up += ' ';
+    up += req.target;
+    up += " HTTP/1.1\r\n";
+    std::string_view forwardedFor;
+    bool hadForwardedFor = false;
+    for (const auto& field : req.fields) {
+        if (iequals(field.name, "X-Forwarded-For")) {
+            forwardedFor = field.value;
+            hadForwardedFor = true;
             continue;
         }
-        if (isHopByHop(field.name()))
-            continue;
-        if (field.name() == http::field::unknown)
-            up.insert(field.name_string(), field.value());
-        else
-            up.insert(field.name(), field.value());
+        if (!isHopByHop(field.name))
+            wire::appendField(up, field.name, field.value);
     }
-    up.set("X-Forwarded-For", forwardedFor + formatIpv4(peer));
-    up.body() = std::move(req.body());
-    up.keep_alive(true);
-    up.prepare_payload();
+    up += "X-Forwarded-For: ";
+    if (hadForwardedFor) {
+        up += forwardedFor;
+        up += ", ";
+    }
+    wire::appendIpv4(up, peer);
+    up += "\r\n";
+    if (!body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "OPTIONS") {
+        up += "Content-Length: ";
+        wire::appendNumber(up, body.size());
+        up += "\r\n";
+    }
+    up += "\r\n";
 
+    const bool idempotent = isIdempotent(req.method);
     tcp::endpoint ep;
     Decision decision = choose(view, ep, event.backendName, event.policy);
     UpstreamResult result;
@@ -531,21 +750,21 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, beast::tcp_stream& clien
         result.status = 503;
         result.reason = "no backend is available";
     } else {
-        result = co_await forward(w, decision.backend, ep, up);
+        result = co_await forward(w, c, decision.backend, ep, body);
         // A backend that cannot be reached, or that dropped the connection without answering (it
         // died under load), has not answered: an idempotent request may safely go elsewhere.
-        if (!result.ok && (result.connectFailed || (result.dropped && isIdempotent(req.method())))) {
+        if (!result.ok && (result.connectFailed || (result.dropped && idempotent))) {
             release(decision.backend);
             if (result.connectFailed)
                 markBackend(decision.backend, false, "connection failed: " + result.reason);
-            if (isIdempotent(req.method())) {
+            if (idempotent) {
                 // Retry once elsewhere: the policy now sees the failed backend as down.
                 Decision retry = choose(view, ep, event.backendName, event.policy);
                 if (retry.backend >= 0) {
                     if (retry.kind != DecisionKind::Repinned)
                         retry.kind = DecisionKind::Retried;
                     decision = std::move(retry);
-                    result = co_await forward(w, decision.backend, ep, up);
+                    result = co_await forward(w, c, decision.backend, ep, body);
                     if (!result.ok && result.connectFailed)
                         markBackend(decision.backend, false, "connection failed: " + result.reason);
                 } else {
@@ -557,113 +776,273 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, beast::tcp_stream& clien
         }
     }
 
-    Response res;
+    const bool keepAlive = req.keepAlive() && !stopping;
+    const unsigned version = req.version;
+    unsigned status = 0;
+    bool withLength = true;
+    std::uint64_t length = 0;
     if (result.ok) {
-        res = std::move(result.response);
-        std::vector<std::string_view> cookies;
-        for (auto it = res.find(http::field::set_cookie); it != res.end() && it->name() == http::field::set_cookie; ++it)
-            cookies.push_back(it->value());
-        ResponseView rv{decision.backend, res.result_int(), cookies};
+        const MessageHead& res = c.response;
+        status = res.status;
+        c.cookies.clear();
+        for (const auto& f : res.fields)
+            if (iequals(f.name, "Set-Cookie"))
+                c.cookies.push_back(f.value);
+        ResponseView rv{decision.backend, status, c.cookies};
         {
             std::lock_guard lock(mutex);
             policy->observeResponse(view, decision, rv);
         }
-        event.session = parseSessionOutcome(res["X-Session"]);
-        for (auto f : {http::field::connection, http::field::keep_alive, http::field::transfer_encoding})
-            res.erase(f);
+        event.session = parseSessionOutcome(res.find("X-Session"));
+        c.out.clear();
+        wire::appendStatusLine(c.out, version, status, res.reason.empty() ? wire::reasonPhrase(status) : res.reason);
+        for (const auto& f : res.fields)
+            if (!iequals(f.name, "Connection") && !iequals(f.name, "Keep-Alive") &&
+                !iequals(f.name, "Transfer-Encoding") && !iequals(f.name, "Content-Length"))
+                wire::appendField(c.out, f.name, f.value);
+        if (status < 200 || status == 204 || status == 304) {
+            withLength = false;
+        } else if (req.method == "HEAD") {
+            // No body follows a HEAD answer; its Content-Length describes what a GET would get.
+            withLength = res.contentLengthFields > 0;
+            length = res.contentLength;
+        } else {
+            length = c.body.size();
+        }
     } else {
-        res = plainResponse(result.status, result.reason, req.version());
+        status = result.status;
+        beginPlainResponse(c, status, result.reason, version);
         if (decision.backend >= 0)
-            res.set("X-Backend", event.backendName);
+            wire::appendField(c.out, "X-Backend", event.backendName);
+        length = c.body.size();
     }
     if (!decision.setCookie.empty())
-        res.insert(http::field::set_cookie, decision.setCookie);
+        wire::appendField(c.out, "Set-Cookie", decision.setCookie);
     if (decision.backend >= 0)
         release(decision.backend);
+    finishHead(c.out, version, keepAlive, withLength, length);
 
-    const bool keepAlive = req.keep_alive() && !stopping;
-    res.version(req.version());
-    res.keep_alive(keepAlive);
-    res.prepare_payload();
-    event.status = res.result_int();
+    event.status = status;
     event.decision = decision.kind;
     event.backend = decision.backend;
-    event.sessionKey = std::move(decision.key);
+    event.sessionKey.assign(decision.key);
 
     // Recorded before the answer leaves, so a client never sees an answer the capture lacks.
     event.latencyUs = static_cast<std::uint32_t>(
         std::min<std::int64_t>(microsSince(arrival, Clock::now()), std::numeric_limits<std::uint32_t>::max()));
-    capture.record(std::move(event));
-    client.expires_after(seconds(options.upstreamTimeoutSeconds));
-    auto [ec, n] = co_await http::async_write(client, res, nothrow);
+    capture.record(event);
+    Watchdog::arm(c.watch, c.socket, options.upstreamTimeoutSeconds);
+    auto [ec, n] = co_await asio::async_write(c.socket, twoBuffers(c.out, c.body), nothrow);
+    c.watch->disarm();
+    if (c.upstreamIn.capacity() > kKeptBufferBytes)
+        c.upstreamIn.shrink(kKeptBufferBytes);
+    if (c.responseBody.capacity() > kKeptBufferBytes)
+        std::string().swap(c.responseBody);
     co_return keepAlive && !ec;
 }
 
 // ---- upstream side ----------------------------------------------------------------------------
 
-asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, int backend, tcp::endpoint ep, Request& up)
+namespace {
+
+/// How far a backend's answer in the buffer has come.
+enum class AnswerState { NeedMore, Done, Bad, TooLarge };
+
+/// Parses what `c.upstreamIn` holds of a backend's answer: the head first (interim 1xx answers
+/// are skipped), then the body by its framing. `headSize` and `framing` carry the progress.
+AnswerState parseAnswer(Connection& c, bool headRequest, std::size_t limit, std::size_t& headSize,
+                        BodyFraming& framing, const char*& error)
+{
+    if (headSize == 0) {
+        for (;;) {
+            const std::string_view bytes = c.upstreamIn.data();
+            const std::size_t end = bytes.find("\r\n\r\n");
+            if (end == std::string_view::npos) {
+                if (bytes.size() > kUpstreamHeaderLimit) {
+                    error = "header limit exceeded";
+                    return AnswerState::Bad;
+                }
+                return AnswerState::NeedMore;
+            }
+            if (end + 4 > kUpstreamHeaderLimit) {
+                error = "header limit exceeded";
+                return AnswerState::Bad;
+            }
+            if (!c.response.parseResponse(bytes.substr(0, end + 4))) {
+                error = "malformed status line or header";
+                return AnswerState::Bad;
+            }
+            const unsigned status = c.response.status;
+            if (status >= 100 && status < 200 && status != 101) {
+                c.upstreamIn.consume(end + 4); // an interim answer: the real one follows
+                continue;
+            }
+            headSize = end + 4;
+            const MessageHead& res = c.response;
+            if (headRequest || status < 200 || status == 204 || status == 304) {
+                framing = BodyFraming::None;
+            } else if (res.transferEncodingFields > 0) {
+                framing = res.chunked ? BodyFraming::Chunked : BodyFraming::UntilClose;
+            } else if (res.contentLengthFields > 0) {
+                if (!res.contentLengthValid) {
+                    error = "bad Content-Length";
+                    return AnswerState::Bad;
+                }
+                if (res.contentLength > limit)
+                    return AnswerState::TooLarge;
+                framing = BodyFraming::Length;
+            } else {
+                framing = BodyFraming::UntilClose;
+            }
+            if (framing == BodyFraming::Chunked) {
+                c.responseBody.clear();
+                c.chunks.reset(limit);
+            }
+            break;
+        }
+    }
+    switch (framing) {
+    case BodyFraming::None:
+        c.body = {};
+        return AnswerState::Done;
+    case BodyFraming::Length:
+        if (c.upstreamIn.size() < headSize + c.response.contentLength)
+            return AnswerState::NeedMore;
+        c.body = c.upstreamIn.data().substr(headSize, c.response.contentLength);
+        return AnswerState::Done;
+    case BodyFraming::Chunked: {
+        std::size_t used = 0;
+        const auto r = c.chunks.feed(c.upstreamIn.data().substr(headSize), c.responseBody, used);
+        c.upstreamIn.erase(headSize, used);
+        switch (r) {
+        case ChunkedDecoder::Result::Done:
+            c.body = c.responseBody;
+            return AnswerState::Done;
+        case ChunkedDecoder::Result::Bad:
+            error = c.chunks.error();
+            return AnswerState::Bad;
+        case ChunkedDecoder::Result::TooLarge:
+            return AnswerState::TooLarge;
+        case ChunkedDecoder::Result::NeedMore:
+            return AnswerState::NeedMore;
+        }
+        return AnswerState::NeedMore;
+    }
+    case BodyFraming::UntilClose:
+        if (c.upstreamIn.size() - headSize > limit)
+            return AnswerState::TooLarge;
+        return AnswerState::NeedMore; // done only at end of stream
+    }
+    return AnswerState::NeedMore;
+}
+
+} // namespace
+
+asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, Connection& c, int backend, tcp::endpoint ep,
+                                                        std::string_view body)
 {
     if (w.idle.size() <= static_cast<std::size_t>(backend))
         w.idle.resize(backend + 1);
     auto& pool = w.idle[backend];
-    std::string name;
-    {
-        std::lock_guard lock(mutex);
-        name = infos[backend].name;
-    }
+    const std::string& name = c.event.backendName; // set by choose() for this backend
+    const bool headRequest = c.request.method == "HEAD";
+    struct Disarm {
+        Watchdog& d;
+        ~Disarm() { d.disarm(); }
+    } disarm{*c.watch};
 
     UpstreamResult result;
     for (int attempt = 0; attempt < 2; ++attempt) {
         const bool reused = !pool.empty();
-        beast::tcp_stream stream = reused ? std::move(pool.back()) : beast::tcp_stream(w.io);
-        if (reused)
+        tcp::socket stream = reused ? std::move(pool.back().socket) : tcp::socket(w.io);
+        if (reused) {
             pool.pop_back();
+            --idleConnections;
+        }
         if (!reused) {
-            stream.expires_after(seconds(options.connectTimeoutSeconds));
+            Watchdog::arm(c.watch, stream, options.connectTimeoutSeconds);
             auto [ec] = co_await stream.async_connect(ep, nothrow);
             if (ec) {
                 result.connectFailed = true;
-                result.status = ec == beast::error::timeout ? 504 : 502;
-                result.reason = "cannot connect to " + name + ": " + ec.message();
+                result.status = c.watch->fired ? 504 : 502;
+                result.reason = "cannot connect to " + name + ": " + (c.watch->fired ? "timed out" : ec.message());
                 co_return result;
             }
             boost::system::error_code ignored;
-            stream.socket().set_option(tcp::no_delay(true), ignored);
+            stream.set_option(tcp::no_delay(true), ignored);
         }
-        stream.expires_after(seconds(options.upstreamTimeoutSeconds));
-        auto [wec, wn] = co_await http::async_write(stream, up, nothrow);
+        Watchdog::arm(c.watch, stream, options.upstreamTimeoutSeconds);
+        auto [wec, wn] =
+            co_await asio::async_write(stream, twoBuffers(c.upstreamHead, body), nothrow);
         if (wec) {
             if (reused) {
-                pool.clear(); // one stale keep-alive connection means its siblings likely are too
-                continue;     // try a fresh one
+                dropIdle(pool); // one stale keep-alive connection means its siblings likely are too
+                continue;       // try a fresh one
             }
-            result.status = wec == beast::error::timeout ? 504 : 502;
-            result.reason = "sending to " + name + " failed: " + wec.message();
+            const bool timedOut = c.watch->fired;
+            result.status = timedOut ? 504 : 502;
+            result.reason = "sending to " + name + " failed: " + (timedOut ? "timed out" : wec.message());
             co_return result;
         }
-        beast::flat_buffer buffer;
-        http::response_parser<http::string_body> parser;
-        parser.header_limit(64 * 1024);
-        parser.body_limit(options.responseBodyLimit);
-        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, nothrow);
-        if (rec) {
-            if (reused && rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
-                                      rec == asio::error::eof)) {
-                pool.clear(); // the backend closed the idle connection before it saw the request
+
+        c.upstreamIn.clear();
+        std::size_t headSize = 0;
+        std::size_t received = 0;
+        BodyFraming framing = BodyFraming::None;
+        const char* error = "";
+        bool retry = false;
+        for (;;) {
+            const AnswerState state = parseAnswer(c, headRequest, options.responseBodyLimit, headSize, framing, error);
+            if (state == AnswerState::Done)
+                break;
+            if (state == AnswerState::Bad || state == AnswerState::TooLarge) {
+                result.status = 502;
+                result.reason = "bad answer from " + name + ": " +
+                                (state == AnswerState::TooLarge ? "body limit exceeded" : error);
+                co_return result;
+            }
+            const char* before = c.upstreamIn.data().data();
+            const auto space = c.upstreamIn.prepare(kReadChunk);
+            c.response.rebase(before, c.upstreamIn.data().data());
+            auto [rec, rn] = c.watch->fired
+                                 ? std::tuple{boost::system::error_code(asio::error::operation_aborted), std::size_t{0}}
+                                 : co_await stream.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+            if (!rec) {
+                c.upstreamIn.commit(rn);
+                received += rn;
                 continue;
             }
-            result.dropped = rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
-                                         rec == asio::error::eof);
-            result.status = rec == beast::error::timeout ? 504 : 502;
-            result.reason = (rec == beast::error::timeout ? "timed out waiting for " : "bad answer from ") + name +
-                            ": " + rec.message();
+            if (rec == asio::error::eof && headSize > 0 && framing == BodyFraming::UntilClose) {
+                c.body = c.upstreamIn.data().substr(headSize);
+                break;
+            }
+            const bool timedOut = c.watch->fired;
+            const bool closed = !timedOut && received == 0 && isEof(rec);
+            if (reused && closed) {
+                dropIdle(pool); // the backend closed the idle connection before it saw the request
+                retry = true;
+                break;
+            }
+            result.dropped = closed;
+            result.status = timedOut ? 504 : 502;
+            result.reason = (timedOut ? "timed out waiting for " : "bad answer from ") + name + ": " +
+                            (timedOut ? "no complete answer within " + formatSeconds(options.upstreamTimeoutSeconds)
+                                      : received == 0 ? rec.message() : "truncated answer (" + rec.message() + ")");
             co_return result;
         }
+        if (retry)
+            continue;
+        c.watch->disarm();
         result.ok = true;
-        result.response = parser.release();
-        if (result.response.keep_alive() && buffer.size() == 0 && pool.size() < options.idlePoolPerBackend) {
-            stream.expires_never();
-            pool.push_back(std::move(stream));
+        const bool leftover = c.upstreamIn.size() > headSize + (framing == BodyFraming::Length
+                                                                    ? c.response.contentLength
+                                                                    : framing == BodyFraming::UntilClose
+                                                                          ? c.upstreamIn.size()
+                                                                          : 0);
+        if (c.response.keepAlive() && framing != BodyFraming::UntilClose && !leftover &&
+            pool.size() < options.idlePoolPerBackend) {
+            pool.push_back({std::move(stream), Clock::now()});
+            ++idleConnections;
         }
         co_return result;
     }
@@ -749,6 +1128,33 @@ asio::awaitable<void> Balancer::Impl::healthLoop(int index)
             markBackend(index, nowUp,
                         nowUp ? "health check passed " + std::to_string(options.healthCheck.rise) + " times"
                               : "health check failed " + std::to_string(options.healthCheck.fall) + " times");
+    }
+}
+
+void Balancer::Impl::dropIdle(std::vector<IdleConnection>& pool)
+{
+    idleConnections -= pool.size();
+    pool.clear();
+}
+
+asio::awaitable<void> Balancer::Impl::idleSweepLoop(Worker& w)
+{
+    // Backends close keep-alive connections they find idle (nginx after 75 s, ours after 30 s):
+    // without a sweep, those sockets would sit half-closed in the pool, one descriptor each.
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const auto limit = seconds(options.upstreamIdleSeconds);
+    for (;;) {
+        timer.expires_after(std::chrono::seconds(1));
+        auto [ec] = co_await timer.async_wait(nothrow);
+        if (ec || stopping)
+            co_return;
+        const TimePoint now = Clock::now();
+        for (auto& pool : w.idle) {
+            const std::size_t dropped = std::erase_if(pool, [&](IdleConnection& c) {
+                return now - c.since > limit || idleConnectionBroken(c.socket);
+            });
+            idleConnections -= dropped;
+        }
     }
 }
 
@@ -914,5 +1320,7 @@ std::vector<std::optional<SessionEntry>> Balancer::lookup(const std::vector<std:
 }
 
 std::size_t Balancer::openConnections() const { return m_impl->connections; }
+
+std::size_t Balancer::idleUpstreamConnections() const { return m_impl->idleConnections; }
 
 } // namespace lblab

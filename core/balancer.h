@@ -40,6 +40,7 @@ public:
         double upstreamTimeoutSeconds = 10;     ///< upstream write + response
         std::size_t maxConnections = 20000;     ///< client connections; more get 503 and close
         std::size_t idlePoolPerBackend = 256;   ///< idle upstream connections kept per backend and thread
+        double upstreamIdleSeconds = 15;        ///< an idle upstream connection older than this is closed
         std::size_t requestBodyLimit = 1 << 20; ///< bytes
         std::size_t responseBodyLimit = 8 << 20;///< bytes
     };
@@ -86,6 +87,8 @@ public:
     std::vector<std::optional<SessionEntry>> lookup(const std::vector<std::string>& keys) const;
     /// Client connections open now.
     std::size_t openConnections() const;
+    /// Kept-alive upstream connections waiting in the pools (closed ones are swept once a second).
+    std::size_t idleUpstreamConnections() const;
 
 private:
     class Impl;

@@ -1,5 +1,7 @@
 #include "core/http/request_validator.h"
 
+#include "core/http/message_head.h"
+
 #include <boost/beast/http/field.hpp>
 
 #include <algorithm>
@@ -155,6 +157,33 @@ RequestVerdict RequestValidator::checkFields(const http::request_header<>& heade
     if (hosts > 1)
         return reject(400, "more than one Host");
     if (hosts == 0 && header.version() >= 11)
+        return reject(400, "HTTP/1.1 request without Host");
+    return {};
+}
+
+RequestVerdict RequestValidator::checkFields(const MessageHead& head)
+{
+    std::size_t hosts = 0;
+    for (const auto& f : head.fields) {
+        if (iequals(f.name, "Content-Length")) {
+            if (head.contentLengthFields > 1)
+                return reject(400, "more than one Content-Length");
+            if (!allDigits(f.value) || f.value.size() > 18)
+                return reject(400, "Content-Length is not a number");
+        } else if (iequals(f.name, "Transfer-Encoding")) {
+            if (head.transferEncodingFields > 1)
+                return reject(400, "more than one Transfer-Encoding");
+            if (f.value != "chunked")
+                return reject(400, "Transfer-Encoding other than a single \"chunked\"");
+        } else if (iequals(f.name, "Host")) {
+            ++hosts;
+        }
+    }
+    if (head.contentLengthFields > 0 && head.transferEncodingFields > 0)
+        return reject(400, "both Content-Length and Transfer-Encoding");
+    if (hosts > 1)
+        return reject(400, "more than one Host");
+    if (hosts == 0 && head.version >= 11)
         return reject(400, "HTTP/1.1 request without Host");
     return {};
 }

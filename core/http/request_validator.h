@@ -8,6 +8,8 @@
 
 namespace lblab {
 
+class MessageHead;
+
 /// Why a request is refused: the status to answer (0 = accepted) and a short reason.
 struct RequestVerdict {
     unsigned status = 0;   ///< 400, 413, 414, 431; 0 when the request may go on
@@ -45,6 +47,8 @@ public:
 
     /// Checks the framing and Host of parsed fields.
     static RequestVerdict checkFields(const boost::beast::http::request_header<>& header);
+    /// The same rules over a zero-copy parsed head (what the balancer uses).
+    static RequestVerdict checkFields(const MessageHead& head);
 
     /// Number of leading empty lines (CRLF) a server may skip before the request line (RFC 9112 2.2).
     static std::size_t leadingEmptyLines(std::string_view bytes);

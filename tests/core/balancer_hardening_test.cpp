@@ -504,5 +504,239 @@ TEST_F(BalancerHardeningTest, VanishingClientsLeaveNoSessionBehind)
     EXPECT_EQ(a->status, 200u);
 }
 
+// ---- backend answers the balancer must re-frame or refuse ---------------------------------------
+
+/// A backend that answers every request with the same scripted bytes, then closes if told to.
+class ScriptedBackend {
+public:
+    ScriptedBackend(std::string answer, bool closeAfter)
+        : m_answer(std::move(answer)), m_close(closeAfter), m_acceptor(m_io, {asio::ip::make_address("127.0.0.1"), 0})
+    {
+        accept();
+        m_thread = std::thread([this] { m_io.run(); });
+    }
+    ~ScriptedBackend()
+    {
+        m_io.stop();
+        m_thread.join();
+    }
+    tcp::endpoint endpoint() const { return m_acceptor.local_endpoint(); }
+    /// The last request head the backend received.
+    std::string lastRequest() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_last;
+    }
+
+private:
+    struct Conn {
+        explicit Conn(tcp::socket s) : socket(std::move(s)) {}
+        tcp::socket socket;
+        std::string in;
+        std::array<char, 4096> chunk{};
+    };
+
+    void accept()
+    {
+        m_acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
+            if (ec)
+                return;
+            auto c = std::make_shared<Conn>(std::move(s));
+            m_held.push_back(c);
+            read(c);
+            accept();
+        });
+    }
+
+    void read(const std::shared_ptr<Conn>& c)
+    {
+        c->socket.async_read_some(asio::buffer(c->chunk), [this, c](boost::system::error_code ec, std::size_t n) {
+            if (ec)
+                return;
+            c->in.append(c->chunk.data(), n);
+            const auto end = c->in.find("\r\n\r\n");
+            if (end == std::string::npos)
+                return read(c);
+            {
+                std::lock_guard lock(m_mutex);
+                m_last = c->in.substr(0, end + 4);
+            }
+            c->in.erase(0, end + 4);
+            asio::async_write(c->socket, asio::buffer(m_answer), [this, c](boost::system::error_code wec, std::size_t) {
+                if (wec)
+                    return;
+                if (m_close) {
+                    boost::system::error_code ignored;
+                    c->socket.shutdown(tcp::socket::shutdown_both, ignored);
+                    return;
+                }
+                read(c);
+            });
+        });
+    }
+
+    std::string m_answer;
+    bool m_close;
+    asio::io_context m_io;
+    tcp::acceptor m_acceptor;
+    std::vector<std::shared_ptr<Conn>> m_held;
+    mutable std::mutex m_mutex;
+    std::string m_last;
+    std::thread m_thread;
+};
+
+struct ScriptedCase {
+    const char* name;
+    std::string answer;
+    bool close;
+    unsigned status;     ///< what the client must get
+    std::string body;    ///< when 200: the body the client must get
+};
+
+void PrintTo(const ScriptedCase& c, std::ostream* os) { *os << c.name; }
+
+const std::vector<ScriptedCase>& scriptedCases()
+{
+    static const std::vector<ScriptedCase> all = {
+        {"ContentLength", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", false, 200, "hello"},
+        {"Chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nT: 1\r\n\r\n",
+         false, 200, "hello world"},
+        {"CloseDelimited", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end", true, 200, "until the end"},
+        {"InterimContinueIsSkipped", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false,
+         200, "ok"},
+        {"TruncatedBody", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", true, 502, ""},
+        {"TruncatedHead", "HTTP/1.1 200 OK\r\nContent-Len", true, 502, ""},
+        {"TruncatedChunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", true, 502, ""},
+        {"BadChunkSize", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", false, 502, ""},
+        {"ConflictingLengths", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", false, 502, ""},
+        {"OversizeHeaders", "HTTP/1.1 200 OK\r\nX-Big: " + std::string(70 * 1024, 'h') + "\r\n\r\n", false, 502, ""},
+        {"BodyOverLimit", "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'b'), false, 502, ""},
+        {"ChunkedBodyOverLimit",
+         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" + std::string(5000, 'b') + "\r\n0\r\n\r\n", false,
+         502, ""},
+        {"CloseDelimitedOverLimit", "HTTP/1.1 200 OK\r\n\r\n" + std::string(5000, 'b'), true, 502, ""},
+    };
+    return all;
+}
+
+class ScriptedBackendTest : public BalancerHardeningTest, public ::testing::WithParamInterface<ScriptedCase> {};
+
+TEST_P(ScriptedBackendTest, AnswerIsReframedOrRefused)
+{
+    const auto& param = GetParam();
+    ScriptedBackend backend(param.answer, param.close);
+    auto o = options();
+    o.responseBodyLimit = 4096;
+    startLab(o, 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("GET /search HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const auto reply = c.read(true);
+    ASSERT_EQ(reply.status(), param.status) << reply.bytes.substr(0, 300);
+    const std::size_t head = reply.bytes.find("\r\n\r\n");
+    ASSERT_NE(head, std::string::npos);
+    if (param.status == 200) {
+        EXPECT_EQ(reply.bytes.substr(head + 4), param.body);
+        EXPECT_NE(reply.bytes.find("Content-Length: " + std::to_string(param.body.size()) + "\r\n"), std::string::npos)
+            << "the answer is re-framed with a Content-Length";
+        EXPECT_EQ(reply.bytes.find("Transfer-Encoding"), std::string::npos);
+        // The connection stays usable for the next request.
+        ASSERT_TRUE(c.send("GET /search HTTP/1.1\r\nHost: x\r\n\r\n"));
+        EXPECT_EQ(c.read(true).status(), 200u);
+    } else {
+        EXPECT_NE(reply.bytes.find("scripted"), std::string::npos) << "the reason names the backend";
+        EXPECT_NE(reply.bytes.find("X-LBLab-Error: "), std::string::npos);
+    }
+    EXPECT_EQ(capture.eventCount(), param.status == 200 ? 2u : 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Upstream, ScriptedBackendTest, ::testing::ValuesIn(scriptedCases()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST_F(BalancerHardeningTest, HeadAnswerHasNoBodyAndKeepsItsLength)
+{
+    ScriptedBackend backend("HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n", false);
+    startLab(options(), 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("HEAD /search HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const auto start = std::chrono::steady_clock::now();
+    RawConnection probe(balancer->endpoint(), 1000ms);
+    const auto reply = c.read(true);
+    (void)probe;
+    // read(true) waits for the announced 42 bytes that never come: it ends at its timeout, and
+    // what it got must be exactly the head.
+    EXPECT_EQ(reply.status(), 200u) << reply.bytes;
+    EXPECT_NE(reply.bytes.find("Content-Length: 42\r\n"), std::string::npos) << reply.bytes;
+    EXPECT_EQ(reply.bytes.size(), reply.bytes.find("\r\n\r\n") + 4) << "no body after a HEAD answer";
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST_F(BalancerHardeningTest, UpstreamRequestIsReformattedInOnePiece)
+{
+    ScriptedBackend backend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false);
+    startLab(options(), 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("POST /login HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nKeep-Alive: 5\r\n"
+                       "X-Forwarded-For: 10.0.0.1\r\nTransfer-Encoding: chunked\r\nTE: trailers\r\n\r\n"
+                       "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
+    const auto reply = c.read(true);
+    EXPECT_EQ(reply.status(), 200u) << reply.bytes;
+    const std::string up = backend.lastRequest();
+    EXPECT_EQ(up.rfind("POST /login HTTP/1.1\r\n", 0), 0u) << up;
+    EXPECT_NE(up.find("Host: x\r\n"), std::string::npos) << up;
+    EXPECT_NE(up.find("X-Forwarded-For: 10.0.0.1, 127.0.0.1\r\n"), std::string::npos) << up;
+    EXPECT_NE(up.find("Content-Length: 5\r\n"), std::string::npos) << "the chunked body is re-framed: " << up;
+    for (const char* hop : {"Connection", "Keep-Alive", "Transfer-Encoding", "TE:"})
+        EXPECT_EQ(up.find(hop), std::string::npos) << hop << " must not be forwarded: " << up;
+}
+
+/// Polls `done` every 50 ms for up to `limit`.
+template <typename F>
+bool eventually(F done, std::chrono::milliseconds limit)
+{
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > end)
+            return false;
+        std::this_thread::sleep_for(50ms);
+    }
+    return true;
+}
+
+TEST_F(BalancerHardeningTest, IdleUpstreamConnectionClosedByTheBackendLeavesThePool)
+{
+    // Keep-alive answer, then the backend closes: the pooled socket is dead and must not hold a
+    // descriptor until some later request happens to pick it.
+    ScriptedBackend backend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", true);
+    startLab(options(), 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_EQ(c.read(true).status(), 200u);
+    EXPECT_TRUE(eventually([&] { return balancer->idleUpstreamConnections() == 0; }, 3000ms))
+        << balancer->idleUpstreamConnections() << " idle upstream connections left after the backend closed";
+}
+
+TEST_F(BalancerHardeningTest, IdleUpstreamConnectionIsClosedAfterTheIdleLimit)
+{
+    ScriptedBackend backend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false);
+    Balancer::Options o = options();
+    o.upstreamIdleSeconds = 0.5;
+    startLab(o, 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_EQ(c.read(true).status(), 200u);
+    EXPECT_EQ(balancer->idleUpstreamConnections(), 1u) << "a kept-alive answer pools its connection";
+    EXPECT_TRUE(eventually([&] { return balancer->idleUpstreamConnections() == 0; }, 3000ms));
+    // The next request simply opens a fresh upstream connection (a fresh client one too: the
+    // client side's idle limit here is 0.3 s).
+    RawConnection next(balancer->endpoint());
+    ASSERT_TRUE(next.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_EQ(next.read(true).status(), 200u);
+}
+
 } // namespace
 } // namespace lblab

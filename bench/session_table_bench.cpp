@@ -1,9 +1,14 @@
-// Session table insert and lookup at 1M entries, and bytes per entry (counted by a global
-// allocation counter).
+// Session table at 1M entries: insert (at the bound, so every insert evicts), lookup (hit), the
+// find + touch a sticky policy does per request, and heap bytes per entry. Bytes are counted two
+// ways: what operator new handed out (malloc_usable_size, so rounding counts), and glibc's own
+// view (mallinfo2: in-use arena bytes + mmapped bytes, so allocator headers count too).
 
+#include "core/policies/peer_text.h"
 #include "core/policies/session_table.h"
 
 #include <benchmark/benchmark.h>
+
+#include <malloc.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -13,50 +18,112 @@
 
 namespace {
 std::atomic<std::size_t> g_bytes{0};
+std::atomic<std::size_t> g_allocations{0};
 }
 
 void* operator new(std::size_t n)
 {
-    g_bytes += n;
-    if (void* p = std::malloc(n))
+    if (void* p = std::malloc(n)) {
+        g_bytes += malloc_usable_size(p);
+        ++g_allocations;
         return p;
+    }
     throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t n) noexcept
+void operator delete(void* p) noexcept
 {
-    g_bytes -= n;
+    if (p)
+        g_bytes -= malloc_usable_size(p);
     std::free(p);
 }
+void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
 
 namespace {
 
 constexpr std::size_t kEntries = 1'000'000;
+
+/// The i-th client address: 127.a.b.c, as the lab's clients bind them.
+lblab::Ipv4 address(std::size_t i)
+{
+    return (127u << 24) | static_cast<std::uint32_t>(((1 + (i >> 16) % 250) << 16) | (((i >> 8) & 0xFF) << 8) | (i & 0xFF));
+}
 
 std::vector<std::string> keys()
 {
     std::vector<std::string> out;
     out.reserve(kEntries);
     for (std::size_t i = 0; i < kEntries; ++i)
-        out.push_back("127." + std::to_string(1 + (i >> 16) % 250) + '.' + std::to_string((i >> 8) & 0xFF) + '.' +
-                      std::to_string(i & 0xFF));
+        out.emplace_back(lblab::PeerText(address(i)).view());
     return out;
+}
+
+std::size_t heapInUse()
+{
+    const struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd;
+}
+
+/// A full table of `entries` rows (keys address(0..entries-1)), with its heap cost recorded in `state`.
+void fill(benchmark::State& state, lblab::SessionTable& table, std::size_t entries, lblab::TimePoint now,
+          std::size_t bytesBefore, std::size_t heapBefore)
+{
+    for (std::size_t i = 0; i < entries; ++i)
+        table.pin(lblab::PeerText(address(i)).view(), static_cast<int>(i % 100), now);
+    state.counters["bytes_per_entry"] = static_cast<double>(g_bytes - bytesBefore) / static_cast<double>(entries);
+    state.counters["heap_per_entry"] = static_cast<double>(heapInUse() - heapBefore) / static_cast<double>(entries);
 }
 
 void BM_Lookup(benchmark::State& state)
 {
     static const auto k = keys();
+    const std::size_t bytesBefore = g_bytes;
+    const std::size_t heapBefore = heapInUse();
     lblab::SessionTable table(300, kEntries);
     const auto now = lblab::Clock::now();
-    const std::size_t before = g_bytes;
-    for (std::size_t i = 0; i < kEntries; ++i)
-        table.pin(k[i], static_cast<int>(i % 100), now);
-    state.counters["bytes_per_entry"] = static_cast<double>(g_bytes - before) / kEntries;
+    fill(state, table, kEntries, now, bytesBefore, heapBefore);
     std::size_t i = 0;
     for (auto _ : state) {
         auto* e = table.find(k[(i += 7919) % kEntries], now);
         benchmark::DoNotOptimize(e);
     }
+}
+
+/// The key text is made on the stack from the address, as a policy gets it from the request:
+/// no 32 MB key array to miss in, so this is the table's own cost. The argument is the row count:
+/// small tables stay in cache, a million rows do not.
+void BM_LookupKeyFromRequest(benchmark::State& state)
+{
+    const auto entries = static_cast<std::size_t>(state.range(0));
+    lblab::SessionTable table(300, entries);
+    const auto now = lblab::Clock::now();
+    fill(state, table, entries, now, g_bytes, heapInUse());
+    std::size_t i = 0;
+    const std::size_t allocationsBefore = g_allocations;
+    for (auto _ : state) {
+        const lblab::PeerText key(address((i += 7919) % entries));
+        auto* e = table.find(key.view(), now);
+        benchmark::DoNotOptimize(e);
+    }
+    state.counters["allocs_per_lookup"] =
+        static_cast<double>(g_allocations - allocationsBefore) / static_cast<double>(state.iterations());
+}
+
+/// What a sticky policy does per request of a known client: find, then touch (hits, LRU front).
+void BM_FindTouch(benchmark::State& state)
+{
+    const auto entries = static_cast<std::size_t>(state.range(0));
+    lblab::SessionTable table(300, entries);
+    auto now = lblab::Clock::now();
+    fill(state, table, entries, now, g_bytes, heapInUse());
+    std::size_t i = 0;
+    const std::size_t allocationsBefore = g_allocations;
+    for (auto _ : state) {
+        const lblab::PeerText key(address((i += 7919) % entries));
+        if (auto* e = table.find(key.view(), now))
+            table.touch(*e, now);
+    }
+    state.counters["allocs_per_request"] =
+        static_cast<double>(g_allocations - allocationsBefore) / static_cast<double>(state.iterations());
 }
 
 void BM_Insert(benchmark::State& state)
@@ -65,15 +132,35 @@ void BM_Insert(benchmark::State& state)
     lblab::SessionTable table(300, kEntries);
     const auto now = lblab::Clock::now();
     std::size_t i = 0;
-    // The table stays full: every insert past the first million evicts the least recently used.
+    // Past the first million the keys repeat: those inserts re-pin the least recently used row.
     for (auto _ : state) {
         auto& e = table.pin(k[i++ % kEntries], 1, now);
         benchmark::DoNotOptimize(&e);
     }
 }
 
+/// Inserts into a table already at its 1M bound with keys it does not hold: each one evicts.
+void BM_InsertEvicting(benchmark::State& state)
+{
+    lblab::SessionTable table(300, kEntries);
+    const auto now = lblab::Clock::now();
+    for (std::size_t i = 0; i < kEntries; ++i)
+        table.pin(lblab::PeerText(address(kEntries + i)).view(), 1, now);
+    std::size_t i = 0;
+    for (auto _ : state) {
+        // 2M distinct keys: a key comes back only after a million others pushed it out.
+        auto& e = table.pin(lblab::PeerText(address(i++ % (2 * kEntries))).view(), 1, now);
+        benchmark::DoNotOptimize(&e);
+    }
+    state.counters["evictions_per_insert"] =
+        static_cast<double>(table.evictions()) / static_cast<double>(state.iterations());
+}
+
 } // namespace
 
 BENCHMARK(BM_Lookup);
+BENCHMARK(BM_LookupKeyFromRequest)->Arg(10'000)->Arg(100'000)->Arg(1'000'000);
+BENCHMARK(BM_FindTouch)->Arg(10'000)->Arg(1'000'000);
 BENCHMARK(BM_Insert);
+BENCHMARK(BM_InsertEvicting);
 BENCHMARK_MAIN();

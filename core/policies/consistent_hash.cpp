@@ -6,6 +6,7 @@
 #include "core/policies/query_param.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -62,16 +63,34 @@ bool ConsistentHashPolicy::ringStale(std::span<const BackendInfo> backends) cons
     return false;
 }
 
+void ConsistentHashPolicy::sync(std::span<const BackendInfo> backends)
+{
+    if (m_built && backends.data() == m_builtData && backends.size() == m_builtSize)
+        return;
+    if (!m_built || ringStale(backends))
+        rebuild(backends);
+    m_builtData = backends.data();
+    m_builtSize = backends.size();
+    m_built = true;
+}
+
 void ConsistentHashPolicy::rebuild(std::span<const BackendInfo> backends)
 {
     m_ring.clear();
+    m_onRing.clear();
+    m_bucketStart.clear();
     m_builtWeights.assign(backends.size(), 0);
     m_builtNames.assign(backends.size(), std::string{});
+    m_builtData = backends.data();
+    m_builtSize = backends.size();
+    m_built = true;
     long long totalWeight = 0;
     for (std::size_t i = 0; i < backends.size(); ++i) {
         m_builtWeights[i] = effectiveWeight(backends[i]);
         m_builtNames[i] = backends[i].name;
         totalWeight += m_builtWeights[i];
+        if (m_builtWeights[i] > 0)
+            m_onRing.push_back(static_cast<int>(i));
     }
     if (totalWeight == 0)
         return;
@@ -85,16 +104,62 @@ void ConsistentHashPolicy::rebuild(std::span<const BackendInfo> backends)
         for (long long v = 0; v < points; ++v) {
             label = backends[i].name;
             label += '#';
-            label += std::to_string(v);
+            char digits[24];
+            const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+            label.append(digits, end);
             m_ring.push_back({hashText(label), static_cast<int>(i)});
         }
     }
     std::sort(m_ring.begin(), m_ring.end());
+    // About one point per bucket, so a lookup reads one or two points instead of a binary search.
+    int bits = 1;
+    while (bits < 24 && (std::size_t{1} << bits) < m_ring.size())
+        ++bits;
+    m_bucketShift = 64 - bits;
+    const std::uint64_t buckets = std::uint64_t{1} << bits;
+    m_bucketStart.resize(buckets + 1);
+    std::size_t pos = 0;
+    for (std::uint64_t b = 0; b <= buckets; ++b) {
+        while (pos < m_ring.size() && (m_ring[pos].hash >> m_bucketShift) < b)
+            ++pos;
+        m_bucketStart[b] = static_cast<std::uint32_t>(pos);
+    }
 }
 
 void ConsistentHashPolicy::backendsChanged(std::span<const BackendInfo> backends)
 {
-    rebuild(backends);
+    m_built = false; // the span may be the same one, changed in place
+    sync(backends);
+}
+
+std::size_t ConsistentHashPolicy::ringPosition(std::uint64_t h) const
+{
+    const std::uint64_t bucket = h >> m_bucketShift;
+    std::size_t pos = m_bucketStart[bucket];
+    const std::size_t end = m_bucketStart[bucket + 1];
+    while (pos < end && m_ring[pos].hash < h)
+        ++pos;
+    return pos == m_ring.size() ? 0 : pos;
+}
+
+int ConsistentHashPolicy::pickOnRing(std::uint64_t h, std::span<const BackendInfo> backends) const
+{
+    const std::size_t pos = ringPosition(h);
+    if (m_boundedLoad <= 1.0)
+        return m_ring[pos].backend;
+    // Bounded load (Mirrokni, Thorup, Zadimoghaddam): capacity is ceil(c * mean), with the
+    // incoming request counted, so at least one server is always under it.
+    long long active = 0;
+    for (int i : m_onRing)
+        active += std::max(0, backends[static_cast<std::size_t>(i)].active);
+    const auto usable = static_cast<long long>(m_onRing.size());
+    const double cap = std::ceil(m_boundedLoad * static_cast<double>(active + 1) / static_cast<double>(usable));
+    for (std::size_t step = 0; step < m_ring.size(); ++step) {
+        const int b = m_ring[(pos + step) % m_ring.size()].backend;
+        if (backends[static_cast<std::size_t>(b)].active < cap)
+            return b;
+    }
+    return m_ring[pos].backend; // unreachable with c > 1; keeps the request served anyway
 }
 
 Decision ConsistentHashPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
@@ -103,38 +168,19 @@ Decision ConsistentHashPolicy::choose(const RequestView& request, std::span<cons
     const PeerText peer(request.peer);
     const std::string_view key = keyOf(request, peer.view());
     d.key = key;
-    if (ringStale(backends))
-        rebuild(backends);
-    if (m_ring.empty())
-        return d;
+    sync(backends);
     const std::uint64_t h = hashText(key);
-    auto it = std::lower_bound(m_ring.begin(), m_ring.end(), Point{h, -1});
-    std::size_t pos = it == m_ring.end() ? 0 : static_cast<std::size_t>(it - m_ring.begin());
-    d.kind = DecisionKind::Hash;
-    if (m_boundedLoad <= 1.0) {
-        d.backend = m_ring[pos].backend;
-        return d;
-    }
-    // Bounded load (Mirrokni, Thorup, Zadimoghaddam): capacity is ceil(c * mean), with the
-    // incoming request counted, so at least one server is always under it.
-    long long active = 0;
-    long long usable = 0;
-    for (std::size_t i = 0; i < backends.size(); ++i) {
-        if (m_builtWeights[i] > 0) {
-            active += std::max(0, backends[i].active);
-            ++usable;
-        }
-    }
-    const double cap = std::ceil(m_boundedLoad * static_cast<double>(active + 1) / static_cast<double>(usable));
-    for (std::size_t step = 0; step < m_ring.size(); ++step) {
-        const int b = m_ring[(pos + step) % m_ring.size()].backend;
-        if (backends[static_cast<std::size_t>(b)].active < cap) {
+    for (;;) { // at most twice: after a rebuild every point's backend accepts
+        if (m_ring.empty())
+            return d;
+        const int b = pickOnRing(h, backends);
+        if (backends[static_cast<std::size_t>(b)].acceptsNew()) {
             d.backend = b;
+            d.kind = DecisionKind::Hash;
             return d;
         }
+        rebuild(backends); // changed in place without backendsChanged()
     }
-    d.backend = m_ring[pos].backend; // unreachable with c > 1; keeps the request served anyway
-    return d;
 }
 
 } // namespace lblab

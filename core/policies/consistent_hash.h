@@ -23,7 +23,7 @@ public:
     std::string_view id() const override { return "consistent-hash"; }
     /// The owner of the first ring point at or after hash(peer address).
     Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
-    /// Rebuilds the ring.
+    /// Rebuilds the ring if the usable set, a weight or a name changed.
     void backendsChanged(std::span<const BackendInfo> backends) override;
 
     /// Points on the ring now (for tests and the UI).
@@ -36,9 +36,15 @@ private:
         bool operator<(const Point& o) const { return hash < o.hash || (hash == o.hash && backend < o.backend); }
     };
 
-    /// True when the usable set or a weight differs from the one the ring was built from.
+    /// True when the usable set, a weight or a name differs from the one the ring was built from.
     bool ringStale(std::span<const BackendInfo> backends) const;
+    /// Rebuilds when `backends` is not the span the ring was last checked against and differs from it.
+    void sync(std::span<const BackendInfo> backends);
     void rebuild(std::span<const BackendInfo> backends);
+    /// The position of the first ring point at or after `h` (wrapping to 0); the ring must not be empty.
+    std::size_t ringPosition(std::uint64_t h) const;
+    /// The backend for hash `h` on the ring as built (bounded load applied).
+    int pickOnRing(std::uint64_t h, std::span<const BackendInfo> backends) const;
 
     /// The text to hash for `request`: the chosen key, or the peer address when the request lacks it.
     std::string_view keyOf(const RequestView& request, std::string_view peer) const;
@@ -50,6 +56,13 @@ private:
     std::vector<Point> m_ring;            ///< sorted by hash
     std::vector<int> m_builtWeights;      ///< effective weight per index at build time (0 = not on the ring)
     std::vector<std::string> m_builtNames; ///< each backend's name at build time (points derive from it)
+    std::vector<int> m_onRing;            ///< indices with points on the ring (for bounded load)
+    /// m_bucketStart[b] = first ring position whose hash has top bits >= b: lookups search one bucket.
+    std::vector<std::uint32_t> m_bucketStart;
+    int m_bucketShift = 64;               ///< hash >> m_bucketShift = bucket
+    const BackendInfo* m_builtData = nullptr; ///< the span the ring was last checked against
+    std::size_t m_builtSize = 0;
+    bool m_built = false;
 };
 
 } // namespace lblab

@@ -3,16 +3,24 @@
 #include "core/policies/query_param.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace lblab {
 namespace {
 
+// ASCII only (region names are): std::tolower would be a locale-dependent call per character.
+char lowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool sameRegion(std::string_view a, std::string_view b)
 {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lowerAscii(x) == lowerAscii(y); });
+}
+
+std::string lowered(std::string_view s)
+{
+    std::string lower(s);
+    std::transform(lower.begin(), lower.end(), lower.begin(), lowerAscii);
+    return lower;
 }
 
 std::string_view trimmed(std::string_view s)
@@ -22,6 +30,13 @@ std::string_view trimmed(std::string_view s)
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
+}
+
+/// The next pick of a rotation whose cursor is `rotation`, among `list` (sorted, not empty):
+/// what BackendRotation::next would find scanning all `n` backends from its cursor.
+int nextIn(std::span<const int> list, const BackendRotation& rotation, std::size_t n)
+{
+    return list[AcceptingBackends::firstAtOrAfter(list, rotation.position() % n)];
 }
 
 } // namespace
@@ -37,15 +52,48 @@ std::string_view GeoPolicy::requestRegion(const RequestView& request)
     return {};
 }
 
-BackendRotation& GeoPolicy::rotationFor(std::string_view region)
+std::size_t GeoPolicy::rotationFor(std::string_view region)
 {
-    for (auto& [name, rotation] : m_regions)
-        if (sameRegion(name, region))
-            return rotation;
-    std::string lower(region);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return m_regions.emplace_back(std::move(lower), BackendRotation{}).second;
+    for (std::size_t i = 0; i < m_regions.size(); ++i)
+        if (sameRegion(m_regions[i].first, region))
+            return i;
+    m_regions.emplace_back(lowered(region), BackendRotation{});
+    return m_regions.size() - 1;
+}
+
+void GeoPolicy::syncGroups(std::span<const BackendInfo> backends)
+{
+    const auto list = m_accepting.list(backends);
+    if (m_accepting.generation() == m_groupsGeneration)
+        return;
+    m_groupsGeneration = m_accepting.generation();
+    m_groups.clear();
+    for (int i : list) {
+        const std::string_view region = backends[static_cast<std::size_t>(i)].region;
+        auto it = std::find_if(m_groups.begin(), m_groups.end(),
+                               [&](const RegionGroup& g) { return sameRegion(g.name, region); });
+        if (it == m_groups.end())
+            it = m_groups.insert(m_groups.end(), RegionGroup{lowered(region), {}});
+        it->backends.push_back(i);
+    }
+    // A rotation starts at the first backend whenever it is made, so making it here rather than
+    // at the region's first request changes nothing, and keeps the lookup out of choose().
+    for (auto& g : m_groups)
+        g.rotation = rotationFor(g.name);
+}
+
+const GeoPolicy::RegionGroup* GeoPolicy::groupOf(std::string_view region) const
+{
+    for (const auto& g : m_groups)
+        if (sameRegion(g.name, region))
+            return &g;
+    return nullptr;
+}
+
+void GeoPolicy::backendsChanged(std::span<const BackendInfo> backends)
+{
+    m_accepting.rebuild(backends);
+    syncGroups(backends);
 }
 
 Decision GeoPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
@@ -53,18 +101,33 @@ Decision GeoPolicy::choose(const RequestView& request, std::span<const BackendIn
     Decision d;
     const std::string_view region = requestRegion(request);
     d.key = region;
-    if (!region.empty()) {
-        auto inRegion = [region](const BackendInfo& b) { return b.acceptsNew() && sameRegion(b.region, region); };
+    const std::size_t n = backends.size();
+    for (;;) { // at most twice: a second pass runs on freshly rebuilt groups
+        syncGroups(backends);
         // Only regions that have a usable backend get a rotation, so made-up regions cannot grow the list.
-        if (std::any_of(backends.begin(), backends.end(), inRegion)) {
-            d.backend = rotationFor(region).next(backends, inRegion);
+        if (const RegionGroup* group = region.empty() ? nullptr : groupOf(region)) {
+            BackendRotation& rotation = m_regions[group->rotation].second;
+            const int pick = nextIn(group->backends, rotation, n);
+            if (!m_accepting.stillAccepts(backends, pick))
+                continue;
+            rotation.seek((static_cast<std::size_t>(pick) + 1) % n);
+            d.backend = pick;
             d.kind = DecisionKind::Geo;
             return d;
         }
+        const auto list = m_accepting.list(backends);
+        if (list.empty()) {
+            d.kind = DecisionKind::NoBackend;
+            return d;
+        }
+        const int pick = nextIn(list, m_fallback, n);
+        if (!m_accepting.stillAccepts(backends, pick))
+            continue;
+        m_fallback.seek((static_cast<std::size_t>(pick) + 1) % n);
+        d.backend = pick;
+        d.kind = DecisionKind::GeoFallback;
+        return d;
     }
-    d.backend = m_fallback.nextAcceptingNew(backends);
-    d.kind = d.backend < 0 ? DecisionKind::NoBackend : DecisionKind::GeoFallback;
-    return d;
 }
 
 } // namespace lblab

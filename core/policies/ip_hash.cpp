@@ -2,7 +2,6 @@
 
 #include "core/policies/hashing.h"
 #include "core/policies/peer_text.h"
-#include "core/policies/usable_backends.h"
 
 namespace lblab {
 
@@ -10,11 +9,10 @@ Decision IpHashPolicy::choose(const RequestView& request, std::span<const Backen
 {
     Decision d;
     d.key = PeerText(request.peer).view(); // at most 15 characters: fits the small-string buffer
-    const std::size_t n = countAcceptingNew(backends);
-    if (n == 0)
-        return d;
-    d.backend = nthAcceptingNew(backends, mixHash(request.peer) % n);
-    d.kind = DecisionKind::Hash;
+    const std::uint64_t h = mixHash(request.peer);
+    d.backend = m_accepting.pick(backends, [h](std::span<const int> list) { return h % list.size(); });
+    if (d.backend >= 0)
+        d.kind = DecisionKind::Hash;
     return d;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/policies/accepting_backends.h"
 #include "core/policies/policy.h"
 
 namespace lblab {
@@ -12,6 +13,11 @@ public:
     std::string_view id() const override { return "ip-hash"; }
     /// hash(peer) mod N over the backends that take new clients.
     Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    /// Rebuilds the list of usable backends.
+    void backendsChanged(std::span<const BackendInfo> backends) override { m_accepting.rebuild(backends); }
+
+private:
+    AcceptingBackends m_accepting;
 };
 
 } // namespace lblab

@@ -6,15 +6,26 @@ Decision LeastConnectionsPolicy::choose(const RequestView&, std::span<const Back
 {
     Decision d;
     const std::size_t n = backends.size();
-    int best = -1;
     // Scanning from the rotating start and keeping the first strict minimum breaks ties in turn.
-    for (std::size_t step = 0; step < n; ++step) {
-        const std::size_t i = (m_next + step) % n;
-        if (!backends[i].acceptsNew())
-            continue;
-        if (best < 0 || backends[i].active < backends[static_cast<std::size_t>(best)].active)
-            best = static_cast<int>(i);
-    }
+    // `active` changes with every request, so the usable list is walked, never cached answers.
+    const int best = m_accepting.pick(backends, [&](std::span<const int> list) {
+        const std::size_t start = AcceptingBackends::firstAtOrAfter(list, m_next % n);
+        std::size_t bestPos = start;
+        int bestActive = backends[static_cast<std::size_t>(list[start])].active;
+        auto scan = [&](std::size_t from, std::size_t to) {
+            for (std::size_t j = from; j < to && bestActive > 0; ++j) {
+                const int a = backends[static_cast<std::size_t>(list[j])].active;
+                if (a < bestActive) {
+                    bestActive = a;
+                    bestPos = j;
+                }
+            }
+        };
+        // In-flight counts are never negative, so an idle backend ends the search.
+        scan(start + 1, list.size());
+        scan(0, start);
+        return bestPos;
+    });
     if (best < 0)
         return d;
     m_next = (static_cast<std::size_t>(best) + 1) % n;

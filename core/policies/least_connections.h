@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/policies/accepting_backends.h"
 #include "core/policies/policy.h"
 
 #include <cstddef>
@@ -14,9 +15,12 @@ public:
     std::string_view id() const override { return "least-connections"; }
     /// The least busy backend that takes new clients.
     Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    /// Rebuilds the list of usable backends.
+    void backendsChanged(std::span<const BackendInfo> backends) override { m_accepting.rebuild(backends); }
 
 private:
     std::size_t m_next = 0; ///< where the tie-breaking scan starts
+    AcceptingBackends m_accepting;
 };
 
 } // namespace lblab

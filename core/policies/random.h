@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/policies/accepting_backends.h"
 #include "core/policies/policy.h"
 
 #include <cstdint>
@@ -16,9 +17,12 @@ public:
     std::string_view id() const override { return "random"; }
     /// A uniform pick.
     Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    /// Rebuilds the list of usable backends.
+    void backendsChanged(std::span<const BackendInfo> backends) override { m_accepting.rebuild(backends); }
 
 private:
     std::mt19937_64 m_rng;
+    AcceptingBackends m_accepting;
 };
 
 } // namespace lblab

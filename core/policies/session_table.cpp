@@ -1,15 +1,57 @@
 #include "core/policies/session_table.h"
 
+#include "core/policies/hashing.h"
+
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 namespace lblab {
+namespace {
 
-SessionTable::SessionTable(double ttlSeconds, std::size_t capacity) : m_capacity(std::max<std::size_t>(1, capacity))
+constexpr std::size_t kMaxCapacity = std::size_t{1} << 28;
+constexpr unsigned kMaxPageBits = 12; // 4096 rows (320 KB) per page
+constexpr std::size_t kInitialSlots = 64;
+
+/// Slots for `rows` at most 80 % full.
+std::size_t slotsFor(std::size_t rows) { return rows + rows / 4 + 1; }
+
+} // namespace
+
+SessionTable::SessionTable(double ttlSeconds, std::size_t capacity)
+    : m_capacity(std::clamp<std::size_t>(capacity, 1, kMaxCapacity)), m_maxSlots(slotsFor(m_capacity + 1))
 {
     if (ttlSeconds > 0)
         m_ttl = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(ttlSeconds));
-    m_index.reserve(std::min<std::size_t>(m_capacity, 4096));
+    // Small tables get small pages, so a 10-row table does not hold 4096 rows.
+    m_pageBits = 4;
+    while (m_pageBits < kMaxPageBits && (std::size_t{1} << m_pageBits) < m_capacity + 1)
+        ++m_pageBits;
+    m_pageMask = (std::uint32_t{1} << m_pageBits) - 1;
+}
+
+std::uint64_t SessionTable::hashKey(std::string_view key)
+{
+    // Eight bytes per step, then SplitMix64's finaliser: keys are short (addresses, ids), and
+    // byte-at-a-time FNV would cost more than the probe itself.
+    std::uint64_t h = 0x243F6A8885A308D3ull ^ (key.size() * 0x9E3779B97F4A7C15ull);
+    const char* p = key.data();
+    std::size_t n = key.size();
+    while (n >= 8) {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    if (n > 0) {
+        std::uint64_t v = 0;
+        std::memcpy(&v, p, n);
+        h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
+        h ^= h >> 32;
+    }
+    return mixHash(h);
 }
 
 TimePoint SessionTable::expiryFor(TimePoint lastUsed) const
@@ -19,33 +61,168 @@ TimePoint SessionTable::expiryFor(TimePoint lastUsed) const
     return lastUsed + m_ttl;
 }
 
-void SessionTable::moveToFront(List::iterator it)
+std::uint32_t SessionTable::findSlot(std::string_view key, std::uint64_t hash) const
 {
-    if (it != m_entries.begin())
-        m_entries.splice(m_entries.begin(), m_entries, it);
+    if (m_size == 0)
+        return kNone;
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    const std::size_t n = m_slots.size();
+    std::size_t i = home(tag);
+    // At most 80 % full, so an empty slot always ends the probe.
+    for (;;) {
+        const Slot& s = m_slots[i];
+        if (s.node == kNone)
+            return kNone;
+        if (s.tag == tag && node(s.node).entry.key == key)
+            return static_cast<std::uint32_t>(i);
+        if (++i == n)
+            i = 0;
+    }
+}
+
+void SessionTable::growIndex()
+{
+    const std::size_t target = std::min(m_maxSlots, std::max(kInitialSlots, m_slots.size() * 2));
+    std::vector<Slot> old(target);
+    old.swap(m_slots);
+    const std::size_t n = m_slots.size();
+    for (const Slot& s : old) {
+        if (s.node == kNone)
+            continue;
+        std::size_t i = home(s.tag);
+        while (m_slots[i].node != kNone)
+            if (++i == n)
+                i = 0;
+        m_slots[i] = s;
+    }
+}
+
+void SessionTable::indexInsert(std::uint64_t hash, std::uint32_t nodeIndex)
+{
+    // m_size already counts the new row.
+    if (m_slots.size() < m_maxSlots && slotsFor(m_size) > m_slots.size())
+        growIndex();
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    const std::size_t n = m_slots.size();
+    std::size_t i = home(tag);
+    while (m_slots[i].node != kNone)
+        if (++i == n)
+            i = 0;
+    m_slots[i] = {tag, nodeIndex};
+}
+
+void SessionTable::indexEraseAt(std::uint32_t slot)
+{
+    // Backward-shift deletion: pull later members of the probe run back so no tombstones pile up.
+    const std::size_t n = m_slots.size();
+    std::size_t i = slot;
+    std::size_t j = slot;
+    for (;;) {
+        if (++j == n)
+            j = 0;
+        if (m_slots[j].node == kNone)
+            break;
+        const std::size_t k = home(m_slots[j].tag);
+        // Slot j may move to i only if its home is not cyclically within (i, j].
+        const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+        if (stays)
+            continue;
+        m_slots[i] = m_slots[j];
+        i = j;
+    }
+    m_slots[i] = Slot{};
+}
+
+std::uint32_t SessionTable::allocateNode()
+{
+    if (m_free != kNone) {
+        const std::uint32_t i = m_free;
+        m_free = node(i).next;
+        return i;
+    }
+    if ((m_allocated >> m_pageBits) == m_pages.size())
+        m_pages.push_back(std::make_unique<Node[]>(std::size_t{1} << m_pageBits));
+    return m_allocated++;
+}
+
+void SessionTable::unlink(std::uint32_t i)
+{
+    Node& x = node(i);
+    if (x.prev != kNone)
+        node(x.prev).next = x.next;
+    else
+        m_head = x.next;
+    if (x.next != kNone)
+        node(x.next).prev = x.prev;
+    else
+        m_tail = x.prev;
+    x.prev = x.next = kNone;
+}
+
+void SessionTable::linkFront(std::uint32_t i) { linkBefore(i, m_head); }
+
+void SessionTable::linkBefore(std::uint32_t i, std::uint32_t before)
+{
+    Node& x = node(i);
+    x.next = before;
+    x.prev = before == kNone ? m_tail : node(before).prev;
+    if (x.prev != kNone)
+        node(x.prev).next = i;
+    else
+        m_head = i;
+    if (before != kNone)
+        node(before).prev = i;
+    else
+        m_tail = i;
+}
+
+void SessionTable::removeAt(std::uint32_t slot, std::uint32_t i)
+{
+    indexEraseAt(slot);
+    unlink(i);
+    Node& x = node(i);
+    x.entry.key.clear(); // keeps its buffer for the next row
+    x.next = m_free;
+    m_free = i;
+    --m_size;
+    if (m_last == i)
+        m_last = kNone;
+}
+
+void SessionTable::removeNode(std::uint32_t i)
+{
+    const std::string& key = node(i).entry.key;
+    removeAt(findSlot(key, hashKey(key)), i);
 }
 
 void SessionTable::evictOverflow()
 {
-    while (m_entries.size() > m_capacity) {
-        m_index.erase(m_entries.back().key);
-        m_entries.pop_back();
+    while (m_size > m_capacity) {
+        removeNode(m_tail);
         ++m_evictions;
     }
 }
 
+std::uint32_t SessionTable::nodeOf(const SessionEntry& entry) const
+{
+    if (m_last != kNone && &node(m_last).entry == &entry)
+        return m_last;
+    const std::uint32_t slot = findSlot(entry.key, hashKey(entry.key));
+    return slot == kNone ? kNone : m_slots[slot].node;
+}
+
 SessionEntry* SessionTable::find(std::string_view key, TimePoint now)
 {
-    auto found = m_index.find(key);
-    if (found == m_index.end())
+    const std::uint32_t slot = findSlot(key, hashKey(key));
+    if (slot == kNone)
         return nullptr;
-    if (found->second->expires <= now) {
-        auto it = found->second;
-        m_index.erase(found);
-        m_entries.erase(it);
+    const std::uint32_t i = m_slots[slot].node;
+    if (node(i).entry.expires <= now) {
+        removeAt(slot, i);
         return nullptr;
     }
-    return &*found->second;
+    m_last = i;
+    return &node(i).entry;
 }
 
 void SessionTable::touch(SessionEntry& entry, TimePoint now)
@@ -53,27 +230,45 @@ void SessionTable::touch(SessionEntry& entry, TimePoint now)
     ++entry.hits;
     entry.lastUsed = std::max(entry.lastUsed, now);
     entry.expires = expiryFor(entry.lastUsed);
-    auto found = m_index.find(entry.key);
-    if (found != m_index.end())
-        moveToFront(found->second);
+    const std::uint32_t i = nodeOf(entry);
+    if (i != kNone && i != m_head) {
+        unlink(i);
+        linkFront(i);
+    }
 }
 
 SessionEntry& SessionTable::pin(std::string_view key, int backend, TimePoint now)
 {
-    if (auto found = m_index.find(key); found != m_index.end()) {
-        SessionEntry& e = *found->second;
+    const std::uint64_t hash = hashKey(key);
+    if (const std::uint32_t slot = findSlot(key, hash); slot != kNone) {
+        const std::uint32_t i = m_slots[slot].node;
+        SessionEntry& e = node(i).entry;
         e.backend = backend;
         e.created = now;
         e.lastUsed = now;
         e.hits = 0;
         e.expires = expiryFor(now);
-        moveToFront(found->second);
+        if (i != m_head) {
+            unlink(i);
+            linkFront(i);
+        }
+        m_last = i;
         return e;
     }
-    m_entries.push_front(SessionEntry{std::string(key), backend, now, now, 0, expiryFor(now)});
-    m_index.emplace(m_entries.front().key, m_entries.begin());
-    evictOverflow();
-    return m_entries.front();
+    const std::uint32_t i = allocateNode();
+    SessionEntry& e = node(i).entry;
+    e.key.assign(key);
+    e.backend = backend;
+    e.created = now;
+    e.lastUsed = now;
+    e.hits = 0;
+    e.expires = expiryFor(now);
+    ++m_size;
+    indexInsert(hash, i);
+    linkFront(i);
+    evictOverflow(); // never the new row: it is the most recently used and capacity >= 1
+    m_last = i;
+    return e;
 }
 
 void SessionTable::adopt(const SessionEntry& row)
@@ -83,29 +278,36 @@ void SessionTable::adopt(const SessionEntry& row)
     erase(row.key);
     // Keep the list ordered by lastUsed so LRU eviction and expire() stay correct for adopted rows.
     // Rows usually come from table(), newest first, so the back is the right place in O(1).
-    List::iterator pos;
-    if (m_entries.empty() || m_entries.back().lastUsed >= row.lastUsed)
-        pos = m_entries.end();
-    else if (m_entries.front().lastUsed <= row.lastUsed)
-        pos = m_entries.begin();
-    else
-        pos = std::find_if(m_entries.begin(), m_entries.end(),
-                           [&](const SessionEntry& e) { return e.lastUsed <= row.lastUsed; });
-    SessionEntry copy = row;
-    copy.expires = expiryFor(row.lastUsed);
-    auto it = m_entries.insert(pos, std::move(copy));
-    m_index.emplace(it->key, it);
-    evictOverflow();
+    std::uint32_t before = kNone;
+    if (m_head == kNone || node(m_tail).entry.lastUsed >= row.lastUsed) {
+        before = kNone;
+    } else if (node(m_head).entry.lastUsed <= row.lastUsed) {
+        before = m_head;
+    } else {
+        before = m_head;
+        while (before != kNone && node(before).entry.lastUsed > row.lastUsed)
+            before = node(before).next;
+    }
+    const std::uint32_t i = allocateNode();
+    SessionEntry& e = node(i).entry;
+    e.key.assign(row.key);
+    e.backend = row.backend;
+    e.created = row.created;
+    e.lastUsed = row.lastUsed;
+    e.hits = row.hits;
+    e.expires = expiryFor(row.lastUsed);
+    ++m_size;
+    indexInsert(hashKey(row.key), i);
+    linkBefore(i, before);
+    evictOverflow(); // may drop the adopted row itself when it is the oldest
 }
 
 bool SessionTable::erase(std::string_view key)
 {
-    auto found = m_index.find(key);
-    if (found == m_index.end())
+    const std::uint32_t slot = findSlot(key, hashKey(key));
+    if (slot == kNone)
         return false;
-    auto it = found->second;
-    m_index.erase(found);
-    m_entries.erase(it);
+    removeAt(slot, m_slots[slot].node);
     return true;
 }
 
@@ -114,9 +316,8 @@ std::size_t SessionTable::expire(TimePoint now)
     // The back is the least recently used and all entries share one TTL, so the expired ones
     // are exactly a run at the back.
     std::size_t removed = 0;
-    while (!m_entries.empty() && m_entries.back().expires <= now) {
-        m_index.erase(m_entries.back().key);
-        m_entries.pop_back();
+    while (m_tail != kNone && node(m_tail).entry.expires <= now) {
+        removeNode(m_tail);
         ++removed;
     }
     return removed;
@@ -124,28 +325,28 @@ std::size_t SessionTable::expire(TimePoint now)
 
 void SessionTable::clear()
 {
-    m_index.clear();
-    m_entries.clear();
+    m_pages.clear();
+    m_slots = {};
+    m_allocated = 0;
+    m_free = m_head = m_tail = m_last = kNone;
+    m_size = 0;
 }
 
 std::vector<SessionEntry> SessionTable::table(std::size_t limit) const
 {
     std::vector<SessionEntry> rows;
-    rows.reserve(std::min(limit, m_entries.size()));
-    for (const auto& e : m_entries) {
-        if (rows.size() >= limit)
-            break;
-        rows.push_back(e);
-    }
+    rows.reserve(std::min(limit, m_size));
+    for (std::uint32_t i = m_head; i != kNone && rows.size() < limit; i = node(i).next)
+        rows.push_back(node(i).entry);
     return rows;
 }
 
 std::optional<SessionEntry> SessionTable::lookup(std::string_view key) const
 {
-    auto found = m_index.find(key);
-    if (found == m_index.end())
+    const std::uint32_t slot = findSlot(key, hashKey(key));
+    if (slot == kNone)
         return std::nullopt;
-    return *found->second;
+    return node(m_slots[slot].node).entry;
 }
 
 } // namespace lblab

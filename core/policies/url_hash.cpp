@@ -1,7 +1,6 @@
 #include "core/policies/url_hash.h"
 
 #include "core/policies/hashing.h"
-#include "core/policies/usable_backends.h"
 
 namespace lblab {
 
@@ -9,11 +8,10 @@ Decision UrlHashPolicy::choose(const RequestView& request, std::span<const Backe
 {
     Decision d;
     d.key = request.target;
-    const std::size_t n = countAcceptingNew(backends);
-    if (n == 0)
-        return d;
-    d.backend = nthAcceptingNew(backends, hashText(request.target) % n);
-    d.kind = DecisionKind::Hash;
+    const std::uint64_t h = hashText(request.target);
+    d.backend = m_accepting.pick(backends, [h](std::span<const int> list) { return h % list.size(); });
+    if (d.backend >= 0)
+        d.kind = DecisionKind::Hash;
     return d;
 }
 

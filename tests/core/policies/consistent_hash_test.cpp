@@ -1,10 +1,13 @@
 #include "core/policies/consistent_hash.h"
+#include "core/policies/hashing.h"
 #include "core/policies/policy_test_util.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 using namespace lblab;
 using namespace lblab::test;
@@ -135,4 +138,63 @@ TEST(ConsistentHash, ChosenKeyParamReadsTheQuery)
     RequestView r = makeRequest(clientIp(1));
     r.target = "/account?sid=xyz&x=1";
     EXPECT_EQ(p.choose(r, b).key, "xyz");
+}
+
+namespace {
+
+/// The ring as the policy documents it, searched with a plain binary search: the reference the
+/// bucketed lookup must agree with.
+int referenceOwner(std::span<const BackendInfo> b, int virtualNodes, std::uint64_t h)
+{
+    std::vector<std::pair<std::uint64_t, int>> ring;
+    long long total = 0;
+    for (const auto& x : b)
+        total += x.acceptsNew() ? x.weight : 0;
+    if (total == 0)
+        return -1;
+    const long long perWeight = std::max<long long>(1, std::min<long long>(virtualNodes, (1 << 20) / total));
+    for (std::size_t i = 0; i < b.size(); ++i)
+        for (long long v = 0; b[i].acceptsNew() && v < perWeight * b[i].weight; ++v)
+            ring.emplace_back(hashText(b[i].name + "#" + std::to_string(v)), static_cast<int>(i));
+    std::sort(ring.begin(), ring.end());
+    auto it = std::lower_bound(ring.begin(), ring.end(), std::pair<std::uint64_t, int>{h, -1});
+    return it == ring.end() ? ring.front().second : it->second;
+}
+
+} // namespace
+
+TEST(ConsistentHash, BucketedLookupAgreesWithABinarySearchOfTheRing)
+{
+    auto b = makeBackends(37);
+    for (std::size_t i = 0; i < b.size(); ++i)
+        b[i].weight = 1 + static_cast<int>(i % 3);
+    b[5].up = false;
+    b[9].draining = true;
+    ConsistentHashPolicy p(40, 0);
+    p.backendsChanged(b);
+    for (std::uint32_t i = 0; i < 3000; ++i) {
+        const Ipv4 ip = clientIp(i * 7919);
+        const std::uint64_t h = hashText(formatIpv4(ip));
+        ASSERT_EQ(p.choose(makeRequest(ip), b).backend, referenceOwner(b, 40, h)) << i;
+    }
+}
+
+TEST(ConsistentHash, UnannouncedChangeNeverYieldsAnUnusableBackend)
+{
+    ConsistentHashPolicy p(50, 0);
+    auto b = makeBackends(4);
+    p.backendsChanged(b);
+    b[1].up = false; // no backendsChanged()
+    for (std::uint32_t i = 0; i < 500; ++i) {
+        const int chosen = p.choose(makeRequest(clientIp(i)), b).backend;
+        ASSERT_NE(chosen, 1);
+        ASSERT_GE(chosen, 0);
+    }
+    // A repeated notification with nothing changed keeps every client where it was.
+    std::vector<int> before;
+    for (std::uint32_t i = 0; i < 500; ++i)
+        before.push_back(p.choose(makeRequest(clientIp(i)), b).backend);
+    p.backendsChanged(b);
+    for (std::uint32_t i = 0; i < 500; ++i)
+        ASSERT_EQ(p.choose(makeRequest(clientIp(i)), b).backend, before[i]);
 }

@@ -122,6 +122,15 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
     m_statusRun->setText(tr("idle"));
 
     m_presets = PresetCatalog::all();
+    // The configuration the window was opened with (a preset with command-line changes such as
+    // --rate or --policy, or a --scenario file) is the picker's entry of that name, so what runs
+    // is what was asked for.
+    auto same = std::find_if(m_presets.begin(), m_presets.end(),
+                             [&](const LabConfig& p) { return p.preset == preset.preset; });
+    if (same != m_presets.end())
+        *same = preset;
+    else if (!preset.preset.empty())
+        m_presets.push_back(preset);
     m_controls->setPresets(m_presets);
     m_controls->setPolicies(PolicyCatalog::all());
     connectPanels();

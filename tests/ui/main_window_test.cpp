@@ -65,6 +65,21 @@ TEST_F(MainWindowTest, StartsThePresetWhenShownAndFillsThePanels)
     window.close();
 }
 
+TEST_F(MainWindowTest, CommandLineChangesToAPresetAreWhatRuns)
+{
+    // lblab --preset round-robin-basics --rate 1234 --policy least-connections --seed 42
+    LabConfig asked = basics();
+    asked.requestRate = 1234;
+    asked.policy = "least-connections";
+    asked.seed = 42;
+    MainWindow window(asked, false);
+    const LabConfig runs = window.controls()->currentConfig();
+    EXPECT_EQ(runs.preset, "round-robin-basics");
+    EXPECT_DOUBLE_EQ(runs.requestRate, 1234);
+    EXPECT_EQ(runs.policy, "least-connections");
+    EXPECT_EQ(runs.seed, 42u);
+}
+
 TEST_F(MainWindowTest, PanelCommandsReachTheLab)
 {
     MainWindow window(basics());

@@ -593,6 +593,12 @@ LabConfig ScenarioFile::parse(std::string_view text, const std::string& fileName
         throw ScenarioError(fileName, {},
                             "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
                                 syntaxReason(e));
+    } catch (const json::exception& e) {
+        // Not a syntax error but still unreadable JSON, such as a number too large for a double.
+        std::string reason = e.what();
+        if (const auto bracket = reason.find("] "); reason.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
+            reason.erase(0, bracket + 2);
+        throw ScenarioError(fileName, {}, "not readable JSON: " + reason);
     }
     return readScenario(doc, fileName, defaultName);
 }

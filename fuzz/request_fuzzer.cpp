@@ -1,7 +1,8 @@
 // libFuzzer target: raw bytes through what the balancer does with a request before any socket
-// write: header scan and raw checks, Beast's parser, field checks, cookie extraction and a
+// write: header scan and raw checks, the balancer's head parser and Beast's parser, field checks, cookie extraction and a
 // policy's choice. No sockets. Build: scripts/fuzz.sh.
 
+#include "core/http/message_head.h"
 #include "core/http/request_validator.h"
 #include "core/policies/cookie_header.h"
 #include "core/policies/policy_catalog.h"
@@ -54,6 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                                             : 0);
     if (scan.state != lblab::HeaderScan::State::Complete)
         return 0;
+
+    // The balancer's own zero-copy path: the head parsed into views, then the same field rules.
+    {
+        thread_local lblab::MessageHead head;
+        if (head.parseRequest(rest.substr(0, scan.size)))
+            (void)lblab::RequestValidator::checkFields(head);
+    }
 
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(scan.size + 1));

@@ -58,6 +58,8 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"trailing_comma.json",
                   "line 4, column 1: syntax error while parsing object key - unexpected '}'; expected string literal"},
         Malformed{"empty.json", "the file is empty (a scenario is a JSON object)"},
+        // Found by scenario_fuzzer: nlohmann's out_of_range escaped as an unnamed exception.
+        Malformed{"number_overflow.json", "not readable JSON: number overflow parsing '1e99999'"},
         Malformed{"not_object.json", "a scenario must be a JSON object, got an array"},
         Malformed{"wrong_type.json",
                   "duration_s: must be a number between 0 and 604800 (seconds; 0 = until stopped), got a string"},

@@ -208,15 +208,22 @@ private:
         return w;
     }
 
-    void drawAndArm()
+    /// Draws the next arrival after m_base; false when the generator has none.
+    bool draw()
     {
         if (!m_generator.active())
-            return;
+            return false;
         const Arrival a = m_generator.next();
         m_pendingUser = a.user;
         m_hasPending = true;
         m_nextArrival = m_base + toDuration(a.gapSeconds);
-        arm();
+        return true;
+    }
+
+    void drawAndArm()
+    {
+        if (draw())
+            arm();
     }
 
     void arm()
@@ -249,12 +256,8 @@ private:
             if (!m_users[m_pendingUser]->enqueue())
                 m_shared->counters.droppedArrivals.fetch_add(1, std::memory_order_relaxed);
             m_base = std::max(m_nextArrival, now - Clock::duration(kMaxLag));
-            if (!m_generator.active())
+            if (!draw())
                 return;
-            const Arrival a = m_generator.next();
-            m_pendingUser = a.user;
-            m_hasPending = true;
-            m_nextArrival = m_base + toDuration(a.gapSeconds);
             if (m_nextArrival > horizon || m_shared->stopped || sent >= kMaxArrivalsPerWakeUp)
                 break;
         }

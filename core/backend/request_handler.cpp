@@ -1,5 +1,7 @@
 #include "core/backend/request_handler.h"
 
+#include "core/http/message_head.h"
+
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <nlohmann/json.hpp>
@@ -12,15 +14,6 @@ namespace lblab {
 namespace http = boost::beast::http;
 
 namespace {
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 int hexValue(char c)
 {
@@ -95,13 +88,13 @@ std::optional<std::string> cookieValue(std::string_view header, std::string_view
 {
     while (!header.empty()) {
         const auto semi = header.find(';');
-        const std::string_view pair = trim(header.substr(0, semi));
+        const std::string_view pair = trimOws(header.substr(0, semi));
         header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
         const auto eq = pair.find('=');
         if (eq == std::string_view::npos)
             continue;
-        if (trim(pair.substr(0, eq)) == name) {
-            std::string_view v = trim(pair.substr(eq + 1));
+        if (trimOws(pair.substr(0, eq)) == name) {
+            std::string_view v = trimOws(pair.substr(eq + 1));
             if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
                 v = v.substr(1, v.size() - 2);
             return std::string(v);
@@ -112,7 +105,7 @@ std::optional<std::string> cookieValue(std::string_view header, std::string_view
 
 std::string firstForwardedFor(std::string_view header)
 {
-    return std::string(trim(header.substr(0, header.find(','))));
+    return std::string(trimOws(header.substr(0, header.find(','))));
 }
 
 std::optional<std::string> requestSessionId(const BackendRequest& req)

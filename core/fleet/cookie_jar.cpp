@@ -1,29 +1,11 @@
 #include "core/fleet/cookie_jar.h"
 
+#include "core/http/message_head.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace lblab {
-
-namespace {
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-} // namespace
 
 void CookieJar::store(std::string_view setCookie)
 {
@@ -32,8 +14,8 @@ void CookieJar::store(std::string_view setCookie)
     const std::size_t eq = pair.find('=');
     if (eq == std::string_view::npos)
         return;
-    const std::string_view name = trim(pair.substr(0, eq));
-    std::string_view value = trim(pair.substr(eq + 1));
+    const std::string_view name = trimOws(pair.substr(0, eq));
+    std::string_view value = trimOws(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
         value = value.substr(1, value.size() - 2);
     if (name.empty() || name.size() > kMaxNameLength || value.size() > kMaxValueLength)
@@ -44,10 +26,10 @@ void CookieJar::store(std::string_view setCookie)
     std::string_view attrs = semi == std::string_view::npos ? std::string_view{} : setCookie.substr(semi + 1);
     while (!attrs.empty()) {
         const std::size_t next = attrs.find(';');
-        const std::string_view attr = trim(attrs.substr(0, next));
+        const std::string_view attr = trimOws(attrs.substr(0, next));
         const std::size_t aeq = attr.find('=');
-        if (aeq != std::string_view::npos && iequals(trim(attr.substr(0, aeq)), "max-age")) {
-            const std::string_view v = trim(attr.substr(aeq + 1));
+        if (aeq != std::string_view::npos && iequals(trimOws(attr.substr(0, aeq)), "max-age")) {
+            const std::string_view v = trimOws(attr.substr(aeq + 1));
             expired = !v.empty() && (v == "0" || v.front() == '-');
         }
         if (next == std::string_view::npos)

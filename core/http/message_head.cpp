@@ -21,15 +21,6 @@ bool isTokenChar(unsigned char c)
     }
 }
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 /// "HTTP/d.d" -> 10 * major + minor; 0 when malformed.
 unsigned parseVersion(std::string_view s)
 {
@@ -64,6 +55,15 @@ std::string_view shift(std::string_view v, std::uintptr_t delta)
 
 } // namespace
 
+std::string_view trimOws(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
 bool iequals(std::string_view a, std::string_view b)
 {
     if (a.size() != b.size())
@@ -78,7 +78,7 @@ bool listHasToken(std::string_view list, std::string_view token)
 {
     while (!list.empty()) {
         const std::size_t comma = list.find(',');
-        if (iequals(trim(list.substr(0, comma)), token))
+        if (iequals(trimOws(list.substr(0, comma)), token))
             return true;
         if (comma == std::string_view::npos)
             break;
@@ -119,7 +119,7 @@ bool MessageHead::parseFields(std::string_view lines, bool strict)
         if (colon == std::string_view::npos || colon == 0)
             return false;
         const std::string_view name = line.substr(0, colon);
-        const std::string_view value = trim(line.substr(colon + 1));
+        const std::string_view value = trimOws(line.substr(colon + 1));
         if (strict) {
             // Backend answers are not pre-checked: refuse what could split or smuggle a message.
             for (unsigned char c : name)
@@ -148,7 +148,7 @@ bool MessageHead::parseFields(std::string_view lines, bool strict)
     if (transferEncodingFields > 0) {
         // The final coding decides (RFC 9112 6.3); requests are held to exactly "chunked" elsewhere.
         const std::size_t comma = lastEncoding.rfind(',');
-        const std::string_view final = trim(comma == std::string_view::npos ? lastEncoding : lastEncoding.substr(comma + 1));
+        const std::string_view final = trimOws(comma == std::string_view::npos ? lastEncoding : lastEncoding.substr(comma + 1));
         chunked = iequals(final, "chunked");
     }
     return ended; // a head without its empty line is truncated

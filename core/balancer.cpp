@@ -571,6 +571,20 @@ asio::awaitable<Balancer::Impl::BodyState> Balancer::Impl::readBody(Connection& 
         Watchdog& d;
         ~Disarm() { d.disarm(); }
     } disarm{*c.watch};
+    if (const std::string_view expect = req.find("Expect"); !expect.empty()) {
+        // RFC 9110 10.1.1: 100-continue is the only expectation; the client waits for the interim
+        // answer before it sends the body, so send it unless the body is already here.
+        if (!iequals(expect, "100-continue")) {
+            verdict = {417, "malformed request: unsupported expectation"};
+            co_return BodyState::Rejected;
+        }
+        if (req.version >= 11 && c.in.size() == headerSize) {
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            auto [ec, n] = co_await asio::async_write(c.socket, asio::buffer(kContinue.data(), kContinue.size()), nothrow);
+            if (ec)
+                co_return BodyState::Closed;
+        }
+    }
     for (;;) {
         if (chunked) {
             // Decoded bytes go to requestBody; their framing is cut out of the buffer, so the
@@ -725,7 +739,8 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, Connection& c, std::stri
             hadForwardedFor = true;
             continue;
         }
-        if (!isHopByHop(field.name))
+        // Expect was answered here (the body is already read): the backend must not send a 100.
+        if (!isHopByHop(field.name) && !req.namedByConnection(field.name) && !iequals(field.name, "Expect"))
             wire::appendField(up, field.name, field.value);
     }
     up += "X-Forwarded-For: ";
@@ -797,8 +812,7 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, Connection& c, std::stri
         c.out.clear();
         wire::appendStatusLine(c.out, version, status, res.reason.empty() ? wire::reasonPhrase(status) : res.reason);
         for (const auto& f : res.fields)
-            if (!iequals(f.name, "Connection") && !iequals(f.name, "Keep-Alive") &&
-                !iequals(f.name, "Transfer-Encoding") && !iequals(f.name, "Content-Length"))
+            if (!isHopByHop(f.name) && !res.namedByConnection(f.name))
                 wire::appendField(c.out, f.name, f.value);
         if (status < 200 || status == 204 || status == 304) {
             withLength = false;

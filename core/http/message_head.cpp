@@ -87,6 +87,25 @@ bool listHasToken(std::string_view list, std::string_view token)
     return false;
 }
 
+namespace {
+
+/// True when the Connection value `list` holds a token other than "close" and "keep-alive".
+bool listsFieldNames(std::string_view list)
+{
+    while (!list.empty()) {
+        const std::size_t comma = list.find(',');
+        const std::string_view token = trimOws(list.substr(0, comma));
+        if (!token.empty() && !iequals(token, "close") && !iequals(token, "keep-alive"))
+            return true;
+        if (comma == std::string_view::npos)
+            break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+} // namespace
+
 void MessageHead::clear()
 {
     method = target = reason = {};
@@ -96,7 +115,7 @@ void MessageHead::clear()
     contentLengthFields = transferEncodingFields = 0;
     contentLength = 0;
     contentLengthValid = true;
-    chunked = connectionClose = connectionKeepAlive = false;
+    chunked = connectionClose = connectionKeepAlive = connectionNamesFields = false;
 }
 
 bool MessageHead::parseFields(std::string_view lines, bool strict)
@@ -143,6 +162,7 @@ bool MessageHead::parseFields(std::string_view lines, bool strict)
         } else if (iequals(name, "Connection")) {
             connectionClose = connectionClose || listHasToken(value, "close");
             connectionKeepAlive = connectionKeepAlive || listHasToken(value, "keep-alive");
+            connectionNamesFields = connectionNamesFields || listsFieldNames(value);
         }
     }
     if (transferEncodingFields > 0) {
@@ -205,6 +225,16 @@ bool MessageHead::parseResponse(std::string_view block)
         if ((c < 0x20 && c != '\t') || c == 0x7f)
             return false;
     return parseFields(block.substr(eol + 2), true);
+}
+
+bool MessageHead::namedByConnection(std::string_view name) const
+{
+    if (!connectionNamesFields)
+        return false;
+    for (const auto& f : fields)
+        if (iequals(f.name, "Connection") && listHasToken(f.value, name))
+            return true;
+    return false;
 }
 
 std::string_view MessageHead::find(std::string_view name) const

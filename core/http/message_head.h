@@ -44,6 +44,7 @@ public:
     bool chunked = false;                  ///< the last (only) transfer coding is "chunked"
     bool connectionClose = false;          ///< Connection lists "close"
     bool connectionKeepAlive = false;      ///< Connection lists "keep-alive"
+    bool connectionNamesFields = false;    ///< Connection lists a field name (RFC 9110 7.6.1: hop-by-hop too)
 
     /// Parses a request head `block` (request line through the empty line, already checked by
     /// RequestValidator::checkRaw). False when the request line is not "METHOD SP target SP HTTP/d.d".
@@ -56,6 +57,8 @@ public:
     bool keepAlive() const { return version >= 11 ? !connectionClose : connectionKeepAlive; }
     /// The value of the first field named `name` (case-insensitive), or "" when there is none.
     std::string_view find(std::string_view name) const;
+    /// True when a Connection field lists `name`: that field is meant for the next hop only.
+    bool namedByConnection(std::string_view name) const;
     /// Moves every view by the distance between two bases, after the buffer they point into moved.
     void rebase(const char* oldBase, const char* newBase);
 

@@ -287,6 +287,8 @@ const std::vector<BadRequest>& badRequests()
          431},
         {"DeclaredBodyOverLimit",
          withBody("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n", std::string(2000, 'b')), 413},
+        {"UnknownExpectation",
+         withBody("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: fly\r\n", "hello"), 417},
         {"ChunkedBodyOverLimit",
          withBody("POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n",
                   "7d0\r\n" + std::string(2000, 'b') + "\r\n0\r\n\r\n"),
@@ -690,6 +692,55 @@ TEST_F(BalancerHardeningTest, UpstreamRequestIsReformattedInOnePiece)
     EXPECT_NE(up.find("Content-Length: 5\r\n"), std::string::npos) << "the chunked body is re-framed: " << up;
     for (const char* hop : {"Connection", "Keep-Alive", "Transfer-Encoding", "TE:"})
         EXPECT_EQ(up.find(hop), std::string::npos) << hop << " must not be forwarded: " << up;
+}
+
+TEST_F(BalancerHardeningTest, FieldsNamedByConnectionStayOnTheirHop)
+{
+    // RFC 9110 7.6.1: a field listed in Connection is for the next hop only, in both directions.
+    ScriptedBackend backend("HTTP/1.1 200 OK\r\nConnection: X-Internal\r\nX-Internal: debug\r\n"
+                            "X-Public: 1\r\nContent-Length: 2\r\n\r\nok",
+                            false);
+    startLab(options(), 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("GET /search HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, X-Hop\r\n"
+                       "X-Hop: secret\r\nX-Keep: yes\r\n\r\n"));
+    const auto reply = c.read(true);
+    EXPECT_EQ(reply.status(), 200u) << reply.bytes;
+    const std::string up = backend.lastRequest();
+    EXPECT_EQ(up.find("X-Hop"), std::string::npos) << "a Connection-listed field was forwarded: " << up;
+    EXPECT_NE(up.find("X-Keep: yes\r\n"), std::string::npos) << up;
+    EXPECT_EQ(reply.bytes.find("X-Internal"), std::string::npos) << "the backend's hop field reached the client: "
+                                                                 << reply.bytes;
+    EXPECT_NE(reply.bytes.find("X-Public: 1\r\n"), std::string::npos) << reply.bytes;
+}
+
+TEST_F(BalancerHardeningTest, ExpectContinueGetsAnInterimAnswerBeforeTheBody)
+{
+    ScriptedBackend backend("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false);
+    startLab(options(), 0);
+    balancer->addBackend("scripted", "eu", 1, backend.endpoint());
+    RawConnection c(balancer->endpoint(), 1000ms);
+    ASSERT_TRUE(c.send("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+    // Like curl, the client waits for "100 Continue" before it sends the body.
+    const auto interim = c.read(true);
+    EXPECT_EQ(interim.bytes, "HTTP/1.1 100 Continue\r\n\r\n");
+    ASSERT_TRUE(c.send("hello"));
+    const auto reply = c.read(true);
+    EXPECT_EQ(reply.status(), 200u) << reply.bytes;
+    const std::string up = backend.lastRequest();
+    EXPECT_NE(up.find("Content-Length: 5\r\n"), std::string::npos) << up;
+    EXPECT_EQ(up.find("Expect"), std::string::npos) << "the backend must not answer 100 again: " << up;
+}
+
+TEST_F(BalancerHardeningTest, ExpectContinueWithTheBodyAlreadySentGetsNoInterimAnswer)
+{
+    startLab();
+    RawConnection c(balancer->endpoint());
+    ASSERT_TRUE(c.send("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello"));
+    const auto reply = c.read(true);
+    EXPECT_EQ(reply.bytes.rfind("HTTP/1.1 100", 0), std::string::npos) << reply.bytes;
+    EXPECT_EQ(reply.status(), 200u) << reply.bytes;
 }
 
 /// Polls `done` every 50 ms for up to `limit`.

@@ -144,22 +144,29 @@ std::size_t ConsistentHashPolicy::ringPosition(std::uint64_t h) const
 
 int ConsistentHashPolicy::pickOnRing(std::uint64_t h, std::span<const BackendInfo> backends) const
 {
-    const std::size_t pos = ringPosition(h);
+    std::size_t pos = ringPosition(h);
+    const int owner = m_ring[pos].backend;
     if (m_boundedLoad <= 1.0)
-        return m_ring[pos].backend;
+        return owner;
     // Bounded load (Mirrokni, Thorup, Zadimoghaddam): capacity is ceil(c * mean), with the
-    // incoming request counted, so at least one server is always under it.
+    // incoming request counted, so at least one server is always under it. With c > 1 the
+    // capacity is at least 1, so an idle owner needs no sum over the ring.
+    if (backends[static_cast<std::size_t>(owner)].active <= 0)
+        return owner;
     long long active = 0;
     for (int i : m_onRing)
         active += std::max(0, backends[static_cast<std::size_t>(i)].active);
     const auto usable = static_cast<long long>(m_onRing.size());
-    const double cap = std::ceil(m_boundedLoad * static_cast<double>(active + 1) / static_cast<double>(usable));
+    const auto cap = static_cast<long long>(
+        std::ceil(m_boundedLoad * static_cast<double>(active + 1) / static_cast<double>(usable)));
     for (std::size_t step = 0; step < m_ring.size(); ++step) {
-        const int b = m_ring[(pos + step) % m_ring.size()].backend;
+        const int b = m_ring[pos].backend;
         if (backends[static_cast<std::size_t>(b)].active < cap)
             return b;
+        if (++pos == m_ring.size())
+            pos = 0;
     }
-    return m_ring[pos].backend; // unreachable with c > 1; keeps the request served anyway
+    return owner; // unreachable with c > 1; keeps the request served anyway
 }
 
 Decision ConsistentHashPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace lblab {
@@ -15,13 +17,27 @@ inline std::uint64_t mixHash(std::uint64_t x)
     return x ^ (x >> 31);
 }
 
-/// FNV-1a over the bytes, then mixHash (FNV alone clusters short, similar keys such as "/item/17").
+/// Eight bytes per step (multiply, fold), then mixHash. Byte-at-a-time FNV-1a cost about 1 ns per
+/// character, which made hashing a 20-character URL the larger part of a url-hash decision. The
+/// length seeds the state, so "a" and "a\0" differ; mixHash spreads short, similar keys ("/item/17").
 inline std::uint64_t hashText(std::string_view text)
 {
-    std::uint64_t h = 0xCBF29CE484222325ull;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 0x100000001B3ull;
+    std::uint64_t h = 0x243F6A8885A308D3ull ^ (text.size() * 0x9E3779B97F4A7C15ull);
+    const char* p = text.data();
+    std::size_t n = text.size();
+    while (n >= 8) {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    if (n > 0) {
+        std::uint64_t v = 0;
+        std::memcpy(&v, p, n);
+        h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
+        h ^= h >> 32;
     }
     return mixHash(h);
 }

@@ -141,7 +141,8 @@ TEST_F(BalancerTest, KilledBackendIsRetriedElsewhereAndMarkedDown)
 
     // Restored, it comes back through the health checks.
     backends[1]->restore();
-    for (int i = 0; i < 100 && !balancer->backends()[1].info.up; ++i)
+    // Bounded at 5 s: the health check runs every few hundred ms, but a sanitizer build runs slower.
+    for (int i = 0; i < 250 && !balancer->backends()[1].info.up; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     EXPECT_TRUE(balancer->backends()[1].info.up);
     EXPECT_FALSE(eventsOf(LabEventKind::ServerUp).empty());

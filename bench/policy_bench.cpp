@@ -72,13 +72,15 @@ void BM_Choose(benchmark::State& state, const Variant& variant)
         lblab::ResponseView rv{d.backend, 200, setCookie};
         policy->observeResponse(view, d, rv);
     }
+    // One Decision reused across requests, as the balancer keeps one per connection.
+    lblab::Decision d;
     const std::uint64_t allocationsBefore = g_allocations.load();
     for (auto _ : state) {
         const std::size_t k = i++ % targets.size();
         view.peer = 0x7F010000u + static_cast<std::uint32_t>(k);
         view.target = targets[k];
         view.cookieHeader = cookies[k];
-        auto d = policy->choose(view, set);
+        policy->decide(view, set, d);
         benchmark::DoNotOptimize(d.backend);
     }
     state.counters["allocs_per_decision"] =

@@ -170,6 +170,8 @@ struct Connection {
     std::string out;                    ///< the response head sent to the client
     std::vector<std::string_view> cookies;
     RequestEvent event;
+    Decision decision; ///< the policy's pick for the request being served (reused: no allocation)
+    Decision retry;    ///< the pick for its one retry elsewhere
 };
 
 /// Clears an event for the next request without giving up its strings' capacity.
@@ -328,7 +330,9 @@ public:
     asio::awaitable<void> idleSweepLoop(Worker& w);
     void dropIdle(std::vector<IdleConnection>& pool);
 
-    Decision choose(const RequestView& view, tcp::endpoint& ep, std::string& backendName, std::string& policyId);
+    /// The policy's pick into `d`, counted as active on its backend; `ep` and the names filled for it.
+    void choose(const RequestView& view, Decision& d, tcp::endpoint& ep, std::string& backendName,
+                std::string& policyId);
     void release(int backend);
 };
 
@@ -675,11 +679,11 @@ asio::awaitable<void> Balancer::Impl::refuse(Connection& c, const RequestVerdict
     }
 }
 
-Decision Balancer::Impl::choose(const RequestView& view, tcp::endpoint& ep, std::string& backendName,
-                                std::string& policyId)
+void Balancer::Impl::choose(const RequestView& view, Decision& d, tcp::endpoint& ep, std::string& backendName,
+                            std::string& policyId)
 {
     std::lock_guard lock(mutex);
-    Decision d = policy->choose(view, infos);
+    policy->decide(view, infos, d);
     policyId.assign(policy->id());
     if (d.backend >= 0 && d.backend < static_cast<int>(infos.size())) {
         ++infos[d.backend].active;
@@ -689,7 +693,6 @@ Decision Balancer::Impl::choose(const RequestView& view, tcp::endpoint& ep, std:
         d.backend = -1;
         d.kind = DecisionKind::NoBackend;
     }
-    return d;
 }
 
 void Balancer::Impl::release(int backend)
@@ -759,7 +762,8 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, Connection& c, std::stri
 
     const bool idempotent = isIdempotent(req.method);
     tcp::endpoint ep;
-    Decision decision = choose(view, ep, event.backendName, event.policy);
+    Decision& decision = c.decision;
+    choose(view, decision, ep, event.backendName, event.policy);
     UpstreamResult result;
     if (decision.backend < 0) {
         result.status = 503;
@@ -774,16 +778,17 @@ asio::awaitable<bool> Balancer::Impl::handle(Worker& w, Connection& c, std::stri
                 markBackend(decision.backend, false, "connection failed: " + result.reason);
             if (idempotent) {
                 // Retry once elsewhere: the policy now sees the failed backend as down.
-                Decision retry = choose(view, ep, event.backendName, event.policy);
+                Decision& retry = c.retry;
+                choose(view, retry, ep, event.backendName, event.policy);
                 if (retry.backend >= 0) {
                     if (retry.kind != DecisionKind::Repinned)
                         retry.kind = DecisionKind::Retried;
-                    decision = std::move(retry);
+                    std::swap(decision, retry); // both keep their buffers for the next request
                     result = co_await forward(w, c, decision.backend, ep, body);
                     if (!result.ok && result.connectFailed)
                         markBackend(decision.backend, false, "connection failed: " + result.reason);
                 } else {
-                    decision = std::move(retry);
+                    std::swap(decision, retry);
                 }
             } else {
                 decision.backend = -1; // already released

@@ -32,6 +32,15 @@ struct Decision {
     DecisionKind kind = DecisionKind::NoBackend;
     std::string key;                       ///< the session/hash key the policy decided on ("" if none)
     std::string setCookie;                 ///< a Set-Cookie value the balancer must add to the response ("" if none)
+
+    /// Back to "no backend", keeping the strings' capacity.
+    void reset()
+    {
+        backend = -1;
+        kind = DecisionKind::NoBackend;
+        key.clear();
+        setCookie.clear();
+    }
 };
 
 } // namespace lblab

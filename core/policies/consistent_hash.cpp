@@ -169,9 +169,9 @@ int ConsistentHashPolicy::pickOnRing(std::uint64_t h, std::span<const BackendInf
     return owner; // unreachable with c > 1; keeps the request served anyway
 }
 
-Decision ConsistentHashPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+void ConsistentHashPolicy::decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     const PeerText peer(request.peer);
     const std::string_view key = keyOf(request, peer.view());
     d.key = key;
@@ -179,12 +179,12 @@ Decision ConsistentHashPolicy::choose(const RequestView& request, std::span<cons
     const std::uint64_t h = hashText(key);
     for (;;) { // at most twice: after a rebuild every point's backend accepts
         if (m_ring.empty())
-            return d;
+            return;
         const int b = pickOnRing(h, backends);
         if (backends[static_cast<std::size_t>(b)].acceptsNew()) {
             d.backend = b;
             d.kind = DecisionKind::Hash;
-            return d;
+            return;
         }
         rebuild(backends); // changed in place without backendsChanged()
     }

@@ -22,7 +22,7 @@ public:
     /// The id "consistent-hash".
     std::string_view id() const override { return "consistent-hash"; }
     /// The owner of the first ring point at or after hash(peer address).
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Rebuilds the ring if the usable set, a weight or a name changed.
     void backendsChanged(std::span<const BackendInfo> backends) override;
 

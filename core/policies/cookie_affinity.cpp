@@ -58,9 +58,9 @@ void CookieAffinityPolicy::issueCookie(Decision& d, const BackendInfo& backend, 
     d.setCookie += "; Path=/; HttpOnly; SameSite=Lax";
 }
 
-Decision CookieAffinityPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+void CookieAffinityPolicy::decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     const auto cookie = findCookie(request.cookieHeader, m_cookieName);
     bool wasPinned = false; // the client carried a valid pin whose server can no longer serve it
     if (cookie && !cookie->empty()) {
@@ -70,7 +70,7 @@ Decision CookieAffinityPolicy::choose(const RequestView& request, std::span<cons
                 d.backend = entry->backend;
                 d.kind = DecisionKind::Pinned;
                 d.key = *cookie;
-                return d;
+                return;
             }
             wasPinned = true;
         } else if (const auto name = backendNameOf(*cookie); !name.empty()) {
@@ -83,7 +83,7 @@ Decision CookieAffinityPolicy::choose(const RequestView& request, std::span<cons
                 d.backend = index;
                 d.kind = DecisionKind::Pinned;
                 d.key = *cookie;
-                return d;
+                return;
             }
             wasPinned = index >= 0; // a name we never had is distrusted: treated as a new client
         }
@@ -92,7 +92,7 @@ Decision CookieAffinityPolicy::choose(const RequestView& request, std::span<cons
     if (pick < 0) {
         if (cookie)
             d.key = *cookie;
-        return d;
+        return;
     }
     if (wasPinned) {
         // The old row is useless now: its server cannot serve the client.
@@ -103,7 +103,6 @@ Decision CookieAffinityPolicy::choose(const RequestView& request, std::span<cons
         d.kind = DecisionKind::NewPin;
     }
     issueCookie(d, backends[static_cast<std::size_t>(pick)], pick, request.now);
-    return d;
 }
 
 } // namespace lblab

@@ -17,7 +17,7 @@ public:
     /// The id "cookie-affinity".
     std::string_view id() const override { return "cookie-affinity"; }
     /// Follows a valid cookie (Pinned); otherwise picks a server and sends a fresh cookie.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
 
     /// The backend name a well-formed value "<name>-<hex token>" carries, or "" if malformed.
     static std::string_view backendNameOf(std::string_view cookieValue);

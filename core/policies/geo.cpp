@@ -96,9 +96,9 @@ void GeoPolicy::backendsChanged(std::span<const BackendInfo> backends)
     syncGroups(backends);
 }
 
-Decision GeoPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+void GeoPolicy::decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     const std::string_view region = requestRegion(request);
     d.key = region;
     const std::size_t n = backends.size();
@@ -113,12 +113,12 @@ Decision GeoPolicy::choose(const RequestView& request, std::span<const BackendIn
             rotation.seek((static_cast<std::size_t>(pick) + 1) % n);
             d.backend = pick;
             d.kind = DecisionKind::Geo;
-            return d;
+            return;
         }
         const auto list = m_accepting.list(backends);
         if (list.empty()) {
             d.kind = DecisionKind::NoBackend;
-            return d;
+            return;
         }
         const int pick = nextIn(list, m_fallback, n);
         if (!m_accepting.stillAccepts(backends, pick))
@@ -126,7 +126,7 @@ Decision GeoPolicy::choose(const RequestView& request, std::span<const BackendIn
         m_fallback.seek((static_cast<std::size_t>(pick) + 1) % n);
         d.backend = pick;
         d.kind = DecisionKind::GeoFallback;
-        return d;
+        return;
     }
 }
 

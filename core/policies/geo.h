@@ -16,7 +16,7 @@ public:
     /// The id "geo".
     std::string_view id() const override { return "geo"; }
     /// Geo when a backend of the request's region takes new clients, else GeoFallback.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Regroups the usable backends by region.
     void backendsChanged(std::span<const BackendInfo> backends) override;
 

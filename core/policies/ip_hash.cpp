@@ -5,15 +5,14 @@
 
 namespace lblab {
 
-Decision IpHashPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+void IpHashPolicy::decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     d.key = PeerText(request.peer).view(); // at most 15 characters: fits the small-string buffer
     const std::uint64_t h = mixHash(request.peer);
     d.backend = m_accepting.pick(backends, [h](std::span<const int> list) { return h % list.size(); });
     if (d.backend >= 0)
         d.kind = DecisionKind::Hash;
-    return d;
 }
 
 } // namespace lblab

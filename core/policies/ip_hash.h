@@ -12,7 +12,7 @@ public:
     /// The id "ip-hash".
     std::string_view id() const override { return "ip-hash"; }
     /// hash(peer) mod N over the backends that take new clients.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Rebuilds the list of usable backends.
     void backendsChanged(std::span<const BackendInfo> backends) override { m_accepting.rebuild(backends); }
 

@@ -21,9 +21,9 @@ bool LearnedSessionPolicy::convertsFrom(std::string_view fromPolicy) const
     return (fromPolicy == "session-affinity" || fromPolicy == "url-param-affinity") && fromPolicy != id();
 }
 
-Decision LearnedSessionPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+void LearnedSessionPolicy::decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     const auto key = requestKey(request);
     SessionEntry* entry = nullptr;
     if (key && !key->empty() && key->size() <= kMaxSessionId) {
@@ -34,11 +34,11 @@ Decision LearnedSessionPolicy::choose(const RequestView& request, std::span<cons
         m_table.touch(*entry, request.now);
         d.backend = entry->backend;
         d.kind = DecisionKind::Pinned;
-        return d;
+        return;
     }
     const int pick = m_rotation.nextAcceptingNew(backends);
     if (pick < 0)
-        return d;
+        return;
     d.backend = pick;
     if (entry) {
         // The session lived on a server that is gone; the id follows the client to the new one
@@ -49,7 +49,6 @@ Decision LearnedSessionPolicy::choose(const RequestView& request, std::span<cons
     } else {
         d.kind = DecisionKind::RoundRobin;
     }
-    return d;
 }
 
 void LearnedSessionPolicy::observeResponse(const RequestView& request, const Decision&, const ResponseView& response)

@@ -15,7 +15,7 @@ public:
     /// Learns ids from Set-Cookie `sessionCookieName`.
     LearnedSessionPolicy(std::string sessionCookieName, double ttlSeconds, std::size_t capacity);
     /// Pinned for a known id; RoundRobin for an unknown or missing one; Repinned if its server is gone.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Pins every session id the backend sets; forgets one the backend deletes.
     void observeResponse(const RequestView& request, const Decision& decision, const ResponseView& response) override;
 

@@ -2,9 +2,9 @@
 
 namespace lblab {
 
-Decision LeastConnectionsPolicy::choose(const RequestView&, std::span<const BackendInfo> backends)
+void LeastConnectionsPolicy::decide(const RequestView&, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     const std::size_t n = backends.size();
     // Scanning from the rotating start and keeping the first strict minimum breaks ties in turn.
     // `active` changes with every request, so the usable list is walked, never cached answers.
@@ -27,11 +27,10 @@ Decision LeastConnectionsPolicy::choose(const RequestView&, std::span<const Back
         return bestPos;
     });
     if (best < 0)
-        return d;
+        return;
     m_next = (static_cast<std::size_t>(best) + 1) % n;
     d.backend = best;
     d.kind = DecisionKind::LeastConnections;
-    return d;
 }
 
 } // namespace lblab

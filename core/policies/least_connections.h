@@ -14,7 +14,7 @@ public:
     /// The id "least-connections".
     std::string_view id() const override { return "least-connections"; }
     /// The least busy backend that takes new clients.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Rebuilds the list of usable backends.
     void backendsChanged(std::span<const BackendInfo> backends) override { m_accepting.rebuild(backends); }
 

@@ -69,8 +69,17 @@ public:
     virtual std::string_view id() const = 0;
     /// True when the policy keeps a session table.
     virtual bool stateful() const { return false; }
-    /// Picks a backend for the request. Returns backend -1 (NoBackend) when none is usable.
-    virtual Decision choose(const RequestView& request, std::span<const BackendInfo> backends) = 0;
+    /// Picks a backend for the request into `d`, which it resets first (backend -1, NoBackend, when
+    /// none is usable). `d`'s strings keep their capacity: a caller that reuses one Decision per
+    /// connection allocates nothing per request, whatever the length of the key.
+    virtual void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) = 0;
+    /// decide() into a fresh Decision (tests and tools; the balancer reuses one per connection).
+    Decision choose(const RequestView& request, std::span<const BackendInfo> backends)
+    {
+        Decision d;
+        decide(request, backends, d);
+        return d;
+    }
     /// Sees the backend's answer (session-affinity learns Set-Cookie here).
     virtual void observeResponse(const RequestView&, const Decision&, const ResponseView&) {}
     /// The backend set changed (added, removed, up/down, weight): rebuild derived structures.

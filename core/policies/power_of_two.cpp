@@ -2,20 +2,20 @@
 
 namespace lblab {
 
-Decision PowerOfTwoPolicy::choose(const RequestView&, std::span<const BackendInfo> backends)
+void PowerOfTwoPolicy::decide(const RequestView&, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     for (;;) { // at most twice: a second pass runs on a freshly rebuilt list
         const auto list = m_accepting.list(backends);
         const std::size_t n = list.size();
         if (n == 0)
-            return d;
+            return;
         if (n == 1) {
             if (!m_accepting.stillAccepts(backends, list[0]))
                 continue;
             d.backend = list[0];
             d.kind = DecisionKind::PowerOfTwo;
-            return d;
+            return;
         }
         // Draw the second from the n-1 others so the two are always distinct.
         const std::size_t first = std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng);
@@ -28,7 +28,7 @@ Decision PowerOfTwoPolicy::choose(const RequestView&, std::span<const BackendInf
             continue;
         d.backend = backends[static_cast<std::size_t>(b)].active < backends[static_cast<std::size_t>(a)].active ? b : a;
         d.kind = DecisionKind::PowerOfTwo;
-        return d;
+        return;
     }
 }
 

@@ -17,7 +17,7 @@ public:
     /// The id "power-of-two".
     std::string_view id() const override { return "power-of-two"; }
     /// The better of two distinct random picks.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Rebuilds the list of usable backends.
     void backendsChanged(std::span<const BackendInfo> backends) override { m_accepting.rebuild(backends); }
 

@@ -16,7 +16,7 @@ public:
     /// The id "random".
     std::string_view id() const override { return "random"; }
     /// A uniform pick.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Rebuilds the list of usable backends.
     void backendsChanged(std::span<const BackendInfo> backends) override { m_accepting.rebuild(backends); }
 

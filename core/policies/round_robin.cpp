@@ -2,12 +2,11 @@
 
 namespace lblab {
 
-Decision RoundRobinPolicy::choose(const RequestView&, std::span<const BackendInfo> backends)
+void RoundRobinPolicy::decide(const RequestView&, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     d.backend = m_rotation.nextAcceptingNew(backends);
     d.kind = d.backend < 0 ? DecisionKind::NoBackend : DecisionKind::RoundRobin;
-    return d;
 }
 
 } // namespace lblab

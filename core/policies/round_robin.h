@@ -11,7 +11,7 @@ public:
     /// The id "round-robin".
     std::string_view id() const override { return "round-robin"; }
     /// The next backend in turn, skipping those that take no new clients.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
 
 private:
     BackendRotation m_rotation;

@@ -5,9 +5,9 @@
 
 namespace lblab {
 
-Decision SourceIpAffinityPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+void SourceIpAffinityPolicy::decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     const PeerText peer(request.peer);
     d.key = peer.view();
     SessionEntry* entry = m_table.find(peer.view(), request.now);
@@ -15,11 +15,11 @@ Decision SourceIpAffinityPolicy::choose(const RequestView& request, std::span<co
         m_table.touch(*entry, request.now);
         d.backend = entry->backend;
         d.kind = DecisionKind::Pinned;
-        return d;
+        return;
     }
     const int pick = m_rotation.nextAcceptingNew(backends);
     if (pick < 0)
-        return d; // keep the pin: its server may come back
+        return; // keep the pin: its server may come back
     m_table.pin(peer.view(), pick, request.now);
     d.backend = pick;
     if (entry) {
@@ -28,7 +28,6 @@ Decision SourceIpAffinityPolicy::choose(const RequestView& request, std::span<co
     } else {
         d.kind = DecisionKind::NewPin;
     }
-    return d;
 }
 
 } // namespace lblab

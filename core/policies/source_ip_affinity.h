@@ -13,7 +13,7 @@ public:
     /// The id "source-ip-affinity".
     std::string_view id() const override { return "source-ip-affinity"; }
     /// Pinned for a known address, NewPin for an unknown one, Repinned when its server is gone.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
 };
 
 } // namespace lblab

@@ -4,15 +4,14 @@
 
 namespace lblab {
 
-Decision UrlHashPolicy::choose(const RequestView& request, std::span<const BackendInfo> backends)
+void UrlHashPolicy::decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     d.key = request.target;
     const std::uint64_t h = hashText(request.target);
     d.backend = m_accepting.pick(backends, [h](std::span<const int> list) { return h % list.size(); });
     if (d.backend >= 0)
         d.kind = DecisionKind::Hash;
-    return d;
 }
 
 } // namespace lblab

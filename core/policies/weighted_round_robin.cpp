@@ -51,15 +51,15 @@ void WeightedRoundRobinPolicy::restart(std::span<const BackendInfo> backends)
     std::fill(m_current.begin(), m_current.end(), 0);
 }
 
-Decision WeightedRoundRobinPolicy::choose(const RequestView&, std::span<const BackendInfo> backends)
+void WeightedRoundRobinPolicy::decide(const RequestView&, std::span<const BackendInfo> backends, Decision& d)
 {
-    Decision d;
+    d.reset();
     for (;;) { // at most twice: a second pass runs on a freshly rebuilt list
         m_accepting.list(backends);
         if (m_accepting.generation() != m_generation)
             restart(backends);
         if (m_list.empty())
-            return d;
+            return;
         int pick = 0;
         if (!m_cycle.empty()) {
             pick = m_cycle[m_position];
@@ -72,7 +72,7 @@ Decision WeightedRoundRobinPolicy::choose(const RequestView&, std::span<const Ba
             continue;
         d.backend = pick;
         d.kind = DecisionKind::WeightedRoundRobin;
-        return d;
+        return;
     }
 }
 

@@ -19,7 +19,7 @@ public:
     /// The id "weighted-round-robin".
     std::string_view id() const override { return "weighted-round-robin"; }
     /// Adds each weight to its running score, picks the highest, takes the total off the winner.
-    Decision choose(const RequestView& request, std::span<const BackendInfo> backends) override;
+    void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Weights or the set changed: start a fresh cycle.
     void backendsChanged(std::span<const BackendInfo> backends) override;
 

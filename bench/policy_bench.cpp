@@ -68,7 +68,9 @@ void BM_Choose(benchmark::State& state, const Variant& variant)
         view.target = targets[k];
         view.cookieHeader = cookies[k];
         auto d = policy->choose(view, set);
-        const std::string_view setCookie[] = {cookies[k].substr(0)};
+        // A view of the stored string: substr() here made a temporary that died before
+        // observeResponse() read it (found by the bench smoke under ASan).
+        const std::string_view setCookie[] = {cookies[k]};
         lblab::ResponseView rv{d.backend, 200, setCookie};
         policy->observeResponse(view, d, rv);
     }

@@ -32,26 +32,7 @@ SessionTable::SessionTable(double ttlSeconds, std::size_t capacity)
 
 std::uint64_t SessionTable::hashKey(std::string_view key)
 {
-    // Eight bytes per step, then SplitMix64's finaliser: keys are short (addresses, ids), and
-    // byte-at-a-time FNV would cost more than the probe itself.
-    std::uint64_t h = 0x243F6A8885A308D3ull ^ (key.size() * 0x9E3779B97F4A7C15ull);
-    const char* p = key.data();
-    std::size_t n = key.size();
-    while (n >= 8) {
-        std::uint64_t v;
-        std::memcpy(&v, p, 8);
-        h = (h ^ v) * 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
-        p += 8;
-        n -= 8;
-    }
-    if (n > 0) {
-        std::uint64_t v = 0;
-        std::memcpy(&v, p, n);
-        h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
-        h ^= h >> 32;
-    }
-    return mixHash(h);
+    return hashText(key);
 }
 
 TimePoint SessionTable::expiryFor(TimePoint lastUsed) const

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 
 #include <cstdlib>
 #include <functional>
@@ -18,6 +19,12 @@ inline QApplication& qtApp()
     static char* argv[] = {name, nullptr};
     static QApplication* app = [] {
         ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
+        // Each test process keeps its settings (the window's last preset, geometry) in its own
+        // folder: ctest runs tests in parallel, and one test saving "my-classroom" as the last
+        // preset made another read it back. Removed when the process ends.
+        static QTemporaryDir configHome;
+        if (configHome.isValid())
+            ::setenv("XDG_CONFIG_HOME", configHome.path().toLocal8Bit().constData(), 1);
         auto* a = new QApplication(argc, argv);
         QCoreApplication::setOrganizationName("lblab-tests");
         QCoreApplication::setApplicationName("lblab-ui-test");

@@ -74,11 +74,15 @@ bool iequals(std::string_view a, std::string_view b)
     return true;
 }
 
-bool listHasToken(std::string_view list, std::string_view token)
+namespace {
+
+/// True when `test` holds for some token of the comma-separated list `list` (tokens trimmed).
+template <typename Test>
+bool anyToken(std::string_view list, Test test)
 {
     while (!list.empty()) {
         const std::size_t comma = list.find(',');
-        if (iequals(trimOws(list.substr(0, comma)), token))
+        if (test(trimOws(list.substr(0, comma))))
             return true;
         if (comma == std::string_view::npos)
             break;
@@ -86,25 +90,21 @@ bool listHasToken(std::string_view list, std::string_view token)
     }
     return false;
 }
-
-namespace {
 
 /// True when the Connection value `list` holds a token other than "close" and "keep-alive".
 bool listsFieldNames(std::string_view list)
 {
-    while (!list.empty()) {
-        const std::size_t comma = list.find(',');
-        const std::string_view token = trimOws(list.substr(0, comma));
-        if (!token.empty() && !iequals(token, "close") && !iequals(token, "keep-alive"))
-            return true;
-        if (comma == std::string_view::npos)
-            break;
-        list.remove_prefix(comma + 1);
-    }
-    return false;
+    return anyToken(list, [](std::string_view t) {
+        return !t.empty() && !iequals(t, "close") && !iequals(t, "keep-alive");
+    });
 }
 
 } // namespace
+
+bool listHasToken(std::string_view list, std::string_view token)
+{
+    return anyToken(list, [token](std::string_view t) { return iequals(t, token); });
+}
 
 void MessageHead::clear()
 {

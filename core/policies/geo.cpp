@@ -1,5 +1,6 @@
 #include "core/policies/geo.h"
 
+#include "core/http/message_head.h"
 #include "core/policies/query_param.h"
 
 #include <algorithm>
@@ -23,15 +24,6 @@ std::string lowered(std::string_view s)
     return lower;
 }
 
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 /// The next pick of a rotation whose cursor is `rotation`, among `list` (sorted, not empty):
 /// what BackendRotation::next would find scanning all `n` backends from its cursor.
 int nextIn(std::span<const int> list, const BackendRotation& rotation, std::size_t n)
@@ -43,7 +35,7 @@ int nextIn(std::span<const int> list, const BackendRotation& rotation, std::size
 
 std::string_view GeoPolicy::requestRegion(const RequestView& request)
 {
-    if (auto header = trimmed(request.regionHeader); !header.empty())
+    if (auto header = trimOws(request.regionHeader); !header.empty())
         return header;
     if (auto loc = findQueryParam(request.target, "loc"); loc && !loc->empty())
         return *loc;

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Compares lblab's balancer with HAProxy and with the direct path on this machine, all on 127.0.0.1.
 #
-#   bench/proxy_compare.sh [--smoke] [--no-lblab]
+#   bench/proxy_compare.sh [--smoke] [--no-lblab] [--runs N] [--seconds S]
 #
-# Throughput: wrk -t1 -c64 (keep-alive), RUNS runs of DUR seconds each, median requests/s, against
-#   one nginx backend directly, HAProxy (nbthread 1) and lblab --headless --clients 0 --io-threads 1,
-#   for round robin, source-IP affinity and cookie insertion (new clients: no cookie sent, and
-#   returning clients: the cookie of the first answer sent back on every request).
+# Throughput: wrk -t1 -c64 (keep-alive), RUNS runs (default 3) of DUR seconds (default 5) each,
+#   median requests/s, against one nginx backend directly, HAProxy (nbthread 1) and lblab --headless
+#   --clients 0 --io-threads 1, for round robin, source-IP affinity and cookie insertion (new clients:
+#   no cookie sent, and returning clients: the cookie of the first answer sent back on every request).
+#   Both proxies run side by side and their runs alternate (HAProxy, lblab, HAProxy, lblab, ...), so a
+#   change in the machine's speed during a mode hits both alike. "lb>ha" counts the runs lblab won.
 # Added latency: wrk has no fixed-rate mode (wrk2 is not packaged in Debian), so latency is taken
 #   with wrk --latency at 4 connections (-c4), well below saturation; "added" = proxied - direct
 #   at p50 and p99 (medians over the runs).
@@ -17,12 +19,16 @@
 set -euo pipefail
 
 RUNS=3 DUR=5 CONNS=64 LAT_CONNS=4 NO_LBLAB=0
-for arg in "$@"; do
-    case $arg in
+positive() { [[ $2 =~ ^[1-9][0-9]*$ ]] || { echo "proxy_compare: $1 needs a positive whole number, got '$2'" >&2; exit 2; }; }
+while (($#)); do
+    case $1 in
     --smoke) RUNS=1 DUR=1 ;;
     --no-lblab) NO_LBLAB=1 ;;
-    *) echo "proxy_compare: unknown option $arg" >&2; exit 2 ;;
+    --runs) positive "$1" "${2-}"; RUNS=$2; shift ;;
+    --seconds) positive "$1" "${2-}"; DUR=$2; shift ;;
+    *) echo "proxy_compare: unknown option $1" >&2; exit 2 ;;
     esac
+    shift
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD_DIR=${LBLAB_BUILD_DIR:-$HERE/../build}
@@ -123,6 +129,32 @@ measure() {
     P99=$(printf '%s\n' "${p99[@]}" | median)
 }
 
+# Measures HAProxy ($1, extra wrk args in HARGS) and lblab ($2, extra args in LARGS; empty: HAProxy
+# only) in alternating runs; sets H_RPS H_P50 H_P99 L_RPS L_P50 L_P99 (medians) and WINS (the runs
+# in which lblab answered more requests per second than HAProxy just before it).
+measure_pair() {
+    local ha=$1 lb=$2
+    local hr=() hp50=() hp99=() lr=() lp50=() lp99=() r a b c h
+    WINS=0
+    for ((r = 0; r < RUNS; ++r)); do
+        read -r a b c < <(run_wrk -c$CONNS "${HARGS[@]}" "$ha"); hr+=("$a"); h=$a
+        if [[ -n $lb ]]; then
+            read -r a b c < <(run_wrk -c$CONNS "${LARGS[@]}" "$lb"); lr+=("$a")
+            ((a > h)) && WINS=$((WINS + 1))
+        fi
+        read -r a b c < <(run_wrk -c$LAT_CONNS "${HARGS[@]}" "$ha"); hp50+=("$b"); hp99+=("$c")
+        if [[ -n $lb ]]; then
+            read -r a b c < <(run_wrk -c$LAT_CONNS "${LARGS[@]}" "$lb"); lp50+=("$b"); lp99+=("$c")
+        fi
+    done
+    H_RPS=$(printf '%s\n' "${hr[@]}" | median)
+    H_P50=$(printf '%s\n' "${hp50[@]}" | median)
+    H_P99=$(printf '%s\n' "${hp99[@]}" | median)
+    L_RPS=$(printf '%s\n' "${lr[@]}" | median)
+    L_P50=$(printf '%s\n' "${lp50[@]}" | median)
+    L_P99=$(printf '%s\n' "${lp99[@]}" | median)
+}
+
 BACKENDS=()
 for _ in 1 2 3; do p=$(free_port); start_nginx "$p"; BACKENDS+=("$p"); done
 for p in "${BACKENDS[@]}"; do wait_http "$p"; done
@@ -159,8 +191,9 @@ start_lblab() { # $1 policy; sets LB_PORT
     LB_PORT=$(free_port)
     local args=() p
     for p in "${BACKENDS[@]}"; do args+=(--backend "127.0.0.1:$p"); done
-    # Long enough for every wrk run of this mode plus start-up; stopped with SIGINT when done.
-    local duration=$((RUNS * DUR * 2 + 20))
+    # Long enough for every wrk run of this mode (both proxies' runs alternate) plus start-up;
+    # stopped with SIGINT when done.
+    local duration=$((RUNS * (DUR + 1) * 4 + 30))
     "$LBLAB" --headless --clients 0 --io-threads 1 --duration "$duration" --policy "$1" \
         --listen "127.0.0.1:$LB_PORT" "${args[@]}" --json >"$TMP/lblab-$LB_PORT.json" 2>"$TMP/lblab-$LB_PORT.err" &
     LB_PID=$!; PIDS+=($LB_PID)
@@ -178,33 +211,32 @@ echo "# $("$HAPROXY" -v | head -1)  |  $("$NGINX" -v 2>&1)  |  $("$WRK" -v 2>&1 
 
 measure "http://127.0.0.1:${BACKENDS[0]}/"
 D_RPS=$RPS D_P50=$P50 D_P99=$P99
-printf '%-17s %10s %10s %10s %8s %8s | %-28s %-28s\n' mode direct haproxy lblab lb/ha lb/dir \
+printf '%-17s %10s %10s %10s %8s %8s %6s | %-28s %-28s\n' mode direct haproxy lblab lb/ha lb/dir 'lb>ha' \
     "added p50/p99 us haproxy" "added p50/p99 us lblab"
 for mode in "${MODES[@]}"; do
     IFS='|' read -r name balance extra policy cookie <<<"$mode"
     start_haproxy "$balance" "$extra"
-    hargs=()
-    if [[ $cookie == returning ]]; then c=$(first_cookie "$HA_PORT"); [[ -n $c ]] && hargs=(-H "Cookie: $c"); fi
-    measure "http://127.0.0.1:$HA_PORT/" "${hargs[@]}"
-    H_RPS=$RPS H_P50=$P50 H_P99=$P99
-    stop_pid "$HA_PID" TERM
-
-    L_RPS=0 L_P50=$D_P50 L_P99=$D_P99
+    HARGS=() LARGS=() LB_URL=
+    if [[ $cookie == returning ]]; then c=$(first_cookie "$HA_PORT"); [[ -n $c ]] && HARGS=(-H "Cookie: $c"); fi
     if ((!NO_LBLAB)); then
-    start_lblab "$policy"
-    largs=()
-    if [[ $cookie == returning ]]; then c=$(first_cookie "$LB_PORT"); [[ -n $c ]] && largs=(-H "Cookie: $c"); fi
-    measure "http://127.0.0.1:$LB_PORT/" "${largs[@]}"
-    L_RPS=$RPS L_P50=$P50 L_P99=$P99
-    stop_pid "$LB_PID"
-    if ! grep -q '"requests"' "$TMP/lblab-$LB_PORT.json"; then
-        echo "proxy_compare: lblab printed no summary:" >&2; cat "$TMP/lblab-$LB_PORT.err" >&2
+        start_lblab "$policy"
+        LB_URL="http://127.0.0.1:$LB_PORT/"
+        if [[ $cookie == returning ]]; then c=$(first_cookie "$LB_PORT"); [[ -n $c ]] && LARGS=(-H "Cookie: $c"); fi
     fi
+    measure_pair "http://127.0.0.1:$HA_PORT/" "$LB_URL"
+    stop_pid "$HA_PID" TERM
+    if ((NO_LBLAB)); then
+        L_RPS=0 L_P50=$D_P50 L_P99=$D_P99
+    else
+        stop_pid "$LB_PID"
+        if ! grep -q '"requests"' "$TMP/lblab-$LB_PORT.json"; then
+            echo "proxy_compare: lblab printed no summary:" >&2; cat "$TMP/lblab-$LB_PORT.err" >&2
+        fi
     fi
 
     ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-    printf '%-17s %10s %10s %10s %8s %8s | %-28s %-28s\n' "$name" "$D_RPS" "$H_RPS" "$L_RPS" \
-        "$(ratio "$L_RPS" "$H_RPS")" "$(ratio "$L_RPS" "$D_RPS")" \
+    printf '%-17s %10s %10s %10s %8s %8s %6s | %-28s %-28s\n' "$name" "$D_RPS" "$H_RPS" "$L_RPS" \
+        "$(ratio "$L_RPS" "$H_RPS")" "$(ratio "$L_RPS" "$D_RPS")" "$WINS/$RUNS" \
         "$((H_P50 - D_P50)) / $((H_P99 - D_P99))" "$((L_P50 - D_P50)) / $((L_P99 - D_P99))"
 done
 echo "# direct latency at -c$LAT_CONNS: p50 ${D_P50} us, p99 ${D_P99} us"

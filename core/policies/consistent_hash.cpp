@@ -79,6 +79,7 @@ void ConsistentHashPolicy::rebuild(std::span<const BackendInfo> backends)
     m_ring.clear();
     m_onRing.clear();
     m_bucketStart.clear();
+    m_blocks.clear();
     m_builtWeights.assign(backends.size(), 0);
     m_builtNames.assign(backends.size(), std::string{});
     m_builtData = backends.data();
@@ -107,22 +108,40 @@ void ConsistentHashPolicy::rebuild(std::span<const BackendInfo> backends)
             char digits[24];
             const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
             label.append(digits, end);
-            m_ring.push_back({hashText(label), static_cast<int>(i)});
+            m_ring.push_back({positionOf(label), static_cast<std::int32_t>(i)});
         }
     }
     std::sort(m_ring.begin(), m_ring.end());
-    // About one point per bucket, so a lookup reads one or two points instead of a binary search.
+    // About three points per bucket: a lookup reads the bucket's block and nothing else.
     int bits = 1;
-    while (bits < 24 && (std::size_t{1} << bits) < m_ring.size())
+    while (bits < 22 && (std::size_t{4} << bits) < m_ring.size())
         ++bits;
-    m_bucketShift = 64 - bits;
-    const std::uint64_t buckets = std::uint64_t{1} << bits;
-    m_bucketStart.resize(buckets + 1);
+    m_bucketShift = 32 - bits;
+    const std::uint32_t buckets = std::uint32_t{1} << bits;
+    m_bucketStart.resize(std::size_t{buckets} + 1);
     std::size_t pos = 0;
-    for (std::uint64_t b = 0; b <= buckets; ++b) {
-        while (pos < m_ring.size() && (m_ring[pos].hash >> m_bucketShift) < b)
+    for (std::uint32_t b = 0; b <= buckets; ++b) {
+        while (pos < m_ring.size() && (m_ring[pos].position >> m_bucketShift) < b)
             ++pos;
         m_bucketStart[b] = static_cast<std::uint32_t>(pos);
+    }
+    if (backends.size() > 0x10000)
+        return; // owners would not fit in 16 bits: lookups search m_ring
+    m_blocks.resize(buckets);
+    for (std::uint32_t b = 0; b < buckets; ++b) {
+        Block& block = m_blocks[b];
+        const std::size_t begin = m_bucketStart[b];
+        const std::size_t end = m_bucketStart[b + 1];
+        block.overflow = end - begin > static_cast<std::size_t>(kBlockPoints);
+        std::fill(std::begin(block.position), std::end(block.position), 0xFFFFFFFFu);
+        std::fill(std::begin(block.owner), std::end(block.owner), std::uint16_t{0});
+        if (block.overflow)
+            continue;
+        for (std::size_t i = begin; i < end; ++i) {
+            block.position[i - begin] = m_ring[i].position;
+            block.owner[i - begin] = static_cast<std::uint16_t>(m_ring[i].backend);
+        }
+        block.owner[end - begin] = static_cast<std::uint16_t>(m_ring[end == m_ring.size() ? 0 : end].backend);
     }
 }
 
@@ -132,20 +151,37 @@ void ConsistentHashPolicy::backendsChanged(std::span<const BackendInfo> backends
     sync(backends);
 }
 
-std::size_t ConsistentHashPolicy::ringPosition(std::uint64_t h) const
+std::uint32_t ConsistentHashPolicy::positionOf(std::string_view text)
 {
-    const std::uint64_t bucket = h >> m_bucketShift;
+    return static_cast<std::uint32_t>(hashText(text) >> 32);
+}
+
+int ConsistentHashPolicy::ownerAt(std::uint32_t position) const
+{
+    if (m_blocks.empty())
+        return m_ring[ringIndex(position)].backend;
+    const Block& block = m_blocks[position >> m_bucketShift];
+    if (block.overflow) [[unlikely]]
+        return m_ring[ringIndex(position)].backend;
+    int below = 0; // no early exit: the count is branch-free whatever the positions are
+    for (std::uint32_t p : block.position)
+        below += p < position ? 1 : 0;
+    return block.owner[below];
+}
+
+std::size_t ConsistentHashPolicy::ringIndex(std::uint32_t position) const
+{
+    const std::uint32_t bucket = position >> m_bucketShift;
     std::size_t pos = m_bucketStart[bucket];
     const std::size_t end = m_bucketStart[bucket + 1];
-    while (pos < end && m_ring[pos].hash < h)
+    while (pos < end && m_ring[pos].position < position)
         ++pos;
     return pos == m_ring.size() ? 0 : pos;
 }
 
-int ConsistentHashPolicy::pickOnRing(std::uint64_t h, std::span<const BackendInfo> backends) const
+int ConsistentHashPolicy::pickOnRing(std::uint32_t position, std::span<const BackendInfo> backends) const
 {
-    std::size_t pos = ringPosition(h);
-    const int owner = m_ring[pos].backend;
+    const int owner = ownerAt(position);
     if (m_boundedLoad <= 1.0)
         return owner;
     // Bounded load (Mirrokni, Thorup, Zadimoghaddam): capacity is ceil(c * mean), with the
@@ -159,6 +195,7 @@ int ConsistentHashPolicy::pickOnRing(std::uint64_t h, std::span<const BackendInf
     const auto usable = static_cast<long long>(m_onRing.size());
     const auto cap = static_cast<long long>(
         std::ceil(m_boundedLoad * static_cast<double>(active + 1) / static_cast<double>(usable)));
+    std::size_t pos = ringIndex(position);
     for (std::size_t step = 0; step < m_ring.size(); ++step) {
         const int b = m_ring[pos].backend;
         if (backends[static_cast<std::size_t>(b)].active < cap)
@@ -176,11 +213,11 @@ void ConsistentHashPolicy::decide(const RequestView& request, std::span<const Ba
     const std::string_view key = keyOf(request, peer.view());
     d.key = key;
     sync(backends);
-    const std::uint64_t h = hashText(key);
+    const std::uint32_t position = positionOf(key);
     for (;;) { // at most twice: after a rebuild every point's backend accepts
         if (m_ring.empty())
             return;
-        const int b = pickOnRing(h, backends);
+        const int b = pickOnRing(position, backends);
         if (backends[static_cast<std::size_t>(b)].acceptsNew()) {
             d.backend = b;
             d.kind = DecisionKind::Hash;

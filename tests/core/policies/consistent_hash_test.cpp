@@ -142,22 +142,33 @@ TEST(ConsistentHash, ChosenKeyParamReadsTheQuery)
 
 namespace {
 
-/// The ring as the policy documents it, searched with a plain binary search: the reference the
-/// bucketed lookup must agree with.
-int referenceOwner(std::span<const BackendInfo> b, int virtualNodes, std::uint64_t h)
+using ReferenceRing = std::vector<std::pair<std::uint32_t, int>>;
+
+/// The ring as the policy documents it (a point's position is the top 32 bits of the hash of
+/// "name#v"), sorted: searched with a plain binary search, the reference the bucketed lookup must
+/// agree with.
+ReferenceRing referenceRing(std::span<const BackendInfo> b, int virtualNodes)
 {
-    std::vector<std::pair<std::uint64_t, int>> ring;
+    ReferenceRing ring;
     long long total = 0;
     for (const auto& x : b)
         total += x.acceptsNew() ? x.weight : 0;
     if (total == 0)
-        return -1;
+        return ring;
     const long long perWeight = std::max<long long>(1, std::min<long long>(virtualNodes, (1 << 20) / total));
     for (std::size_t i = 0; i < b.size(); ++i)
         for (long long v = 0; b[i].acceptsNew() && v < perWeight * b[i].weight; ++v)
-            ring.emplace_back(hashText(b[i].name + "#" + std::to_string(v)), static_cast<int>(i));
+            ring.emplace_back(static_cast<std::uint32_t>(hashText(b[i].name + "#" + std::to_string(v)) >> 32),
+                              static_cast<int>(i));
     std::sort(ring.begin(), ring.end());
-    auto it = std::lower_bound(ring.begin(), ring.end(), std::pair<std::uint64_t, int>{h, -1});
+    return ring;
+}
+
+int referenceOwner(const ReferenceRing& ring, std::uint32_t position)
+{
+    if (ring.empty())
+        return -1;
+    auto it = std::lower_bound(ring.begin(), ring.end(), std::pair<std::uint32_t, int>{position, -1});
     return it == ring.end() ? ring.front().second : it->second;
 }
 
@@ -172,10 +183,11 @@ TEST(ConsistentHash, BucketedLookupAgreesWithABinarySearchOfTheRing)
     b[9].draining = true;
     ConsistentHashPolicy p(40, 0);
     p.backendsChanged(b);
+    const ReferenceRing ring = referenceRing(b, 40);
     for (std::uint32_t i = 0; i < 3000; ++i) {
         const Ipv4 ip = clientIp(i * 7919);
-        const std::uint64_t h = hashText(formatIpv4(ip));
-        ASSERT_EQ(p.choose(makeRequest(ip), b).backend, referenceOwner(b, 40, h)) << i;
+        const auto position = static_cast<std::uint32_t>(hashText(formatIpv4(ip)) >> 32);
+        ASSERT_EQ(p.choose(makeRequest(ip), b).backend, referenceOwner(ring, position)) << i;
     }
 }
 
@@ -197,4 +209,45 @@ TEST(ConsistentHash, UnannouncedChangeNeverYieldsAnUnusableBackend)
     p.backendsChanged(b);
     for (std::uint32_t i = 0; i < 500; ++i)
         ASSERT_EQ(p.choose(makeRequest(clientIp(i)), b).backend, before[i]);
+}
+
+TEST(ConsistentHash, CrowdedBucketAndHugeBackendCountStillFindTheOwner)
+{
+    // Twelve one-point servers make a ring of four buckets (top two bits of the position). Eleven
+    // names whose point falls in the first bucket overflow its cache-line block, so lookups there
+    // take the searched path; the reference decides who is right.
+    std::vector<BackendInfo> crowded;
+    for (int n = 0; crowded.size() < 11; ++n) {
+        const std::string name = "c" + std::to_string(n);
+        if ((hashText(name + "#0") >> 62) == 0) {
+            crowded.emplace_back();
+            crowded.back().name = name;
+        }
+    }
+    crowded.emplace_back();
+    crowded.back().name = "other";
+    ConsistentHashPolicy p(1, 0);
+    p.backendsChanged(crowded);
+    ASSERT_EQ(p.ringSize(), 12u);
+    const ReferenceRing crowdedRing = referenceRing(crowded, 1);
+    int inCrowdedBucket = 0;
+    for (std::uint32_t i = 0; i < 4000; ++i) {
+        const Ipv4 ip = clientIp(i * 7919);
+        const auto position = static_cast<std::uint32_t>(hashText(formatIpv4(ip)) >> 32);
+        inCrowdedBucket += (position >> 30) == 0 ? 1 : 0;
+        ASSERT_EQ(p.choose(makeRequest(ip), crowded).backend, referenceOwner(crowdedRing, position)) << i;
+    }
+    EXPECT_GT(inCrowdedBucket, 500); // the crowded bucket was really looked up
+
+    // More servers than 16-bit owners can name: no blocks, every lookup searches the ring.
+    auto many = makeBackends(70000);
+    ConsistentHashPolicy q(1, 0);
+    q.backendsChanged(many);
+    const ReferenceRing manyRing = referenceRing(many, 1);
+    for (std::uint32_t i = 0; i < 2000; ++i) {
+        const Ipv4 ip = clientIp(i * 7919);
+        const auto position = static_cast<std::uint32_t>(hashText(formatIpv4(ip)) >> 32);
+        const int chosen = q.choose(makeRequest(ip), many).backend;
+        ASSERT_EQ(chosen, referenceOwner(manyRing, position)) << i;
+    }
 }

@@ -113,9 +113,14 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
     m_statusRun = new QLabel(this);
     m_statusRequests = new QLabel(this);
     m_statusSessions = new QLabel(this);
+    m_statusMoves = new QLabel(this);
+    m_statusMoves->setToolTip(tr("Clients that changed server: when the servers or the policy changed (remapped), "
+                                 "when their IP changed (affinity breaks), when their pinned server could not "
+                                 "serve them (re-pins)"));
+    m_statusMoves->hide();
     m_statusPolicy = new QLabel(this);
     // Permanent, so transient messages (errors, the URL) never hide the run's numbers.
-    for (QLabel* l : {m_statusRun, m_statusRequests, m_statusSessions, m_statusPolicy}) {
+    for (QLabel* l : {m_statusRun, m_statusRequests, m_statusSessions, m_statusMoves, m_statusPolicy}) {
         l->setContentsMargins(8, 0, 8, 0);
         statusBar()->addPermanentWidget(l);
     }
@@ -393,6 +398,16 @@ void MainWindow::onSnapshot(std::shared_ptr<const Snapshot> snapshot)
         ? 100.0 * static_cast<double>(s.totals.sessionMisses) / static_cast<double>(s.totals.sessionRequests)
         : 0.0;
     m_statusSessions->setText(tr("session misses %1 (%2 %)").arg(s.totals.sessionMisses).arg(missRate, 0, 'f', 1));
+    // What the scale-out, mobile and failover presets are about, visible without opening a panel.
+    QStringList moves;
+    if (s.totals.remappedClients > 0)
+        moves << tr("%1 remapped").arg(s.totals.remappedClients);
+    if (s.totals.affinityBreaks > 0)
+        moves << tr("%1 affinity breaks").arg(s.totals.affinityBreaks);
+    if (s.totals.repins > 0)
+        moves << tr("%1 re-pins").arg(s.totals.repins);
+    m_statusMoves->setText(moves.isEmpty() ? QString() : tr("moved: %1").arg(moves.join(QStringLiteral(", "))));
+    m_statusMoves->setVisible(!moves.isEmpty());
     const PolicyDescriptor* d = PolicyCatalog::find(s.policy);
     m_statusPolicy->setText(tr("Policy: %1 (%2)")
                                 .arg(d ? QString::fromStdString(d->name) : QString::fromStdString(s.policy),
@@ -401,8 +416,11 @@ void MainWindow::onSnapshot(std::shared_ptr<const Snapshot> snapshot)
 
 QString MainWindow::statusText() const
 {
-    return QStringList{m_statusRun->text(), m_statusRequests->text(), m_statusSessions->text(), m_statusPolicy->text()}
-        .join(QStringLiteral(" | "));
+    QStringList parts{m_statusRun->text(), m_statusRequests->text(), m_statusSessions->text()};
+    if (!m_statusMoves->text().isEmpty())
+        parts << m_statusMoves->text();
+    parts << m_statusPolicy->text();
+    return parts.join(QStringLiteral(" | "));
 }
 
 void MainWindow::onError(const QString& message)

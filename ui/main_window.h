@@ -110,6 +110,7 @@ private:
     QLabel* m_statusRequests;
     QLabel* m_statusPolicy;
     QLabel* m_statusSessions;
+    QLabel* m_statusMoves; ///< clients that changed server and why; hidden while none has
 };
 
 } // namespace lblab::ui

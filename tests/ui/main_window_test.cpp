@@ -15,6 +15,7 @@
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 
 #include <gtest/gtest.h>
 
@@ -57,6 +58,7 @@ TEST_F(MainWindowTest, StartsThePresetWhenShownAndFillsThePanels)
     EXPECT_EQ(window.servers()->cardCount(), 3);
     EXPECT_TRUE(window.statusText().contains("requests")) << window.statusText().toStdString();
     EXPECT_TRUE(window.statusText().contains("Round robin")) << window.statusText().toStdString();
+    EXPECT_FALSE(window.statusText().contains("moved:")) << "nothing has changed server yet";
     EXPECT_FALSE(window.controls()->urlField()->text().isEmpty());
     EXPECT_EQ(MainWindow::lastPresetName(), "round-robin-basics");
 
@@ -88,6 +90,10 @@ TEST_F(MainWindowTest, PanelCommandsReachTheLab)
     window.servers()->card("s2")->killButton()->click();
     ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest()->servers.at(1).killed; }, 3000));
     ASSERT_TRUE(waitUntil([&] { return window.servers()->card("s2")->stateText() == "KILLED"; }, 3000));
+    // Killing a server changes the set: the clients that go elsewhere now are counted in the status bar.
+    EXPECT_TRUE(waitUntil([&] { return window.statusText().contains(QRegularExpression("moved: [1-9][0-9]* remapped")); },
+                          5000))
+        << window.statusText().toStdString();
 
     window.controls()->choosePolicy("least-connections");
     ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest()->policy == "least-connections"; }, 3000));

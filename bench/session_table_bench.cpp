@@ -124,11 +124,12 @@ std::vector<std::uint32_t> shuffledOrder()
     return order;
 }
 
-/// As BM_LookupKeyFromRequest/1000000, but the clients come in a shuffled order. There, consecutive
-/// keys' rows are a fixed 7919 rows apart, and this machine's prefetchers follow that pattern and
-/// hide most of the row's miss (measured: about half the time of this benchmark). Real clients come
-/// in no such order, so this is the figure for a cold lookup among a million rows.
-void BM_LookupShuffled(benchmark::State& state)
+/// As BM_LookupKeyFromRequest/1000000 (`lookup`) and BM_FindTouch/1000000 (`find_touch`: a sticky
+/// policy's cost per request of a known client), but the clients come in a shuffled order. In those,
+/// consecutive keys' rows are a fixed 7919 rows apart, and this machine's prefetchers follow that
+/// pattern and hide most of the row's miss (measured: about half the time of this benchmark). Real
+/// clients come in no such order, so this is the figure for a cold lookup among a million rows.
+void BM_Shuffled(benchmark::State& state, bool touch)
 {
     lblab::SessionTable table(300, kEntries);
     const auto now = lblab::Clock::now();
@@ -138,23 +139,9 @@ void BM_LookupShuffled(benchmark::State& state)
     for (auto _ : state) {
         const lblab::PeerText key(address(order[i++ % kEntries]));
         auto* e = table.find(key.view(), now);
-        benchmark::DoNotOptimize(e);
-    }
-}
-
-/// BM_FindTouch/1000000 in a shuffled order: a sticky policy's per-request cost for a known client
-/// when a million are pinned and any of them may come next.
-void BM_FindTouchShuffled(benchmark::State& state)
-{
-    lblab::SessionTable table(300, kEntries);
-    const auto now = lblab::Clock::now();
-    fill(state, table, kEntries, now, g_bytes, heapInUse());
-    const auto order = shuffledOrder();
-    std::size_t i = 0;
-    for (auto _ : state) {
-        const lblab::PeerText key(address(order[i++ % kEntries]));
-        if (auto* e = table.find(key.view(), now))
+        if (touch && e)
             table.touch(*e, now);
+        benchmark::DoNotOptimize(e);
     }
 }
 
@@ -210,8 +197,8 @@ void BM_InsertEvicting(benchmark::State& state)
 
 BENCHMARK(BM_Lookup);
 BENCHMARK(BM_LookupKeyFromRequest)->Arg(10'000)->Arg(100'000)->Arg(1'000'000);
-BENCHMARK(BM_LookupShuffled);
-BENCHMARK(BM_FindTouchShuffled);
+BENCHMARK_CAPTURE(BM_Shuffled, lookup, false);
+BENCHMARK_CAPTURE(BM_Shuffled, find_touch, true);
 BENCHMARK(BM_FindTouch)->Arg(10'000)->Arg(1'000'000);
 BENCHMARK(BM_Insert);
 BENCHMARK(BM_InsertEvicting);

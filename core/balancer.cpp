@@ -1058,8 +1058,10 @@ asio::awaitable<UpstreamResult> Balancer::Impl::forward(Worker& w, Connection& c
                                                                     : framing == BodyFraming::UntilClose
                                                                           ? c.upstreamIn.size()
                                                                           : 0);
+        // Pooled only below both bounds: with many backends, per-backend pools alone could hold more
+        // descriptors than the process may open.
         if (c.response.keepAlive() && framing != BodyFraming::UntilClose && !leftover &&
-            pool.size() < options.idlePoolPerBackend) {
+            pool.size() < options.idlePoolPerBackend && idleConnections.load() < options.idlePoolTotal) {
             pool.push_back({std::move(stream), Clock::now()});
             ++idleConnections;
         }

@@ -40,6 +40,7 @@ public:
         double upstreamTimeoutSeconds = 10;     ///< upstream write + response
         std::size_t maxConnections = 20000;     ///< client connections; more get 503 and close
         std::size_t idlePoolPerBackend = 256;   ///< idle upstream connections kept per backend and thread
+        std::size_t idlePoolTotal = 1024;       ///< idle upstream connections kept in all (descriptors are finite)
         double upstreamIdleSeconds = 15;        ///< an idle upstream connection older than this is closed
         std::size_t requestBodyLimit = 1 << 20; ///< bytes
         std::size_t responseBodyLimit = 8 << 20;///< bytes

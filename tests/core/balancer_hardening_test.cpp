@@ -789,5 +789,33 @@ TEST_F(BalancerHardeningTest, IdleUpstreamConnectionIsClosedAfterTheIdleLimit)
     EXPECT_EQ(next.read(true).status(), 200u);
 }
 
+/// Sends `n` requests, one after another on one connection (round robin: one per backend), and
+/// returns the idle upstream connections the balancer then holds.
+std::size_t idleAfterSequentialRequests(Balancer& balancer, int n)
+{
+    RawConnection c(balancer.endpoint());
+    for (int i = 0; i < n; ++i) {
+        EXPECT_TRUE(c.send("GET /search HTTP/1.1\r\nHost: x\r\n\r\n"));
+        EXPECT_EQ(c.read(true).status(), 200u);
+    }
+    return balancer.idleUpstreamConnections();
+}
+
+TEST_F(BalancerHardeningTest, EveryBackendKeepsAnIdleConnectionBelowTheTotalCap)
+{
+    startLab(options(), 3);
+    EXPECT_EQ(idleAfterSequentialRequests(*balancer, 3), 3u) << "one pooled connection per backend";
+}
+
+TEST_F(BalancerHardeningTest, IdleUpstreamConnectionsAreCappedAcrossBackends)
+{
+    Balancer::Options o = options();
+    o.idlePoolTotal = 2;
+    startLab(o, 3);
+    EXPECT_EQ(idleAfterSequentialRequests(*balancer, 3), 2u) << "the third backend's connection is closed, not pooled";
+    // A closed one costs nothing but a new connect: the next round is answered all the same.
+    EXPECT_EQ(idleAfterSequentialRequests(*balancer, 3), 2u);
+}
+
 } // namespace
 } // namespace lblab

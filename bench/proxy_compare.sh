@@ -115,6 +115,8 @@ run_wrk() {
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else print v[int((NR + 1) / 2)] }'; }
+# The median of the arguments (0 when there are none).
+median_of() { if (($#)); then printf '%s\n' "$@" | median; else echo 0; fi; }
 
 # Measures one target URL ($1) with optional extra wrk args; sets RPS, P50, P99 (medians).
 measure() {
@@ -126,9 +128,9 @@ measure() {
         read -r a b c < <(run_wrk -c$LAT_CONNS "$@" "$url")
         p50+=("$b"); p99+=("$c")
     done
-    RPS=$(printf '%s\n' "${rps[@]}" | median)
-    P50=$(printf '%s\n' "${p50[@]}" | median)
-    P99=$(printf '%s\n' "${p99[@]}" | median)
+    RPS=$(median_of "${rps[@]}")
+    P50=$(median_of "${p50[@]}")
+    P99=$(median_of "${p99[@]}")
 }
 
 # CPU time (user + system, all threads) process $1 has used, in clock ticks (1/100 s).
@@ -166,14 +168,14 @@ measure_pair() {
             read -r a b c < <(run_wrk -c$LAT_CONNS "${LARGS[@]}" "$lb"); lp50+=("$b"); lp99+=("$c")
         fi
     done
-    H_RPS=$(printf '%s\n' "${hr[@]}" | median)
-    H_CPU=$(printf '%s\n' "${hc[@]}" | median)
-    H_P50=$(printf '%s\n' "${hp50[@]}" | median)
-    H_P99=$(printf '%s\n' "${hp99[@]}" | median)
-    L_RPS=$(printf '%s\n' "${lr[@]}" | median)
-    L_CPU=$(printf '%s\n' "${lc[@]}" | median)
-    L_P50=$(printf '%s\n' "${lp50[@]}" | median)
-    L_P99=$(printf '%s\n' "${lp99[@]}" | median)
+    H_RPS=$(median_of "${hr[@]}")
+    H_CPU=$(median_of "${hc[@]}")
+    H_P50=$(median_of "${hp50[@]}")
+    H_P99=$(median_of "${hp99[@]}")
+    L_RPS=$(median_of "${lr[@]}")
+    L_CPU=$(median_of "${lc[@]}")
+    L_P50=$(median_of "${lp50[@]}")
+    L_P99=$(median_of "${lp99[@]}")
 }
 
 BACKENDS=()

@@ -65,8 +65,8 @@ private:
     std::vector<int> m_builtWeights;      ///< effective weight per index at build time (0 = not on the ring)
     std::vector<std::string> m_builtNames; ///< each backend's name at build time (points derive from it)
     std::vector<int> m_onRing;            ///< indices with points on the ring (for bounded load)
-    /// m_bucketStart[b] = index of the first ring point whose position has top bits >= b: a lookup
-    /// reads one bucket (about four points, one cache line) instead of binary-searching the ring.
+    /// m_bucketStart[b] = index of the first ring point whose position has top bits >= b: where a
+    /// search of the ring starts (bounded load's walk, overflowing blocks, more than 65,536 backends).
     std::vector<std::uint32_t> m_bucketStart;
     int m_bucketShift = 32;               ///< position >> m_bucketShift = bucket
     /// One bucket's points in one cache line: their positions (unused: 0xFFFFFFFF) and owners, and

@@ -765,6 +765,13 @@ std::string Lab::balancerUrl() const { return m_impl->url; }
 
 const LabConfig& Lab::config() const { return m_impl->config; }
 
+// Placeholders until the core work fills them in (the issue-14 core branch).
+LabConfig Lab::configInForce() const { return m_impl->config; }
+
+LabConfig Lab::userSetup() const { return m_impl->config; }
+
+void Lab::followClient(const std::string& clientId) { (void)clientId; }
+
 RunSummary Lab::summary() const
 {
     const auto g = m_impl->gauges();

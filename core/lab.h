@@ -68,6 +68,16 @@ public:
     std::string balancerUrl() const;
     /// The configuration the lab was made with.
     const LabConfig& config() const;
+    /// The configuration in force now: the servers as they are (added ones included, removed ones
+    /// left out) with their weights, the policy and rate in force, and durationSeconds set to the
+    /// run's length so far. run.json's "config" is this, taken when the export runs.
+    LabConfig configInForce() const;
+    /// The setup as the user shaped it: the configuration the lab was made with plus the user's own
+    /// commands since (policy, servers added or removed, weights, rate), without the timeline's
+    /// effects (a restart replays the timeline). Save scenario and Compare start from it.
+    LabConfig userSetup() const;
+    /// Follows one client: from now on each snapshot carries its story ("" stops following).
+    void followClient(const std::string& clientId);
     /// The run's outcome so far.
     RunSummary summary() const;
     /// The run's record.

@@ -50,6 +50,44 @@ struct ClientView {
     bool pinned = false;            ///< the policy's table holds its key now
     std::int64_t pinCreatedUs = -1; ///< when that pin was made
     bool external = false;          ///< a real outside client (curl, a browser)
+    std::int64_t movedUs = -1;      ///< when its server last changed to another one (-1: never)
+    int movedFrom = -1;             ///< the server it was on before that move (-1: none)
+};
+
+/// One step of a client's story. Consecutive requests alike (same address, server, decision,
+/// session outcome and status class) are one entry with a count; an address change is its own entry.
+struct StoryEntry {
+    /// What the entry records.
+    enum class Kind : std::uint8_t { Requests, IpChange };
+    Kind kind = Kind::Requests;
+    std::int64_t firstUs = 0;       ///< first request (or the address change), since run start
+    std::int64_t lastUs = 0;        ///< last request of the entry
+    std::uint32_t count = 1;        ///< requests in the entry (1 for an address change)
+    Ipv4 ip = 0;                    ///< source address (IpChange: the new one)
+    Ipv4 fromIp = 0;                ///< IpChange: the old address
+    int backend = -1;               ///< server that answered (-1: none)
+    DecisionKind decision = DecisionKind::NoBackend; ///< why it went there
+    SessionOutcome session = SessionOutcome::None;   ///< what it meant for its session
+    unsigned status = 0;            ///< HTTP status of the last request of the entry
+};
+
+/// The story of the client the user follows: every address it had, every server it went to,
+/// every decision and session outcome, oldest first (bounded; the oldest entries go first).
+struct ClientStory {
+    std::string clientId;           ///< "" when no client is followed
+    std::vector<StoryEntry> entries;
+    std::uint64_t droppedEntries = 0; ///< older entries no longer kept
+};
+
+/// Counters since the last change to the lab (a policy switch, a server killed, restored, added,
+/// removed, drained or reweighted, a burst of address changes the user asked for), so the status
+/// bar can show what the change did rather than the whole run's average.
+struct SinceChange {
+    std::int64_t tUs = -1;          ///< when the last change happened (-1: none yet: the run's start)
+    std::string what;               ///< what changed, e.g. "policy cookie-affinity", "s2 killed"
+    std::uint64_t requests = 0;     ///< requests since then
+    std::uint64_t sessionRequests = 0; ///< requests that needed a session since then
+    std::uint64_t sessionMisses = 0;   ///< of those, misses
 };
 
 /// One aggregation interval of one server (a servers.csv row, without the cumulative columns).
@@ -123,6 +161,8 @@ struct Snapshot {
     std::size_t tableSize = 0;          ///< rows in the full table
     std::vector<LabEvent> log;          ///< recent lab events, oldest first (bounded)
     Totals totals;
+    SinceChange sinceChange;            ///< counters since the last change to the lab
+    ClientStory story;                  ///< the followed client's story (see Lab::followClient)
 };
 
 } // namespace lblab

@@ -3,8 +3,11 @@
 #include "core/policies/policy_catalog.h"
 #include "core/preset_catalog.h"
 #include "core/scenario_file.h"
+#include "core/user_count.h"
 
+#include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <cmath>
 #include <limits>
 
@@ -33,27 +36,6 @@ std::uint64_t parseUnsigned(const std::string& option, const std::string& text)
     if (ec != std::errc{} || ptr != end)
         throw CommandLineError(option + " needs a whole number, got '" + text + "'");
     return value;
-}
-
-/// Scales the client groups to `total` users, keeping their proportions.
-void scaleClients(LabConfig& config, int total)
-{
-    int current = 0;
-    for (const auto& g : config.clients)
-        current += g.count;
-    if (current <= 0 || config.clients.empty())
-        return;
-    int assigned = 0;
-    for (std::size_t i = 0; i < config.clients.size(); ++i) {
-        auto& g = config.clients[i];
-        const bool last = i + 1 == config.clients.size();
-        const int n = last ? total - assigned
-                           : static_cast<int>(std::lround(static_cast<double>(g.count) * total / current));
-        g.count = std::max(0, n);
-        if (g.natGroupSize > g.count && g.count > 0)
-            g.natGroupSize = g.count;
-        assigned += g.count;
-    }
 }
 
 } // namespace
@@ -90,6 +72,10 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             preset = value();
         else if (arg == "--scenario")
             scenario = value();
+        else if (arg == "--quit-after")
+            cl.quitAfter = parseNumber(arg, value(), 0.1, 7 * 24 * 3600);
+        else if (arg == "--screenshot")
+            cl.screenshot = value();
         else if (arg == "--compare")
             compare = value();
         else if (arg == "--save-scenario")
@@ -103,7 +89,7 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
         else if (arg == "--seed")
             seed = parseUnsigned(arg, value());
         else if (arg == "--clients")
-            clients = static_cast<int>(parseNumber(arg, value(), 0, 60000));
+            clients = static_cast<int>(parseNumber(arg, value(), 0, kMaxUsers));
         else if (arg == "--io-threads")
             ioThreads = static_cast<int>(parseNumber(arg, value(), 1, 64));
         else if (arg == "--listen")
@@ -144,7 +130,7 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
         cl.config.policyOptions.seed = *seed;
     }
     if (clients)
-        scaleClients(cl.config, *clients);
+        scaleUsers(cl.config, *clients);
     if (ioThreads)
         cl.config.ioThreads = *ioThreads;
     if (listen) {
@@ -201,8 +187,24 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
         if (cl.mode != Mode::Headless && !cl.saveScenario)
             throw CommandLineError("--compare goes with --headless");
     }
-    if ((cl.json || cl.exportDir) && cl.mode == Mode::Gui && !cl.saveScenario)
-        throw CommandLineError("--json and --export go with --headless");
+    cl.presetChosen = preset || scenario;
+    if ((cl.quitAfter || cl.screenshot) && cl.mode != Mode::Gui)
+        throw CommandLineError(std::string(cl.quitAfter ? "--quit-after" : "--screenshot") +
+                               " goes with the window (leave out --headless)");
+    if (cl.screenshot) {
+        const std::filesystem::path shot(*cl.screenshot);
+        std::string extension = shot.extension().string();
+        for (char& c : extension)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (extension != ".png")
+            throw CommandLineError("--screenshot needs a .png file name, got '" + *cl.screenshot + "'");
+        const std::filesystem::path folder = shot.parent_path().empty() ? std::filesystem::path(".") : shot.parent_path();
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder, ec))
+            throw CommandLineError("--screenshot: folder " + folder.string() + " does not exist");
+    }
+    if ((cl.json || cl.exportDir) && cl.mode == Mode::Gui && !cl.saveScenario && !cl.quitAfter)
+        throw CommandLineError("--json and --export go with --headless or with --quit-after");
     if (cl.saveScenario && (cl.mode == Mode::Gui || cl.mode == Mode::Headless))
         cl.mode = Mode::SaveScenario;
     return cl;
@@ -228,12 +230,17 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --backend ADDR:PORT       balance to a server the lab did not start (repeatable; they replace the
                             preset's servers and are named s1..sN); with --clients 0 only outside
                             clients (e.g. wrk, curl at the balancer's address) drive it
-  --export DIR              headless: write events.csv, servers.csv and run.json to DIR
-  --json                    headless: print the summary as JSON
+  --export DIR              headless (or --quit-after): write events.csv, servers.csv and run.json
+                            to DIR
+  --json                    headless (or --quit-after): print the summary as JSON
   --compare A,B             headless: run the same seeded workload under policies A and B at
                             once (two labs) and print their outcomes side by side
   --save-scenario FILE      write the configuration (after the options above) as a scenario
                             file and exit
+  --quit-after S            window: end the run by itself after S seconds and close; with --json
+                            it prints the same summary a headless run prints, with --export it
+                            writes the files (for slides and handouts)
+  --screenshot FILE.png     window: save a picture of the window when the run quits
   --list-presets            list the presets and what each shows
   --list-policies           list the policies and what each decides from
   --version                 print the version

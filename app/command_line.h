@@ -25,6 +25,9 @@ struct CommandLine {
     bool json = false;                     ///< --json
     std::vector<std::string> comparePolicies; ///< --compare A,B: the two policy ids (else empty)
     std::optional<std::string> saveScenario;  ///< --save-scenario FILE: write the config there and exit
+    std::optional<double> quitAfter;          ///< --quit-after S: a window run that ends itself after S seconds
+    std::optional<std::string> screenshot;    ///< --screenshot FILE.png: the window as it was when the run quit
+    bool presetChosen = false;                ///< --preset or --scenario was given (else the window reopens the last one)
 
     /// Parses argv; throws CommandLineError with a one-line reason on bad input.
     static CommandLine parse(const std::vector<std::string>& args);

@@ -1,6 +1,7 @@
 #include "app/headless_run.h"
 
 #include "app/compare_run.h"
+#include "app/run_report.h"
 #include "core/lab.h"
 #include "core/scenario_file.h"
 
@@ -93,26 +94,7 @@ int HeadlessRun::exec()
     sigaction(SIGINT, &oldInt, nullptr);
     sigaction(SIGTERM, &oldTerm, nullptr);
 
-    const RunSummary summary = lab.summary();
-    if (m_commandLine.json)
-        m_out << summary.toJson() << std::endl;
-    else {
-        if (g_interrupted)
-            m_out << "Interrupted after " << lab.elapsedSeconds() << " s.\n";
-        m_out << summary.toTable() << std::flush;
-    }
-
-    if (m_commandLine.exportDir) {
-        try {
-            lab.exportRun(*m_commandLine.exportDir);
-            if (!m_commandLine.json)
-                m_out << "Exported events.csv, servers.csv and run.json to " << *m_commandLine.exportDir << '\n';
-        } catch (const std::exception& e) {
-            m_err << "lblab: export failed: " << e.what() << '\n';
-            return 1;
-        }
-    }
-    return 0;
+    return reportRun(lab, m_commandLine, g_interrupted != 0, m_out, m_err);
 }
 
 } // namespace lblab

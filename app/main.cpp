@@ -59,12 +59,7 @@ int main(int argc, char** argv)
         return lblab::HeadlessRun(commandLine, std::cout, std::cerr).exec();
     case CommandLine::Mode::Gui:
 #ifdef LBLAB_WITH_UI
-    {
-        bool presetChosen = false;
-        for (int i = 1; i < argc; ++i)
-            presetChosen = presetChosen || std::string_view(argv[i]) == "--preset" || std::string_view(argv[i]) == "--scenario";
-        return lblab::runGui(argc, argv, commandLine.config, presetChosen);
-    }
+        return lblab::runGui(argc, argv, commandLine);
 #else
         std::cerr << "lblab: built without the window; use --headless\n";
         return 2;

@@ -3,6 +3,8 @@
 #include "core/backend_server.h"
 #include "core/balancer.h"
 #include "core/client_fleet.h"
+#include "core/descriptor_budget.h"
+#include "core/user_count.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,8 +13,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
-
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstring>
@@ -50,21 +50,6 @@ struct IoThread {
             thread.join();
     }
 };
-
-/// Raises the soft descriptor limit toward the hard one; returns the soft limit in force.
-rlim_t raiseDescriptorLimit()
-{
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
-        return 1024;
-    if (limit.rlim_cur < limit.rlim_max) {
-        rlimit wanted = limit;
-        wanted.rlim_cur = limit.rlim_max == RLIM_INFINITY ? 1 << 20 : limit.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &wanted) == 0)
-            return wanted.rlim_cur;
-    }
-    return limit.rlim_cur;
-}
 
 /// Writes a file through a temporary name so no half-written file is ever left behind.
 template <typename Writer>
@@ -270,16 +255,9 @@ void Lab::Impl::start()
     if (config.servers.empty())
         throw std::runtime_error("the lab needs at least one server");
 
-    // Each user holds a client socket and the balancer holds its peer; upstream pools hold more.
-    std::size_t users = 0;
-    for (const auto& g : config.clients)
-        users += static_cast<std::size_t>(std::max(0, g.count));
-    const std::size_t needed = 2 * users + 2 * 64 * config.servers.size() + 128;
-    const rlim_t limit = raiseDescriptorLimit();
-    if (needed > limit)
-        throw std::runtime_error("a fleet of " + std::to_string(users) + " users needs about " +
-                                 std::to_string(needed) + " open files, but the limit is " + std::to_string(limit) +
-                                 " (raise it with ulimit -n, or use fewer clients)");
+    const std::size_t users = static_cast<std::size_t>(totalUsers(config));
+    if (const std::string shortfall = descriptorShortfall(config); !shortfall.empty())
+        throw std::runtime_error(shortfall);
 
     startedAt = Clock::now();
     capture.begin(startedAt);

@@ -1,10 +1,15 @@
 #include "ui/controls_panel.h"
 
+#include "core/user_count.h"
+#include "ui/number_field.h"
+#include "ui/shortcut_catalog.h"
+
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QKeySequence>
@@ -14,10 +19,11 @@
 #include <QShortcut>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QStyle>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
-#include <numeric>
 
 namespace lblab::ui {
 
@@ -26,13 +32,10 @@ namespace {
 constexpr int kIdRole = Qt::UserRole;
 constexpr qint64 kPendingMs = 1500;
 
-/// Ctrl+1..Ctrl+9 then Ctrl+0 for the first ten policies.
+/// Ctrl+1..Ctrl+9 for the first nine policies (Ctrl+0 is the normal text size).
 QKeySequence policyShortcut(int ordinal)
 {
-    if (ordinal < 0 || ordinal > 9)
-        return {};
-    const int digit = ordinal == 9 ? 0 : ordinal + 1;
-    return QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + digit));
+    return ordinal >= 0 && ordinal < 9 ? ShortcutCatalog::policy(ordinal) : QKeySequence();
 }
 
 QLabel* caption(const QString& text, QWidget* parent)
@@ -44,6 +47,16 @@ QLabel* caption(const QString& text, QWidget* parent)
     return l;
 }
 
+void setPendingLook(QWidget* field, bool pending)
+{
+    if (field->property("pending").toBool() == pending)
+        return;
+    field->setProperty("pending", pending);
+    // Re-polish so the style sheet's [pending="true"] rule takes effect.
+    field->style()->unpolish(field);
+    field->style()->polish(field);
+}
+
 } // namespace
 
 ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
@@ -51,7 +64,18 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_preset = new QComboBox(this);
     m_preset->setMinimumContentsLength(28);
     m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_preset->setToolTip(tr("What to show: each preset tells one story"));
+    m_preset->setToolTip(tr("What to show: each preset tells one story. Picking one starts it."));
+
+    m_modified = new QLabel(this);
+    m_modified->setObjectName("modifiedMark");
+    m_modified->setStyleSheet(QStringLiteral(
+        "#modifiedMark { background: #fff1b8; color: #4a3b00; border: 1px solid #d9b300; border-radius: 3px;"
+        " padding: 1px 6px; }"));
+    m_modified->setToolTip(tr("What this run changes from the preset as shipped; Restart keeps it"));
+    m_modified->hide();
+    m_backToPreset = new QPushButton(tr("Back to preset"), this);
+    m_backToPreset->setToolTip(tr("Start the preset exactly as shipped (same as Reset)"));
+    m_backToPreset->hide();
 
     m_start = new QPushButton(tr("Start"), this);
     m_start->setToolTip(tr("Start the selected preset (Space)"));
@@ -60,26 +84,32 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setToolTip(tr("Stop the run; what was captured stays for export"));
     m_reset = new QPushButton(tr("Reset"), this);
-    m_reset->setToolTip(tr("Start again from scratch with the client count and seed below"));
+    m_reset->setToolTip(tr("Start the preset again exactly as shipped: your changes to policy, rate, "
+                           "clients, seed and servers are dropped"));
 
-    m_clients = new QSpinBox(this);
-    m_clients->setRange(1, 2000);
-    m_clients->setToolTip(tr("Generated users (applied on Start or Reset)"));
-    m_seed = new QSpinBox(this);
-    m_seed->setRange(0, 999999);
-    m_seed->setToolTip(tr("The same seed replays the same workload (applied on Start or Reset)"));
+    const QString pendingStyle = QStringLiteral("QSpinBox[pending=\"true\"] { background: #fff1b8; }");
+    m_clients = new NumberField(tr("Clients"), this);
+    m_clients->setRange(0, kMaxUsers);
+    m_clients->setLimitReason(tr("the most a run may have; the open-files limit may allow fewer"));
+    m_clients->setToolTip(tr("Generated users. Applies when the run restarts: press Enter here or Restart"));
+    m_clients->setStyleSheet(pendingStyle);
+    m_seed = new NumberField(tr("Seed"), this);
+    m_seed->setRange(0, INT_MAX);
+    m_seed->setToolTip(tr("The same seed replays the same workload. Applies when the run restarts: press "
+                          "Enter here or Restart"));
+    m_seed->setStyleSheet(pendingStyle);
 
     m_url = new QLineEdit(this);
     m_url->setReadOnly(true);
     m_url->setPlaceholderText(tr("not running"));
-    m_url->setMinimumWidth(220);
+    m_url->setMinimumWidth(200);
     m_url->setToolTip(tr("The balancer is a real proxy: curl or a browser can use it"));
     m_copyUrl = new QPushButton(tr("Copy"), this);
     m_copyUrl->setToolTip(tr("Copy the balancer's URL"));
 
     m_policy = new QComboBox(this);
     m_policy->setModel(new QStandardItemModel(m_policy));
-    m_policy->setMinimumContentsLength(22);
+    m_policy->setMinimumContentsLength(30); // the group headings must not be cut
     m_policy->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_policySummary = new QLabel(this);
     m_policySummary->setWordWrap(true);
@@ -91,7 +121,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_rate->setSingleStep(50);
     m_rate->setSuffix(tr(" req/s"));
     m_rate->setKeyboardTracking(false);
-    m_rate->setToolTip(tr("Total rate of generated requests (applies live)"));
+    m_rate->setToolTip(tr("Total rate of generated requests. Applies live: on Enter, or when the field loses focus"));
 
     m_changeIps = new QPushButton(tr("Change client IPs now"), this);
     m_changeIps->setToolTip(tr("Move this share of the users to new source addresses, as if they switched networks"));
@@ -107,16 +137,13 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     auto* row1 = new QHBoxLayout;
     row1->addWidget(caption(tr("Preset"), this));
     row1->addWidget(m_preset, 2);
+    row1->addWidget(m_modified);
+    row1->addWidget(m_backToPreset);
+    row1->addSpacing(6);
     row1->addWidget(m_start);
     row1->addWidget(m_pause);
     row1->addWidget(m_stop);
     row1->addWidget(m_reset);
-    row1->addSpacing(12);
-    row1->addWidget(caption(tr("Clients"), this));
-    row1->addWidget(m_clients);
-    row1->addSpacing(8);
-    row1->addWidget(caption(tr("Seed"), this));
-    row1->addWidget(m_seed);
     row1->addSpacing(12);
     row1->addWidget(caption(tr("Balancer"), this));
     row1->addWidget(m_url, 1);
@@ -124,10 +151,16 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     auto* row2 = new QHBoxLayout;
     row2->addWidget(caption(tr("Policy"), this));
     row2->addWidget(m_policy);
-    row2->addStretch(1);
+    row2->addSpacing(12);
     row2->addWidget(caption(tr("Rate"), this));
     row2->addWidget(m_rate);
     row2->addSpacing(12);
+    row2->addWidget(caption(tr("Clients"), this));
+    row2->addWidget(m_clients);
+    row2->addSpacing(8);
+    row2->addWidget(caption(tr("Seed"), this));
+    row2->addWidget(m_seed);
+    row2->addStretch(1);
     row2->addWidget(m_changeIps);
     row2->addWidget(m_ipFraction);
     grid->addLayout(row1, 0, 0);
@@ -136,8 +169,9 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     grid->addWidget(m_policySummary, 2, 0);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPresetChanged);
+    connect(m_preset, &QComboBox::activated, this, &ControlsPanel::onPresetActivated);
     connect(m_policy, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPolicyChanged);
-    connect(m_start, &QPushButton::clicked, this, [this] { emit startRequested(currentConfig()); });
+    connect(m_start, &QPushButton::clicked, this, &ControlsPanel::requestStart);
     connect(m_pause, &QPushButton::clicked, this, [this] {
         if (m_state == RunState::Paused)
             emit resumeRequested();
@@ -145,8 +179,22 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
             emit pauseRequested();
     });
     connect(m_stop, &QPushButton::clicked, this, &ControlsPanel::stopRequested);
-    connect(m_reset, &QPushButton::clicked, this, [this] { emit resetRequested(currentConfig()); });
-    connect(m_rate, &QDoubleSpinBox::valueChanged, this, &ControlsPanel::requestRateChanged);
+    connect(m_reset, &QPushButton::clicked, this, &ControlsPanel::requestReset);
+    connect(m_backToPreset, &QPushButton::clicked, this, &ControlsPanel::requestReset);
+    connect(m_rate, &QDoubleSpinBox::valueChanged, this, [this](double rate) {
+        const LabConfig* p = selected();
+        m_userRate = p && std::abs(p->requestRate - rate) < 0.5 ? std::nullopt : std::optional<double>(rate);
+        emit requestRateChanged(rate);
+    });
+    for (NumberField* field : {m_clients, m_seed}) {
+        connect(field, &QSpinBox::valueChanged, this, &ControlsPanel::updatePending);
+        connect(field, &NumberField::inputCorrected, this, &ControlsPanel::inputCorrected);
+        // Enter applies the field, as it does for the rate; for these that means a restart.
+        connect(field, &NumberField::returnPressed, this, [this] {
+            if (!pendingRestart().isEmpty())
+                requestStart();
+        });
+    }
     connect(m_changeIps, &QPushButton::clicked, this,
             [this] { emit changeIpsRequested(m_ipFraction->value() / 100.0); });
     connect(m_copyUrl, &QPushButton::clicked, this, [this] {
@@ -162,7 +210,7 @@ void ControlsPanel::installShortcuts()
     auto* space = new QShortcut(QKeySequence(Qt::Key_Space), this);
     space->setContext(Qt::WindowShortcut);
     connect(space, &QShortcut::activated, this, &ControlsPanel::toggleRun);
-    for (int ordinal = 0; ordinal < 10; ++ordinal) {
+    for (int ordinal = 0; ordinal < 9; ++ordinal) {
         auto* s = new QShortcut(policyShortcut(ordinal), this);
         s->setContext(Qt::WindowShortcut);
         connect(s, &QShortcut::activated, this, [this, ordinal] {
@@ -176,8 +224,15 @@ void ControlsPanel::installShortcuts()
     auto* down = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Down), this);
     down->setContext(Qt::WindowShortcut);
     connect(down, &QShortcut::activated, this, [this] { cyclePolicy(+1); });
-    m_policy->setToolTip(tr("How the balancer picks a backend. Ctrl+1..Ctrl+9, Ctrl+0 pick one; "
+    m_policy->setToolTip(tr("How the balancer picks a server. Ctrl+1..Ctrl+9 pick one; "
                             "Alt+Up / Alt+Down step through them. Switching is live."));
+}
+
+const LabConfig* ControlsPanel::selected() const
+{
+    const int index = m_preset->currentIndex();
+    return index >= 0 && index < static_cast<int>(m_presets.size()) ? &m_presets[static_cast<std::size_t>(index)]
+                                                                       : nullptr;
 }
 
 void ControlsPanel::setPresets(const std::vector<LabConfig>& presets)
@@ -215,9 +270,6 @@ void ControlsPanel::setPolicies(const std::vector<PolicyDescriptor>& policies)
             auto* header = new QStandardItem(d.stateful ? tr("Stateful (keeps a session table)")
                                                         : tr("Stateless (no table)"));
             header->setFlags(Qt::NoItemFlags);
-            QFont f = m_policy->font();
-            f.setBold(true);
-            header->setFont(f);
             model->appendRow(header);
         }
         auto* item = new QStandardItem(QStringLiteral("   ") + QString::fromStdString(d.name));
@@ -229,13 +281,41 @@ void ControlsPanel::setPolicies(const std::vector<PolicyDescriptor>& policies)
         item->setToolTip(tip);
         model->appendRow(item);
     }
+    fitPolicyPopup();
     m_policy->setCurrentIndex(-1);
-    if (!m_presets.empty() && m_preset->currentIndex() >= 0)
-        choosePolicy(QString::fromStdString(m_presets[static_cast<std::size_t>(m_preset->currentIndex())].policy));
+    const LabConfig* p = selected();
+    const QString wanted = QString::fromStdString(m_userPolicy ? *m_userPolicy : p ? p->policy : std::string());
+    if (policyRow(wanted) >= 0)
+        m_policy->setCurrentIndex(policyRow(wanted));
     else if (!m_policies.empty())
         m_policy->setCurrentIndex(policyRow(QString::fromStdString(m_policies.front().id)));
     const QSignalBlocker self(this); // filling the picker is not a user command
     onPolicyChanged(m_policy->currentIndex());
+}
+
+void ControlsPanel::fitPolicyPopup()
+{
+    // Headings in bold at the current size, and a list wide enough for its longest line, so
+    // "Stateful (keeps a session table)" is never cut, whatever the text size.
+    auto* model = static_cast<QStandardItemModel*>(m_policy->model());
+    QFont bold = font();
+    bold.setBold(true);
+    int widest = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        QStandardItem* item = model->item(row);
+        const bool heading = !(item->flags() & Qt::ItemIsEnabled);
+        if (heading)
+            item->setFont(bold);
+        widest = std::max(widest, QFontMetrics(heading ? bold : font()).horizontalAdvance(item->text()));
+    }
+    m_policy->view()->setMinimumWidth(widest + 4 * style()->pixelMetric(QStyle::PM_ScrollBarExtent));
+}
+
+void ControlsPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitPolicyPopup();
 }
 
 int ControlsPanel::policyRow(const QString& id) const
@@ -291,26 +371,29 @@ void ControlsPanel::onPolicyChanged(int index)
         m_policySummary->setToolTip(m_policy->itemData(index, Qt::ToolTipRole).toString());
     }
     if (!signalsBlocked()) {
+        // The user's choice: it survives a Restart; choosing the preset's own policy is no change.
+        const LabConfig* p = selected();
+        m_userPolicy = p && p->policy == id.toStdString() ? std::nullopt : std::optional(id.toStdString());
         m_pendingPolicy = id;
         m_pendingSince.start();
         emit policyRequested(id);
     }
 }
 
-void ControlsPanel::onPresetChanged(int index)
+void ControlsPanel::loadPreset(int index)
 {
     if (index < 0 || index >= static_cast<int>(m_presets.size()))
         return;
     const LabConfig& p = m_presets[static_cast<std::size_t>(index)];
-    int clients = 0;
-    for (const ClientGroupSpec& g : p.clients)
-        clients += g.count;
+    m_userPolicy.reset();
+    m_userRate.reset();
+    m_pendingPolicy.clear();
     {
         // Loading a preset's values is not a user command: nothing is emitted for them.
         const QSignalBlocker b1(m_rate), b2(m_clients), b3(m_seed), b4(m_policy);
         m_rate->setValue(p.requestRate);
-        m_clients->setValue(std::max(1, clients));
-        m_seed->setValue(static_cast<int>(p.seed));
+        m_clients->setValue(totalUsers(p));
+        m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(p.seed, INT_MAX)));
         const int row = policyRow(QString::fromStdString(p.policy));
         if (row >= 0)
             m_policy->setCurrentIndex(row);
@@ -321,7 +404,17 @@ void ControlsPanel::onPresetChanged(int index)
         onPolicyChanged(m_policy->currentIndex());
     }
     m_preset->setToolTip(QString::fromStdString(p.whatItShows));
+    updatePending();
     emit presetSelected(p);
+}
+
+void ControlsPanel::onPresetChanged(int index) { loadPreset(index); }
+
+void ControlsPanel::onPresetActivated(int index)
+{
+    // The user picked a preset (even the one already selected): it runs whole, as shipped.
+    loadPreset(index);
+    requestStart();
 }
 
 bool ControlsPanel::selectPreset(const QString& name)
@@ -330,44 +423,106 @@ bool ControlsPanel::selectPreset(const QString& name)
     if (i < 0)
         return false;
     if (i == m_preset->currentIndex())
-        onPresetChanged(i);
+        loadPreset(i);
     else
         m_preset->setCurrentIndex(i);
     return true;
 }
 
-void ControlsPanel::scaleClients(LabConfig& config, int total)
+void ControlsPanel::applyUserValues(const LabConfig& config)
 {
-    const int current = std::accumulate(config.clients.begin(), config.clients.end(), 0,
-                                        [](int sum, const ClientGroupSpec& g) { return sum + g.count; });
-    if (config.clients.empty() || current <= 0 || total == current || total <= 0)
+    const LabConfig* p = selected();
+    if (!p)
         return;
-    int assigned = 0;
-    for (std::size_t i = 0; i < config.clients.size(); ++i) {
-        ClientGroupSpec& g = config.clients[i];
-        if (i + 1 == config.clients.size()) {
-            g.count = std::max(0, total - assigned);
-        } else {
-            g.count = static_cast<int>(std::lround(static_cast<double>(g.count) * total / current));
-            g.count = std::min(g.count, total - assigned);
-        }
-        assigned += g.count;
+    const QSignalBlocker b1(m_rate), b2(m_clients), b3(m_seed);
+    if (config.policy != p->policy && policyRow(QString::fromStdString(config.policy)) >= 0) {
+        const QSignalBlocker b4(m_policy);
+        m_policy->setCurrentIndex(policyRow(QString::fromStdString(config.policy)));
+        m_userPolicy = config.policy;
+        const QSignalBlocker self(this);
+        onPolicyChanged(m_policy->currentIndex());
     }
+    if (std::abs(config.requestRate - p->requestRate) >= 0.5) {
+        m_rate->setValue(config.requestRate);
+        m_userRate = config.requestRate;
+    }
+    m_clients->setValue(totalUsers(config));
+    m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(config.seed, INT_MAX)));
+    updatePending();
+}
+
+LabConfig ControlsPanel::presetConfig() const
+{
+    const LabConfig* p = selected();
+    return p ? *p : LabConfig{};
 }
 
 LabConfig ControlsPanel::currentConfig() const
 {
-    const int index = m_preset->currentIndex();
-    LabConfig config = index >= 0 && index < static_cast<int>(m_presets.size())
-        ? m_presets[static_cast<std::size_t>(index)]
-        : LabConfig{};
+    LabConfig config = presetConfig();
     config.seed = static_cast<std::uint64_t>(m_seed->value());
     config.policyOptions.seed = config.seed;
-    scaleClients(config, m_clients->value());
-    if (!currentPolicy().isEmpty())
-        config.policy = currentPolicy().toStdString();
-    config.requestRate = m_rate->value();
+    scaleUsers(config, m_clients->value());
+    if (m_userPolicy)
+        config.policy = *m_userPolicy;
+    if (m_userRate)
+        config.requestRate = *m_userRate;
     return config;
+}
+
+void ControlsPanel::requestStart()
+{
+    // A number still being typed counts, as it would after Enter.
+    m_clients->commitTyped();
+    m_seed->commitTyped();
+    const LabConfig config = currentConfig();
+    m_appliedClients = totalUsers(config);
+    m_appliedSeed = static_cast<int>(std::min<std::uint64_t>(config.seed, INT_MAX));
+    updatePending();
+    emit startRequested(config);
+}
+
+void ControlsPanel::requestReset()
+{
+    const int index = m_preset->currentIndex();
+    loadPreset(index);
+    const LabConfig config = presetConfig();
+    m_appliedClients = totalUsers(config);
+    m_appliedSeed = m_seed->value();
+    updatePending();
+    emit resetRequested(config);
+}
+
+void ControlsPanel::showModified(const QStringList& changes)
+{
+    const QString text = changes.isEmpty() ? QString() : tr("modified: %1").arg(changes.join(QStringLiteral(", ")));
+    if (m_modified->text() != text)
+        m_modified->setText(text);
+    m_modified->setVisible(!changes.isEmpty());
+    m_backToPreset->setVisible(!changes.isEmpty());
+}
+
+QString ControlsPanel::modifiedText() const { return m_modified->isVisibleTo(this) ? m_modified->text() : QString(); }
+
+QStringList ControlsPanel::pendingRestart() const
+{
+    QStringList pending;
+    const bool active = m_state == RunState::Running || m_state == RunState::Paused;
+    if (!active || m_appliedClients < 0)
+        return pending;
+    if (m_clients->value() != m_appliedClients)
+        pending << QStringLiteral("clients");
+    if (m_seed->value() != m_appliedSeed)
+        pending << QStringLiteral("seed");
+    return pending;
+}
+
+void ControlsPanel::updatePending()
+{
+    const QStringList pending = pendingRestart();
+    setPendingLook(m_clients, pending.contains(QStringLiteral("clients")));
+    setPendingLook(m_seed, pending.contains(QStringLiteral("seed")));
+    updateRunButtons();
 }
 
 void ControlsPanel::toggleRun()
@@ -376,14 +531,20 @@ void ControlsPanel::toggleRun()
     case RunState::Running: emit pauseRequested(); break;
     case RunState::Paused: emit resumeRequested(); break;
     case RunState::Idle:
-    case RunState::Stopped: emit startRequested(currentConfig()); break;
+    case RunState::Stopped: requestStart(); break;
     }
 }
 
 void ControlsPanel::updateRunButtons()
 {
     const bool active = m_state == RunState::Running || m_state == RunState::Paused;
-    m_start->setText(active ? tr("Restart") : tr("Start"));
+    const QStringList pending = pendingRestart();
+    m_start->setText(!active ? tr("Start") : pending.isEmpty() ? tr("Restart") : tr("Restart to apply"));
+    QFont f = m_start->font();
+    f.setBold(!pending.isEmpty());
+    m_start->setFont(f);
+    m_start->setToolTip(pending.isEmpty() ? tr("Start the selected preset with your changes (Space when stopped)")
+                                          : tr("Restart the run so that %1 take effect").arg(pending.join(tr(" and "))));
     m_pause->setEnabled(active);
     m_pause->setText(m_state == RunState::Paused ? tr("Resume") : tr("Pause"));
     m_stop->setEnabled(active);
@@ -394,12 +555,16 @@ void ControlsPanel::showSnapshot(const Snapshot& snapshot)
 {
     if (snapshot.state != m_state) {
         m_state = snapshot.state;
-        updateRunButtons();
+        updatePending();
     }
     const QString url = QString::fromStdString(snapshot.balancerUrl);
     if (m_url->text() != url)
         m_url->setText(url);
-    // Follow switches the user did not make here (timelines), unless the picker is in use.
+    // Follow what the run does (a timeline's switches), but only for the preset the run is: another
+    // preset loaded into the controls keeps its own values until it starts.
+    const LabConfig* p = selected();
+    if (p && !snapshot.preset.empty() && snapshot.preset != p->preset)
+        return;
     const QString policy = QString::fromStdString(snapshot.policy);
     // A switch takes a frame or two to reach the core: don't snap the picker back meanwhile.
     if (!m_pendingPolicy.isEmpty() && (policy == m_pendingPolicy || m_pendingSince.elapsed() > kPendingMs))

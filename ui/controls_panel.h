@@ -6,8 +6,10 @@
 
 #include <QElapsedTimer>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QComboBox;
@@ -19,9 +21,17 @@ class QSpinBox;
 
 namespace lblab::ui {
 
+class NumberField;
+
 /// The run's controls: preset, start/pause/stop/reset, policy, request rate, client count, seed,
 /// "change client IPs now" and the balancer's URL. It only emits commands; it never runs anything.
-/// Shortcuts: Space start/pause/resume, Ctrl+1..Ctrl+9 and Ctrl+0 the first ten policies,
+///
+/// What starts is the selected preset as shipped plus the user's own changes (a policy or rate
+/// chosen here, a client count or seed typed here); a timeline's switches are not the user's. Picking
+/// a preset loads it whole and starts it; Restart keeps the user's changes and the panel says which
+/// ("modified: policy, clients"); Reset starts the preset exactly as shipped. Policy and rate apply
+/// live; clients and seed apply when the run restarts (Enter in the field restarts it), and until then
+/// the field is marked. Shortcuts: Space start/pause/resume, Ctrl+1..Ctrl+9 the first nine policies,
 /// Alt+Up/Alt+Down the previous/next policy.
 class ControlsPanel : public QWidget {
     Q_OBJECT
@@ -29,16 +39,22 @@ public:
     /// A panel with no presets or policies yet (see setPresets, setPolicies).
     explicit ControlsPanel(QWidget* parent = nullptr);
 
-    /// Fills the preset picker (title shown, in the given order).
+    /// Fills the preset picker (title shown, in the given order); selects the first.
     void setPresets(const std::vector<lblab::LabConfig>& presets);
     /// Fills the policy picker, grouped under "Stateless" and "Stateful" headers.
     void setPolicies(const std::vector<lblab::PolicyDescriptor>& policies);
-    /// Selects a preset by name (and loads its policy, rate, clients and seed into the controls).
+    /// Selects a preset by name and loads it whole (policy, rate, clients, seed), dropping the user's
+    /// changes; starts nothing. False if there is no such preset.
     bool selectPreset(const QString& name);
+    /// Loads `config`'s policy, rate, client count and seed as the user's changes to the selected
+    /// preset (a window opened with --policy, --rate, --clients or --seed).
+    void applyUserValues(const lblab::LabConfig& config);
 
-    /// The selected preset with the controls' seed, client count, policy and rate applied.
+    /// The selected preset with the user's changes applied.
     lblab::LabConfig currentConfig() const;
-    /// Id of the selected policy ("" if none).
+    /// The selected preset exactly as shipped (what Reset starts).
+    lblab::LabConfig presetConfig() const;
+    /// Id of the policy the picker shows ("" if none).
     QString currentPolicy() const;
     /// Policy ids in picker order.
     QStringList policyIds() const;
@@ -47,8 +63,12 @@ public:
     /// The summary line shown under the policy picker.
     QString policySummaryText() const;
 
-    /// Scales a config's client groups to `total` users, keeping their proportions.
-    static void scaleClients(lblab::LabConfig& config, int total);
+    /// Shows what the setup changes from the preset ("policy", "clients", ...); empty hides the mark.
+    void showModified(const QStringList& changes);
+    /// The "modified: ..." mark's text ("" when hidden).
+    QString modifiedText() const;
+    /// Fields whose value waits for a restart ("clients", "seed"); empty when none does.
+    QStringList pendingRestart() const;
 
     /// Widgets, for tests and MainWindow's layout.
     QComboBox* presetCombo() const { return m_preset; }
@@ -59,9 +79,10 @@ public:
     QPushButton* resetButton() const { return m_reset; }
     QPushButton* changeIpsButton() const { return m_changeIps; }
     QPushButton* copyUrlButton() const { return m_copyUrl; }
+    QPushButton* backToPresetButton() const { return m_backToPreset; }
     QDoubleSpinBox* rateBox() const { return m_rate; }
-    QSpinBox* clientsBox() const { return m_clients; }
-    QSpinBox* seedBox() const { return m_seed; }
+    NumberField* clientsBox() const { return m_clients; }
+    NumberField* seedBox() const { return m_seed; }
     QSpinBox* ipFractionBox() const { return m_ipFraction; }
     QLineEdit* urlField() const { return m_url; }
 
@@ -73,6 +94,9 @@ public slots:
     /// Selects the next (+1) or previous (-1) policy.
     void cyclePolicy(int step);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 signals:
     /// Start (or restart) with this configuration.
     void startRequested(lblab::LabConfig config);
@@ -82,9 +106,9 @@ signals:
     void resumeRequested();
     /// Stop the run.
     void stopRequested();
-    /// Start the configuration again from scratch (client count and seed apply here).
+    /// Start the selected preset exactly as shipped (the user's changes are dropped).
     void resetRequested(lblab::LabConfig config);
-    /// The user picked another preset (not started yet).
+    /// A preset was loaded into the controls (by the user or by selectPreset).
     void presetSelected(lblab::LabConfig config);
     /// Switch to policy `id` live.
     void policyRequested(QString id);
@@ -92,24 +116,38 @@ signals:
     void requestRateChanged(double perSecond);
     /// Move `fraction` of the users to new addresses now.
     void changeIpsRequested(double fraction);
+    /// A field corrected what the user typed; `message` says what and why.
+    void inputCorrected(QString message);
 
 private:
     void onPresetChanged(int index);
+    void onPresetActivated(int index);
     void onPolicyChanged(int index);
+    void loadPreset(int index);
+    void requestStart();
+    void requestReset();
     void updateRunButtons();
+    void updatePending();
     void installShortcuts();
+    void fitPolicyPopup();
     int policyRow(const QString& id) const;
+    const lblab::LabConfig* selected() const;
 
     std::vector<lblab::LabConfig> m_presets;
     std::vector<lblab::PolicyDescriptor> m_policies;
     RunState m_state = RunState::Idle;
     QString m_pendingPolicy;       ///< asked for, not yet reported by a snapshot
     QElapsedTimer m_pendingSince;
-    bool m_haveRun = false;
+    std::optional<std::string> m_userPolicy; ///< the policy the user chose (a timeline's is not)
+    std::optional<double> m_userRate;        ///< the rate the user set
+    int m_appliedClients = -1;     ///< the client count of the run in progress (-1: none started here)
+    int m_appliedSeed = -1;        ///< its seed
 
     QComboBox* m_preset;
     QComboBox* m_policy;
     QLabel* m_policySummary;
+    QLabel* m_modified;
+    QPushButton* m_backToPreset;
     QPushButton* m_start;
     QPushButton* m_pause;
     QPushButton* m_stop;
@@ -117,8 +155,8 @@ private:
     QPushButton* m_changeIps;
     QPushButton* m_copyUrl;
     QDoubleSpinBox* m_rate;
-    QSpinBox* m_clients;
-    QSpinBox* m_seed;
+    NumberField* m_clients;
+    NumberField* m_seed;
     QSpinBox* m_ipFraction;
     QLineEdit* m_url;
 };

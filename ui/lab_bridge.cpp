@@ -1,5 +1,6 @@
 #include "ui/lab_bridge.h"
 
+#include "core/descriptor_budget.h"
 #include "core/lab.h"
 
 #include <QMetaObject>
@@ -47,6 +48,11 @@ void LabBridge::joinExport()
 
 void LabBridge::startPreset(const LabConfig& config)
 {
+    // A run that cannot fit is refused before the current one stops: nothing captured is lost.
+    if (const std::string shortfall = descriptorShortfall(config); !shortfall.empty()) {
+        emit errorOccurred(QString::fromStdString(shortfall));
+        return;
+    }
     m_frameTimer.stop();
     joinExport();
     if (m_lab) {

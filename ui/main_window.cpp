@@ -1,22 +1,30 @@
 #include "ui/main_window.h"
 
-#include "ui/about_dialog.h"
-#include "ui/replay_window.h"
-#include "ui/compare_window.h"
-#include "ui/ui_resources.h"
-
 #include "core/policies/policy_catalog.h"
 #include "core/preset_catalog.h"
 #include "core/scenario_file.h"
+#include "core/lab.h"
+#include "core/setup_changes.h"
+#include "ui/about_dialog.h"
 #include "ui/assignment_map.h"
+#include "ui/client_story_panel.h"
+#include "ui/compare_window.h"
 #include "ui/controls_panel.h"
+#include "ui/dock_title_bar.h"
 #include "ui/event_log_panel.h"
 #include "ui/explain_panel.h"
 #include "ui/export_panel.h"
+#include "ui/font_scale.h"
 #include "ui/lab_bridge.h"
 #include "ui/load_charts.h"
+#include "ui/panel_zoom.h"
+#include "ui/replay_window.h"
 #include "ui/servers_panel.h"
 #include "ui/session_table_panel.h"
+#include "ui/shortcut_catalog.h"
+#include "ui/space_key_filter.h"
+#include "ui/status_line.h"
+#include "ui/ui_resources.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -28,15 +36,19 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QIcon>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
-#include <QLabel>
 #include <QSettings>
-#include <QStatusBar>
+#include <QShortcut>
 #include <QSignalBlocker>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTextBrowser>
 #include <QTimer>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <filesystem>
@@ -45,52 +57,33 @@ namespace lblab::ui {
 
 namespace {
 
-constexpr double kBaseFontPoints = 12.0; // readable from the back of a classroom
-
-QString runStateText(RunState state)
-{
-    switch (state) {
-    case RunState::Idle: return QObject::tr("idle");
-    case RunState::Running: return QObject::tr("running");
-    case RunState::Paused: return QObject::tr("paused");
-    case RunState::Stopped: return QObject::tr("stopped");
-    }
-    return {};
-}
+constexpr double kBaseFontPoints = 12.0;    // readable from the back of a classroom
+constexpr double kPresentationScale = 1.3;  // on top of the user's scale, for a projector
+constexpr int kErrorMs = 20000;
+constexpr int kMessageMs = 8000;
 
 // Bumped whenever the dock layout changes, so an old saved layout is not restored onto a new one.
-constexpr int kLayoutVersion = 2;
+constexpr int kLayoutVersion = 3;
 
-QDockWidget* dock(const QString& title, const QString& objectName, QWidget* content, QWidget* parent)
+QStringList toQt(const std::vector<std::string>& words)
 {
-    auto* d = new QDockWidget(title, parent);
-    d->setObjectName(objectName); // saveState() needs stable names
-    d->setWidget(content);
-    // A large heading that reads on a projector; it is also the handle to drag the dock by.
-    auto* heading = new QLabel(title, d);
-    QFont f = heading->font();
-    f.setPointSizeF(f.pointSizeF() * 1.25);
-    f.setBold(true);
-    heading->setFont(f);
-    heading->setContentsMargins(6, 4, 6, 2);
-    d->setTitleBarWidget(heading);
-    d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    return d;
+    QStringList out;
+    for (const std::string& w : words)
+        out << QString::fromStdString(w);
+    return out;
 }
 
 } // namespace
 
-MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
-    : QMainWindow(parent), m_initial(preset), m_autoStart(autoStart)
+MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
+    : QMainWindow(parent), m_initial(config), m_autoStart(autoStart)
 {
     setWindowTitle(tr("LB Lab"));
     // Application-wide, because style-sheeted widgets (the server cards) do not inherit a parent's font.
-    QFont base = QApplication::font();
-    if (base.pointSizeF() < kBaseFontPoints) {
-        base.setPointSizeF(kBaseFontPoints);
-        QApplication::setFont(base);
-        setFont(base);
-    }
+    const double base = std::max(kBaseFontPoints, QApplication::font().pointSizeF());
+    m_fontScale = new FontScale(base, this);
+    m_fontScale->setScale(1.0);
+    setFont(QApplication::font());
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     m_bridge = new LabBridge(this);
@@ -101,50 +94,55 @@ MainWindow::MainWindow(const LabConfig& preset, bool autoStart, QWidget* parent)
     m_table = new SessionTablePanel(this);
     m_log = new EventLogPanel(this);
     m_explain = new ExplainPanel(this);
+    m_story = new ClientStoryPanel(this);
     m_export = new ExportPanel(this);
+    m_status = new StatusLine(this);
+    statusBar()->addWidget(m_status, 1);
 
-    setCentralWidget(m_map);
+    m_centre = new QStackedWidget(this);
+    m_centre->addWidget(m_map);
+    setCentralWidget(m_centre);
     buildDocks();
 
     ensureResources();
     setWindowIcon(QIcon(QStringLiteral(":/icons/lblab-256.png")));
     buildMenus();
-
-    m_statusRun = new QLabel(this);
-    m_statusRequests = new QLabel(this);
-    m_statusSessions = new QLabel(this);
-    m_statusMoves = new QLabel(this);
-    m_statusMoves->setToolTip(tr("Clients that changed server: when the servers or the policy changed (remapped), "
-                                 "when their IP changed (affinity breaks), when their pinned server could not "
-                                 "serve them (re-pins)"));
-    m_statusMoves->hide();
-    m_statusPolicy = new QLabel(this);
-    // Permanent, so transient messages (errors, the URL) never hide the run's numbers.
-    for (QLabel* l : {m_statusRun, m_statusRequests, m_statusSessions, m_statusMoves, m_statusPolicy}) {
-        l->setContentsMargins(8, 0, 8, 0);
-        statusBar()->addPermanentWidget(l);
-    }
-    m_statusRun->setText(tr("idle"));
+    qApp->installEventFilter(new SpaceKeyFilter(this));
 
     m_presets = PresetCatalog::all();
-    // The configuration the window was opened with (a preset with command-line changes such as
-    // --rate or --policy, or a --scenario file) is the picker's entry of that name, so what runs
-    // is what was asked for.
+    // A catalog preset keeps its entry as shipped, so Reset means the preset; the command line's
+    // changes to it become the user's changes. Anything else (a --scenario file, outside backends,
+    // a fixed --listen address) is its own entry: what runs is what was asked for.
     auto same = std::find_if(m_presets.begin(), m_presets.end(),
-                             [&](const LabConfig& p) { return p.preset == preset.preset; });
-    if (same != m_presets.end())
-        *same = preset;
-    else if (!preset.preset.empty())
-        m_presets.push_back(preset);
+                             [&](const LabConfig& p) { return p.preset == config.preset; });
+    LabConfig entry = config;
+    if (same != m_presets.end()) {
+        entry.policy = same->policy;
+        entry.requestRate = same->requestRate;
+        entry.seed = same->seed;
+        entry.policyOptions.seed = same->policyOptions.seed;
+        entry.clients = same->clients;
+        *same = entry;
+    } else if (!config.preset.empty()) {
+        m_presets.push_back(entry);
+    }
     m_controls->setPresets(m_presets);
     m_controls->setPolicies(PolicyCatalog::all());
     connectPanels();
-    if (!m_controls->selectPreset(QString::fromStdString(preset.preset)))
-        m_explain->showPreset(preset);
+    if (!m_controls->selectPreset(QString::fromStdString(config.preset)))
+        m_explain->showPreset(config);
+    else
+        m_controls->applyUserValues(config);
+    m_controls->showModified(setupChanges());
     restoreSettings();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The panels go before the filter's parent; uninstall it first so no event reaches a dead one.
+    for (auto* filter : findChildren<SpaceKeyFilter*>())
+        qApp->removeEventFilter(filter);
+}
 
 void MainWindow::buildMenus()
 {
@@ -153,38 +151,102 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Save scenario as..."), QKeySequence::SaveAs, this, &MainWindow::saveScenarioDialog);
     file->addSeparator();
     file->addAction(tr("&Compare policies..."), this, &MainWindow::compareDialog);
-    file->addAction(tr("Open &recorded run..."), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run exported as CSV"));
-        if (dir.isEmpty())
-            return;
-        // A window of its own, so the live lab keeps running beside the replay.
-        auto* replay = new ReplayWindow(dir);
-        replay->setAttribute(Qt::WA_DeleteOnClose);
-        if (!replay->loaded()) {
-            QMessageBox::warning(this, tr("Cannot open the run"), replay->error());
-            delete replay;
-            return;
-        }
-        replay->resize(1400, 900);
-        replay->show();
-    });
+    file->addAction(tr("Open &recorded run..."), this, &MainWindow::openRecordedRunDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    buildViewMenu();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), ShortcutCatalog::help(), this, &MainWindow::showShortcuts);
     help->addAction(tr("&About LB Lab"), this, [this] {
         AboutDialog about(this);
         about.exec();
     });
 }
 
+void MainWindow::buildViewMenu()
+{
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_presentAction = view->addAction(tr("&Presentation mode"));
+    m_presentAction->setCheckable(true);
+    m_presentAction->setShortcut(ShortcutCatalog::presentationMode());
+    m_presentAction->setToolTip(tr("Full screen with larger text, for a projector"));
+    connect(m_presentAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    view->addSeparator();
+    QAction* larger = view->addAction(tr("&Larger text"), m_fontScale, &FontScale::zoomIn);
+    larger->setShortcuts(ShortcutCatalog::zoomIn());
+    view->addAction(tr("&Smaller text"), ShortcutCatalog::zoomOut(), m_fontScale, &FontScale::zoomOut);
+    view->addAction(tr("&Normal text size"), ShortcutCatalog::zoomReset(), m_fontScale, &FontScale::reset);
+    view->addSeparator();
+    QMenu* enlarge = view->addMenu(tr("&Enlarge panel"));
+    const QList<QString> panels = ShortcutCatalog::enlargeablePanels();
+    for (int i = 0; i < panels.size(); ++i)
+        enlarge->addAction(panels[i], ShortcutCatalog::enlargePanel(i), this, [this, i] { togglePanel(i); });
+    // Esc: first an enlarged panel comes back, then presentation mode ends.
+    auto* escape = new QShortcut(ShortcutCatalog::leaveEnlarged(), this);
+    connect(escape, &QShortcut::activated, this, [this] {
+        if (!m_zoom->restore() && m_presenting)
+            setPresentationMode(false);
+    });
+    connect(m_fontScale, &FontScale::scaleChanged, m_charts, &LoadCharts::setFontScale);
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (on == m_presenting)
+        return;
+    m_presenting = on;
+    {
+        const QSignalBlocker block(m_presentAction);
+        m_presentAction->setChecked(on);
+    }
+    if (on) {
+        m_wasMaximized = isMaximized();
+        m_scaleBeforePresenting = m_fontScale->scale();
+        m_fontScale->setScale(m_scaleBeforePresenting * kPresentationScale);
+        showFullScreen();
+        showMessage(tr("Presentation mode: F11 or Esc to leave; Ctrl+= / Ctrl+- change the text size"), kMessageMs);
+    } else {
+        m_fontScale->setScale(m_scaleBeforePresenting);
+        if (m_wasMaximized)
+            showMaximized();
+        else
+            showNormal();
+    }
+}
+
+void MainWindow::togglePanel(int ordinal) { m_zoom->toggle(ordinal); }
+
+int MainWindow::enlargedPanel() const { return m_zoom->enlarged(); }
+
+void MainWindow::showShortcuts()
+{
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Keyboard shortcuts"));
+    auto* text = new QTextBrowser(dialog);
+    text->setHtml(ShortcutCatalog::html());
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(text);
+    layout->addWidget(buttons);
+    dialog->resize(760, 620);
+    dialog->setObjectName("shortcutsDialog");
+    dialog->show();
+}
+
 LabConfig MainWindow::currentSetup() const
 {
     LabConfig config = m_controls->currentConfig();
-    // The picker follows a timeline's switches too; the bridge's policy is the one the run started
-    // with or the user chose since, which is what reopening should start with.
-    if (m_bridge->lab() && m_bridge->config().preset == config.preset && !m_bridge->config().policy.empty())
-        config.policy = m_bridge->config().policy;
+    // Servers the user added, removed or reweighted live belong to the setup; the lab knows them.
+    if (const Lab* lab = m_bridge->lab(); lab && lab->config().preset == config.preset)
+        config.servers = lab->userSetup().servers;
     return config;
+}
+
+QStringList MainWindow::setupChanges() const
+{
+    return toQt(lblab::setupChanges(m_controls->presetConfig(), currentSetup()));
 }
 
 bool MainWindow::openScenarioFile(const QString& path, QString* error)
@@ -197,7 +259,7 @@ bool MainWindow::openScenarioFile(const QString& path, QString* error)
         m_lastError = QString::fromStdString(e.what());
         if (error)
             *error = m_lastError;
-        statusBar()->showMessage(tr("Error: %1").arg(m_lastError), 15000);
+        m_status->showMessage(tr("Error: %1").arg(m_lastError), kErrorMs, true);
         return false;
     }
     // An opened scenario replaces a picker entry of the same name, so the picker runs what was opened.
@@ -214,7 +276,7 @@ bool MainWindow::openScenarioFile(const QString& path, QString* error)
     }
     m_controls->selectPreset(QString::fromStdString(config.preset));
     startConfig(config);
-    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 8000);
+    showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), kMessageMs);
     return true;
 }
 
@@ -226,10 +288,10 @@ bool MainWindow::saveScenarioFile(const QString& path, QString* error)
         m_lastError = QString::fromStdString(e.what());
         if (error)
             *error = m_lastError;
-        statusBar()->showMessage(tr("Error: %1").arg(m_lastError), 15000);
+        m_status->showMessage(tr("Error: %1").arg(m_lastError), kErrorMs, true);
         return false;
     }
-    statusBar()->showMessage(tr("Saved the scenario to %1").arg(path), 8000);
+    showMessage(tr("Saved the scenario to %1").arg(path), kMessageMs);
     return true;
 }
 
@@ -275,6 +337,23 @@ void MainWindow::saveScenarioDialog()
                              tr("%1 could not be saved.\n\n%2").arg(QFileInfo(path).fileName(), error));
 }
 
+void MainWindow::openRecordedRunDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run exported as CSV"));
+    if (dir.isEmpty())
+        return;
+    // A window of its own, so the live lab keeps running beside the replay.
+    auto* replay = new ReplayWindow(dir);
+    replay->setAttribute(Qt::WA_DeleteOnClose);
+    if (!replay->loaded()) {
+        QMessageBox::warning(this, tr("Cannot open the run"), replay->error());
+        delete replay;
+        return;
+    }
+    replay->resize(1400, 900);
+    replay->show();
+}
+
 void MainWindow::compareDialog()
 {
     const QString current = QString::fromStdString(currentSetup().policy);
@@ -299,44 +378,66 @@ void MainWindow::compareDialog()
         openCompareWindow(picker->currentData().toString());
 }
 
+QDockWidget* MainWindow::addPanelDock(const QString& title, const QString& name, QWidget* content)
+{
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name); // saveState() needs stable names
+    d->setWidget(content);
+    d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_zoom->addDock(d);
+    const int ordinal = static_cast<int>(m_zoom->docks().size());
+    auto* bar = new DockTitleBar(title, ShortcutCatalog::enlargePanel(ordinal).toString(QKeySequence::NativeText), d);
+    d->setTitleBarWidget(bar);
+    connect(bar, &DockTitleBar::enlargeToggled, this, [this, d] { m_zoom->toggleDock(d); });
+    connect(m_zoom, &PanelZoom::changed, bar, [bar, ordinal](int enlarged) { bar->setEnlarged(enlarged == ordinal); });
+    return d;
+}
+
 void MainWindow::buildDocks()
 {
-    auto* controlsDock = dock(tr("Controls"), "controlsDock", m_controls, this);
-    controlsDock->setTitleBarWidget(new QWidget(controlsDock)); // the controls speak for themselves: save the line
-    addDockWidget(Qt::TopDockWidgetArea, controlsDock);
-    auto* serversDock = dock(tr("Servers"), "serversDock", m_servers, this);
-    addDockWidget(Qt::RightDockWidgetArea, serversDock);
-    auto* chartsDock = dock(tr("Load"), "chartsDock", m_charts, this);
-    addDockWidget(Qt::BottomDockWidgetArea, chartsDock);
-    auto* explainDock = dock(tr("Explain"), "explainDock", m_explain, this);
-    auto* tableDock = dock(tr("Session table"), "tableDock", m_table, this);
-    auto* logDock = dock(tr("Event log"), "logDock", m_log, this);
+    m_controlsDock = new QDockWidget(tr("Controls"), this);
+    m_controlsDock->setObjectName("controlsDock");
+    m_controlsDock->setWidget(m_controls);
+    m_controlsDock->setFeatures(QDockWidget::NoDockWidgetFeatures);
+    m_controlsDock->setTitleBarWidget(new QWidget(m_controlsDock)); // the controls speak for themselves
+    addDockWidget(Qt::TopDockWidgetArea, m_controlsDock);
+    m_zoom = new PanelZoom(this, m_centre, m_controlsDock);
+
+    // The order is the enlarge order (Alt+1 is the map): ShortcutCatalog::enlargeablePanels().
+    m_serversDock = addPanelDock(tr("Servers"), "serversDock", m_servers);
+    m_chartsDock = addPanelDock(tr("Load"), "chartsDock", m_charts);
+    m_explainDock = addPanelDock(tr("Explain"), "explainDock", m_explain);
+    auto* storyDock = addPanelDock(tr("Client"), "storyDock", m_story);
+    auto* tableDock = addPanelDock(tr("Session table"), "tableDock", m_table);
+    auto* logDock = addPanelDock(tr("Event log"), "logDock", m_log);
     // Scrollable, so the export form never forces the shared right column taller than it needs.
     auto* exportScroll = new QScrollArea(this);
     exportScroll->setWidgetResizable(true);
     exportScroll->setFrameShape(QFrame::NoFrame);
     exportScroll->setWidget(m_export);
-    auto* exportDock = dock(tr("Export"), "exportDock", exportScroll, this);
+    auto* exportDock = addPanelDock(tr("Export"), "exportDock", exportScroll);
+    addDockWidget(Qt::RightDockWidgetArea, m_serversDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_chartsDock);
     // Right column: servers above, the explanation and its sibling tabs below; charts span the bottom.
-    addDockWidget(Qt::RightDockWidgetArea, explainDock);
-    splitDockWidget(serversDock, explainDock, Qt::Vertical);
-    tabifyDockWidget(explainDock, tableDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_explainDock);
+    splitDockWidget(m_serversDock, m_explainDock, Qt::Vertical);
+    tabifyDockWidget(m_explainDock, storyDock);
+    tabifyDockWidget(storyDock, tableDock);
     tabifyDockWidget(tableDock, logDock);
     tabifyDockWidget(logDock, exportDock);
-    explainDock->raise();
-    m_chartsDock = chartsDock;
-    m_explainDock = explainDock;
-    m_serversDock = serversDock;
+    m_explainDock->raise();
+    // The bottom corners belong to the side columns, so the right column runs the full height.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 }
 
 void MainWindow::applyDefaultDockSizes()
 {
     // Sizes only make sense once the window has its geometry; the map keeps the larger share.
-    const int column = std::max(440, width() * 3 / 10);
-    resizeDocks({m_chartsDock}, {height() * 3 / 10}, Qt::Vertical);
+    const int column = std::max(460, width() * 36 / 100);
+    resizeDocks({m_chartsDock}, {height() * 27 / 100}, Qt::Vertical);
     resizeDocks({m_serversDock, m_explainDock}, {column, column}, Qt::Horizontal);
-    // Room for three server cards; the explanation scrolls.
-    resizeDocks({m_serversDock, m_explainDock}, {height() * 11 / 25, height() * 6 / 25}, Qt::Vertical);
+    // Room for three compact server cards; the tabs below get the rest (eight log rows and more).
+    resizeDocks({m_serversDock, m_explainDock}, {height() * 36 / 100, height() * 64 / 100}, Qt::Vertical);
 }
 
 void MainWindow::connectPanels()
@@ -346,7 +447,11 @@ void MainWindow::connectPanels()
     connect(b, &LabBridge::errorOccurred, this, &MainWindow::onError);
     connect(b, &LabBridge::labStarted, this, [this](const QString& url) {
         m_lastError.clear();
-        statusBar()->showMessage(tr("Balancer listening at %1").arg(url), 8000);
+        // A restarted run has the same client ids: keep following the one the user chose.
+        m_followed = m_map->selectedClient().toStdString();
+        if (Lab* lab = m_bridge->lab(); lab && !m_followed.empty())
+            lab->followClient(m_followed);
+        showMessage(tr("Balancer listening at %1").arg(url), kMessageMs);
     });
 
     connect(m_controls, &ControlsPanel::startRequested, this, &MainWindow::startConfig);
@@ -358,6 +463,7 @@ void MainWindow::connectPanels()
     connect(m_controls, &ControlsPanel::requestRateChanged, b, &LabBridge::setRequestRate);
     connect(m_controls, &ControlsPanel::changeIpsRequested, b, &LabBridge::changeClientIps);
     connect(m_controls, &ControlsPanel::presetSelected, m_explain, &ExplainPanel::showPreset);
+    connect(m_controls, &ControlsPanel::inputCorrected, this, [this](const QString& m) { showMessage(m, kErrorMs); });
 
     connect(m_servers, &ServersPanel::killRequested, b, &LabBridge::killServer);
     connect(m_servers, &ServersPanel::restoreRequested, b, &LabBridge::restoreServer);
@@ -365,6 +471,14 @@ void MainWindow::connectPanels()
     connect(m_servers, &ServersPanel::weightRequested, b, &LabBridge::setWeight);
     connect(m_servers, &ServersPanel::removeRequested, b, &LabBridge::removeServer);
     connect(m_servers, &ServersPanel::addRequested, b, &LabBridge::addServer);
+
+    connect(m_map, &AssignmentMap::clientSelected, this, [this](const QString& id) {
+        m_followed = id.toStdString();
+        if (Lab* lab = m_bridge->lab())
+            lab->followClient(m_followed);
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("storyDock")); dock && !id.isEmpty())
+            dock->raise(); // the Client tab comes to the front
+    });
 
     connect(m_export, &ExportPanel::exportRunRequested, b, &LabBridge::exportRun);
     connect(b, &LabBridge::exportFinished, m_export, &ExportPanel::showExportResult);
@@ -377,6 +491,7 @@ void MainWindow::startConfig(const LabConfig& config)
     m_explain->showPreset(config);
     QSettings().setValue("lastPreset", QString::fromStdString(config.preset));
     m_bridge->startPreset(config);
+    m_controls->showModified(setupChanges());
 }
 
 void MainWindow::onSnapshot(std::shared_ptr<const Snapshot> snapshot)
@@ -389,44 +504,20 @@ void MainWindow::onSnapshot(std::shared_ptr<const Snapshot> snapshot)
     m_table->showSnapshot(s);
     m_log->showSnapshot(s);
     m_explain->showSnapshot(s);
+    m_story->showSnapshot(s);
     m_export->showSnapshot(s);
-
-    const double seconds = static_cast<double>(s.tUs) / 1e6;
-    m_statusRun->setText(tr("%1  %2 s").arg(runStateText(s.state)).arg(seconds, 0, 'f', 1));
-    m_statusRequests->setText(tr("%1 requests, %2 errors").arg(s.totals.requests).arg(s.totals.errors));
-    const double missRate = s.totals.sessionRequests
-        ? 100.0 * static_cast<double>(s.totals.sessionMisses) / static_cast<double>(s.totals.sessionRequests)
-        : 0.0;
-    m_statusSessions->setText(tr("session misses %1 (%2 %)").arg(s.totals.sessionMisses).arg(missRate, 0, 'f', 1));
-    // What the scale-out, mobile and failover presets are about, visible without opening a panel.
-    QStringList moves;
-    if (s.totals.remappedClients > 0)
-        moves << tr("%1 remapped").arg(s.totals.remappedClients);
-    if (s.totals.affinityBreaks > 0)
-        moves << tr("%1 affinity breaks").arg(s.totals.affinityBreaks);
-    if (s.totals.repins > 0)
-        moves << tr("%1 re-pins").arg(s.totals.repins);
-    m_statusMoves->setText(moves.isEmpty() ? QString() : tr("moved: %1").arg(moves.join(QStringLiteral(", "))));
-    m_statusMoves->setVisible(!moves.isEmpty());
-    const PolicyDescriptor* d = PolicyCatalog::find(s.policy);
-    m_statusPolicy->setText(tr("Policy: %1 (%2)")
-                                .arg(d ? QString::fromStdString(d->name) : QString::fromStdString(s.policy),
-                                     s.policyStateful ? tr("stateful") : tr("stateless")));
+    m_status->showSnapshot(s);
+    m_controls->showModified(setupChanges());
 }
 
-QString MainWindow::statusText() const
-{
-    QStringList parts{m_statusRun->text(), m_statusRequests->text(), m_statusSessions->text()};
-    if (!m_statusMoves->text().isEmpty())
-        parts << m_statusMoves->text();
-    parts << m_statusPolicy->text();
-    return parts.join(QStringLiteral(" | "));
-}
+QString MainWindow::statusText() const { return m_status->figuresText(); }
+
+void MainWindow::showMessage(const QString& text, int timeoutMs) { m_status->showMessage(text, timeoutMs); }
 
 void MainWindow::onError(const QString& message)
 {
     m_lastError = message;
-    statusBar()->showMessage(tr("Error: %1").arg(message), 15000);
+    m_status->showMessage(tr("Error: %1").arg(message), kErrorMs, true);
 }
 
 void MainWindow::exportCharts(const QString& file)
@@ -453,6 +544,10 @@ void MainWindow::showEvent(QShowEvent* event)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    emit aboutToClose();
+    m_zoom->restore(); // the saved layout is the normal one
+    if (m_presenting)
+        setPresentationMode(false);
     saveSettings();
     if (m_compare)
         m_compare->close();
@@ -468,6 +563,9 @@ void MainWindow::restoreSettings()
     if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
         resize(1600, 1000);
     m_restoredState = restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
+    const double scale = settings.value("window/fontScale", 1.0).toDouble();
+    if (scale > 0)
+        m_fontScale->setScale(scale);
 }
 
 void MainWindow::saveSettings() const
@@ -475,6 +573,7 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState(kLayoutVersion));
+    settings.setValue("window/fontScale", m_fontScale->scale());
 }
 
 } // namespace lblab::ui

@@ -10,29 +10,38 @@
 #include <memory>
 #include <vector>
 
+class QAction;
 class QDockWidget;
-class QLabel;
+class QStackedWidget;
 
 namespace lblab::ui {
 
 class AssignmentMap;
+class ClientStoryPanel;
 class CompareWindow;
 class ControlsPanel;
 class EventLogPanel;
 class ExplainPanel;
 class ExportPanel;
+class FontScale;
 class LabBridge;
 class LoadCharts;
+class PanelZoom;
 class ServersPanel;
 class SessionTablePanel;
+class StatusLine;
 
 /// The window: composes the panels around the assignment map and wires their signals to the one
-/// LabBridge. It holds no lab logic of its own.
+/// LabBridge. It holds no lab logic of its own. For teaching: presentation mode (F11: full screen,
+/// larger text), text scaled as one (Ctrl+= / Ctrl+- / Ctrl+0), any panel enlarged to fill the
+/// window (Alt+1..; Esc brings the others back), and Help > Keyboard shortcuts (F1).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    /// A window that starts `preset` when first shown (unless autoStart is false).
-    explicit MainWindow(const lblab::LabConfig& preset, bool autoStart = true, QWidget* parent = nullptr);
+    /// A window that starts `config` when first shown (unless autoStart is false). When `config` is
+    /// a preset of the catalog changed on the command line (--policy, --rate, --clients, --seed),
+    /// the picker keeps the preset as shipped and the changes show as the user's ("modified: ...").
+    explicit MainWindow(const lblab::LabConfig& config, bool autoStart = true, QWidget* parent = nullptr);
     /// Stops the lab.
     ~MainWindow() override;
 
@@ -45,14 +54,22 @@ public:
     AssignmentMap* assignmentMap() const { return m_map; }
     ControlsPanel* controls() const { return m_controls; }
     ServersPanel* servers() const { return m_servers; }
-    /// The status bar's run time, requests and policy line.
+    EventLogPanel* eventLog() const { return m_log; }
+    SessionTablePanel* sessionTable() const { return m_table; }
+    ClientStoryPanel* clientStory() const { return m_story; }
+    LoadCharts* charts() const { return m_charts; }
+    StatusLine* statusLine() const { return m_status; }
+    /// The status bar's figures: run time, requests, misses, moves and policy.
     QString statusText() const;
     /// The last error shown to the user, "" if none.
     QString lastError() const { return m_lastError; }
 
-    /// The setup File > Save would write: the controls' configuration with the policy the user
-    /// chose live (a timeline's own switches are not baked in: the timeline replays them).
+    /// The setup a Restart, File > Save or Compare starts from: the selected preset with the user's
+    /// changes (policy, rate, clients, seed from the controls; servers the user added, removed or
+    /// reweighted in the running lab). A timeline's own switches are not baked in: it replays them.
     lblab::LabConfig currentSetup() const;
+    /// What currentSetup() changes from the preset as shipped ("policy", "servers", ...).
+    QStringList setupChanges() const;
     /// Loads a scenario file, adds it to the preset picker and starts it. On failure the current
     /// run goes on and `error` (if given) gets the one-line reason, which names the file.
     bool openScenarioFile(const QString& path, QString* error = nullptr);
@@ -63,9 +80,27 @@ public:
     /// The open compare window, or nullptr.
     CompareWindow* compareWindow() const;
 
+    /// Presentation mode: full screen and larger text (F11), or back.
+    void setPresentationMode(bool on);
+    /// True in presentation mode.
+    bool presentationMode() const { return m_presenting; }
+    /// The font scale (Ctrl+= / Ctrl+- / Ctrl+0).
+    FontScale* fontScale() const { return m_fontScale; }
+    /// Enlarges panel `ordinal` (0 map, then Servers, Load, Explain, Client, Session table, Event
+    /// log, Export), or brings the others back if it is the enlarged one.
+    void togglePanel(int ordinal);
+    /// Ordinal of the enlarged panel, or -1.
+    int enlargedPanel() const;
+    /// Shows Help > Keyboard shortcuts (non-modal).
+    void showShortcuts();
+
 public slots:
     /// Starts a configuration (and remembers its preset).
     void startConfig(const lblab::LabConfig& config);
+
+signals:
+    /// The window is about to close and stop its lab (a screenshot can still be taken).
+    void aboutToClose();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -73,14 +108,18 @@ protected:
 
 private:
     void buildMenus();
+    void buildViewMenu();
     void openScenarioDialog();
     void saveScenarioDialog();
     void compareDialog();
+    void openRecordedRunDialog();
     void buildDocks();
+    QDockWidget* addPanelDock(const QString& title, const QString& name, QWidget* content);
     void applyDefaultDockSizes();
     void connectPanels();
     void onSnapshot(std::shared_ptr<const lblab::Snapshot> snapshot);
     void onError(const QString& message);
+    void showMessage(const QString& text, int timeoutMs);
     void exportCharts(const QString& file);
     void restoreSettings();
     void saveSettings() const;
@@ -90,9 +129,14 @@ private:
     QPointer<CompareWindow> m_compare;
     bool m_autoStart;
     bool m_started = false;
+    bool m_presenting = false;
+    bool m_wasMaximized = false;
+    double m_scaleBeforePresenting = 1.0;
     QString m_lastError;
 
     LabBridge* m_bridge;
+    FontScale* m_fontScale;
+    QStackedWidget* m_centre;
     AssignmentMap* m_map;
     ControlsPanel* m_controls;
     ServersPanel* m_servers;
@@ -100,17 +144,18 @@ private:
     SessionTablePanel* m_table;
     EventLogPanel* m_log;
     ExplainPanel* m_explain;
+    ClientStoryPanel* m_story;
     ExportPanel* m_export;
+    StatusLine* m_status;
+    PanelZoom* m_zoom = nullptr;
+    QAction* m_presentAction = nullptr;
+    QDockWidget* m_controlsDock = nullptr;
     QDockWidget* m_chartsDock = nullptr;
     QDockWidget* m_explainDock = nullptr;
     QDockWidget* m_serversDock = nullptr;
     bool m_restoredState = false;
     bool m_sized = false;
-    QLabel* m_statusRun;
-    QLabel* m_statusRequests;
-    QLabel* m_statusPolicy;
-    QLabel* m_statusSessions;
-    QLabel* m_statusMoves; ///< clients that changed server and why; hidden while none has
+    std::string m_followed; ///< the client whose story is followed ("" none)
 };
 
 } // namespace lblab::ui

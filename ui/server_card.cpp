@@ -1,6 +1,7 @@
 #include "ui/server_card.h"
 
 #include "ui/backend_palette.h"
+#include "ui/font_scale.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -29,49 +30,47 @@ ServerCard::ServerCard(int index, const QString& name, QWidget* parent)
                       .arg(css(colour)));
 
     m_title = new QLabel(name, this);
-    QFont big = m_title->font();
-    big.setPointSizeF(big.pointSizeF() * 1.4);
-    big.setBold(true);
-    m_title->setFont(big);
-    m_title->setStyleSheet(QString("QLabel { background: %1; color: %2; padding: 1px 8px; border-radius: 3px; }")
+    FontScale::setRelative(m_title, 1.3, true);
+    m_title->setStyleSheet(QString("QLabel { background: %1; color: %2; padding: 0px 8px; border-radius: 3px; }")
                                .arg(css(colour), css(BackendPalette::textOn(index))));
 
     m_state = new QLabel(this);
-    QFont stateFont = m_state->font();
-    stateFont.setBold(true);
-    m_state->setFont(stateFont);
+    FontScale::setRelative(m_state, 1.0, true);
 
     m_stats = new QLabel(this);
     m_stats->setTextFormat(Qt::PlainText);
+    m_stats->setWordWrap(true); // wraps at large fonts rather than being cut
 
+    // Compact: one row of name, state and commands above the figures, so three or more cards fit
+    // beside the map at 1600x1000.
     m_kill = new QPushButton(tr("Kill"), this);
     m_drain = new QPushButton(tr("Drain"), this);
-    m_remove = new QPushButton(tr("Remove"), this);
+    m_remove = new QPushButton(QStringLiteral("✕"), this);
     m_weight = new QSpinBox(this);
     m_weight->setRange(0, 100);
     m_weight->setPrefix(tr("weight "));
     m_weight->setKeyboardTracking(false);
-    m_kill->setToolTip(tr("Stop this backend like a crash, or start it again"));
+    m_kill->setToolTip(tr("Stop this server like a crash (it loses its sessions), or start it again"));
     m_drain->setToolTip(tr("Draining keeps pinned clients but takes no new ones"));
-    m_remove->setToolTip(tr("Take this backend out of the set"));
+    m_remove->setToolTip(tr("Remove %1 from the set").arg(name));
     m_weight->setToolTip(tr("Relative weight (weighted policies)"));
+    for (QPushButton* b : {m_kill, m_drain, m_remove})
+        b->setFocusPolicy(Qt::NoFocus); // a click must not leave Space on the button
 
     auto* head = new QHBoxLayout;
+    head->setSpacing(6);
     head->addWidget(m_title);
     head->addWidget(m_state);
     head->addStretch(1);
     head->addWidget(m_weight);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(m_kill);
-    buttons->addWidget(m_drain);
-    buttons->addStretch(1);
-    buttons->addWidget(m_remove);
+    head->addWidget(m_kill);
+    head->addWidget(m_drain);
+    head->addWidget(m_remove);
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(10, 6, 6, 6);
-    layout->setSpacing(4);
+    layout->setContentsMargins(10, 4, 4, 4);
+    layout->setSpacing(2);
     layout->addLayout(head);
     layout->addWidget(m_stats);
-    layout->addLayout(buttons);
 
     connect(m_kill, &QPushButton::clicked, this, [this] {
         if (m_killed)
@@ -109,14 +108,18 @@ void ServerCard::showServer(const ServerView& server)
         m_state->setStyleSheet(QString("QLabel { color: white; background: %1; padding: 1px 8px; border-radius: 3px; }")
                                    .arg(colour));
     }
-    QString stats = tr("%1 active · %2 req/s · %3 sessions\np50 %4 · p99 %5 · %6 requests")
-                        .arg(server.active)
+    QString stats = tr("%1 req/s · %2 active · %3 sessions · p50 %4 · p99 %5")
                         .arg(server.rps, 0, 'f', 0)
+                        .arg(server.active)
                         .arg(server.sessions)
-                        .arg(milliseconds(server.p50Us), milliseconds(server.p99Us))
-                        .arg(server.requests);
+                        .arg(milliseconds(server.p50Us), milliseconds(server.p99Us));
     if (server.errors > 0 || server.sessionMisses > 0)
-        stats += tr("\n%1 errors · %2 session misses").arg(server.errors).arg(server.sessionMisses);
+        stats += tr("\n%1 session misses · %2 errors").arg(server.sessionMisses).arg(server.errors);
+    setToolTip(tr("%1: %2 requests since the start, %3 errors, %4 session misses")
+                   .arg(m_name)
+                   .arg(server.requests)
+                   .arg(server.errors)
+                   .arg(server.sessionMisses));
     if (m_stats->text() != stats)
         m_stats->setText(stats);
     m_kill->setText(m_killed ? tr("Restore") : tr("Kill"));

@@ -11,19 +11,16 @@ namespace lblab::ui {
 
 ServersPanel::ServersPanel(QWidget* parent) : QWidget(parent)
 {
-    m_add = new QPushButton(tr("Add server"), this);
-    m_add->setToolTip(tr("Add a backend like the existing ones"));
-    connect(m_add, &QPushButton::clicked, this, &ServersPanel::addRequested);
-
-    auto* head = new QHBoxLayout;
-    // The heading is the dock's title; the panel only adds the command.
-    head->addStretch(1);
-    head->addWidget(m_add);
-
     auto* inner = new QWidget;
     m_cardsLayout = new QVBoxLayout(inner);
     m_cardsLayout->setContentsMargins(0, 0, 0, 0);
-    m_cardsLayout->setSpacing(6);
+    m_cardsLayout->setSpacing(4);
+    // Under the last card, where the next one will appear; no row of its own above the cards.
+    m_add = new QPushButton(tr("+ Add server"), inner);
+    m_add->setToolTip(tr("Add a server like the existing ones"));
+    m_add->setFocusPolicy(Qt::NoFocus);
+    connect(m_add, &QPushButton::clicked, this, &ServersPanel::addRequested);
+    m_cardsLayout->addWidget(m_add);
     m_cardsLayout->addStretch(1);
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(inner);
@@ -32,8 +29,7 @@ ServersPanel::ServersPanel(QWidget* parent) : QWidget(parent)
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(head);
+    layout->setContentsMargins(4, 0, 4, 4);
     layout->addWidget(scroll, 1);
 }
 
@@ -75,7 +71,7 @@ void ServersPanel::showSnapshot(const Snapshot& snapshot)
         connect(c, &ServerCard::drainRequested, this, &ServersPanel::drainRequested);
         connect(c, &ServerCard::weightRequested, this, &ServersPanel::weightRequested);
         connect(c, &ServerCard::removeRequested, this, &ServersPanel::removeRequested);
-        m_cardsLayout->insertWidget(m_cardsLayout->count() - 1, c);
+        m_cardsLayout->insertWidget(m_cardsLayout->count() - 2, c); // before the add button and the stretch
         m_cards.push_back(c);
     }
     for (std::size_t i = 0; i < m_cards.size(); ++i) {

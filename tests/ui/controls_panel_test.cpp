@@ -1,7 +1,9 @@
 #include "ui/controls_panel.h"
+#include "ui/number_field.h"
 
 #include "qt_app.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -90,6 +92,8 @@ TEST_F(ControlsPanelTest, ListsAllThirteenPoliciesGroupedStatelessFirst)
     // Every policy carries its summary, and the first ten their shortcut, in the tooltip.
     EXPECT_TRUE(combo->itemData(1, Qt::ToolTipRole).toString().contains("next backend in turn"));
     EXPECT_TRUE(combo->itemData(1, Qt::ToolTipRole).toString().contains("Ctrl+1"));
+    // Ctrl+0 is the normal text size now: only the first nine policies have a Ctrl+digit.
+    EXPECT_FALSE(combo->itemData(12, Qt::ToolTipRole).toString().contains("Ctrl+0"));
 }
 
 TEST_F(ControlsPanelTest, ChoosingAPolicyEmitsItAndShowsItsSummary)
@@ -130,35 +134,154 @@ TEST_F(ControlsPanelTest, PresetLoadsItsValuesWithoutEmittingCommands)
     EXPECT_FALSE(panel.selectPreset("nope"));
 }
 
-TEST_F(ControlsPanelTest, StartAndResetEmitThePresetWithClientCountAndSeed)
+TEST_F(ControlsPanelTest, StartKeepsTheUsersChangesAndResetStartsThePresetAsShipped)
+{
+    std::vector<LabConfig> started, reset;
+    QObject::connect(&panel, &ControlsPanel::startRequested, [&](const LabConfig& c) { started.push_back(c); });
+    QObject::connect(&panel, &ControlsPanel::resetRequested, [&](const LabConfig& c) { reset.push_back(c); });
+    panel.clientsBox()->setValue(50);
+    panel.seedBox()->setValue(99);
+    panel.choosePolicy("ip-hash");
+    panel.startButton()->click();
+    ASSERT_EQ(started.size(), 1u);
+    EXPECT_EQ(started[0].preset, "round-robin-basics");
+    EXPECT_EQ(started[0].seed, 99u);
+    EXPECT_EQ(started[0].policy, "ip-hash");
+    ASSERT_EQ(started[0].clients.size(), 2u);
+    EXPECT_EQ(started[0].clients[0].count + started[0].clients[1].count, 50);
+    EXPECT_EQ(started[0].clients[0].count, 30);
+
+    panel.resetButton()->click();
+    ASSERT_EQ(reset.size(), 1u);
+    EXPECT_EQ(reset[0].seed, 7u);
+    EXPECT_EQ(reset[0].policy, "round-robin");
+    EXPECT_EQ(reset[0].clients[0].count + reset[0].clients[1].count, 100);
+    // The controls show the preset again, so the next Start is the preset too.
+    EXPECT_EQ(panel.currentPolicy(), "round-robin");
+    EXPECT_EQ(panel.clientsBox()->value(), 100);
+    EXPECT_EQ(panel.seedBox()->value(), 7);
+    EXPECT_EQ(panel.currentConfig().policy, "round-robin");
+}
+
+TEST_F(ControlsPanelTest, PickingAPresetLoadsItWholePolicyIncludedAndStartsIt)
+{
+    // What a teacher hit: round robin switched to cookie affinity, then another preset picked and
+    // restarted still ran cookie affinity.
+    std::vector<LabConfig> started;
+    QObject::connect(&panel, &ControlsPanel::startRequested, [&](const LabConfig& c) { started.push_back(c); });
+    LabConfig basics = presets()[0];
+    LabConfig sticky = presets()[1];
+    sticky.policy = "source-ip-affinity";
+    panel.setPresets({basics, sticky});
+    panel.choosePolicy("cookie-affinity");
+    Snapshot s;
+    s.state = RunState::Running;
+    s.preset = "round-robin-basics";
+    s.policy = "cookie-affinity";
+    panel.showSnapshot(s);
+
+    panel.presetCombo()->setCurrentIndex(1);
+    emit panel.presetCombo()->activated(1); // as a user's pick does
+    ASSERT_EQ(started.size(), 1u);
+    EXPECT_EQ(started[0].preset, "sticky");
+    EXPECT_EQ(started[0].policy, "source-ip-affinity");
+    EXPECT_EQ(panel.currentPolicy(), "source-ip-affinity");
+    // The old run's snapshots (another preset) do not pull the picker back before the new one runs.
+    panel.showSnapshot(s);
+    EXPECT_EQ(panel.currentPolicy(), "source-ip-affinity");
+    panel.startButton()->click();
+    ASSERT_EQ(started.size(), 2u);
+    EXPECT_EQ(started[1].policy, "source-ip-affinity");
+}
+
+TEST_F(ControlsPanelTest, ATimelineSwitchIsFollowedButIsNotTheUsersChange)
+{
+    Snapshot s;
+    s.state = RunState::Running;
+    s.preset = "round-robin-basics";
+    s.policy = "least-connections"; // the preset's timeline switched it
+    panel.showSnapshot(s);
+    EXPECT_EQ(panel.currentPolicy(), "least-connections");
+    EXPECT_EQ(panel.currentConfig().policy, "round-robin") << "a restart replays the timeline from the preset's policy";
+    panel.choosePolicy("geo");
+    EXPECT_EQ(panel.currentConfig().policy, "geo") << "the user's own choice is kept";
+}
+
+TEST_F(ControlsPanelTest, TheModifiedMarkOffersOneClickBackToThePreset)
+{
+    EXPECT_TRUE(panel.modifiedText().isEmpty());
+    panel.showModified({"policy", "clients"});
+    EXPECT_EQ(panel.modifiedText(), "modified: policy, clients");
+    EXPECT_TRUE(panel.backToPresetButton()->isVisibleTo(&panel));
+    std::vector<LabConfig> reset;
+    QObject::connect(&panel, &ControlsPanel::resetRequested, [&](const LabConfig& c) { reset.push_back(c); });
+    panel.choosePolicy("random");
+    panel.backToPresetButton()->click();
+    ASSERT_EQ(reset.size(), 1u);
+    EXPECT_EQ(reset[0].policy, "round-robin");
+    panel.showModified({});
+    EXPECT_TRUE(panel.modifiedText().isEmpty());
+    EXPECT_FALSE(panel.backToPresetButton()->isVisibleTo(&panel));
+}
+
+TEST_F(ControlsPanelTest, ClientsAndSeedAreMarkedUntilARestartAppliesThem)
 {
     std::vector<LabConfig> started;
     QObject::connect(&panel, &ControlsPanel::startRequested, [&](const LabConfig& c) { started.push_back(c); });
-    QObject::connect(&panel, &ControlsPanel::resetRequested, [&](const LabConfig& c) { started.push_back(c); });
-    panel.clientsBox()->setValue(50);
-    panel.seedBox()->setValue(99);
     panel.startButton()->click();
-    panel.resetButton()->click();
+    Snapshot s;
+    s.state = RunState::Running;
+    s.preset = "round-robin-basics";
+    s.policy = "round-robin";
+    panel.showSnapshot(s);
+    EXPECT_TRUE(panel.pendingRestart().isEmpty());
+    EXPECT_EQ(panel.startButton()->text(), "Restart");
+
+    panel.clientsBox()->setValue(150);
+    EXPECT_EQ(panel.pendingRestart(), QStringList{"clients"});
+    EXPECT_TRUE(panel.clientsBox()->property("pending").toBool());
+    EXPECT_EQ(panel.startButton()->text(), "Restart to apply");
+    panel.seedBox()->setValue(8);
+    EXPECT_EQ(panel.pendingRestart(), (QStringList{"clients", "seed"}));
+
+    // Enter applies the field, as it does for the rate: here that is a restart.
+    emit panel.clientsBox()->returnPressed();
     ASSERT_EQ(started.size(), 2u);
-    for (const LabConfig& c : started) {
-        EXPECT_EQ(c.preset, "round-robin-basics");
-        EXPECT_EQ(c.seed, 99u);
-        ASSERT_EQ(c.clients.size(), 2u);
-        EXPECT_EQ(c.clients[0].count + c.clients[1].count, 50);
-        EXPECT_EQ(c.clients[0].count, 30);
-    }
+    EXPECT_EQ(started[1].clients[0].count + started[1].clients[1].count, 150);
+    EXPECT_EQ(started[1].seed, 8u);
+    EXPECT_TRUE(panel.pendingRestart().isEmpty());
+    EXPECT_FALSE(panel.clientsBox()->property("pending").toBool());
 }
 
-TEST_F(ControlsPanelTest, ScaleClientsKeepsProportionsAndTotals)
+TEST_F(ControlsPanelTest, TakesAsManyUsersAsTheCommandLineDoes)
 {
-    LabConfig c = presets()[0];
-    ControlsPanel::scaleClients(c, 7);
-    EXPECT_EQ(c.clients[0].count + c.clients[1].count, 7);
-    ControlsPanel::scaleClients(c, 2000);
-    EXPECT_EQ(c.clients[0].count + c.clients[1].count, 2000);
-    LabConfig empty;
-    ControlsPanel::scaleClients(empty, 10); // no groups: nothing to scale, no crash
-    EXPECT_TRUE(empty.clients.empty());
+    // lblab --clients 9000 opened a window that silently ran 2,000.
+    LabConfig asked = presets()[0];
+    asked.clients[0].count = 5400;
+    asked.clients[1].count = 3600;
+    panel.applyUserValues(asked);
+    EXPECT_EQ(panel.clientsBox()->value(), 9000);
+    const LabConfig runs = panel.currentConfig();
+    EXPECT_EQ(runs.clients[0].count + runs.clients[1].count, 9000);
+    EXPECT_GE(panel.clientsBox()->maximum(), 60000);
+    EXPECT_GE(panel.seedBox()->maximum(), 2000000000);
+}
+
+TEST_F(ControlsPanelTest, ThePolicyListShowsItsGroupHeadingsWhole)
+{
+    panel.resize(1600, 120);
+    panel.show();
+    QComboBox* combo = panel.policyCombo();
+    combo->showPopup();
+    QAbstractItemView* view = combo->view();
+    ASSERT_TRUE(lblab::test::waitUntil([&] { return view->isVisible(); }, 2000));
+    for (int row = 0; row < combo->count(); ++row) {
+        const QVariant fontData = combo->itemData(row, Qt::FontRole);
+        const QFont f = fontData.isValid() ? fontData.value<QFont>() : combo->font();
+        const int needed = QFontMetrics(f).horizontalAdvance(combo->itemText(row));
+        EXPECT_LE(needed, view->viewport()->width() - 8) << combo->itemText(row).toStdString();
+    }
+    combo->hidePopup();
 }
 
 TEST_F(ControlsPanelTest, PauseButtonAndSpaceFollowTheRunState)

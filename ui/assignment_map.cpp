@@ -126,7 +126,8 @@ QColor AssignmentMap::tileColour(int i) const
     int backend = -1;
     int most = 0;
     for (const auto& [b, n] : m_stripes) {
-        if (n > most) {
+        // On a tie a served backend wins over "no request yet" (-1 sorts first).
+        if (n > most || (n == most && backend < 0)) {
             most = n;
             backend = b;
         }

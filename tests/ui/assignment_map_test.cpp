@@ -359,6 +359,16 @@ TEST_F(AssignmentMapTest, AGroupedTileIsStripesOfItsMembersServers)
     EXPECT_EQ(QColor(image.pixel(r.left() + 1, r.center().y())), BackendPalette::colourFor(lowest));
     EXPECT_EQ(QColor(image.pixel(r.left() + r.width() * (2 * k - 1) / (2 * k) - 1, r.center().y())),
               BackendPalette::colourFor(highest));
+
+    // tileColour() is the members' most common server (ties: the lowest index), and a tie with
+    // "no request yet" goes to a server.
+    for (int j = 0; j < k; ++j)
+        s.clients[static_cast<std::size_t>(12 * k + j)].backend = j == 0 ? 5 : 2;
+    for (int j = 0; j < k; ++j)
+        s.clients[static_cast<std::size_t>(13 * k + j)].backend = j == 0 ? -1 : 5 + j; // -1, 6, 7, ...
+    map.showSnapshot(s);
+    EXPECT_EQ(map.tileColour(12), BackendPalette::colourFor(2));
+    EXPECT_EQ(map.tileColour(13), BackendPalette::colourFor(6));
 }
 
 TEST_F(AssignmentMapTest, ClickOnAGroupedTileFollowsTheMemberWithTheFreshestMark)

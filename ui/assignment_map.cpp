@@ -1,13 +1,12 @@
 #include "ui/assignment_map.h"
 
 #include "ui/backend_palette.h"
+#include "ui/tile_marks.h"
 
 #include <QEvent>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QPainterPath>
-#include <QPolygon>
 #include <QToolTip>
 
 #include <algorithm>
@@ -18,7 +17,9 @@ namespace lblab::ui {
 namespace {
 
 constexpr int kMargin = 6;
-constexpr int kMaxTile = 72;
+/// Tiles at least this big get antialiased marks; smaller ones are drawn plain (cheaper, and at a
+/// few pixels smoothing only blurs them).
+constexpr int kSmoothMarksFrom = 16;
 
 QString qs(std::string_view text) { return QString::fromUtf8(text.data(), static_cast<int>(text.size())); }
 
@@ -35,51 +36,13 @@ double freshness(std::int64_t eventUs, std::int64_t nowUs, std::int64_t spanUs)
 
 QString seconds(std::int64_t us) { return QString::number(static_cast<double>(us) / 1e6, 'f', 1) + " s"; }
 
-void drawPinMark(QPainter& p, const QRectF& r)
+/// A count's widest form for `n` ("888" for up to 999), so the legend reserves room once.
+QString widestCount(std::size_t n)
 {
-    const double d = std::max(3.0, r.width() * 0.36);
-    const QRectF dot(r.center().x() - d / 2, r.center().y() - d / 2, d, d);
-    p.setPen(QPen(QColor(20, 20, 20), std::max(1.0, d / 5)));
-    p.setBrush(Qt::white);
-    p.drawEllipse(dot);
-}
-
-void drawMissMark(QPainter& p, const QRectF& r, double strength)
-{
-    QColor red = BackendPalette::missColour();
-    red.setAlphaF(0.35 + 0.65 * strength);
-    const double s = std::max(4.0, r.width() * 0.5);
-    QPolygonF tri;
-    tri << QPointF(r.right() - s, r.top()) << QPointF(r.right(), r.top()) << QPointF(r.right(), r.top() + s);
-    // A white edge keeps the red apart from orange and purple tiles.
-    QColor edge(Qt::white);
-    edge.setAlphaF(0.35 + 0.65 * strength);
-    p.setPen(QPen(edge, std::max(1.0, r.width() / 40)));
-    p.setBrush(red);
-    p.drawPolygon(tri);
-}
-
-void drawIpRing(QPainter& p, const QRectF& r, double strength)
-{
-    // A dark halo under a bright ring, so it shows on light (yellow, grey) tiles too.
-    const double w = std::max(2.0, r.width() * 0.14);
-    QColor dark(0, 0, 0);
-    dark.setAlphaF(0.6 * strength);
-    QColor bright = BackendPalette::ipChangeColour();
-    bright.setAlphaF(strength);
-    p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(dark, w + 2));
-    p.drawEllipse(r.adjusted(w, w, -w, -w));
-    p.setPen(QPen(bright, w));
-    p.drawEllipse(r.adjusted(w, w, -w, -w));
-}
-
-QPolygonF diamond(const QRectF& r)
-{
-    QPolygonF d;
-    d << QPointF(r.center().x(), r.top()) << QPointF(r.right(), r.center().y())
-      << QPointF(r.center().x(), r.bottom()) << QPointF(r.left(), r.center().y());
-    return d;
+    int digits = 1;
+    for (; n >= 10; n /= 10)
+        ++digits;
+    return QString(digits, QLatin1Char('8'));
 }
 
 } // namespace
@@ -88,51 +51,126 @@ AssignmentMap::AssignmentMap(QWidget* parent) : QWidget(parent)
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMouseTracking(false);
+    // A click on the map takes the keyboard focus from whatever field the user typed in (the seed),
+    // so the window's keys (Space pauses) act again instead of editing that field.
+    setFocusPolicy(Qt::ClickFocus);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setToolTip(tr("Each tile is one client, coloured by the server its last request went to."));
+    m_legend.setEntries(legendEntries());
+    relayout();
 }
 
 QSize AssignmentMap::sizeHint() const { return {800, 600}; }
 
 QSize AssignmentMap::minimumSizeHint() const { return {320, 240}; }
 
-int AssignmentMap::tileCount() const { return snap() ? static_cast<int>(snap()->clients.size()) : 0; }
+int AssignmentMap::tileCount() const { return snap() ? m_grid.tileCount() : 0; }
 
-const ClientView* AssignmentMap::client(int i) const
+const ClientView* AssignmentMap::client(int index) const
 {
-    if (!snap() || i < 0 || i >= tileCount())
+    if (!snap() || index < 0 || index >= static_cast<int>(snap()->clients.size()))
         return nullptr;
-    return &snap()->clients[static_cast<std::size_t>(i)];
+    return &snap()->clients[static_cast<std::size_t>(index)];
+}
+
+AssignmentMap::TileState AssignmentMap::tileState(int tile) const
+{
+    TileState st;
+    st.first = m_grid.firstClient(tile);
+    st.count = snap() ? m_grid.clientCount(tile) : 0;
+    if (st.count == 0)
+        return st;
+    const std::int64_t now = snap()->tUs;
+    st.external = true;
+    for (int i = st.first; i < st.first + st.count; ++i) {
+        const ClientView& c = snap()->clients[static_cast<std::size_t>(i)];
+        st.pinned += c.pinned ? 1 : 0;
+        st.external = st.external && c.external;
+        if (const double f = freshness(c.missUs, now, kMissUs); f > st.miss) {
+            st.miss = f;
+            st.missClient = i;
+        }
+        if (const double f = freshness(c.ipChangedUs, now, kIpFlashUs); f > st.ip) {
+            st.ip = f;
+            st.ipClient = i;
+        }
+        if (const double f = freshness(c.movedUs, now, kMoveUs); f > st.move) {
+            st.move = f;
+            st.moveClient = i;
+            st.movedFrom = c.movedFrom;
+        }
+    }
+    return st;
+}
+
+void AssignmentMap::countStripes(int tile) const
+{
+    m_stripes.clear();
+    const int first = m_grid.firstClient(tile);
+    const int count = snap() ? m_grid.clientCount(tile) : 0;
+    for (int i = first; i < first + count; ++i) {
+        const int b = snap()->clients[static_cast<std::size_t>(i)].backend;
+        // Kept sorted by backend, so neighbouring tiles put the same server on the same side.
+        auto it = std::lower_bound(m_stripes.begin(), m_stripes.end(), b,
+                                   [](const std::pair<int, int>& s, int backend) { return s.first < backend; });
+        if (it != m_stripes.end() && it->first == b)
+            ++it->second;
+        else
+            m_stripes.insert(it, {b, 1});
+    }
 }
 
 QColor AssignmentMap::tileColour(int i) const
 {
-    const ClientView* c = client(i);
-    return BackendPalette::colourFor(c ? c->backend : -1);
+    countStripes(i);
+    int backend = -1;
+    int most = 0;
+    for (const auto& [b, n] : m_stripes) {
+        // On a tie a served backend wins over "no request yet" (-1 sorts first).
+        if (n > most || (n == most && backend < 0)) {
+            most = n;
+            backend = b;
+        }
+    }
+    return BackendPalette::colourFor(backend);
 }
 
 bool AssignmentMap::tileShowsPin(int i) const
 {
-    const ClientView* c = client(i);
-    return c && c->pinned;
+    const TileState st = tileState(i);
+    return st.count > 0 && 2 * st.pinned > st.count;
 }
 
-bool AssignmentMap::tileShowsMiss(int i) const
-{
-    const ClientView* c = client(i);
-    return c && freshness(c->missUs, snap()->tUs, kMissUs) > 0;
-}
+bool AssignmentMap::tileShowsMiss(int i) const { return tileState(i).miss > 0; }
 
-bool AssignmentMap::tileShowsIpFlash(int i) const
-{
-    const ClientView* c = client(i);
-    return c && freshness(c->ipChangedUs, snap()->tUs, kIpFlashUs) > 0;
-}
+bool AssignmentMap::tileShowsIpFlash(int i) const { return tileState(i).ip > 0; }
+
+bool AssignmentMap::tileShowsMove(int i) const { return tileState(i).move > 0; }
 
 bool AssignmentMap::tileIsExternal(int i) const
 {
-    const ClientView* c = client(i);
-    return c && c->external;
+    const TileState st = tileState(i);
+    return st.count > 0 && st.external;
+}
+
+int AssignmentMap::clientForClick(int i) const
+{
+    const TileState st = tileState(i);
+    if (st.count == 0)
+        return -1;
+    // The freshest mark by when it happened: a click on a tile that just flashed follows that client.
+    int best = -1;
+    std::int64_t bestUs = -1;
+    auto consider = [&](int index, std::int64_t ClientView::*when) {
+        if (const ClientView* c = client(index); c && c->*when > bestUs) {
+            bestUs = c->*when;
+            best = index;
+        }
+    };
+    consider(st.missClient, &ClientView::missUs);
+    consider(st.ipClient, &ClientView::ipChangedUs);
+    consider(st.moveClient, &ClientView::movedUs);
+    return best >= 0 ? best : st.first;
 }
 
 QString AssignmentMap::backendName(int backend) const
@@ -144,29 +182,72 @@ QString AssignmentMap::backendName(int backend) const
 
 QString AssignmentMap::tooltipFor(int i) const
 {
-    const ClientView* c = client(i);
-    if (!c)
+    if (tileCount() == 0 || i < 0 || i >= tileCount())
         return {};
+    if (m_grid.clientCount(i) == 1)
+        return clientTooltip(*client(m_grid.firstClient(i)));
+    return groupTooltip(i);
+}
+
+QString AssignmentMap::clientTooltip(const ClientView& c) const
+{
+    const std::int64_t now = snap()->tUs;
     QStringList lines;
-    lines << tr("Client %1%2").arg(QString::fromStdString(c->id), c->external ? tr(" (outside)") : QString());
-    lines << tr("Group: %1").arg(QString::fromStdString(c->group));
-    lines << tr("Address: %1").arg(QString::fromStdString(formatIpv4(c->ip)));
-    lines << tr("Session key: %1").arg(c->sessionKey.empty() ? tr("(none)") : QString::fromStdString(c->sessionKey));
-    lines << tr("Backend: %1").arg(backendName(c->backend));
-    lines << tr("Why: %1").arg(c->lastUs < 0 ? tr("no request yet") : qs(toString(c->decision)));
-    if (c->pinned && c->pinCreatedUs >= 0)
-        lines << tr("Pinned for %1").arg(seconds(std::max<std::int64_t>(0, snap()->tUs - c->pinCreatedUs)));
-    else if (c->pinned)
+    lines << tr("Client %1%2").arg(QString::fromStdString(c.id), c.external ? tr(" (outside)") : QString());
+    lines << tr("Group: %1").arg(QString::fromStdString(c.group));
+    lines << tr("Address: %1").arg(QString::fromStdString(formatIpv4(c.ip)));
+    lines << tr("Session key: %1").arg(c.sessionKey.empty() ? tr("(none)") : QString::fromStdString(c.sessionKey));
+    lines << tr("Backend: %1").arg(backendName(c.backend));
+    lines << tr("Why: %1").arg(c.lastUs < 0 ? tr("no request yet") : qs(toString(c.decision)));
+    if (c.pinned && c.pinCreatedUs >= 0)
+        lines << tr("Pinned for %1").arg(seconds(std::max<std::int64_t>(0, now - c.pinCreatedUs)));
+    else if (c.pinned)
         lines << tr("Pinned");
     else
         lines << tr("Not pinned");
-    lines << tr("Last status: %1").arg(c->status == 0 ? tr("-") : QString::number(c->status));
-    lines << tr("Session: %1").arg(qs(toString(c->session)));
-    if (c->ipChangedUs >= 0)
-        lines << tr("Address changed %1 ago").arg(seconds(std::max<std::int64_t>(0, snap()->tUs - c->ipChangedUs)));
-    if (c->missUs >= 0)
-        lines << tr("Last session miss %1 ago").arg(seconds(std::max<std::int64_t>(0, snap()->tUs - c->missUs)));
-    lines << tr("Requests: %1").arg(c->requests);
+    lines << tr("Last status: %1").arg(c.status == 0 ? tr("-") : QString::number(c.status));
+    lines << tr("Session: %1").arg(qs(toString(c.session)));
+    if (c.ipChangedUs >= 0)
+        lines << tr("Address changed %1 ago").arg(seconds(std::max<std::int64_t>(0, now - c.ipChangedUs)));
+    if (c.missUs >= 0)
+        lines << tr("Last session miss %1 ago").arg(seconds(std::max<std::int64_t>(0, now - c.missUs)));
+    if (c.movedUs >= 0)
+        lines << tr("Moved from %1 to %2 %3 ago")
+                     .arg(backendName(c.movedFrom), backendName(c.backend),
+                          seconds(std::max<std::int64_t>(0, now - c.movedUs)));
+    lines << tr("Requests: %1").arg(c.requests);
+    return lines.join('\n');
+}
+
+QString AssignmentMap::groupTooltip(int tile) const
+{
+    const TileState st = tileState(tile);
+    const ClientView& first = *client(st.first);
+    const ClientView& last = *client(st.first + st.count - 1);
+    const std::int64_t now = snap()->tUs;
+    QStringList lines;
+    lines << tr("Clients %1 to %2 (%3 clients share this tile)")
+                 .arg(QString::fromStdString(first.id), QString::fromStdString(last.id))
+                 .arg(st.count);
+    countStripes(tile);
+    QStringList servers;
+    for (const auto& [b, n] : m_stripes)
+        servers << tr("%1 ×%2").arg(backendName(b)).arg(n);
+    lines << tr("Servers: %1").arg(servers.join(QStringLiteral(", ")));
+    lines << tr("Pinned: %1 of %2").arg(st.pinned).arg(st.count);
+    auto mark = [&](int index, std::int64_t ClientView::*when, const QString& what) {
+        if (const ClientView* c = client(index))
+            lines << tr("%1: %2, %3 ago")
+                         .arg(what, QString::fromStdString(c->id), seconds(std::max<std::int64_t>(0, now - c->*when)));
+    };
+    mark(st.missClient, &ClientView::missUs, tr("Session miss"));
+    mark(st.ipClient, &ClientView::ipChangedUs, tr("Address changed"));
+    if (const ClientView* c = client(st.moveClient))
+        lines << tr("Moved: %1 from %2 to %3, %4 ago")
+                     .arg(QString::fromStdString(c->id), backendName(c->movedFrom), backendName(c->backend),
+                          seconds(std::max<std::int64_t>(0, now - c->movedUs)));
+    if (const ClientView* c = client(clientForClick(tile)))
+        lines << tr("Click to follow %1").arg(QString::fromStdString(c->id));
     return lines.join('\n');
 }
 
@@ -193,20 +274,105 @@ void AssignmentMap::showSnapshot(const Snapshot& snapshot)
 void AssignmentMap::showSharedSnapshot(std::shared_ptr<const Snapshot> snapshot)
 {
     m_snapshot = std::move(snapshot);
-    if (tileCount() != m_layoutCount)
+    const Snapshot* s = snap();
+    m_serverCounts.assign(s ? s->servers.size() : 0, 0);
+    m_noneCount = 0;
+    m_selectedIndex = -1;
+    int external = 0;
+    const std::string selected = m_selectedId.toStdString();
+    if (s) {
+        for (std::size_t i = 0; i < s->clients.size(); ++i) {
+            const ClientView& c = s->clients[i];
+            if (c.backend >= 0 && c.backend < static_cast<int>(m_serverCounts.size()))
+                ++m_serverCounts[static_cast<std::size_t>(c.backend)];
+            else
+                ++m_noneCount;
+            external += c.external ? 1 : 0;
+            if (m_selectedIndex < 0 && !selected.empty() && c.id == selected)
+                m_selectedIndex = static_cast<int>(i);
+        }
+    }
+    const int count = s ? static_cast<int>(s->clients.size()) : 0;
+    // setEntries() runs every time: it refreshes the counts the legend shows.
+    const bool legendMoved = m_legend.setEntries(legendEntries());
+    if (count != m_layoutCount || external != m_layoutExternal || legendMoved) {
+        m_layoutCount = count;
+        m_layoutExternal = external;
         relayout();
+    }
     update();
 }
 
 void AssignmentMap::selectClient(const QString& id)
 {
     m_selectedId = id;
+    m_selectedIndex = -1;
+    const std::string wanted = id.toStdString();
+    for (std::size_t i = 0; snap() && !wanted.empty() && i < snap()->clients.size(); ++i) {
+        if (snap()->clients[i].id == wanted) {
+            m_selectedIndex = static_cast<int>(i);
+            break;
+        }
+    }
     update();
 }
 
-int AssignmentMap::legendHeight() const { return fontMetrics().height() + 12; }
+std::vector<MapLegend::Entry> AssignmentMap::legendEntries() const
+{
+    using Swatch = MapLegend::Swatch;
+    std::vector<MapLegend::Entry> out;
+    const Snapshot* s = snap();
+    if (s) {
+        const QString wide = widestCount(s->clients.size());
+        for (std::size_t b = 0; b < s->servers.size(); ++b) {
+            const int n = b < m_serverCounts.size() ? m_serverCounts[b] : 0;
+            if (s->servers[b].state == ServerState::Removed && n == 0)
+                continue;
+            const QString name = QString::fromStdString(s->servers[b].name);
+            out.push_back({Swatch::Colour, BackendPalette::colourFor(static_cast<int>(b)), {},
+                           QStringLiteral("%1 (%2)").arg(name).arg(n), QStringLiteral("%1 (%2)").arg(name, wide), {}});
+        }
+        if (!s->clients.empty())
+            out.push_back({Swatch::Colour, BackendPalette::colourFor(-1), {},
+                           tr("no request yet (%1)").arg(m_noneCount), tr("no request yet (%1)").arg(wide), {}});
+    }
+    auto mark = [&out](Swatch swatch, const QString& text, QColor colour = {}, QColor second = {}) {
+        out.push_back({swatch, colour, second, text, text, {}});
+    };
+    mark(Swatch::Pinned, tr("pinned"));
+    mark(Swatch::IpChange, tr("IP changed"));
+    mark(Swatch::Miss, tr("session miss"));
+    mark(Swatch::Moved, tr("moved (edge: previous server)"), BackendPalette::colourFor(0),
+         BackendPalette::colourFor(1));
+    mark(Swatch::Outside, tr("outside client"));
+    if (const int k = m_grid.clientsPerTile(); s && k > 1)
+        out.push_back({Swatch::Grouped, BackendPalette::colourFor(0), BackendPalette::colourFor(1),
+                       tr("each tile = %1 clients").arg(k), tr("each tile = %1 clients").arg(widestCount(k)), {}});
+    return out;
+}
+
+std::vector<QRect> AssignmentMap::legendRects() const
+{
+    std::vector<QRect> rects;
+    for (const MapLegend::Entry& e : m_legend.entries())
+        rects.push_back(e.rect);
+    return rects;
+}
+
+QStringList AssignmentMap::legendTexts() const
+{
+    QStringList texts;
+    for (const MapLegend::Entry& e : m_legend.entries())
+        texts << e.text;
+    return texts;
+}
 
 int AssignmentMap::detailsHeight() const { return 2 * fontMetrics().height() + 12; }
+
+QRect AssignmentMap::detailsArea() const
+{
+    return QRect(kMargin, height() - kMargin - detailsHeight() + 6, width() - 2 * kMargin, detailsHeight() - 6);
+}
 
 void AssignmentMap::resizeEvent(QResizeEvent* event)
 {
@@ -214,195 +380,124 @@ void AssignmentMap::resizeEvent(QResizeEvent* event)
     relayout();
 }
 
+void AssignmentMap::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // A projector's larger font needs more legend lines and a taller details line.
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        relayout();
+}
+
 void AssignmentMap::relayout()
 {
-    const int n = tileCount();
-    m_layoutCount = n;
-    m_gridArea = rect().adjusted(kMargin, kMargin + legendHeight(), -kMargin, -kMargin - detailsHeight());
-    const int w = std::max(1, m_gridArea.width());
-    const int h = std::max(1, m_gridArea.height());
-    if (n == 0) {
-        m_columns = 1;
-        m_side = 0;
-        return;
-    }
-    // The largest square tile that fits all n: try every column count (n is at most a few thousand).
-    int bestSide = 0;
-    int bestColumns = 1;
-    for (int cols = 1; cols <= n; ++cols) {
-        const int rows = (n + cols - 1) / cols;
-        const int side = std::min(w / cols, h / rows);
-        if (side > bestSide) {
-            bestSide = side;
-            bestColumns = cols;
-        }
-        if (w / cols < bestSide)
+    static const std::vector<ClientView> kNoClients;
+    const std::vector<ClientView>& clients = snap() ? snap()->clients : kNoClients;
+    const QFontMetrics fm = fontMetrics();
+    const QRect legendBounds(kMargin, kMargin, width() - 2 * kMargin, 0);
+    // The legend says "each tile = k clients" only when tiles are grouped, and grouping depends on the
+    // room the legend leaves: settle in a few rounds (k only grows as the room shrinks).
+    for (int round = 0; round < 4; ++round) {
+        const int legendHeight = m_legend.layout(fm, legendBounds);
+        const QRect area = rect().adjusted(kMargin, kMargin + legendHeight + 2, -kMargin, -kMargin - detailsHeight());
+        m_grid.layout(clients, area, kMinTile, kMaxTile);
+        if (!m_legend.setEntries(legendEntries()))
             break;
     }
-    m_columns = bestColumns;
-    // Few clients would make huge blocks; a bounded tile keeps the map calm and the marks in proportion.
-    m_side = std::clamp(bestSide, 1, kMaxTile);
-    if (m_side < bestSide)
-        m_columns = std::max(1, std::min(n, w / m_side));
-}
-
-QRect AssignmentMap::tileRect(int i) const
-{
-    if (i < 0 || i >= tileCount() || m_side <= 0)
-        return {};
-    const int rows = (tileCount() + m_columns - 1) / m_columns;
-    // Centre the grid in its area.
-    const int x0 = m_gridArea.left() + (m_gridArea.width() - m_columns * m_side) / 2;
-    const int y0 = m_gridArea.top() + std::max(0, (m_gridArea.height() - rows * m_side) / 2);
-    return QRect(x0 + (i % m_columns) * m_side, y0 + (i / m_columns) * m_side, m_side, m_side);
-}
-
-int AssignmentMap::tileAt(const QPoint& pos) const
-{
-    if (tileCount() == 0 || m_side <= 0)
-        return -1;
-    const QRect first = tileRect(0);
-    const int col = (pos.x() - first.left()) / m_side;
-    const int row = (pos.y() - first.top()) / m_side;
-    if (pos.x() < first.left() || pos.y() < first.top() || col >= m_columns)
-        return -1;
-    const int i = row * m_columns + col;
-    return i < tileCount() ? i : -1;
+    m_legend.layout(fm, legendBounds);
+    update();
 }
 
 void AssignmentMap::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
-    const QRect legendArea(kMargin, kMargin, width() - 2 * kMargin, legendHeight() - 6);
-    paintLegend(p, legendArea);
+    m_legend.paint(p, palette(), fontMetrics());
 
     const Snapshot* s = snap();
     if (!s || s->clients.empty()) {
         p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(m_gridArea, Qt::AlignCenter, tr("No clients yet: start a preset."));
+        p.drawText(m_grid.area(), Qt::AlignCenter, tr("No clients yet: start a preset."));
         return;
     }
-    const int gap = m_side >= 8 ? std::max(1, m_side / 10) : 0;
-    const int n = tileCount();
-    const std::string selectedId = m_selectedId.toStdString();
-    int selected = -1;
-    // Pass 1: plain fills without antialiasing (the bulk of the work for 2,000 tiles).
-    p.setRenderHint(QPainter::Antialiasing, false);
-    for (int i = 0; i < n; ++i) {
-        const ClientView& c = s->clients[static_cast<std::size_t>(i)];
-        if (c.external)
-            continue;
-        p.fillRect(tileRect(i).adjusted(0, 0, -gap, -gap), BackendPalette::colourFor(c.backend));
-    }
-    // Pass 2: marks, antialiased, only where there is one.
-    p.setRenderHint(QPainter::Antialiasing, true);
-    for (int i = 0; i < n; ++i) {
-        const ClientView& c = s->clients[static_cast<std::size_t>(i)];
-        const QRectF r = QRectF(tileRect(i).adjusted(0, 0, -gap, -gap));
-        if (c.external) {
-            p.setPen(QPen(QColor(20, 20, 20), 1.5));
-            p.setBrush(BackendPalette::colourFor(c.backend));
-            p.drawPolygon(diamond(r.adjusted(0.5, 0.5, -0.5, -0.5)));
-        }
-        if (c.pinned)
-            drawPinMark(p, r);
-        if (const double f = freshness(c.ipChangedUs, s->tUs, kIpFlashUs); f > 0)
-            drawIpRing(p, r, f);
-        if (const double f = freshness(c.missUs, s->tUs, kMissUs); f > 0)
-            drawMissMark(p, r, f);
-        if (!selectedId.empty() && c.id == selectedId)
-            selected = i;
-    }
-    if (selected >= 0) {
+    paintTiles(p);
+
+    const int selectedTile = m_grid.tileOfClient(m_selectedIndex);
+    if (selectedTile >= 0) {
+        const int side = m_grid.side();
+        const int gap = side >= 8 ? std::max(1, side / 10) : 0;
+        p.setRenderHint(QPainter::Antialiasing, true);
         p.setBrush(Qt::NoBrush);
         p.setPen(QPen(palette().color(QPalette::Text), 3));
-        p.drawRect(QRectF(tileRect(selected)).adjusted(-2, -2, 2 - gap, 2 - gap));
-        const QRect detailsArea(kMargin, height() - kMargin - detailsHeight() + 6, width() - 2 * kMargin,
-                                detailsHeight() - 6);
-        paintDetails(p, detailsArea);
+        p.drawRect(QRectF(m_grid.tileRect(selectedTile)).adjusted(-2, -2, 2 - gap, 2 - gap));
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(detailsArea(), Qt::AlignLeft | Qt::AlignVCenter, detailsText(*client(m_selectedIndex)));
     } else {
         p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(QRect(kMargin, height() - kMargin - detailsHeight() + 6, width() - 2 * kMargin,
-                         detailsHeight() - 6),
-                   Qt::AlignLeft | Qt::AlignVCenter, tr("Hover a tile for details; click to follow a client."));
+        p.drawText(detailsArea(), Qt::AlignLeft | Qt::AlignVCenter,
+                   tr("Hover a tile for details; click to follow a client."));
     }
 }
 
-void AssignmentMap::paintLegend(QPainter& p, const QRect& area) const
+void AssignmentMap::paintTiles(QPainter& p) const
 {
-    p.setRenderHint(QPainter::Antialiasing, true);
-    const int sw = area.height() - 6;
-    int x = area.left();
-    const int y = area.top() + 3;
-    const QFontMetrics fm = fontMetrics();
-    auto label = [&](const QString& text) {
-        p.setPen(palette().color(QPalette::Text));
-        p.drawText(QRect(x, area.top(), fm.horizontalAdvance(text) + 2, area.height()), Qt::AlignVCenter, text);
-        x += fm.horizontalAdvance(text) + 16;
-    };
-    const Snapshot* s = snap();
-    if (s) {
-        std::vector<int> counts(s->servers.size(), 0);
-        int none = 0;
-        for (const ClientView& c : s->clients) {
-            if (c.backend >= 0 && c.backend < static_cast<int>(counts.size()))
-                ++counts[static_cast<std::size_t>(c.backend)];
-            else
-                ++none;
-        }
-        for (std::size_t b = 0; b < s->servers.size(); ++b) {
-            if (s->servers[b].state == ServerState::Removed && counts[b] == 0)
-                continue;
-            p.fillRect(QRect(x, y, sw, sw), BackendPalette::colourFor(static_cast<int>(b)));
-            x += sw + 4;
-            label(QString("%1 (%2)").arg(QString::fromStdString(s->servers[b].name)).arg(counts[b]));
-        }
-        if (none > 0) {
-            p.fillRect(QRect(x, y, sw, sw), BackendPalette::colourFor(-1));
-            x += sw + 4;
-            label(tr("no request yet (%1)").arg(none));
-        }
-    }
-    const QRectF swatch(x, y, sw, sw);
-    p.fillRect(swatch, QColor(110, 110, 110));
-    drawPinMark(p, swatch);
-    x += sw + 4;
-    label(tr("pinned"));
-    const QRectF ring(x, y, sw, sw);
-    p.fillRect(ring, QColor(110, 110, 110));
-    drawIpRing(p, ring, 1.0);
-    x += sw + 4;
-    label(tr("IP changed"));
-    const QRectF miss(x, y, sw, sw);
-    p.fillRect(miss, QColor(110, 110, 110));
-    drawMissMark(p, miss, 1.0);
-    x += sw + 4;
-    label(tr("session miss"));
-    p.setPen(QPen(QColor(20, 20, 20), 1.5));
-    p.setBrush(QColor(110, 110, 110));
-    p.drawPolygon(diamond(QRectF(x, y, sw, sw)));
-    x += sw + 4;
-    label(tr("outside client"));
-}
+    const int side = m_grid.side();
+    const int gap = side >= 8 ? std::max(1, side / 10) : 0;
+    const int tiles = m_grid.tileCount();
+    const std::vector<ClientView>& clients = snap()->clients;
 
-void AssignmentMap::paintDetails(QPainter& p, const QRect& area) const
-{
-    const Snapshot* s = snap();
-    const std::string selectedId = m_selectedId.toStdString();
-    for (const ClientView& c : s->clients) {
-        if (c.id != selectedId)
+    // Pass 1: plain fills without antialiasing, the bulk of the work at thousands of tiles. A grouped
+    // tile is vertical stripes, each as wide as its server's share of the members.
+    p.setRenderHint(QPainter::Antialiasing, false);
+    for (int t = 0; t < tiles; ++t) {
+        const QRect r = m_grid.tileRect(t).adjusted(0, 0, -gap, -gap);
+        const int first = m_grid.firstClient(t);
+        const int count = m_grid.clientCount(t);
+        if (count == 1) {
+            const ClientView& c = clients[static_cast<std::size_t>(first)];
+            if (!c.external)
+                p.fillRect(r, BackendPalette::colourFor(c.backend));
             continue;
-        p.setPen(palette().color(QPalette::Text));
-        p.drawText(area, Qt::AlignLeft | Qt::AlignVCenter, detailsText(c));
-        return;
+        }
+        countStripes(t);
+        int done = 0;
+        int x = r.left();
+        for (const auto& [backend, n] : m_stripes) {
+            done += n;
+            const int right = r.left() + (r.width() * done + count / 2) / count;
+            p.fillRect(QRect(x, r.top(), right - x, r.height()), BackendPalette::colourFor(backend));
+            x = right;
+        }
+    }
+
+    // Pass 2: marks, only where there is one.
+    p.setRenderHint(QPainter::Antialiasing, side >= kSmoothMarksFrom);
+    for (int t = 0; t < tiles; ++t) {
+        const TileState st = tileState(t);
+        const bool pinned = 2 * st.pinned > st.count;
+        if (!st.external && !pinned && st.miss <= 0 && st.ip <= 0 && st.move <= 0)
+            continue;
+        const QRect box = m_grid.tileRect(t).adjusted(0, 0, -gap, -gap);
+        const QRectF r(box);
+        if (st.external) {
+            const int backend = clients[static_cast<std::size_t>(st.first)].backend;
+            TileMarks::drawOutside(p, r, BackendPalette::colourFor(backend));
+        }
+        if (st.move > 0 && !st.external)
+            TileMarks::drawMoved(p, box, BackendPalette::colourFor(st.movedFrom), st.move);
+        if (pinned)
+            TileMarks::drawPin(p, r);
+        if (st.ip > 0)
+            TileMarks::drawIpRing(p, r, st.ip);
+        if (st.miss > 0)
+            TileMarks::drawMiss(p, r, st.miss);
     }
 }
 
 void AssignmentMap::mousePressEvent(QMouseEvent* event)
 {
-    const int i = tileAt(event->position().toPoint());
-    const ClientView* c = client(i);
+    const int index = clientForClick(tileAt(event->position().toPoint()));
+    const ClientView* c = client(index);
+    m_selectedIndex = c ? index : -1;
     m_selectedId = c ? QString::fromStdString(c->id) : QString();
     update();
     emit clientSelected(m_selectedId);

@@ -1,10 +1,14 @@
 #include "ui/load_charts.h"
 
 #include "ui/backend_palette.h"
+#include "ui/chart_marker_layer.h"
 
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QGridLayout>
+#include <QImage>
 #include <QPageSize>
+#include <QPainter>
 #include <QPdfWriter>
 #include <QPixmap>
 
@@ -18,7 +22,13 @@ namespace lblab::ui {
 
 namespace {
 
-constexpr int kLegendPointSize = 10;
+// Point sizes at font scale 1.
+constexpr double kTitlePoints = 11;
+constexpr double kTickPoints = 9;
+constexpr double kAxisLabelPoints = 9;
+constexpr double kLegendPoints = 10;
+constexpr double kMarkerPoints = 8;
+constexpr double kImageTitlePoints = 12;
 constexpr double kBarWidth = 0.6;
 
 QCustomPlot* makePlot(QWidget* parent, const QString& title, bool withLegend = true)
@@ -28,18 +38,9 @@ QCustomPlot* makePlot(QWidget* parent, const QString& title, bool withLegend = t
     plot->setNotAntialiasedElements(QCP::aeAll);
     plot->setAntialiasedElements(QCP::aeLegend | QCP::aeAxes);
     plot->setMinimumSize(260, 150);
-    QFont titleFont = plot->font();
-    titleFont.setPointSize(11);
-    titleFont.setBold(true);
+    // Fonts are set by LoadCharts::applyFonts, which knows the scale.
     plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
-    QFont tickFont = plot->font();
-    tickFont.setPointSize(9);
-    plot->xAxis->setTickLabelFont(tickFont);
-    plot->yAxis->setTickLabelFont(tickFont);
-    QFont legendFont = plot->font();
-    legendFont.setPointSize(kLegendPointSize);
-    plot->legend->setFont(legendFont);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title));
     plot->legend->setBrush(QColor(255, 255, 255, 210));
     plot->legend->setBorderPen(QPen(QColor(180, 180, 180)));
     plot->legend->setIconSize(22, 10);
@@ -104,15 +105,14 @@ LoadCharts::LoadCharts(QWidget* parent)
     m_latency = makePlot(this, tr("Latency ms (p99 dashed)"));
     m_sessions = makePlot(this, tr("Misses & breaks per s"));
     m_share = makePlot(this, tr("Share vs. ideal (dashed)"), false);
-    QFont labelFont = font();
-    labelFont.setPointSize(9);
+    for (QCustomPlot* plot : plots())
+        m_titles.push_back(qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)));
     for (QCustomPlot* plot : {m_rate, m_active, m_latency, m_sessions}) {
         plot->xAxis->setLabel(tr("seconds since start"));
-        plot->xAxis->setLabelFont(labelFont);
         plot->xAxis->setLabelPadding(0);
+        m_layers.push_back(new ChartMarkerLayer(plot));
     }
     m_share->xAxis->grid()->setVisible(false);
-    m_share->yAxis->setLabelFont(labelFont);
 
     m_misses = addLine(m_sessions, BackendPalette::missColour(), tr("misses"));
     m_breaks = addLine(m_sessions, QColor(0x55, 0x55, 0x55), tr("breaks"), Qt::DashLine);
@@ -131,6 +131,7 @@ LoadCharts::LoadCharts(QWidget* parent)
     grid->addWidget(m_latency, 0, 2);
     grid->addWidget(m_sessions, 0, 3);
     grid->addWidget(m_share, 0, 4);
+    applyFonts();
     setWindowSeconds(m_windowSeconds);
 }
 
@@ -144,6 +145,55 @@ void LoadCharts::setWindowSeconds(double seconds)
 }
 
 std::vector<QCustomPlot*> LoadCharts::plots() const { return {m_rate, m_active, m_latency, m_sessions, m_share}; }
+
+void LoadCharts::setFontScale(double scale)
+{
+    m_fontScale = std::clamp(scale, 0.5, 4.0);
+    applyFonts();
+    for (QCustomPlot* plot : plots())
+        plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QFont LoadCharts::titleFont() const { return m_titles.front()->font(); }
+
+QFont LoadCharts::scaledFont(double points, bool bold) const
+{
+    QFont f = font();
+    f.setPointSizeF(points * m_fontScale);
+    f.setBold(bold);
+    return f;
+}
+
+void LoadCharts::applyFonts()
+{
+    auto sized = [this](double points, bool bold = false) { return scaledFont(points, bold); };
+    for (QCPTextElement* title : m_titles)
+        title->setFont(sized(kTitlePoints, true));
+    for (QCustomPlot* plot : plots()) {
+        for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+            axis->setTickLabelFont(sized(kTickPoints));
+            axis->setLabelFont(sized(kAxisLabelPoints));
+        }
+        plot->legend->setFont(sized(kLegendPoints)); // the legend passes it on to its items
+    }
+    for (ChartMarkerLayer* layer : m_layers)
+        layer->setFont(sized(kMarkerPoints));
+}
+
+const ChartMarkerLayer* LoadCharts::markerLayer(Series series) const
+{
+    switch (series) {
+    case Series::RequestRate: return m_layers[0];
+    case Series::ActiveConnections: return m_layers[1];
+    case Series::LatencyP50:
+    case Series::LatencyP99: return m_layers[2];
+    case Series::SessionMisses:
+    case Series::AffinityBreaks: return m_layers[3];
+    case Series::Share:
+    case Series::IdealShare: return nullptr;
+    }
+    return nullptr;
+}
 
 void LoadCharts::clearAll()
 {
@@ -160,6 +210,9 @@ void LoadCharts::clearAll()
     m_misses->data()->clear();
     m_breaks->data()->clear();
     m_lastEndUs = -1;
+    m_markers.clear();
+    for (ChartMarkerLayer* layer : m_layers)
+        layer->setMarkers(m_markers.markers());
     setWindowSeconds(m_windowSeconds);
 }
 
@@ -256,13 +309,37 @@ void LoadCharts::updateShares(const Snapshot& snapshot)
 
 void LoadCharts::showSnapshot(const lblab::Snapshot& snapshot)
 {
-    // A new run starts its clock again: drop what belongs to the old one.
+    // A new run starts its clock again (and a replay scrubbed back does too): drop what belongs to
+    // the old one.
     const std::int64_t newest = snapshot.history.empty() ? -1 : snapshot.history.back().endUs;
-    if (m_lastEndUs >= 0 && ((newest >= 0 && newest < m_lastEndUs) || (newest < 0 && snapshot.tUs < m_lastEndUs)))
+    const bool clockBack = (m_shownUs >= 0 && snapshot.tUs < m_shownUs) ||
+                           (m_lastEndUs >= 0 && ((newest >= 0 && newest < m_lastEndUs) ||
+                                                 (newest < 0 && snapshot.tUs < m_lastEndUs)));
+    if (clockBack)
         clearAll();
-    if (newest <= m_lastEndUs)
-        return; // nothing new: no work, no replot
+    m_shownUs = snapshot.tUs;
+    m_preset = QString::fromStdString(snapshot.preset);
+    m_policy = QString::fromStdString(snapshot.policy);
 
+    const bool markersChanged = m_markers.addFromLog(snapshot.log);
+    const bool newData = newest > m_lastEndUs;
+    if (!newData && !markersChanged)
+        return; // nothing new: no work, no replot
+    if (newData)
+        appendIntervals(snapshot, newest);
+    // Markers leave with the data they stand among.
+    if (m_lastEndUs >= 0)
+        m_markers.removeBefore(static_cast<double>(m_lastEndUs) / 1e6 - m_windowSeconds);
+    for (ChartMarkerLayer* layer : m_layers)
+        layer->setMarkers(m_markers.markers());
+
+    for (QCustomPlot* plot : plots())
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    ++m_replots;
+}
+
+void LoadCharts::appendIntervals(const Snapshot& snapshot, std::int64_t newest)
+{
     ensureServers(snapshot);
     updateNames(snapshot);
 
@@ -325,10 +402,6 @@ void LoadCharts::showSnapshot(const lblab::Snapshot& snapshot)
     fitValueAxis(m_latency, 5);
     fitValueAxis(m_sessions, 1);
     updateShares(snapshot);
-
-    for (QCustomPlot* plot : plots())
-        plot->replot(QCustomPlot::rpQueuedReplot);
-    ++m_replots;
 }
 
 const QCPGraph* LoadCharts::timeGraph(Series series, int server) const
@@ -380,6 +453,50 @@ double LoadCharts::firstKey(Series series, int server) const
     return graph->data()->constBegin()->key;
 }
 
+QString LoadCharts::policyText() const
+{
+    // Every policy in force inside the window, in order: the switches there say which.
+    QStringList chain;
+    for (const ChartMarker& m : m_markers.markers()) {
+        if (m.kind != ChartMarker::Kind::Policy)
+            continue;
+        if (chain.isEmpty() && !m.fromPolicy.isEmpty())
+            chain << m.fromPolicy;
+        if (chain.isEmpty() || chain.back() != m.policy)
+            chain << m.policy;
+    }
+    if (!m_policy.isEmpty() && (chain.isEmpty() || chain.back() != m_policy))
+        chain << m_policy;
+    if (chain.size() > 3)
+        chain = QStringList{chain.front(), QStringLiteral("…"), chain.back()};
+    return chain.join(QStringLiteral(" → "));
+}
+
+QString LoadCharts::imageTitle() const
+{
+    QStringList parts{QStringLiteral("LB Lab")};
+    if (!m_preset.isEmpty())
+        parts << m_preset;
+    const QString policy = policyText();
+    if (!policy.isEmpty())
+        parts << tr("policy %1").arg(policy);
+    if (m_shownUs >= 0)
+        parts << QStringLiteral("t = %1 s").arg(QString::number(static_cast<double>(m_shownUs) / 1e6, 'f', 1));
+    return parts.join(QStringLiteral(" · "));
+}
+
+void LoadCharts::drawTitle(QPainter& painter, const QRect& band) const
+{
+    painter.save();
+    painter.fillRect(band, Qt::white);
+    painter.setFont(scaledFont(kImageTitlePoints, true));
+    painter.setPen(QColor(0x20, 0x20, 0x20));
+    const QRect text = band.adjusted(8, 0, -8, 0);
+    painter.drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
+                     painter.fontMetrics().elidedText(imageTitle(), Qt::ElideRight, text.width()));
+    painter.restore();
+}
+
 bool LoadCharts::saveImage(const QString& file)
 {
     const QString suffix = QFileInfo(file).suffix().toLower();
@@ -393,23 +510,37 @@ bool LoadCharts::saveImage(const QString& file)
     for (QCustomPlot* plot : plots())
         plot->replot(QCustomPlot::rpImmediateRefresh);
 
-    if (suffix == QLatin1String("png"))
-        return grab().save(file, "PNG");
+    // A picture shown a week later must say what it shows: a title band above the charts.
+    const int band = QFontMetrics(scaledFont(kImageTitlePoints, true)).height() + 12;
+
+    if (suffix == QLatin1String("png")) {
+        const QPixmap charts = grab();
+        const qreal ratio = charts.devicePixelRatio();
+        QImage image(charts.width(), charts.height() + qRound(band * ratio), QImage::Format_RGB32);
+        image.setDevicePixelRatio(ratio);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        drawTitle(painter, QRect(0, 0, width(), band));
+        painter.drawPixmap(QPointF(0, band), charts);
+        painter.end();
+        return image.save(file, "PNG");
+    }
 
     QPdfWriter writer(file);
     writer.setResolution(72); // one point per pixel, so geometry maps 1:1
-    writer.setPageSize(QPageSize(QSizeF(width(), height()), QPageSize::Point));
+    writer.setPageSize(QPageSize(QSizeF(width(), height() + band), QPageSize::Point));
     writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    writer.setTitle(tr("LB Lab charts"));
+    writer.setTitle(imageTitle());
     writer.setCreator(QStringLiteral("LB Lab"));
     QCPPainter painter;
     if (!painter.begin(&writer))
         return false;
     painter.setMode(QCPPainter::pmVectorized);
     painter.setMode(QCPPainter::pmNoCaching);
+    drawTitle(painter, QRect(0, 0, width(), band));
     for (QCustomPlot* plot : plots()) {
         painter.save();
-        painter.translate(plot->geometry().topLeft());
+        painter.translate(plot->geometry().topLeft() + QPoint(0, band));
         plot->toPainter(&painter, plot->width(), plot->height());
         painter.restore();
     }

@@ -1,22 +1,30 @@
 #pragma once
 
 #include "core/snapshot.h"
+#include "ui/chart_markers.h"
 
+#include <QFont>
 #include <QString>
 #include <QWidget>
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 class QCustomPlot;
 class QCPGraph;
 class QCPBars;
 class QCPItemLine;
+class QCPTextElement;
+class QPainter;
 
 namespace lblab::ui {
 
+class ChartMarkerLayer;
+
 /// Live charts over a sliding window: request rate, active connections, latency, share of requests
-/// against the ideal share, and session misses / affinity breaks per second.
+/// against the ideal share, and session misses / affinity breaks per second. The time charts mark
+/// what just changed (policy switches, servers killed or added, bursts of IP changes, notes).
 class LoadCharts : public QWidget {
     Q_OBJECT
 public:
@@ -50,8 +58,25 @@ public:
     /// How many replots were requested (one per snapshot that brought new data).
     int replotCount() const { return m_replots; }
 
-    /// Writes the charts as PNG (raster) or PDF (vector), chosen by the file's extension.
+    /// Writes the charts as PNG (raster) or PDF (vector), chosen by the file's extension, under a
+    /// title line (see imageTitle()).
     bool saveImage(const QString& file);
+    /// The title line of an exported image, e.g. "LB Lab · login-round-robin · policy round-robin →
+    /// cookie-affinity · t = 42.0 s" (the last snapshot shown; every policy in force in the window).
+    QString imageTitle() const;
+
+    /// Scales every chart font (titles, tick and axis labels, legends, marker labels) by `scale`
+    /// (clamped to 0.5..4; 1 is the normal size) and redraws: a projector wants bigger text.
+    void setFontScale(double scale);
+    /// The font scale (1 by default).
+    double fontScale() const { return m_fontScale; }
+    /// The charts' title font (as scaled).
+    QFont titleFont() const;
+
+    /// The change markers on the time charts, by time.
+    const std::deque<ChartMarker>& markers() const { return m_markers.markers(); }
+    /// What draws the markers on the chart of `series` (the share chart has none: nullptr).
+    const ChartMarkerLayer* markerLayer(Series series) const;
 
 public slots:
     /// Appends the intervals newer than the last one drawn and trims to the window.
@@ -69,6 +94,11 @@ private:
     };
 
     void clearAll();
+    void appendIntervals(const Snapshot& snapshot, std::int64_t newestEndUs);
+    void applyFonts();
+    QFont scaledFont(double points, bool bold = false) const;
+    QString policyText() const;
+    void drawTitle(QPainter& painter, const QRect& band) const;
     void ensureServers(const Snapshot& snapshot);
     void updateShares(const Snapshot& snapshot);
     void updateNames(const Snapshot& snapshot);
@@ -82,11 +112,17 @@ private:
     QCustomPlot* m_share = nullptr;
     QCPGraph* m_misses = nullptr;
     QCPGraph* m_breaks = nullptr;
+    std::vector<QCPTextElement*> m_titles;      ///< by plot, as plots() lists them
+    std::vector<ChartMarkerLayer*> m_layers;    ///< rate, active, latency, sessions
+    ChartMarkers m_markers;
     std::vector<ServerGraphs> m_servers;
     std::vector<std::string> m_names;
     double m_windowSeconds = 60;
     std::int64_t m_lastEndUs = -1;
-    std::uint64_t m_lastSequence = 0;
+    std::int64_t m_shownUs = -1;                ///< the last snapshot's time (-1: none yet)
+    QString m_preset;                           ///< of the last snapshot
+    QString m_policy;                           ///< in force in the last snapshot
+    double m_fontScale = 1.0;
     int m_replots = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QProxyStyle>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSlider>
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <stdexcept>
 #include <utility>
 
@@ -28,6 +30,22 @@ namespace {
 
 // Playback steps about 30 times a second, like the live window's snapshots.
 constexpr int kStepMs = 33;
+// The speeds offered, slowest first.
+constexpr double kSpeeds[] = {0.25, 0.5, 1, 2, 4};
+
+// A click on a slider's track jumps there: the class points at a moment ("when s2 died") and
+// expects to see it, not a one-second step toward it. The style asks nothing else of the platform's.
+class JumpOnClickStyle : public QProxyStyle {
+public:
+    using QProxyStyle::QProxyStyle;
+    int styleHint(StyleHint hint, const QStyleOption* option, const QWidget* widget,
+                  QStyleHintReturn* returnData) const override
+    {
+        if (hint == QStyle::SH_Slider_AbsoluteSetButtons)
+            return Qt::LeftButton;
+        return QProxyStyle::styleHint(hint, option, widget, returnData);
+    }
+};
 
 QString seconds(std::int64_t us)
 {
@@ -104,18 +122,23 @@ void ReplayWindow::build()
     connect(m_play, &QPushButton::clicked, this, &ReplayWindow::togglePlay);
     bar->addWidget(m_play);
     m_speedBox = new QComboBox(central);
-    m_speedBox->addItem(QStringLiteral("1×"), 1);
-    m_speedBox->addItem(QStringLiteral("2×"), 2);
-    m_speedBox->addItem(QStringLiteral("4×"), 4);
+    for (const double speed : kSpeeds)
+        m_speedBox->addItem(QString::number(speed) + QStringLiteral("×"), speed);
+    m_speedBox->setCurrentIndex(m_speedBox->findData(1.0));
     m_speedBox->setToolTip(tr("Playback speed"));
     connect(m_speedBox, &QComboBox::currentIndexChanged, this,
-            [this](int index) { m_speed = m_speedBox->itemData(index).toInt(); });
+            [this](int index) { m_speed = m_speedBox->itemData(index).toDouble(); });
     bar->addWidget(m_speedBox);
     m_slider = new QSlider(Qt::Horizontal, central);
+    // A fresh instance of the slider's own style by name: a proxy owns its base, and the
+    // application's style must not be handed over.
+    auto* jumpStyle = new JumpOnClickStyle(m_slider->style()->name());
+    jumpStyle->setParent(m_slider);
+    m_slider->setStyle(jumpStyle);
     m_slider->setRange(0, static_cast<int>(std::min<std::int64_t>(m_replay->durationUs() / 1000, INT32_MAX)));
     m_slider->setSingleStep(100);
     m_slider->setPageStep(1000);
-    m_slider->setToolTip(tr("Drag to see the run as it was at that time"));
+    m_slider->setToolTip(tr("Click or drag to see the run as it was at that time"));
     connect(m_slider, &QSlider::valueChanged, this, [this](int ms) {
         if (!m_updatingSlider)
             showAt(static_cast<std::int64_t>(ms) * 1000);
@@ -154,12 +177,17 @@ void ReplayWindow::setTimeUs(std::int64_t tUs)
 
 bool ReplayWindow::playing() const { return m_timer && m_timer->isActive(); }
 
-void ReplayWindow::setSpeed(int factor)
+void ReplayWindow::setSpeed(double factor)
 {
-    const int index = factor >= 3 ? 2 : factor == 2 ? 1 : 0;
+    // Nearest by ratio, as speeds are felt: 3x is nearer 4x (4/3) than 2x (3/2); a tie goes faster.
+    const double wanted = factor > 0 ? std::log2(factor) : -100.0;
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < std::size(kSpeeds); ++i)
+        if (std::abs(std::log2(kSpeeds[i]) - wanted) <= std::abs(std::log2(kSpeeds[best]) - wanted))
+            best = i;
     if (m_speedBox)
-        m_speedBox->setCurrentIndex(index); // sets m_speed through the signal
-    m_speed = index == 2 ? 4 : index == 1 ? 2 : 1;
+        m_speedBox->setCurrentIndex(static_cast<int>(best)); // sets m_speed through the signal
+    m_speed = kSpeeds[best];
 }
 
 QString ReplayWindow::timeText() const { return m_time ? m_time->text() : QString(); }
@@ -196,8 +224,14 @@ void ReplayWindow::togglePlay()
 void ReplayWindow::advance()
 {
     // Wall time, not timer ticks: a loaded machine delivers ticks late, the recording keeps its pace.
-    const std::int64_t elapsedUs = m_wall.isValid() ? m_wall.restart() * 1000 : kStepMs * 1000;
-    const std::int64_t next = m_tUs + elapsedUs * m_speed;
+    advanceBy(m_wall.isValid() ? m_wall.restart() * 1000 : kStepMs * 1000);
+}
+
+void ReplayWindow::advanceBy(std::int64_t wallUs)
+{
+    if (!m_replay)
+        return;
+    const std::int64_t next = m_tUs + std::llround(static_cast<double>(std::max<std::int64_t>(0, wallUs)) * m_speed);
     showAt(next);
     if (next >= m_replay->durationUs())
         pause();

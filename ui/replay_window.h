@@ -22,8 +22,8 @@ class EventLogPanel;
 class LoadCharts;
 
 /// A recorded run (an export folder) on a timeline: the map, the charts and the event log as they
-/// were at the slider's time, with play/pause at 1x, 2x or 4x. Notes about what an older export
-/// lacks are shown in a banner above.
+/// were at the slider's time, with play/pause at 0.25x to 4x. A click on the slider's track jumps
+/// there. Notes about what an older export lacks are shown in a banner above.
 class ReplayWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -43,10 +43,13 @@ public:
     void setTimeUs(std::int64_t tUs);
     /// True while the timeline plays.
     bool playing() const;
-    /// Playback speed factor (1, 2 or 4).
-    int speed() const { return m_speed; }
-    /// Sets the playback speed factor (1, 2 or 4; others are rounded to the nearest).
-    void setSpeed(int factor);
+    /// Playback speed factor (0.25, 0.5, 1, 2 or 4).
+    double speed() const { return m_speed; }
+    /// Sets the playback speed factor (0.25, 0.5, 1, 2 or 4; others go to the nearest, by ratio).
+    void setSpeed(double factor);
+    /// One playback step: moves the time on by `wallUs` of wall time at the current speed, and stops
+    /// playing at the end of the run (the play timer calls it with the time since its last step).
+    void advanceBy(std::int64_t wallUs);
 
     /// The map (for tests and screenshots).
     AssignmentMap* assignmentMap() const { return m_map; }
@@ -79,7 +82,7 @@ private:
     std::optional<RunReplay> m_replay;
     QString m_error;
     std::int64_t m_tUs = 0;
-    int m_speed = 1;
+    double m_speed = 1;
     AssignmentMap* m_map = nullptr;
     LoadCharts* m_charts = nullptr;
     EventLogPanel* m_log = nullptr;

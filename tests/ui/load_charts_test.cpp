@@ -1,14 +1,23 @@
 #include "ui/load_charts.h"
 
 #include "panels_qt_app.h"
+#include "ui/chart_marker_layer.h"
 
+#include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QImage>
+#include <QRegularExpression>
+
+#include <qcustomplot.h>
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
+using lblab::LabEvent;
+using lblab::LabEventKind;
 using lblab::ui::LoadCharts;
 using Series = LoadCharts::Series;
 
@@ -43,6 +52,35 @@ lblab::Snapshot makeSnapshot(int fromInterval, int toInterval, std::uint64_t seq
         snap.history.push_back(row);
     }
     return snap;
+}
+
+LabEvent entry(double seconds, LabEventKind kind, std::string subject, std::string detail = {})
+{
+    return LabEvent{static_cast<std::int64_t>(seconds * 1e6), kind, std::move(subject), std::move(detail)};
+}
+
+// Intervals up to `toInterval` (0.5 s each) with the lab log as it stands.
+lblab::Snapshot withLog(int toInterval, const std::vector<LabEvent>& log)
+{
+    lblab::Snapshot snap = makeSnapshot(0, toInterval);
+    snap.log = log;
+    return snap;
+}
+
+std::vector<QString> markerLabels(const LoadCharts& charts)
+{
+    std::vector<QString> out;
+    for (const auto& m : charts.markers())
+        out.push_back(m.label);
+    return out;
+}
+
+QString outputFile(const QString& name)
+{
+    const QString dir = QStringLiteral(LBLAB_TEST_OUTPUT_DIR) + QStringLiteral("/load_charts");
+    QDir().mkpath(dir);
+    QFile::remove(dir + QLatin1Char('/') + name);
+    return dir + QLatin1Char('/') + name;
 }
 
 class LoadChartsTest : public ::testing::Test {
@@ -184,4 +222,187 @@ TEST_F(LoadChartsTest, RendersARealisticRun)
     charts.showSnapshot(snap);
     EXPECT_FALSE(lblab::test::savePanelGrab(charts, QStringLiteral("load_charts")).isEmpty());
     EXPECT_GE(charts.firstKey(Series::RequestRate, 0), 20.0 - 1e-9);
+}
+
+TEST_F(LoadChartsTest, MarksAKillAPolicySwitchAndAnIpBurstButNotALoneIpChange)
+{
+    LoadCharts charts;
+    charts.resize(1400, 400);
+    charts.show();
+    std::vector<LabEvent> log{entry(0, LabEventKind::RunStarted, "test", "policy round-robin")};
+    log.push_back(entry(3, LabEventKind::ServerDown, "s2", "killed: stopped accepting and dropped its connections"));
+    charts.showSnapshot(withLog(8, log));
+    log.push_back(entry(5, LabEventKind::PolicySwitched, "cookie-affinity", "from round-robin; no pins to hand over"));
+    charts.showSnapshot(withLog(12, log));
+    // Twenty phones moved at once, seen over two snapshots; each snapshot repeats the whole log.
+    for (int i = 0; i < 20; ++i) {
+        const std::string host = std::to_string(i + 2);
+        log.push_back(entry(7 + 0.01 * i, LabEventKind::IpChanged, "c" + host, "127.0.0." + host + " -> 127.1.0." + host));
+        if (i == 7)
+            charts.showSnapshot(withLog(15, log));
+    }
+    charts.showSnapshot(withLog(16, log));
+    // One phone changing network now and then is no event.
+    log.push_back(entry(9.5, LabEventKind::IpChanged, "c30", "127.0.0.40 -> 127.1.0.40"));
+    charts.showSnapshot(withLog(20, log));
+    charts.showSnapshot(withLog(20, log));
+
+    EXPECT_EQ(markerLabels(charts), (std::vector<QString>{QStringLiteral("s2 killed"), QStringLiteral("→ cookie-affinity"),
+                                                          QStringLiteral("20 IP changes")}));
+    ASSERT_EQ(charts.markers().size(), 3u);
+    EXPECT_DOUBLE_EQ(charts.markers()[0].x, 3.0);
+    EXPECT_DOUBLE_EQ(charts.markers()[1].x, 5.0);
+    EXPECT_DOUBLE_EQ(charts.markers()[2].x, 7.0);
+
+    // Every time chart draws them (once the queued replot ran), each label readable on its own row.
+    auto placed = [&charts] {
+        for (Series series : {Series::RequestRate, Series::ActiveConnections, Series::LatencyP50, Series::SessionMisses})
+            for (int i = 0; i < charts.markerLayer(series)->markerCount(); ++i)
+                if (charts.markerLayer(series)->labelRow(i) < 0)
+                    return false;
+        return true;
+    };
+    QElapsedTimer waited;
+    waited.start();
+    while (!placed() && waited.elapsed() < 5000)
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+    for (Series series : {Series::RequestRate, Series::ActiveConnections, Series::LatencyP50, Series::SessionMisses}) {
+        const lblab::ui::ChartMarkerLayer* layer = charts.markerLayer(series);
+        ASSERT_NE(layer, nullptr);
+        ASSERT_EQ(layer->markerCount(), 3);
+        for (int i = 0; i < 3; ++i) {
+            EXPECT_EQ(layer->labelText(i), charts.markers()[static_cast<std::size_t>(i)].label);
+            EXPECT_GE(layer->labelRow(i), 0) << "label " << i << " left out";
+        }
+    }
+    EXPECT_EQ(charts.markerLayer(Series::Share), nullptr);
+    EXPECT_FALSE(lblab::test::savePanelGrab(charts, QStringLiteral("load_charts_markers"), QSize(1400, 400)).isEmpty());
+}
+
+TEST_F(LoadChartsTest, ANewRunClearsTheMarkers)
+{
+    LoadCharts charts;
+    charts.showSnapshot(withLog(20, {entry(0, LabEventKind::RunStarted, "test"),
+                                     entry(3, LabEventKind::ServerDown, "s2", "killed: stopped")}));
+    ASSERT_EQ(charts.markers().size(), 1u);
+    charts.showSnapshot(withLog(3, {entry(0, LabEventKind::RunStarted, "test")}));
+    EXPECT_TRUE(charts.markers().empty());
+    EXPECT_EQ(charts.markerLayer(Series::RequestRate)->markerCount(), 0);
+    // The same kill in the new run is marked again.
+    charts.showSnapshot(withLog(8, {entry(0, LabEventKind::RunStarted, "test"),
+                                    entry(3, LabEventKind::ServerDown, "s2", "killed: stopped")}));
+    EXPECT_EQ(charts.markers().size(), 1u);
+}
+
+TEST_F(LoadChartsTest, MarkersLeaveWithTheWindow)
+{
+    LoadCharts charts;
+    charts.setWindowSeconds(10);
+    std::vector<LabEvent> log{entry(0, LabEventKind::RunStarted, "test"), entry(3, LabEventKind::ServerDown, "s2", "killed")};
+    charts.showSnapshot(withLog(20, log)); // up to 10 s
+    ASSERT_EQ(charts.markers().size(), 1u);
+    log.push_back(entry(18, LabEventKind::ServerAdded, "s4", "added to the set"));
+    charts.showSnapshot(withLog(44, log)); // up to 22 s: the window starts at 12 s
+    EXPECT_EQ(markerLabels(charts), (std::vector<QString>{QStringLiteral("+ s4")}));
+    EXPECT_EQ(charts.markerLayer(Series::LatencyP50)->markerCount(), 1);
+    charts.showSnapshot(withLog(60, log)); // up to 30 s
+    EXPECT_TRUE(charts.markers().empty());
+}
+
+TEST_F(LoadChartsTest, MarkersStayWhileTheBoundedLogDropsTheirEntries)
+{
+    // The snapshot's log keeps the last 400 entries; the kill falls out of it at about 6 s.
+    LoadCharts charts;
+    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "test"), entry(2, LabEventKind::ServerDown, "s2", "killed")};
+    for (int k = 5; k <= 20; ++k) {
+        for (int i = 0; i < 40; ++i)
+            all.push_back(entry(0.5 * k + 0.001 * i, LabEventKind::Note, "clients", std::to_string(k * 100 + i)));
+        const std::size_t from = all.size() > 400 ? all.size() - 400 : 0;
+        charts.showSnapshot(withLog(k, std::vector<LabEvent>(all.begin() + static_cast<std::ptrdiff_t>(from), all.end())));
+    }
+    EXPECT_EQ(markerLabels(charts), (std::vector<QString>{QStringLiteral("s2 killed")}));
+}
+
+TEST_F(LoadChartsTest, FontScaleScalesEveryChartFont)
+{
+    LoadCharts charts;
+    charts.showSnapshot(makeSnapshot(0, 10));
+    const double title = charts.titleFont().pointSizeF();
+    EXPECT_DOUBLE_EQ(title, 11.0);
+    EXPECT_DOUBLE_EQ(charts.fontScale(), 1.0);
+    const double marker = charts.markerLayer(Series::RequestRate)->font().pointSizeF();
+    auto plotsOf = [&] { return charts.findChildren<QCustomPlot*>(); };
+    ASSERT_EQ(plotsOf().size(), 5);
+    const double tick = plotsOf().front()->xAxis->tickLabelFont().pointSizeF();
+    const double legend = plotsOf().front()->legend->font().pointSizeF();
+
+    charts.setFontScale(1.5);
+    EXPECT_DOUBLE_EQ(charts.fontScale(), 1.5);
+    EXPECT_DOUBLE_EQ(charts.titleFont().pointSizeF(), 1.5 * title);
+    EXPECT_DOUBLE_EQ(charts.markerLayer(Series::SessionMisses)->font().pointSizeF(), 1.5 * marker);
+    for (QCustomPlot* plot : plotsOf()) {
+        EXPECT_DOUBLE_EQ(plot->xAxis->tickLabelFont().pointSizeF(), 1.5 * tick);
+        EXPECT_DOUBLE_EQ(plot->yAxis->tickLabelFont().pointSizeF(), 1.5 * tick);
+        EXPECT_DOUBLE_EQ(plot->xAxis->labelFont().pointSizeF(), 1.5 * tick);
+        EXPECT_DOUBLE_EQ(plot->legend->font().pointSizeF(), 1.5 * legend);
+        for (int i = 0; i < plot->legend->itemCount(); ++i)
+            EXPECT_DOUBLE_EQ(plot->legend->item(i)->font().pointSizeF(), 1.5 * legend);
+    }
+    // Servers that appear later get the scaled legend font too.
+    lblab::Snapshot more = makeSnapshot(0, 12);
+    more.servers.push_back(more.servers.back());
+    more.servers.back().name = "s4";
+    charts.showSnapshot(more);
+    const QCPLegend* legendOfRate = plotsOf().front()->legend;
+    EXPECT_DOUBLE_EQ(legendOfRate->item(legendOfRate->itemCount() - 1)->font().pointSizeF(), 1.5 * legend);
+
+    charts.setFontScale(1.0);
+    EXPECT_DOUBLE_EQ(charts.titleFont().pointSizeF(), title);
+    charts.setFontScale(100);
+    EXPECT_DOUBLE_EQ(charts.fontScale(), 4.0);
+}
+
+TEST_F(LoadChartsTest, ExportedImagesCarryATitleLine)
+{
+    LoadCharts charts;
+    charts.resize(900, 500);
+    lblab::Snapshot snap = makeSnapshot(0, 84); // 42 s
+    snap.preset = "login-round-robin";
+    snap.policy = "cookie-affinity";
+    snap.log = {entry(0, LabEventKind::RunStarted, "login-round-robin", "policy round-robin"),
+                entry(30, LabEventKind::PolicySwitched, "cookie-affinity", "from round-robin; 10 pins dropped")};
+    charts.showSnapshot(snap);
+    EXPECT_EQ(charts.imageTitle(),
+              QStringLiteral("LB Lab · login-round-robin · policy round-robin → cookie-affinity · t = 42.0 s"));
+
+    const QString png = outputFile(QStringLiteral("titled.png"));
+    ASSERT_TRUE(charts.saveImage(png));
+    const QImage image(png);
+    ASSERT_FALSE(image.isNull());
+    EXPECT_GT(image.height(), charts.height()) << "a title band above the charts";
+    EXPECT_EQ(image.width(), charts.width());
+    // The band is drawn: its left part holds dark text pixels.
+    int dark = 0;
+    for (int y = 0; y < image.height() - charts.height(); ++y)
+        for (int x = 0; x < 300; ++x)
+            dark += qGray(image.pixel(x, y)) < 100 ? 1 : 0;
+    EXPECT_GT(dark, 20);
+
+    const QString pdf = outputFile(QStringLiteral("titled.pdf"));
+    ASSERT_TRUE(charts.saveImage(pdf));
+    QFile f(pdf);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QString content = QString::fromLatin1(f.readAll());
+    const auto box = QRegularExpression(QStringLiteral("/MediaBox \\[\\s*0 0 ([0-9.]+) ([0-9.]+)\\s*\\]")).match(content);
+    ASSERT_TRUE(box.hasMatch());
+    EXPECT_GT(box.captured(2).toDouble(), charts.height());
+
+    // Once the switch has left the window, only the policy in force is named.
+    charts.setWindowSeconds(5);
+    lblab::Snapshot later = makeSnapshot(0, 90);
+    later.preset = snap.preset;
+    later.policy = snap.policy;
+    later.log = snap.log;
+    charts.showSnapshot(later);
+    EXPECT_EQ(charts.imageTitle(), QStringLiteral("LB Lab · login-round-robin · policy cookie-affinity · t = 45.0 s"));
 }

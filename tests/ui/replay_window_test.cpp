@@ -12,14 +12,21 @@
 #include "ui/event_log_panel.h"
 #include "ui/load_charts.h"
 
+#include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QImage>
+#include <QMouseEvent>
 #include <QSlider>
+#include <QStyleOptionSlider>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -49,6 +56,57 @@ const fs::path& recordedRun()
         std::this_thread::sleep_for(std::chrono::milliseconds(1000));
         lab.stop();
         const fs::path out = outputDir("replay-window-run");
+        lab.exportRun(out);
+        return out;
+    }();
+    return dir;
+}
+
+// Polls the lab's published snapshot until `done` holds (bounded; the core works on its own threads).
+bool waitForLab(lblab::Lab& lab, const std::function<bool(const lblab::Snapshot&)>& done)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done(*lab.publishNow()))
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+std::size_t logCount(const lblab::Snapshot& s, lblab::LabEventKind kind)
+{
+    return static_cast<std::size_t>(
+        std::count_if(s.log.begin(), s.log.end(), [kind](const lblab::LabEvent& e) { return e.kind == kind; }));
+}
+
+// A run with something to mark: a policy switch, a server killed, half the users moved at once.
+const fs::path& eventfulRun()
+{
+    static const fs::path dir = [] {
+        lblab::LabConfig c = *lblab::PresetCatalog::find("login-round-robin");
+        c.requestRate = 200;
+        c.clients[0].count = 40;
+        lblab::Lab lab(c);
+        lab.start();
+        auto served = [&lab](std::uint64_t more) {
+            const std::uint64_t target = lab.publishNow()->totals.requests + more;
+            return waitForLab(lab, [target](const lblab::Snapshot& s) { return s.totals.requests >= target; });
+        };
+        // Over half a second of the run first: the charts measure the churn of IP changes before
+        // they call anything a burst.
+        EXPECT_TRUE(served(120));
+        lab.setPolicy("cookie-affinity");
+        EXPECT_TRUE(waitForLab(lab, [](const lblab::Snapshot& s) { return s.policy == "cookie-affinity"; }));
+        EXPECT_TRUE(served(60));
+        lab.killServer("s2");
+        EXPECT_TRUE(waitForLab(lab, [](const lblab::Snapshot& s) { return logCount(s, lblab::LabEventKind::ServerDown) > 0; }));
+        EXPECT_TRUE(served(60));
+        lab.changeClientIps(0.5);
+        EXPECT_TRUE(waitForLab(lab, [](const lblab::Snapshot& s) { return logCount(s, lblab::LabEventKind::IpChanged) >= 20; }));
+        EXPECT_TRUE(served(60));
+        lab.stop();
+        const fs::path out = outputDir("replay-window-eventful");
         lab.exportRun(out);
         return out;
     }();
@@ -139,6 +197,121 @@ TEST_F(ReplayWindowTest, PlayAdvancesTimeAndStopsAtTheEnd)
     EXPECT_EQ(window.speed(), 4);
     window.setSpeed(1);
     EXPECT_EQ(window.speed(), 1);
+}
+
+TEST_F(ReplayWindowTest, AClickOnTheTrackJumpsThere)
+{
+    ReplayWindow window(QString::fromStdString(recordedRun().string()));
+    ASSERT_TRUE(window.loaded());
+    window.resize(1200, 800);
+    window.show();
+    lblab::test::pumpEvents(50);
+    QSlider* slider = window.timeline();
+    ASSERT_GT(slider->maximum(), 1000);
+
+    // Where the style draws the groove, as QSlider itself computes it.
+    QStyleOptionSlider option;
+    option.initFrom(slider);
+    option.orientation = slider->orientation();
+    option.minimum = slider->minimum();
+    option.maximum = slider->maximum();
+    option.sliderPosition = slider->sliderPosition();
+    option.sliderValue = slider->value();
+    option.subControls = QStyle::SC_SliderGroove | QStyle::SC_SliderHandle;
+    const QRect groove = slider->style()->subControlRect(QStyle::CC_Slider, &option, QStyle::SC_SliderGroove, slider);
+    ASSERT_GT(groove.width(), 100);
+    const QPoint at(groove.left() + groove.width() * 3 / 4, groove.center().y());
+
+    QMouseEvent press(QEvent::MouseButtonPress, at, slider->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(slider, &press);
+    QMouseEvent release(QEvent::MouseButtonRelease, at, slider->mapToGlobal(at), Qt::LeftButton, Qt::NoButton,
+                        Qt::NoModifier);
+    QApplication::sendEvent(slider, &release);
+
+    const double share = static_cast<double>(window.timeUs()) / static_cast<double>(slider->maximum() * 1000);
+    EXPECT_NEAR(share, 0.75, 0.05) << "one click at three quarters of the track shows three quarters into the run";
+    EXPECT_GT(window.loadCharts()->graphPointCount(lblab::ui::LoadCharts::Series::RequestRate, 0), 1);
+}
+
+TEST_F(ReplayWindowTest, SlowSpeedsPlayAtAFractionOfTheRecordedPace)
+{
+    ReplayWindow window(QString::fromStdString(recordedRun().string()));
+    ASSERT_TRUE(window.loaded());
+    auto* box = window.findChild<QComboBox*>();
+    ASSERT_NE(box, nullptr);
+    EXPECT_EQ(box->count(), 5);
+    EXPECT_DOUBLE_EQ(window.speed(), 1.0);
+
+    window.setTimeUs(0);
+    window.setSpeed(0.25);
+    EXPECT_DOUBLE_EQ(window.speed(), 0.25);
+    EXPECT_DOUBLE_EQ(box->currentData().toDouble(), 0.25);
+    window.advanceBy(400'000); // 0.4 s of wall time
+    EXPECT_EQ(window.timeUs(), 100'000);
+    window.setSpeed(0.5);
+    window.advanceBy(400'000);
+    EXPECT_EQ(window.timeUs(), 300'000);
+    window.setSpeed(1);
+    window.advanceBy(400'000);
+    EXPECT_EQ(window.timeUs(), 700'000);
+
+    // The box sets the speed too; other factors go to the nearest offered.
+    box->setCurrentIndex(1);
+    EXPECT_DOUBLE_EQ(window.speed(), 0.5);
+    window.setSpeed(0.3);
+    EXPECT_DOUBLE_EQ(window.speed(), 0.25);
+    window.setSpeed(0.7);
+    EXPECT_DOUBLE_EQ(window.speed(), 0.5);
+    window.setSpeed(0);
+    EXPECT_DOUBLE_EQ(window.speed(), 0.25);
+    window.setSpeed(100);
+    EXPECT_DOUBLE_EQ(window.speed(), 4.0);
+
+    // Played through the real timer at 0.25x the run moves, and much slower than the wall clock.
+    window.setSpeed(0.25);
+    window.setTimeUs(0);
+    QElapsedTimer wall;
+    wall.start();
+    window.play();
+    ASSERT_TRUE(lblab::test::waitUntil([&] { return window.timeUs() >= 100'000; }, 10'000));
+    window.pause();
+    EXPECT_GE(wall.elapsed(), 350) << "0.1 s of the run at 0.25x takes at least 0.4 s";
+}
+
+TEST_F(ReplayWindowTest, TheReplayChartsMarkWhatChanged)
+{
+    ReplayWindow window(QString::fromStdString(eventfulRun().string()));
+    ASSERT_TRUE(window.loaded()) << window.error().toStdString();
+    window.setTimeUs(window.timeline()->maximum() * 1000LL);
+    const auto& markers = window.loadCharts()->markers();
+    QStringList labels;
+    for (const auto& m : markers)
+        labels << m.label;
+    EXPECT_TRUE(labels.contains(QStringLiteral("→ cookie-affinity"))) << labels.join(" | ").toStdString();
+    EXPECT_TRUE(labels.contains(QStringLiteral("s2 killed"))) << labels.join(" | ").toStdString();
+    EXPECT_TRUE(labels.contains(QStringLiteral("20 IP changes"))) << labels.join(" | ").toStdString();
+    EXPECT_FALSE(labels.contains(QStringLiteral("s2 down"))) << "the kill is marked once";
+    EXPECT_TRUE(window.loadCharts()->imageTitle().contains(QStringLiteral("round-robin → cookie-affinity")))
+        << window.loadCharts()->imageTitle().toStdString();
+
+    // Scrubbed back before the switch: its marker goes; forward again: it is back, once.
+    double switchX = -1;
+    for (const auto& m : markers)
+        if (m.kind == lblab::ui::ChartMarker::Kind::Policy)
+            switchX = m.x;
+    ASSERT_GT(switchX, 0);
+    window.setTimeUs(static_cast<std::int64_t>(switchX * 1e6) - 50'000);
+    for (const auto& m : window.loadCharts()->markers())
+        EXPECT_NE(m.kind, lblab::ui::ChartMarker::Kind::Policy);
+    window.setTimeUs(window.timeline()->maximum() * 1000LL);
+    int switches = 0;
+    for (const auto& m : window.loadCharts()->markers())
+        switches += m.kind == lblab::ui::ChartMarker::Kind::Policy ? 1 : 0;
+    EXPECT_EQ(switches, 1);
+    window.resize(1300, 850);
+    window.show();
+    lblab::test::pumpEvents(50);
+    EXPECT_TRUE(window.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/replay_markers.png"));
 }
 
 TEST_F(ReplayWindowTest, AnOlderExportShowsItsNotesInTheBanner)

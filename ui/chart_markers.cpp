@@ -1,0 +1,194 @@
+#include "ui/chart_markers.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace lblab::ui {
+
+namespace {
+
+// Enough entries that a repeated run of them is not a coincidence, few enough to compare cheaply.
+constexpr std::size_t kTailLength = 16;
+
+double seconds(std::int64_t us) { return static_cast<double>(us) / 1e6; }
+
+bool sameEntry(const LabEvent& a, const LabEvent& b)
+{
+    return a.tUs == b.tUs && a.kind == b.kind && a.subject == b.subject && a.detail == b.detail;
+}
+
+QString tr(const char* text) { return QCoreApplication::translate("lblab::ui::ChartMarkers", text); }
+
+} // namespace
+
+bool ChartMarkers::markerFor(const LabEvent& event, ChartMarker& out)
+{
+    const QString subject = QString::fromStdString(event.subject);
+    using K = ChartMarker::Kind;
+    switch (event.kind) {
+    case LabEventKind::PolicySwitched: {
+        out.kind = K::Policy;
+        out.policy = subject;
+        out.label = QStringLiteral("→ ") + subject;
+        // The balancer writes "from round-robin; 12 pins dropped".
+        const QString detail = QString::fromStdString(event.detail);
+        if (detail.startsWith(QLatin1String("from ")))
+            out.fromPolicy = detail.mid(5).section(QLatin1Char(';'), 0, 0).trimmed();
+        break;
+    }
+    case LabEventKind::ServerDown:
+        out.kind = K::ServerDown;
+        // The lab's own kill says "killed: ..."; a failed health check says why it failed.
+        out.label = event.detail.starts_with("killed") ? tr("%1 killed").arg(subject) : tr("%1 down").arg(subject);
+        break;
+    case LabEventKind::ServerUp:
+        out.kind = K::ServerUp;
+        out.label = tr("%1 up").arg(subject);
+        break;
+    case LabEventKind::ServerAdded:
+        out.kind = K::ServerAdded;
+        out.label = QStringLiteral("+ ") + subject;
+        break;
+    case LabEventKind::ServerRemoved:
+        out.kind = K::ServerRemoved;
+        out.label = tr("%1 removed").arg(subject);
+        break;
+    case LabEventKind::ServerDraining:
+        out.kind = K::ServerDraining;
+        out.label = tr("%1 draining").arg(subject);
+        break;
+    case LabEventKind::Note: {
+        // Only what the teacher wrote (a scenario's timeline, a note typed in the window); the lab's
+        // own notes ("restarted; ...", "moving 30% of users") have their marker from what follows.
+        if (event.subject != "timeline" && event.subject != "user")
+            return false;
+        out.kind = K::Note;
+        QString text = QString::fromStdString(event.detail).simplified();
+        if (text.size() > kNoteChars)
+            text = text.left(kNoteChars - 1).trimmed() + QStringLiteral("…");
+        out.label = text;
+        break;
+    }
+    default:
+        return false;
+    }
+    out.x = seconds(event.tUs);
+    out.subject = subject;
+    return !out.label.isEmpty();
+}
+
+std::size_t ChartMarkers::firstNew(const std::vector<LabEvent>& log) const
+{
+    const std::size_t m = m_tail.size();
+    if (m == 0)
+        return 0;
+    // Where the entries taken last time end in this log: usually at or near its end.
+    for (std::size_t end = log.size(); end >= m; --end)
+        if (std::equal(m_tail.begin(), m_tail.end(), log.begin() + static_cast<std::ptrdiff_t>(end - m), sameEntry))
+            return end;
+    // More entries came than the log keeps: only the newest of those taken are still at its start.
+    for (std::size_t k = 1; k < m; ++k) {
+        const std::size_t overlap = m - k;
+        if (overlap <= log.size() &&
+            std::equal(m_tail.begin() + static_cast<std::ptrdiff_t>(k), m_tail.end(), log.begin(), sameEntry))
+            return overlap;
+    }
+    return 0; // nothing of what was taken is left: every entry is new
+}
+
+bool ChartMarkers::addFromLog(const std::vector<LabEvent>& log)
+{
+    if (log.empty())
+        return false;
+    const std::size_t from = firstNew(log);
+    if (!m_started) {
+        // A log that starts with the run knows all its churn; a cut one only from its first entry.
+        m_bursts.reset(log.front().kind == LabEventKind::RunStarted ? 0.0 : seconds(log.front().tUs));
+        m_started = true;
+    }
+    bool changed = false;
+    for (std::size_t i = from; i < log.size(); ++i) {
+        const LabEvent& event = log[i];
+        if (event.kind == LabEventKind::IpChanged) {
+            changed = addIpChange(event) || changed;
+            continue;
+        }
+        ChartMarker marker;
+        if (markerFor(event, marker) && !alreadyDown(marker)) {
+            insert(std::move(marker));
+            changed = true;
+        }
+    }
+    const std::size_t keep = std::min(kTailLength, log.size());
+    m_tail.assign(log.end() - static_cast<std::ptrdiff_t>(keep), log.end());
+    return changed;
+}
+
+bool ChartMarkers::alreadyDown(const ChartMarker& marker) const
+{
+    // A killed server fails its health checks next: "s2 down" right after "s2 killed" says nothing new.
+    if (marker.kind != ChartMarker::Kind::ServerDown)
+        return false;
+    for (auto it = m_markers.rbegin(); it != m_markers.rend(); ++it)
+        if (it->subject == marker.subject && it->kind != ChartMarker::Kind::Note &&
+            it->kind != ChartMarker::Kind::Policy)
+            return it->kind == ChartMarker::Kind::ServerDown;
+    return false;
+}
+
+bool ChartMarkers::addIpChange(const LabEvent& event)
+{
+    const IpChangeBursts::Step step = m_bursts.add(seconds(event.tUs));
+    if (step == IpChangeBursts::Step::None)
+        return false;
+    const QString label = QCoreApplication::translate("lblab::ui::ChartMarkers", "%n IP changes", nullptr,
+                                                      m_bursts.burstCount());
+    if (step == IpChangeBursts::Step::Started) {
+        ChartMarker marker;
+        marker.kind = ChartMarker::Kind::IpBurst;
+        marker.x = m_bursts.burstStartSeconds();
+        marker.label = label;
+        insert(std::move(marker));
+        m_burstId = m_nextId - 1;
+        return true;
+    }
+    // The burst goes on: its one marker counts the new change (unless it already left the window).
+    for (auto it = m_markers.rbegin(); it != m_markers.rend(); ++it)
+        if (it->id == m_burstId) {
+            it->label = label;
+            return true;
+        }
+    return false;
+}
+
+void ChartMarkers::insert(ChartMarker marker)
+{
+    marker.id = m_nextId++;
+    const auto at = std::upper_bound(m_markers.begin(), m_markers.end(), marker.x,
+                                     [](double x, const ChartMarker& m) { return x < m.x; });
+    m_markers.insert(at, std::move(marker));
+    while (m_markers.size() > kCapacity)
+        m_markers.pop_front();
+}
+
+bool ChartMarkers::removeBefore(double seconds)
+{
+    bool changed = false;
+    while (!m_markers.empty() && m_markers.front().x < seconds) {
+        m_markers.pop_front();
+        changed = true;
+    }
+    return changed;
+}
+
+void ChartMarkers::clear()
+{
+    m_markers.clear();
+    m_tail.clear();
+    m_bursts.reset();
+    m_started = false;
+    m_burstId = 0;
+}
+
+} // namespace lblab::ui

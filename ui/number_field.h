@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QLineEdit>
 #include <QSpinBox>
 #include <QString>
 
@@ -20,6 +21,8 @@ public:
     void setLimitReason(const QString& reason) { m_limitReason = reason; }
     /// The last correction's message ("" if none yet).
     QString lastCorrection() const { return m_lastCorrection; }
+    /// The text field inside (tests type into it like a user; Qt keeps lineEdit() protected).
+    QLineEdit* editor() const { return lineEdit(); }
     /// Checks the typed text now, as committing it would (Enter, focus out); true if it was corrected.
     bool commitTyped();
 

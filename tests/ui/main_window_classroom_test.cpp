@@ -118,12 +118,12 @@ TEST_F(MainWindowClassroomTest, SpaceInANumberFieldPausesTheRunAndKeepsTheNumber
     ASSERT_TRUE(QTest::qWaitForWindowActive(&window));
     lblab::ui::NumberField* seed = window.controls()->seedBox();
     seed->setFocus();
-    seed->lineEdit()->selectAll();
+    seed->editor()->selectAll();
     QTest::keyClicks(seed, "4242");
     QTest::keyClick(seed, Qt::Key_Space);
     ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest()->state == RunState::Paused; }, 3000))
         << "Space is the run's key wherever the focus is";
-    EXPECT_EQ(seed->lineEdit()->text(), "4242") << "and it did not erase what was typed";
+    EXPECT_EQ(seed->editor()->text(), "4242") << "and it did not erase what was typed";
     QTest::keyClick(seed, Qt::Key_Space);
     ASSERT_TRUE(waitUntil([&] { return window.bridge()->latest()->state == RunState::Running; }, 3000));
     window.close();

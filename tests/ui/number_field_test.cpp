@@ -19,7 +19,7 @@ protected:
         field.setRange(0, 60000);
         field.show();
         field.setFocus();
-        field.lineEdit()->selectAll();
+        field.editor()->selectAll();
     }
     QApplication& app = lblab::test::qtApp();
     NumberField field{QStringLiteral("Clients")};
@@ -32,7 +32,7 @@ TEST_F(NumberFieldTest, KeepsEveryTypedDigitInsideTheRange)
     // A plain QSpinBox with a maximum of 2000 dropped the last digit of 10000 (it read 1000).
     field.setRange(0, 20000);
     QTest::keyClicks(&field, "10000");
-    EXPECT_EQ(field.lineEdit()->text(), "10000");
+    EXPECT_EQ(field.editor()->text(), "10000");
     QTest::keyClick(&field, Qt::Key_Return);
     EXPECT_EQ(field.value(), 10000);
     EXPECT_TRUE(field.lastCorrection().isEmpty());
@@ -43,7 +43,7 @@ TEST_F(NumberFieldTest, ANumberPastTheMaximumIsCorrectedAndSaysWhy)
     QSignalSpy corrected(&field, &NumberField::inputCorrected);
     field.setLimitReason(QStringLiteral("the most a run may have"));
     QTest::keyClicks(&field, "99999");
-    EXPECT_EQ(field.lineEdit()->text(), "99999") << "the text stays as typed until it is committed";
+    EXPECT_EQ(field.editor()->text(), "99999") << "the text stays as typed until it is committed";
     QTest::keyClick(&field, Qt::Key_Return);
     EXPECT_EQ(field.value(), 60000);
     ASSERT_EQ(corrected.count(), 1);
@@ -62,7 +62,7 @@ TEST_F(NumberFieldTest, LeavingTheFieldCommitsAndCorrectsToo)
     EXPECT_EQ(field.value(), 60000);
     EXPECT_EQ(corrected.count(), 1);
     QTest::keyClicks(&field, "x"); // not a number: refused like any spin box does
-    EXPECT_EQ(field.lineEdit()->text(), "60000");
+    EXPECT_EQ(field.editor()->text(), "60000");
 }
 
 TEST_F(NumberFieldTest, EnterIsAnnouncedAfterTheValueIsCommitted)

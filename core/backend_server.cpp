@@ -32,9 +32,11 @@
 // Choices worth knowing:
 // - Everything mutable lives on one strand, so the session store, the slot queue and the
 //   connection registry need no mutex; counters are atomics so stats() can be read anywhere.
-// - kill() is a crash as the user sees it (acceptor and sockets closed, in-flight requests lost),
-//   but the process behind it is "paused", not restarted: sessions and counters are kept, so a
-//   restore() shows clients coming back to the sessions they had. stop() is final.
+// - kill() is a crash: acceptor and sockets closed, in-flight requests lost, and the server's
+//   memory gone: every session is dropped at once, so restore() starts empty and a client still
+//   holding a cookie for one of them gets 401 X-Session: miss (what a real restart does to an
+//   in-memory session store). Counters are the lab's observation, not the server's memory: kept.
+//   stop() is final.
 // - stats().inFlight counts requests admitted and not yet answered: in service plus queued.
 // - Public calls made from outside the io thread post onto the strand and wait, so start() and
 //   restore() can throw at the caller. A call from a handler of the same io_context only posts
@@ -156,7 +158,11 @@ public:
     void kill()
     {
         m_alive = false;
-        runSync([this] { closeAll(); });
+        runSync([this] {
+            closeAll();
+            m_handler.sessions().clear();
+            m_sessions = 0;
+        });
     }
 
     void restore()

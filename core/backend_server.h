@@ -40,9 +40,9 @@ public:
     /// Binds 127.0.0.1:`port` (0 = a free port) and starts accepting.
     /// Throws std::system_error whose message names the address on failure.
     void start(std::uint16_t port = 0);
-    /// Stops accepting and closes every connection (a crash, as the user sees it). Sessions are kept.
+    /// Crashes it: stops accepting, closes every connection and drops every session (its memory).
     void kill();
-    /// Accepts again on the same port after kill().
+    /// Accepts again on the same port after kill(), with no sessions.
     void restore();
     /// Final stop: closes everything; the object may then be destroyed.
     void stop();

@@ -1,23 +1,18 @@
 #include "core/capture.h"
 
+#include "core/client_tracker.h"
 #include "core/csv_writer.h"
 #include "core/latency_histogram.h"
+#include "core/spill_file.h"
+#include "core/time_ordered_rows.h"
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <deque>
-#include <fstream>
 #include <mutex>
 #include <ostream>
-#include <random>
 #include <stdexcept>
-#include <system_error>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace lblab {
 
@@ -48,14 +43,12 @@ constexpr std::string_view kServersHeader =
     "t_ms,server,status,weight,scur,stot,rate,req_interval,lbtot,hrsp_2xx,hrsp_3xx,hrsp_4xx,"
     "hrsp_5xx,p50_us,p99_us,sessions,session_misses";
 
-constexpr std::string_view kOutsideGroup = "outside";
 // A bogus backend index must not allocate gigabytes of counters.
 constexpr int kMaxBackends = 4096;
 // servers.csv rows kept in memory before they spill; rows are ~80 bytes, so hours of a small lab.
 constexpr std::size_t kServerRowBytesInMemory = 1 << 20;
 // Memory may hold this many times the configured bound while the spill file cannot be written.
 constexpr std::size_t kHardCapFactor = 4;
-constexpr std::size_t kExportChunkBytes = 1 << 20;
 // Events per in-memory chunk at most, and written chunks kept for reuse.
 constexpr std::size_t kMaxChunkEvents = 4096;
 constexpr std::size_t kSpareChunks = 8;
@@ -97,124 +90,6 @@ void appendEventRow(std::string& out, const RequestEvent& e)
     w.endRow();
 }
 
-/// An append-only file of CSV rows in the spill directory, created on first use and removed
-/// with its owner. A failed append leaves the file as it was, so no row is ever half-written.
-class SpillFile {
-public:
-    SpillFile(std::filesystem::path directory, std::string stem)
-        : m_directory(std::move(directory)), m_stem(std::move(stem))
-    {
-    }
-    ~SpillFile()
-    {
-        m_stream.close();
-        if (!m_path.empty()) {
-            std::error_code ec;
-            std::filesystem::remove(m_path, ec);
-        }
-    }
-    SpillFile(const SpillFile&) = delete;
-    SpillFile& operator=(const SpillFile&) = delete;
-
-    /// Appends `bytes`; on failure returns the reason and keeps the file's previous content.
-    std::string append(std::string_view bytes)
-    {
-        if (!m_stream.is_open()) {
-            if (m_path.empty()) {
-                std::string reason = open();
-                if (!reason.empty())
-                    return reason;
-            } else {
-                // Reopen the same file after a failure: its rows are part of the record.
-                m_stream.clear();
-                m_stream.open(m_path, std::ios::binary | std::ios::app);
-                if (!m_stream)
-                    return "cannot reopen " + m_path.string() + ": " + std::strerror(errno);
-            }
-        }
-        errno = 0;
-        m_stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        m_stream.flush();
-        if (m_stream) {
-            m_bytes += bytes.size();
-            return {};
-        }
-        const int error = errno;
-        // Cut any partial write so the file holds whole rows only, then retry later from there.
-        m_stream.close();
-        std::error_code ec;
-        std::filesystem::resize_file(m_path, m_bytes, ec);
-        m_stream.clear();
-        m_stream.open(m_path, std::ios::binary | std::ios::app);
-        return "cannot write " + m_path.string() + ": " +
-               (error ? std::string(std::strerror(error)) : std::string("write failed"));
-    }
-
-    /// Where the file is (empty until first used).
-    const std::filesystem::path& path() const { return m_path; }
-    /// Bytes of whole rows written so far.
-    std::uint64_t bytes() const { return m_bytes; }
-
-private:
-    std::string open()
-    {
-        std::error_code ec;
-        std::filesystem::path directory = m_directory;
-        if (directory.empty()) {
-            directory = std::filesystem::temp_directory_path(ec);
-            if (ec)
-                return "no temporary directory: " + ec.message();
-        }
-        std::filesystem::create_directories(directory, ec);
-        std::random_device random;
-        for (int attempt = 0; attempt < 8; ++attempt) {
-            const std::uint64_t tag = (static_cast<std::uint64_t>(random()) << 32) ^ random();
-            char hex[17];
-            std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(tag));
-            std::filesystem::path candidate = directory / ("lblab-" + m_stem + "-" + hex + ".csv");
-            if (std::filesystem::exists(candidate, ec))
-                continue;
-            m_stream.clear();
-            m_stream.open(candidate, std::ios::binary | std::ios::trunc);
-            if (!m_stream)
-                return "cannot create a spill file in " + directory.string() + ": " +
-                       std::strerror(errno);
-            m_path = std::move(candidate);
-            m_bytes = 0;
-            return {};
-        }
-        return "cannot find a free spill file name in " + directory.string();
-    }
-
-    std::filesystem::path m_directory;
-    std::string m_stem;
-    std::filesystem::path m_path;
-    std::ofstream m_stream;
-    std::uint64_t m_bytes = 0;
-};
-
-/// Copies the first `bytes` of a spill file to `out`. The file only grows at its end while this
-/// runs, so the prefix is stable without holding any lock. Throws std::runtime_error on failure.
-void copyPrefix(const std::filesystem::path& path, std::uint64_t bytes, std::ostream& out,
-                std::string_view what)
-{
-    if (bytes == 0)
-        return;
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error("cannot read spill file " + path.string());
-    std::string buffer(kExportChunkBytes, '\0');
-    while (bytes > 0) {
-        const auto chunk = static_cast<std::streamsize>(std::min<std::uint64_t>(bytes, buffer.size()));
-        in.read(buffer.data(), chunk);
-        if (in.gcount() != chunk)
-            throw std::runtime_error("cannot read spill file " + path.string() +
-                                     ": it is shorter than written");
-        writeOrThrow(out, std::string_view(buffer.data(), static_cast<std::size_t>(chunk)), what);
-        bytes -= static_cast<std::uint64_t>(chunk);
-    }
-}
-
 struct BackendRun {
     std::string name;
     std::uint64_t requests = 0;
@@ -238,21 +113,14 @@ struct EventChunk {
     std::size_t events = 0;
 };
 
-struct ClientTrack {
-    ClientView view;
-    int lastBackend = -1;          ///< last backend that served it (survives 503s)
-    bool remapArmed = false;       ///< the server set or policy changed since its last request
-    bool ipChangePending = false;  ///< its address changed since its last routed request
-    int backendBeforeChange = -1;
-};
-
 } // namespace
 
 struct Capture::State {
     explicit State(Options o)
         : options(std::move(o)),
           eventsFile(options.spillDirectory, "events"),
-          serversFile(options.spillDirectory, "servers")
+          serversFile(options.spillDirectory, "servers"),
+          clients({options.clientCapacity, options.storyEntries})
     {
         options.memoryEvents = std::max<std::size_t>(options.memoryEvents, 2);
         chunkEvents = std::clamp<std::size_t>(options.memoryEvents / 8, 1, kMaxChunkEvents);
@@ -294,14 +162,19 @@ struct Capture::State {
     std::int64_t intervalStartUs = 0;
     std::deque<IntervalRow> history;
 
-    std::vector<ClientTrack> clients;
-    std::unordered_map<std::string, std::size_t> clientIndex;
-    std::unordered_set<std::size_t> untracked; // hashes of ids seen beyond capacity (bounded)
-
+    SinceChange sinceChange; // counters since the lab's last change (the whole run before any)
     std::deque<LabEvent> log;
 
     SpillFile eventsFile;
     SpillFile serversFile;
+    ClientTracker clients;
+
+    Totals totalsNow() const
+    {
+        Totals t = totals;
+        t.untrackedClients = clients.untracked();
+        return t;
+    }
 
     std::int64_t nowUs() const
     {
@@ -326,30 +199,6 @@ struct Capture::State {
             interval.resize(index + 1);
     }
 
-    ClientTrack* client(const std::string& id, bool create, bool external, std::string_view group,
-                        Ipv4 ip)
-    {
-        if (auto it = clientIndex.find(id); it != clientIndex.end())
-            return &clients[it->second];
-        if (!create)
-            return nullptr;
-        if (clients.size() >= options.clientCapacity) {
-            // Counting distinct ids needs memory too; past its own bound the count is a lower bound.
-            if (untracked.size() < 4 * std::max<std::size_t>(options.clientCapacity, 1024) &&
-                untracked.insert(std::hash<std::string>{}(id)).second)
-                ++totals.untrackedClients;
-            return nullptr;
-        }
-        ClientTrack track;
-        track.view.id = id;
-        track.view.group = std::string(group);
-        track.view.ip = ip;
-        track.view.external = external;
-        clientIndex.emplace(id, clients.size());
-        clients.push_back(std::move(track));
-        return &clients.back();
-    }
-
     void account(const RequestEvent& e)
     {
         ++totals.requests;
@@ -364,6 +213,12 @@ struct Capture::State {
         if (miss) {
             ++totals.sessionMisses;
             ++current.sessionMisses;
+        }
+        // A request that arrived before the change was routed before it: it belongs to the earlier period.
+        if (sinceChange.tUs < 0 || e.tUs >= sinceChange.tUs) {
+            ++sinceChange.requests;
+            sinceChange.sessionRequests += miss || e.session == SessionOutcome::Hit ? 1 : 0;
+            sinceChange.sessionMisses += miss ? 1 : 0;
         }
         if (e.decision == DecisionKind::Repinned)
             ++totals.repins;
@@ -389,37 +244,11 @@ struct Capture::State {
             now.latency.record(e.latencyUs);
         }
 
-        ClientTrack* c = client(e.clientId, true, true, kOutsideGroup, e.clientIp);
-        if (!c)
-            return;
-        if (e.backend >= 0) {
-            if (c->ipChangePending) {
-                c->ipChangePending = false;
-                if (c->backendBeforeChange >= 0 && e.backend != c->backendBeforeChange) {
-                    ++totals.affinityBreaks;
-                    ++current.affinityBreaks;
-                }
-            }
-            if (c->remapArmed) {
-                c->remapArmed = false;
-                if (c->lastBackend >= 0 && e.backend != c->lastBackend) {
-                    ++totals.remappedClients;
-                    ++current.remaps;
-                }
-            }
-            c->lastBackend = e.backend;
-        }
-        ClientView& v = c->view;
-        v.ip = e.clientIp;
-        v.sessionKey = e.sessionKey;
-        v.backend = e.backend;
-        v.decision = e.decision;
-        v.status = e.status;
-        v.session = e.session;
-        ++v.requests;
-        v.lastUs = e.tUs;
-        if (miss)
-            v.missUs = e.tUs;
+        const ClientTracker::Outcome outcome = clients.record(e);
+        totals.affinityBreaks += outcome.affinityBreak ? 1 : 0;
+        current.affinityBreaks += outcome.affinityBreak ? 1 : 0;
+        totals.remappedClients += outcome.remapped ? 1 : 0;
+        current.remaps += outcome.remapped ? 1 : 0;
     }
 
     /// Appends one formatted row to the chunk being filled; past the memory bound, moves the older
@@ -529,14 +358,8 @@ std::int64_t Capture::sinceStartUs(TimePoint t) const
 
 void Capture::registerClient(const std::string& id, const std::string& group, Ipv4 ip)
 {
-    State& s = *m_state;
-    std::lock_guard lock(s.mutex);
-    ClientTrack* c = s.client(id, true, false, group, ip);
-    if (!c)
-        return;
-    c->view.group = group;
-    c->view.ip = ip;
-    c->view.external = false;
+    std::lock_guard lock(m_state->mutex);
+    m_state->clients.registerClient(id, group, ip);
 }
 
 void Capture::record(const RequestEvent& event)
@@ -571,21 +394,11 @@ void Capture::record(const RequestEvent& event)
 
 void Capture::recordIpChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs)
 {
-    (void)from;
     State& s = *m_state;
     std::lock_guard lock(s.mutex);
     ++s.totals.ipChanges;
     ++s.current.ipChanges;
-    ClientTrack* c = s.client(clientId, true, false, "", to);
-    if (!c)
-        return;
-    c->view.ip = to;
-    c->view.ipChangedUs = tUs;
-    // Several changes before the next request still compare with the backend before the first.
-    if (!c->ipChangePending) {
-        c->ipChangePending = true;
-        c->backendBeforeChange = c->lastBackend;
-    }
+    s.clients.recordIpChange(clientId, from, to, tUs);
 }
 
 void Capture::recordLabEvent(LabEvent event)
@@ -597,11 +410,20 @@ void Capture::recordLabEvent(LabEvent event)
 
 void Capture::markTopologyChange()
 {
-    State& s = *m_state;
-    std::lock_guard lock(s.mutex);
-    for (ClientTrack& c : s.clients)
-        if (c.lastBackend >= 0)
-            c.remapArmed = true;
+    std::lock_guard lock(m_state->mutex);
+    m_state->clients.markTopologyChange();
+}
+
+void Capture::markChange(std::int64_t tUs, std::string what)
+{
+    std::lock_guard lock(m_state->mutex);
+    m_state->sinceChange = SinceChange{tUs, std::move(what)};
+}
+
+ClientStory Capture::story(const std::string& clientId) const
+{
+    std::lock_guard lock(m_state->mutex);
+    return m_state->clients.story(clientId);
 }
 
 void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& gauges)
@@ -703,7 +525,7 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
 Totals Capture::totals() const
 {
     std::lock_guard lock(m_state->mutex);
-    return m_state->totals;
+    return m_state->totalsNow();
 }
 
 std::vector<ServerRunStats> Capture::serverStats() const
@@ -736,16 +558,12 @@ void Capture::fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t 
 {
     const State& s = *m_state;
     std::lock_guard lock(s.mutex);
-    out.totals = s.totals;
-
+    out.totals = s.totalsNow();
+    out.sinceChange = s.sinceChange;
     out.clients.clear();
-    out.clients.reserve(s.clients.size());
-    for (const ClientTrack& c : s.clients)
-        if (!c.view.external)
-            out.clients.push_back(c.view);
-    for (const ClientTrack& c : s.clients)
-        if (c.view.external)
-            out.clients.push_back(c.view);
+    s.clients.fill(out.clients);
+    if (!out.story.clientId.empty())
+        out.story = s.clients.story(out.story.clientId);
 
     const std::size_t h = std::min(historyLimit, s.history.size());
     out.history.assign(s.history.end() - static_cast<std::ptrdiff_t>(h), s.history.end());
@@ -804,8 +622,11 @@ void Capture::writeEventsCsv(std::ostream& out) const
     std::string buffer(kEventsHeader);
     buffer += CsvWriter::kLineEnd;
     writeOrThrow(out, buffer, "events.csv");
-    copyPrefix(file, fileBytes, out, "events.csv");
-    writeOrThrow(out, rest, "events.csv");
+    // Rows are kept as requests complete, but t_ms is the arrival: sorted here, in bounded runs.
+    TimeOrderedRows ordered({s.options.spillDirectory, s.options.sortRunRows});
+    ordered.addFile(file, fileBytes);
+    ordered.addText(std::move(rest));
+    ordered.write(out);
     out.flush();
     if (!out)
         throw std::runtime_error("cannot write events.csv: flushing the output failed");
@@ -830,7 +651,7 @@ void Capture::writeServersCsv(std::ostream& out) const
     std::string header(kServersHeader);
     header += CsvWriter::kLineEnd;
     writeOrThrow(out, header, "servers.csv");
-    copyPrefix(file, fileBytes, out, "servers.csv");
+    copySpillPrefix(file, fileBytes, out, "servers.csv");
     writeOrThrow(out, rest, "servers.csv");
     out.flush();
     if (!out)

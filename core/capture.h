@@ -48,6 +48,8 @@ public:
         std::size_t historyIntervals = 2400;      ///< intervals kept for snapshots (all are exported)
         std::size_t logCapacity = 5000;           ///< lab events kept (older ones are counted, not kept)
         std::size_t clientCapacity = 20000;       ///< clients tracked for the map
+        std::size_t storyEntries = 48;            ///< story entries kept per client (48 bytes each)
+        std::size_t sortRunRows = 100000;         ///< events.csv export: rows sorted in memory at once
     };
 
     /// Creates an empty capture.
@@ -75,6 +77,9 @@ public:
     /// The server set or the policy changed: each known client whose next backend differs
     /// from its last one counts once as remapped.
     void markTopologyChange();
+    /// The lab changed (a policy switch, a server killed...): from `tUs` on, the snapshot's
+    /// sinceChange counts the requests that arrived after it. `what` says what changed.
+    void markChange(std::int64_t tUs, std::string what);
     /// Closes the current interval at `endUs` with the servers' live gauges (by backend index).
     void closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& gauges);
 
@@ -84,13 +89,17 @@ public:
     std::vector<ServerRunStats> serverStats() const;
     /// Events recorded so far (memory and spilled).
     std::uint64_t eventCount() const;
-    /// Fills clients, history (last `historyLimit`), log (last `logLimit`), totals, and for each
-    /// entry already in `out.servers` its counters (requests, rps, p50/p99, errors, misses).
+    /// Fills clients, history (last `historyLimit`), log (last `logLimit`), totals, sinceChange, the
+    /// story of `out.story.clientId` if one is named, and for each entry already in `out.servers`
+    /// its counters (requests, rps, p50/p99, errors, misses).
     void fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t logLimit) const;
+    /// The story of client `clientId` (no entries if it is not tracked).
+    ClientStory story(const std::string& clientId) const;
     /// The whole lab event log still kept.
     std::vector<LabEvent> labEvents() const;
 
-    /// Writes events.csv (header + every event, spilled ones first). Throws std::runtime_error on I/O failure.
+    /// Writes events.csv: the header, then every event ordered by t_ms (equal times in record order),
+    /// in bounded memory. Throws std::runtime_error naming events.csv on I/O failure.
     void writeEventsCsv(std::ostream& out) const;
     /// Writes servers.csv (header + one row per server per closed interval). Throws on I/O failure.
     void writeServersCsv(std::ostream& out) const;

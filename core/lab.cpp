@@ -5,6 +5,8 @@
 #include "core/client_fleet.h"
 #include "core/descriptor_budget.h"
 #include "core/user_count.h"
+#include "core/lab_setup.h"
+#include "core/run_export.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,10 +16,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+
 #include <algorithm>
-#include <cstring>
+#include <cmath>
 #include <atomic>
-#include <fstream>
 #include <future>
 #include <mutex>
 #include <set>
@@ -51,74 +53,6 @@ struct IoThread {
     }
 };
 
-/// Writes a file through a temporary name so no half-written file is ever left behind.
-template <typename Writer>
-void writeAtomically(const std::filesystem::path& path, Writer&& write)
-{
-    std::filesystem::path tmp = path;
-    tmp += ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
-        try {
-            write(out);
-            out.flush();
-            if (!out)
-                throw std::runtime_error("write failed (disk full?)");
-        } catch (const std::exception& e) {
-            out.close();
-            std::error_code ignored;
-            std::filesystem::remove(tmp, ignored);
-            throw std::runtime_error("cannot write " + path.string() + ": " + e.what());
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw std::runtime_error("cannot write " + path.string() + ": " + ec.message());
-    }
-}
-
-nlohmann::json configToJson(const LabConfig& c)
-{
-    nlohmann::json servers = nlohmann::json::array();
-    for (const auto& s : c.servers) {
-        if (!s.externalAddress.empty()) {
-            servers.push_back({{"name", s.name}, {"weight", s.weight}, {"region", s.region}, {"address", s.externalAddress}});
-            continue;
-        }
-        servers.push_back({{"name", s.name},
-                           {"weight", s.weight},
-                           {"region", s.region},
-                           {"service_time_ms", s.serviceTimeMs},
-                           {"service_time_model", s.model == ServiceTimeModel::Constant ? "constant" : "exponential"},
-                           {"capacity", s.capacity},
-                           {"queue_limit", s.queueLimit},
-                           {"error_rate", s.errorRate}});
-    }
-    nlohmann::json clients = nlohmann::json::array();
-    for (const auto& g : c.clients)
-        clients.push_back({{"name", g.name},
-                           {"count", g.count},
-                           {"behaviour", g.behaviour == ClientBehaviour::Login ? "login" : "anonymous"},
-                           {"region", g.region},
-                           {"ip_change_mean_s", g.ipChangeMeanSeconds},
-                           {"nat_group_size", g.natGroupSize},
-                           {"session_carrier", g.carrier == SessionCarrier::UrlParam ? "url" : "cookie"},
-                           {"rate_share", g.rateShare}});
-    return {{"preset", c.preset},
-            {"title", c.title},
-            {"policy", c.policy},
-            {"request_rate", c.requestRate},
-            {"duration_s", c.durationSeconds},
-            {"seed", c.seed},
-            {"interval_ms", c.intervalMs},
-            {"servers", servers},
-            {"clients", clients}};
-}
-
 /// The endpoint of an outside server ("ADDR:PORT", IPv4); throws std::runtime_error naming it.
 asio::ip::tcp::endpoint externalEndpoint(const ServerSpec& spec)
 {
@@ -143,7 +77,7 @@ asio::ip::tcp::endpoint externalEndpoint(const ServerSpec& spec)
 
 class Lab::Impl {
 public:
-    explicit Impl(LabConfig c) : config(std::move(c)), capture(captureOptions(config)) {}
+    explicit Impl(LabConfig c) : config(std::move(c)), capture(captureOptions(config)), setup(config) {}
 
     static Capture::Options captureOptions(const LabConfig& c)
     {
@@ -154,6 +88,8 @@ public:
 
     LabConfig config;
     Capture capture;
+    LabSetup setup;         // the configuration in force and the user's, as commands take effect
+    std::string followed;   // the client whose story snapshots carry (control thread only)
     IoThread control;   // timers, commands, snapshots
     IoThread backendIo; // every BackendServer
     IoThread fleetIo;   // the ClientFleet
@@ -212,15 +148,18 @@ public:
         asio::post(control.io, std::forward<F>(f));
     }
 
-    // Commands, on the control thread.
-    void doSetPolicy(const std::string& id);
+    // Commands, on the control thread; `origin` says whose they are (the user's setup keeps only
+    // the user's). Each change to the lab restarts the capture's since-the-change counters.
+    void doSetPolicy(const std::string& id, ChangeOrigin origin);
     void doKill(const std::string& name);
     void doRestore(const std::string& name);
     void doDrain(const std::string& name, bool draining);
-    void doWeight(const std::string& name, int weight);
-    void doRemove(const std::string& name);
-    void doRate(double rate);
+    void doWeight(const std::string& name, int weight, ChangeOrigin origin);
+    void doAdd(const ServerSpec& spec, ChangeOrigin origin);
+    void doRemove(const std::string& name, ChangeOrigin origin);
+    void doRate(double rate, ChangeOrigin origin);
     void doChangeIps(double fraction);
+    void changed(const std::string& what) { capture.markChange(nowUs(), what); }
 };
 
 void Lab::Impl::addBackend(const ServerSpec& spec)
@@ -417,6 +356,7 @@ std::shared_ptr<const Snapshot> Lab::Impl::buildSnapshot()
             s->servers.push_back(std::move(v));
         }
     }
+    s->story.clientId = followed; // filled by the capture under the same lock as the clients
     capture.fillSnapshot(*s, kHistoryInSnapshot, kLogInSnapshot);
     if (balancer && s->policyStateful) {
         std::vector<std::string> keys;
@@ -486,38 +426,31 @@ void Lab::Impl::runStep(const TimelineStep& step)
 {
     using A = TimelineStep::Action;
     switch (step.action) {
-    case A::SwitchPolicy: doSetPolicy(step.target); break;
+    case A::SwitchPolicy: doSetPolicy(step.target, ChangeOrigin::Timeline); break;
     case A::KillServer: doKill(step.target); break;
     case A::RestoreServer: doRestore(step.target); break;
     case A::AddServer: {
         ServerSpec spec = config.servers.empty() ? ServerSpec{} : config.servers.front();
         spec.externalAddress.clear();
         spec.name = step.target;
-        if (indexOf(spec.name) >= 0) {
-            log(LabEventKind::Error, spec.name, "a server with this name already exists");
-            break;
-        }
-        try {
-            addBackend(spec);
-            log(LabEventKind::ServerAdded, spec.name, "added by the timeline");
-        } catch (const std::exception& e) {
-            log(LabEventKind::Error, spec.name, e.what());
-        }
+        doAdd(spec, ChangeOrigin::Timeline);
         break;
     }
-    case A::RemoveServer: doRemove(step.target); break;
+    case A::RemoveServer: doRemove(step.target, ChangeOrigin::Timeline); break;
     case A::DrainServer: doDrain(step.target, true); break;
-    case A::SetWeight: doWeight(step.target, static_cast<int>(step.value)); break;
-    case A::SetRate: doRate(step.value); break;
+    case A::SetWeight: doWeight(step.target, static_cast<int>(step.value), ChangeOrigin::Timeline); break;
+    case A::SetRate: doRate(step.value, ChangeOrigin::Timeline); break;
     case A::ChangeIps: doChangeIps(step.value > 0 ? step.value : 1.0); break;
     case A::Note: log(LabEventKind::Note, "timeline", step.text); break;
     }
 }
 
-void Lab::Impl::doSetPolicy(const std::string& id)
+void Lab::Impl::doSetPolicy(const std::string& id, ChangeOrigin origin)
 {
     if (!balancer->setPolicy(id))
-        log(LabEventKind::Error, id, "unknown policy");
+        return log(LabEventKind::Error, id, "unknown policy");
+    setup.policyChanged(id, origin);
+    changed("policy " + id);
 }
 
 void Lab::Impl::doKill(const std::string& name)
@@ -531,7 +464,8 @@ void Lab::Impl::doKill(const std::string& name)
         return;
     backends[i]->kill();
     killed[i] = true;
-    log(LabEventKind::ServerDown, name, "killed: stopped accepting and dropped its connections");
+    log(LabEventKind::ServerDown, name, "killed: its connections and its sessions are gone");
+    changed(name + " killed");
 }
 
 void Lab::Impl::doRestore(const std::string& name)
@@ -546,7 +480,9 @@ void Lab::Impl::doRestore(const std::string& name)
     try {
         backends[i]->restore();
         killed[i] = false;
-        log(LabEventKind::Note, name, "restarted; the balancer marks it up after its health checks pass");
+        log(LabEventKind::Note, name,
+            "restarted with no sessions; the balancer marks it up after its health checks pass");
+        changed(name + " restored");
     } catch (const std::exception& e) {
         log(LabEventKind::Error, name, std::string("cannot restart: ") + e.what());
     }
@@ -560,18 +496,35 @@ void Lab::Impl::doDrain(const std::string& name, bool draining)
     balancer->setDraining(i, draining);
     log(draining ? LabEventKind::ServerDraining : LabEventKind::ServerUp, name,
         draining ? "draining: keeps pinned clients, takes no new ones" : "no longer draining");
+    changed(name + (draining ? " drained" : " undrained"));
 }
 
-void Lab::Impl::doWeight(const std::string& name, int weight)
+void Lab::Impl::doWeight(const std::string& name, int weight, ChangeOrigin origin)
 {
     const int i = indexOf(name);
     if (i < 0)
         return log(LabEventKind::Error, name, "no such server");
     balancer->setWeight(i, weight);
+    setup.weightChanged(name, weight, origin);
     log(LabEventKind::WeightChanged, name, "weight " + std::to_string(std::max(0, weight)));
+    changed(name + " weight " + std::to_string(std::max(0, weight)));
 }
 
-void Lab::Impl::doRemove(const std::string& name)
+void Lab::Impl::doAdd(const ServerSpec& spec, ChangeOrigin origin)
+{
+    if (indexOf(spec.name) >= 0)
+        return log(LabEventKind::Error, spec.name, "a server with this name already exists");
+    try {
+        addBackend(spec);
+    } catch (const std::exception& e) {
+        return log(LabEventKind::Error, spec.name, e.what());
+    }
+    setup.serverAdded(spec, origin);
+    log(LabEventKind::ServerAdded, spec.name, origin == ChangeOrigin::User ? "added to the set" : "added by the timeline");
+    changed(spec.name + " added");
+}
+
+void Lab::Impl::doRemove(const std::string& name, ChangeOrigin origin)
 {
     const int i = indexOf(name);
     if (i < 0)
@@ -580,13 +533,16 @@ void Lab::Impl::doRemove(const std::string& name)
     if (backends[i])
         backends[i]->kill(); // an outside server keeps running; the lab only stops sending to it
     killed[i] = true;
+    setup.serverRemoved(name, origin);
     log(LabEventKind::ServerRemoved, name, "removed from the set");
+    changed(name + " removed");
 }
 
-void Lab::Impl::doRate(double rate)
+void Lab::Impl::doRate(double rate, ChangeOrigin origin)
 {
     rate = std::clamp(rate, 0.0, 1e6);
     requestRate = rate;
+    setup.rateChanged(rate, origin);
     if (fleet)
         fleet->setRequestRate(rate);
     log(LabEventKind::RateChanged, "clients", std::to_string(static_cast<long long>(rate)) + " req/s");
@@ -598,8 +554,9 @@ void Lab::Impl::doChangeIps(double fraction)
     if (!fleet)
         return log(LabEventKind::Note, "clients", "no generated users to move");
     fleet->changeIps(fraction);
-    log(LabEventKind::Note, "clients",
-        "moving " + std::to_string(static_cast<int>(fraction * 100)) + "% of users to new addresses");
+    const std::string percent = std::to_string(static_cast<int>(std::lround(fraction * 100))) + "%";
+    log(LabEventKind::Note, "clients", "moving " + percent + " of users to new addresses");
+    changed(percent + " of users changed address");
 }
 
 // ---- public ----------------------------------------------------------------------------------
@@ -664,7 +621,7 @@ std::shared_ptr<const Snapshot> Lab::publishNow()
 
 void Lab::setPolicy(const std::string& id)
 {
-    m_impl->post([impl = m_impl.get(), id] { impl->doSetPolicy(id); });
+    m_impl->post([impl = m_impl.get(), id] { impl->doSetPolicy(id, ChangeOrigin::User); });
 }
 
 void Lab::killServer(const std::string& name)
@@ -684,7 +641,7 @@ void Lab::setDraining(const std::string& name, bool draining)
 
 void Lab::setWeight(const std::string& name, int weight)
 {
-    m_impl->post([impl = m_impl.get(), name, weight] { impl->doWeight(name, weight); });
+    m_impl->post([impl = m_impl.get(), name, weight] { impl->doWeight(name, weight, ChangeOrigin::User); });
 }
 
 std::string Lab::addServer()
@@ -707,26 +664,17 @@ std::string Lab::addServer()
 
 void Lab::addServer(const ServerSpec& spec)
 {
-    m_impl->post([impl = m_impl.get(), spec] {
-        if (impl->indexOf(spec.name) >= 0)
-            return impl->log(LabEventKind::Error, spec.name, "a server with this name already exists");
-        try {
-            impl->addBackend(spec);
-            impl->log(LabEventKind::ServerAdded, spec.name, "added to the set");
-        } catch (const std::exception& e) {
-            impl->log(LabEventKind::Error, spec.name, e.what());
-        }
-    });
+    m_impl->post([impl = m_impl.get(), spec] { impl->doAdd(spec, ChangeOrigin::User); });
 }
 
 void Lab::removeServer(const std::string& name)
 {
-    m_impl->post([impl = m_impl.get(), name] { impl->doRemove(name); });
+    m_impl->post([impl = m_impl.get(), name] { impl->doRemove(name, ChangeOrigin::User); });
 }
 
 void Lab::setRequestRate(double perSecond)
 {
-    m_impl->post([impl = m_impl.get(), perSecond] { impl->doRate(perSecond); });
+    m_impl->post([impl = m_impl.get(), perSecond] { impl->doRate(perSecond, ChangeOrigin::User); });
 }
 
 void Lab::changeClientIps(double fraction)
@@ -743,20 +691,30 @@ std::string Lab::balancerUrl() const { return m_impl->url; }
 
 const LabConfig& Lab::config() const { return m_impl->config; }
 
-// Placeholders until the core work fills them in (the issue-14 core branch).
-LabConfig Lab::configInForce() const { return m_impl->config; }
+LabConfig Lab::configInForce() const
+{
+    // Before the run there is no run length yet: the configured duration stands.
+    if (m_impl->state == RunState::Idle)
+        return m_impl->setup.inForce(m_impl->config.durationSeconds);
+    return m_impl->setup.inForce(elapsedSeconds());
+}
 
-LabConfig Lab::userSetup() const { return m_impl->config; }
+LabConfig Lab::userSetup() const { return m_impl->setup.userSetup(); }
 
-void Lab::followClient(const std::string& clientId) { (void)clientId; }
+void Lab::followClient(const std::string& clientId)
+{
+    m_impl->post([impl = m_impl.get(), clientId] { impl->followed = clientId; });
+}
 
 RunSummary Lab::summary() const
 {
     const auto g = m_impl->gauges();
     const std::size_t tableSize = m_impl->balancer ? m_impl->balancer->tableSize() : 0;
     const std::string policy = m_impl->balancer ? m_impl->balancer->policyId() : m_impl->config.policy;
-    return RunSummary::make(m_impl->config.preset, policy, elapsedSeconds(), m_impl->config.seed,
-                            m_impl->capture.totals(), m_impl->capture.serverStats(), g, tableSize);
+    RunSummary s = RunSummary::make(m_impl->config.preset, policy, elapsedSeconds(), m_impl->config.seed,
+                                    m_impl->capture.totals(), m_impl->capture.serverStats(), g, tableSize);
+    s.users = static_cast<std::size_t>(totalUsers(m_impl->config));
+    return s;
 }
 
 const Capture& Lab::capture() const { return m_impl->capture; }
@@ -770,13 +728,13 @@ void Lab::exportRun(const std::filesystem::path& dir) const
     if (ec || !std::filesystem::is_directory(dir))
         throw std::runtime_error("cannot create export folder " + dir.string() + ": " +
                                  (ec ? ec.message() : "not a directory"));
-    writeAtomically(dir / "events.csv", [&](std::ostream& out) { m_impl->capture.writeEventsCsv(out); });
-    writeAtomically(dir / "servers.csv", [&](std::ostream& out) { m_impl->capture.writeServersCsv(out); });
+    RunExport::writeAtomically(dir / "events.csv", [&](std::ostream& out) { m_impl->capture.writeEventsCsv(out); });
+    RunExport::writeAtomically(dir / "servers.csv", [&](std::ostream& out) { m_impl->capture.writeServersCsv(out); });
     const RunSummary s = summary();
-    writeAtomically(dir / "run.json", [&](std::ostream& out) {
+    RunExport::writeAtomically(dir / "run.json", [&](std::ostream& out) {
         nlohmann::json j;
         j["summary"] = nlohmann::json::parse(s.toJson());
-        j["config"] = configToJson(m_impl->config);
+        j["config"] = RunExport::configJson(configInForce()); // the run as it ended
         j["balancer_url"] = m_impl->url;
         j["events_recorded"] = m_impl->capture.eventCount();
         nlohmann::json log = nlohmann::json::array();

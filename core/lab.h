@@ -43,9 +43,9 @@ public:
 
     /// Switches policy live; what happens to existing pins is logged. Unknown ids are logged as errors.
     void setPolicy(const std::string& id);
-    /// Kills a backend (stops it like a crash).
+    /// Kills a backend like a crash: its connections and its sessions are lost.
     void killServer(const std::string& name);
-    /// Restarts a killed backend.
+    /// Restarts a killed backend, with no sessions.
     void restoreServer(const std::string& name);
     /// Drains a backend (keeps pinned clients, takes no new ones) or undrains it.
     void setDraining(const std::string& name, bool draining);

@@ -116,8 +116,15 @@ RunReplay RunReplay::load(const std::filesystem::path& dir)
     if (!std::filesystem::is_directory(dir, ec))
         throw std::runtime_error(dir.string() + ": not a folder");
     r.readRunJson(dir / "run.json");
-    r.readEvents(dir / "events.csv");
+    // servers.csv lists the servers in the lab's own order, removed ones included; run.json's
+    // config lists those in the set when the run ended (added ones last, removed ones left out).
     r.readServers(dir / "servers.csv");
+    for (const auto& [name, region] : r.m_configServers) {
+        const int i = r.serverIndex(name);
+        if (i >= 0)
+            r.m_serverRegions[static_cast<std::size_t>(i)] = region;
+    }
+    r.readEvents(dir / "events.csv");
     r.finish();
     return r;
 }
@@ -180,11 +187,8 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
             if (intervalMs > 0)
                 m_intervalUs = msToUs(intervalMs);
             if (c.contains("servers") && c["servers"].is_array())
-                for (const auto& s : c["servers"]) {
-                    const int i = serverIndex(s.value("name", std::string()));
-                    if (i >= 0)
-                        m_serverRegions[static_cast<std::size_t>(i)] = s.value("region", std::string());
-                }
+                for (const auto& s : c["servers"])
+                    m_configServers.emplace_back(s.value("name", std::string()), s.value("region", std::string()));
             if (c.contains("clients") && c["clients"].is_array())
                 for (const auto& g : c["clients"])
                     m_groups.emplace_back(g.value("name", std::string()), std::max(0, g.value("count", 0)));
@@ -382,6 +386,19 @@ void RunReplay::finish()
         m_durationUs = std::max(m_durationUs, m_intervals.back().endUs);
     std::stable_sort(m_labEvents.begin(), m_labEvents.end(),
                      [](const LabEvent& a, const LabEvent& b) { return a.tUs < b.tUs; });
+    // run.json's config holds the policy in force at the end; the run began with the one the
+    // first switch came from ("from round-robin; ...").
+    for (const LabEvent& e : m_labEvents) {
+        if (e.kind != LabEventKind::PolicySwitched)
+            continue;
+        constexpr std::string_view kFrom = "from ";
+        if (e.detail.rfind(kFrom, 0) == 0) {
+            const std::string from = e.detail.substr(kFrom.size(), e.detail.find(';') - kFrom.size());
+            if (!from.empty())
+                m_policy = from;
+        }
+        break;
+    }
     // Lab events recorded after the last request (e.g. run-stopped) still belong to the run.
     if (!m_labEvents.empty())
         m_durationUs = std::max(m_durationUs, m_labEvents.back().tUs);

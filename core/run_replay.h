@@ -112,6 +112,7 @@ private:
     std::int64_t m_durationUs = 0;
     std::vector<std::string> m_serverNames;
     std::vector<std::string> m_serverRegions;
+    std::vector<std::pair<std::string, std::string>> m_configServers; ///< run.json's servers: name, region
     std::vector<std::pair<std::string, int>> m_groups; ///< configured client groups: name, count
     std::vector<Client> m_clients;
     std::vector<Event> m_events;        ///< by time

@@ -104,6 +104,7 @@ std::string RunSummary::toJson() const
     j["policy"] = policy;
     j["duration_s"] = durationSeconds;
     j["seed"] = seed;
+    j["users"] = users;
     j["requests"] = totals.requests;
     j["errors"] = totals.errors;
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
@@ -180,7 +181,7 @@ std::string RunSummary::toTable() const
 
     out << '\n';
     out << "preset " << preset << ", policy " << policy << ", " << formatDecimal(durationSeconds, 1)
-        << " s, seed " << seed << '\n';
+        << " s, seed " << seed << ", " << users << " users\n";
     out << "requests         " << totals.requests << " (" << totals.errors << " errors)\n";
     out << "session requests " << totals.sessionRequests << ", misses " << totals.sessionMisses
         << " (" << formatDecimal(missRate(totals) * 100.0, 1) << " %)\n";

@@ -28,6 +28,7 @@ struct RunSummary {
     std::string policy;
     double durationSeconds = 0;
     std::uint64_t seed = 0;
+    std::size_t users = 0;           ///< generated users in the run (outside clients not counted)
     Totals totals;
     std::vector<Server> servers;
     std::size_t tableSize = 0;

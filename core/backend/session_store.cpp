@@ -56,4 +56,12 @@ std::size_t SessionStore::expire(TimePoint now)
     return dropped;
 }
 
+std::size_t SessionStore::clear()
+{
+    const std::size_t dropped = m_index.size();
+    m_index.clear();
+    m_lru.clear();
+    return dropped;
+}
+
 } // namespace lblab

@@ -35,6 +35,8 @@ public:
     bool contains(const std::string& id) const;
     /// Drops every session idle longer than the TTL at `now`; returns how many were dropped.
     std::size_t expire(TimePoint now);
+    /// Forgets every session (a crashed server's memory is gone); returns how many there were.
+    std::size_t clear();
     /// Sessions held now.
     std::size_t size() const { return m_index.size(); }
     /// The maximum number of sessions held.

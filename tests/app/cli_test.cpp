@@ -177,6 +177,20 @@ TEST(CliTest, BrokenScenarioFileFailsWithItsValidationMessage)
     EXPECT_EQ(std::count(syntax.err.begin(), syntax.err.end(), '\n'), 1) << syntax.err;
 }
 
+TEST(CliTest, SummaryCountsTheGeneratedUsers)
+{
+    // nat-skew has two client groups: --clients scales both, keeping their proportions.
+    const auto r = lblab("--headless --preset nat-skew --clients 37 --duration 0.5 --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_TRUE(j.contains("users")) << r.out;
+    EXPECT_EQ(j["users"], 37);
+
+    const auto table = lblab("--headless --preset round-robin-basics --clients 12 --duration 0.3");
+    ASSERT_EQ(table.status, 0) << table.err;
+    EXPECT_NE(table.out.find(", 12 users"), std::string::npos) << table.out;
+}
+
 TEST(CliTest, SavedScenarioReopensIdentically)
 {
     const auto dir = freshDir("cli-save-scenario");

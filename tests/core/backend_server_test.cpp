@@ -423,16 +423,47 @@ TEST_F(BackendServerTest, KillClosesEverythingAndRestoreServesOnTheSamePort)
     auto again = fetch(ep, http::verb::get, "/search");
     ASSERT_TRUE(again);
     EXPECT_EQ(again->result(), http::status::ok);
-    // Sessions survive a kill, like a paused process.
+    // A crash loses the server's memory: the session made before the kill is gone.
     auto account = fetch(ep, http::verb::get, "/account?sid=" + id);
     ASSERT_TRUE(account);
-    EXPECT_EQ((*account)["X-Session"], "hit");
-    EXPECT_EQ(s.stats().requests, 4u); // stats survive too
+    EXPECT_EQ((*account)["X-Session"], "miss");
+    EXPECT_EQ(s.stats().requests, 4u); // the lab's counters are kept
 
     s.kill();
     s.kill(); // idempotent
     s.restore();
     EXPECT_TRUE(fetch(ep, http::verb::get, "/search"));
+}
+
+TEST_F(BackendServerTest, KillDropsEverySessionAndRestoreStartsEmpty)
+{
+    auto& s = makeServer(quickSpec("s1"));
+    s.start();
+    const auto ep = s.endpoint();
+    std::vector<std::string> ids;
+    for (int i = 0; i < 3; ++i) {
+        auto login = fetch(ep, http::verb::post, "/login");
+        ASSERT_TRUE(login);
+        ids.emplace_back((*login)["X-Session-Id"]);
+    }
+    ASSERT_EQ(s.stats().sessions, 3);
+
+    s.kill();
+    EXPECT_EQ(s.stats().sessions, 0) << "a crashed server holds nothing, at once";
+    s.restore();
+    EXPECT_EQ(s.stats().sessions, 0) << "restore starts with an empty session store";
+
+    // The client still holds its cookie; the restarted server does not know it.
+    auto account = fetch(ep, http::verb::get, "/account", {{"Cookie", "SESSIONID=" + ids[0]}});
+    ASSERT_TRUE(account);
+    EXPECT_EQ(account->result(), http::status::unauthorized);
+    EXPECT_EQ((*account)["X-Session"], "miss");
+    EXPECT_EQ(s.stats().sessionMisses, 1u);
+
+    // New logins fill it again.
+    auto login = fetch(ep, http::verb::post, "/login");
+    ASSERT_TRUE(login);
+    EXPECT_EQ(s.stats().sessions, 1);
 }
 
 TEST_F(BackendServerTest, KillWhileRequestsAreInServiceAndQueued)

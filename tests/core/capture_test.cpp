@@ -564,3 +564,70 @@ TEST(CaptureTest, SpillingResumesWhenTheDiskHasRoomAgain)
     EXPECT_EQ(log[0].kind, LabEventKind::Error);
     EXPECT_EQ(log[1].kind, LabEventKind::Note);
 }
+
+TEST(CaptureTest, EventsCsvIsInArrivalOrderThoughRecordedAtCompletion)
+{
+    // Requests complete out of arrival order (a slow server): rows come out ordered by t_ms, equal
+    // times in record order, each exactly once; in memory and after spilling to sorted runs.
+    for (const std::size_t memoryEvents : {std::size_t{100000}, std::size_t{64}}) {
+        TempDir dir;
+        {
+            Capture::Options o = options(dir.path(), memoryEvents);
+            o.sortRunRows = 50;
+            Capture capture(o);
+            constexpr int kEvents = 3000;
+            for (int i = 0; i < kEvents; ++i) {
+                // Every third request took 40 ms; its row is recorded after later arrivals'.
+                const std::int64_t arrival = (i % 3 == 2 ? i - 40 : i) * 1000 + (i % 5 == 0 ? 0 : 1);
+                RequestEvent e = event(std::max<std::int64_t>(arrival, 0), "c" + std::to_string(i % 10), i % 3);
+                e.path = "/item/" + std::to_string(i);
+                capture.record(std::move(e));
+            }
+            if (memoryEvents < kEvents) {
+                EXPECT_EQ(dir.files(), 1u) << "older events must have spilled";
+            }
+            auto csv = exportEvents(capture);
+            ASSERT_TRUE(csv.ok()) << csv.error;
+            ASSERT_EQ(csv.rows.size(), std::size_t{kEvents} + 1);
+            EXPECT_EQ(csv.rows[0], kEventColumns);
+            std::set<std::string> paths;
+            double last = -1;
+            int lastItem = -1;
+            for (std::size_t r = 1; r < csv.rows.size(); ++r) {
+                const double t = std::stod(csv.rows[r][0]);
+                const int item = std::stoi(csv.rows[r][5].substr(6));
+                ASSERT_GE(t, last) << "row " << r << " is earlier than the row before";
+                if (t == last) {
+                    ASSERT_GT(item, lastItem) << "equal times keep record order";
+                }
+                last = t;
+                lastItem = item;
+                paths.insert(csv.rows[r][5]);
+            }
+            EXPECT_EQ(paths.size(), std::size_t{kEvents}) << "every row exactly once";
+        }
+        EXPECT_EQ(dir.files(), 0u) << "no spill file or sorted run is left behind";
+    }
+}
+
+TEST(CaptureTest, AFailedEventsExportLeavesNoSortedRunBehind)
+{
+    TempDir dir;
+    Capture::Options o = options(dir.path(), 64);
+    o.sortRunRows = 20;
+    Capture capture(o);
+    for (int i = 0; i < 1000; ++i)
+        capture.record(event((1000 - i) * 100, "c1", 0));
+    ASSERT_EQ(dir.files(), 1u);
+    // The header fits the stream's buffer; the rows fail once sorted runs are on disk.
+    std::ofstream full("/dev/full");
+    if (!full)
+        GTEST_SKIP() << "no /dev/full here";
+    try {
+        capture.writeEventsCsv(full);
+        FAIL() << "a failed stream must make the export throw";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("events.csv"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(dir.files(), 1u) << "only the spill file remains";
+}

@@ -106,10 +106,13 @@ TEST(RunSummaryTest, JsonHasEveryDesignField)
     st[1].sessionMisses = 50;
     auto g = gauges(2);
     g[1].weight = 3;
-    const auto s = RunSummary::make("sticky-shop", "cookie-affinity", 5.0, 42, t, st, g, 123);
+    auto s = RunSummary::make("sticky-shop", "cookie-affinity", 5.0, 42, t, st, g, 123);
+    s.users = 37;
     const auto j = nlohmann::json::parse(s.toJson());
+    EXPECT_EQ(j["users"], 37);
+    EXPECT_NE(s.toTable().find("seed 42, 37 users"), std::string::npos) << s.toTable();
 
-    for (const char* key : {"preset", "policy", "duration_s", "seed", "requests", "errors", "servers",
+    for (const char* key : {"preset", "policy", "duration_s", "seed", "users", "requests", "errors", "servers",
                             "sessions", "ip_changes", "affinity_breaks", "repins",
                             "remapped_clients", "retries", "table_size", "fairness"})
         EXPECT_TRUE(j.contains(key)) << key;

@@ -64,5 +64,19 @@ TEST(SessionStoreTest, CapacityZeroStillHoldsOne)
     EXPECT_TRUE(store.contains("b"));
 }
 
+TEST(SessionStoreTest, ClearForgetsEverySession)
+{
+    SessionStore store(10, 30min);
+    const TimePoint t0{};
+    store.create("a", t0);
+    store.create("b", t0);
+    EXPECT_EQ(store.clear(), 2u);
+    EXPECT_EQ(store.size(), 0u);
+    EXPECT_FALSE(store.touch("a", t0 + 1s));
+    store.create("c", t0 + 2s); // usable again afterwards
+    EXPECT_TRUE(store.contains("c"));
+    EXPECT_EQ(store.evicted(), 0u) << "cleared sessions are not evictions";
+}
+
 } // namespace
 } // namespace lblab

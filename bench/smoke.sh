@@ -10,6 +10,10 @@ for bench in policy_bench session_table_bench proxy_alloc_bench http_write_bench
     echo "== $bench"
     timeout 300 "$exe" --benchmark_min_time=0.01
 done
+if [[ -x $LBLAB_BUILD_DIR/bench/map_paint_bench ]]; then # built with the window (LBLAB_BUILD_UI)
+    echo "== map_paint_bench"
+    QT_QPA_PLATFORM=offscreen timeout 300 "$LBLAB_BUILD_DIR/bench/map_paint_bench" --benchmark_min_time=0.01
+fi
 echo "== proxy_compare --smoke"
 timeout 600 "$HERE/proxy_compare.sh" --smoke
 echo "== lab_throughput --smoke"

@@ -4,7 +4,6 @@
 #include "ui/backend_palette.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QImage>
@@ -164,7 +163,7 @@ TEST_F(AssignmentMapTest, ExternalClientsAreDiamonds)
     EXPECT_TRUE(map.tooltipFor(2).contains("outside"));
 }
 
-TEST_F(AssignmentMapTest, TwoThousandTilesFitReadablyAndPaintFast)
+TEST_F(AssignmentMapTest, TwoThousandTilesFitReadably)
 {
     AssignmentMap map;
     map.resize(1000, 700);
@@ -178,12 +177,9 @@ TEST_F(AssignmentMapTest, TwoThousandTilesFitReadablyAndPaintFast)
     EXPECT_FALSE(first.intersects(map.tileRect(1)));
     EXPECT_EQ(map.tileAt(last.center()), 1999);
 
+    // Paint time is measured by bench/map_paint_bench, not asserted here.
     QImage image(map.size(), QImage::Format_ARGB32);
-    QElapsedTimer timer;
-    timer.start();
-    for (int i = 0; i < 10; ++i)
-        map.render(&image);
-    EXPECT_LT(timer.elapsed(), 1500) << "10 paints of 2,000 tiles";
+    map.render(&image);
     // The pixel in the middle of a tile is its backend's colour.
     EXPECT_EQ(QColor(image.pixel(map.tileRect(1).topLeft() + QPoint(2, 2))), BackendPalette::colourFor(1));
     QDir().mkpath(LBLAB_TEST_OUTPUT_DIR);
@@ -402,7 +398,7 @@ TEST_F(AssignmentMapTest, ClickOnAGroupedTileFollowsTheMemberWithTheFreshestMark
     map.grab(); // paints the selection inside a grouped tile without crashing
 }
 
-TEST_F(AssignmentMapTest, NineThousandClientsPaintFast)
+TEST_F(AssignmentMapTest, NineThousandClientsPaintWithTheirMarks)
 {
     Snapshot s = makeSnapshot(9000, 8);
     for (std::size_t i = 0; i < s.clients.size(); ++i) {
@@ -419,12 +415,13 @@ TEST_F(AssignmentMapTest, NineThousandClientsPaintFast)
     AssignmentMap map;
     map.resize(1000, 600);
     map.showSnapshot(s);
+    ASSERT_GT(map.clientsPerTile(), 1);
+    int marked = 0;
+    for (int i = 0; i < map.tileCount(); ++i)
+        marked += map.tileShowsMiss(i) ? 1 : 0;
+    EXPECT_GE(marked, 9000 / 37 / map.clientsPerTile()) << "every miss shows on its tile";
     QImage image(map.size(), QImage::Format_ARGB32);
-    QElapsedTimer timer;
-    timer.start();
-    for (int i = 0; i < 10; ++i)
-        map.render(&image);
-    EXPECT_LT(timer.elapsed(), 3000) << "10 paints of 9,000 clients";
+    map.render(&image);
     QDir().mkpath(LBLAB_TEST_OUTPUT_DIR);
     image.save(QString(LBLAB_TEST_OUTPUT_DIR) + "/assignment_map_9000.png");
 }

@@ -36,6 +36,7 @@ QColor ChartMarkerLayer::colourFor(ChartMarker::Kind kind)
     using K = ChartMarker::Kind;
     switch (kind) {
     case K::Policy: return QColor(0x6a, 0x3d, 0x9a);
+    case K::ServerKilled:
     case K::ServerDown: return QColor(0x9b, 0x11, 0x11);
     case K::ServerUp:
     case K::ServerAdded: return QColor(0x1b, 0x6b, 0x35);
@@ -101,36 +102,48 @@ void ChartMarkerLayer::relayout()
     const int height = fm.height() + 2 * kPadY;
     // Labels use at most the top half of the plot: the lines below them must stay readable too.
     const int rows = std::clamp(area.height() / 2 / (height + kRowGap), 1, kMaxRows);
-    std::vector<double> rowEnd(static_cast<std::size_t>(rows), -std::numeric_limits<double>::infinity());
+    std::vector<std::vector<std::pair<double, double>>> taken(static_cast<std::size_t>(rows)); // by row: [left, right]
     const QCPRange range = m_plot->xAxis->range();
     for (std::size_t i = 0; i < m_markers.size(); ++i) {
-        const ChartMarker& m = m_markers[i];
-        QCPItemText* text = m_items[i].text;
         m_rows[i] = -1;
         m_rects[i] = QRectF();
-        text->setVisible(false);
-        if (!range.contains(m.x))
-            continue;
-        const double px = m_plot->xAxis->coordToPixel(m.x);
-        const double width = fm.horizontalAdvance(m.label) + 2 * kPadX;
-        // Right of the line when it fits, else left of it, else as close as the plot allows: the
-        // label stays inside the plot.
-        double left = px;
-        if (px + width > area.right())
-            left = px - width >= area.left() ? px - width : std::max<double>(area.left(), area.right() - width);
-        int row = -1;
-        for (int r = 0; r < rows && row < 0; ++r)
-            if (rowEnd[static_cast<std::size_t>(r)] + 2 <= left)
-                row = r;
-        if (row < 0)
-            continue; // no free row: the line alone says something happened here
-        rowEnd[static_cast<std::size_t>(row)] = left + width;
-        const double y = area.top() + 1 + row * (height + kRowGap);
-        text->position->setCoords(m_plot->xAxis->pixelToCoord(left), y);
-        text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-        text->setVisible(true);
-        m_rows[i] = row;
-        m_rects[i] = QRectF(left, y, width, height);
+        m_items[i].text->setVisible(false);
+    }
+    // What happened to the lab first, the teacher's notes in the room left: when rows run out, a
+    // note's label goes before "s2 up" does.
+    for (const bool notes : {false, true}) {
+        for (std::size_t i = 0; i < m_markers.size(); ++i) {
+            const ChartMarker& m = m_markers[i];
+            if ((m.kind == ChartMarker::Kind::Note) != notes || !range.contains(m.x))
+                continue;
+            const double px = m_plot->xAxis->coordToPixel(m.x);
+            const double width = fm.horizontalAdvance(m.label) + 2 * kPadX;
+            // Right of the line when it fits, else left of it, else as close as the plot allows: the
+            // label stays inside the plot.
+            double left = px;
+            if (px + width > area.right())
+                left = px - width >= area.left() ? px - width : std::max<double>(area.left(), area.right() - width);
+            const double right = left + width;
+            int row = -1;
+            for (int r = 0; r < rows && row < 0; ++r) {
+                const auto& used = taken[static_cast<std::size_t>(r)];
+                const bool free = std::none_of(used.begin(), used.end(), [&](const std::pair<double, double>& u) {
+                    return left < u.second + 2 && u.first < right + 2;
+                });
+                if (free)
+                    row = r;
+            }
+            if (row < 0)
+                continue; // no free row: the line alone says something happened here
+            taken[static_cast<std::size_t>(row)].emplace_back(left, right);
+            const double y = area.top() + 1 + row * (height + kRowGap);
+            QCPItemText* text = m_items[i].text;
+            text->position->setCoords(m_plot->xAxis->pixelToCoord(left), y);
+            text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+            text->setVisible(true);
+            m_rows[i] = row;
+            m_rects[i] = QRectF(left, y, width, height);
+        }
     }
 }
 

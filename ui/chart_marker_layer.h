@@ -19,7 +19,7 @@ namespace lblab::ui {
 /// Draws change markers on one time chart: a dashed vertical line per marker and its label at the
 /// top. Labels of markers close together go on rows below one another; a label that would leave
 /// the plot on the right goes left of its line; one that finds no free row is left out (its line
-/// stays), so labels never pile up unreadably.
+/// stays), so labels never pile up unreadably. Notes yield their rows to what happened to the lab.
 class ChartMarkerLayer : public QObject {
     Q_OBJECT
 public:

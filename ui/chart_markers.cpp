@@ -38,9 +38,9 @@ bool ChartMarkers::markerFor(const LabEvent& event, ChartMarker& out)
         break;
     }
     case LabEventKind::ServerDown:
-        out.kind = K::ServerDown;
         // The lab's own kill says "killed: ..."; a failed health check says why it failed.
-        out.label = event.detail.starts_with("killed") ? tr("%1 killed").arg(subject) : tr("%1 down").arg(subject);
+        out.kind = event.detail.starts_with("killed") ? K::ServerKilled : K::ServerDown;
+        out.label = out.kind == K::ServerKilled ? tr("%1 killed").arg(subject) : tr("%1 down").arg(subject);
         break;
     case LabEventKind::ServerUp:
         out.kind = K::ServerUp;
@@ -115,26 +115,37 @@ bool ChartMarkers::addFromLog(const std::vector<LabEvent>& log)
             continue;
         }
         ChartMarker marker;
-        if (markerFor(event, marker) && !alreadyDown(marker)) {
-            insert(std::move(marker));
-            changed = true;
+        if (!markerFor(event, marker))
+            continue;
+        // A killed server fails its health checks: one marker says it, whichever the log has first
+        // (the balancer can notice the dead server before the lab has logged that it killed it).
+        const bool down = marker.kind == ChartMarker::Kind::ServerDown || marker.kind == ChartMarker::Kind::ServerKilled;
+        if (ChartMarker* before = down ? downMarkerOf(marker.subject) : nullptr) {
+            if (marker.kind == ChartMarker::Kind::ServerKilled && before->kind != marker.kind) {
+                before->kind = marker.kind;
+                before->label = marker.label;
+                changed = true;
+            }
+            continue;
         }
+        insert(std::move(marker));
+        changed = true;
     }
     const std::size_t keep = std::min(kTailLength, log.size());
     m_tail.assign(log.end() - static_cast<std::ptrdiff_t>(keep), log.end());
     return changed;
 }
 
-bool ChartMarkers::alreadyDown(const ChartMarker& marker) const
+ChartMarker* ChartMarkers::downMarkerOf(const QString& server)
 {
-    // A killed server fails its health checks next: "s2 down" right after "s2 killed" says nothing new.
-    if (marker.kind != ChartMarker::Kind::ServerDown)
-        return false;
-    for (auto it = m_markers.rbegin(); it != m_markers.rend(); ++it)
-        if (it->subject == marker.subject && it->kind != ChartMarker::Kind::Note &&
-            it->kind != ChartMarker::Kind::Policy)
-            return it->kind == ChartMarker::Kind::ServerDown;
-    return false;
+    // The server's latest marker, if it says the server went down (nothing since brought it back).
+    using K = ChartMarker::Kind;
+    for (auto it = m_markers.rbegin(); it != m_markers.rend(); ++it) {
+        if (it->subject != server || it->kind == K::Note || it->kind == K::Policy || it->kind == K::IpBurst)
+            continue;
+        return it->kind == K::ServerDown || it->kind == K::ServerKilled ? &*it : nullptr;
+    }
+    return nullptr;
 }
 
 bool ChartMarkers::addIpChange(const LabEvent& event)

@@ -15,7 +15,9 @@ namespace lblab::ui {
 /// One "what just changed" line on the time charts.
 struct ChartMarker {
     /// What changed (it picks the line's colour).
-    enum class Kind : std::uint8_t { Policy, ServerDown, ServerUp, ServerAdded, ServerRemoved, ServerDraining, IpBurst, Note };
+    enum class Kind : std::uint8_t {
+        Policy, ServerKilled, ServerDown, ServerUp, ServerAdded, ServerRemoved, ServerDraining, IpBurst, Note
+    };
     std::uint64_t id = 0; ///< unique within a run (a burst's marker keeps its id while it grows)
     double x = 0;         ///< seconds since run start
     Kind kind = Kind::Note;
@@ -35,7 +37,7 @@ public:
     /// Markers kept at most (the oldest go first).
     static constexpr std::size_t kCapacity = 256;
     /// Longest label of a note; longer ones are cut with "…".
-    static constexpr int kNoteChars = 32;
+    static constexpr int kNoteChars = 24;
 
     /// Takes the entries of `log` (a snapshot's, oldest first) not taken before; true when the
     /// markers changed.
@@ -55,7 +57,7 @@ private:
     std::size_t firstNew(const std::vector<LabEvent>& log) const;
     void insert(ChartMarker marker);
     bool addIpChange(const LabEvent& event);
-    bool alreadyDown(const ChartMarker& marker) const;
+    ChartMarker* downMarkerOf(const QString& server);
 
     std::deque<ChartMarker> m_markers;
     std::vector<LabEvent> m_tail;  ///< the last entries taken, to find where a newer log goes on

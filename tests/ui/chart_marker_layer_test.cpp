@@ -116,3 +116,19 @@ TEST_F(ChartMarkerLayerTest, FewerMarkersHideTheRest)
             ++visibleTexts;
     EXPECT_EQ(visibleTexts, 1);
 }
+
+TEST_F(ChartMarkerLayerTest, NotesYieldTheirRowsToWhatHappenedToTheLab)
+{
+    // Four notes and then a server back up, all within half a second: at most four rows.
+    std::deque<ChartMarker> markers;
+    for (int i = 0; i < 4; ++i)
+        markers.push_back(marker(10 + 0.1 * i, QStringLiteral("note number %1").arg(i), ChartMarker::Kind::Note));
+    markers.push_back(marker(10.4, QStringLiteral("s2 up"), ChartMarker::Kind::ServerUp));
+    draw(markers);
+    EXPECT_EQ(layer->labelRow(4), 0) << "the server's label is placed first";
+    int notesShown = 0;
+    for (int i = 0; i < 4; ++i)
+        notesShown += layer->labelRow(i) >= 0 ? 1 : 0;
+    EXPECT_LE(notesShown, 3);
+    EXPECT_GE(notesShown, 1);
+}

@@ -110,6 +110,20 @@ TEST(ChartMarkersTest, AKilledServerFailingItsHealthCheckIsNotMarkedTwice)
                                                      QStringLiteral("s2 down")}));
 }
 
+TEST(ChartMarkersTest, AKillLoggedAfterTheBalancerNoticedItStillReadsKilled)
+{
+    // The balancer's passive check can log the dead server a moment before the lab logs its kill.
+    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "p"),
+                              entry(5.001, LabEventKind::ServerDown, "s2", "connection failed")};
+    ChartMarkers markers;
+    markers.addFromLog(all);
+    all.push_back(entry(5.002, LabEventKind::ServerDown, "s2", "killed: stopped accepting"));
+    EXPECT_TRUE(markers.addFromLog(all));
+    EXPECT_EQ(labels(markers), (std::vector<QString>{QStringLiteral("s2 killed")}));
+    EXPECT_DOUBLE_EQ(markers.markers().front().x, 5.001);
+    EXPECT_EQ(markers.markers().front().kind, ChartMarker::Kind::ServerKilled);
+}
+
 TEST(ChartMarkersTest, MarkersStayWhenTheirEntriesLeaveTheBoundedLog)
 {
     // The lab's log keeps the last 400 entries; 450 more after the kill push it out.

@@ -47,6 +47,27 @@ void ClientTracker::registerClient(const std::string& id, const std::string& gro
     c->view.external = false;
 }
 
+namespace {
+
+/// True when the decision places the client itself (a hash of its key, a pin), so landing elsewhere
+/// is news: a remap, a re-pin, a broken affinity. Round robin, random, least connections and the like
+/// place each request anew; under them every client changes server all the time, and marking that
+/// would drown the moves a change causes.
+bool placesTheClient(DecisionKind kind)
+{
+    switch (kind) {
+    case DecisionKind::Hash:
+    case DecisionKind::GeoFallback:
+    case DecisionKind::Pinned:
+    case DecisionKind::NewPin:
+    case DecisionKind::Repinned:
+    case DecisionKind::Retried: return true;
+    default: return false;
+    }
+}
+
+} // namespace
+
 ClientTracker::Outcome ClientTracker::record(const RequestEvent& e)
 {
     Outcome outcome;
@@ -63,7 +84,7 @@ ClientTracker::Outcome ClientTracker::record(const RequestEvent& e)
             c->remapArmed = false;
             outcome.remapped = c->lastBackend >= 0 && e.backend != c->lastBackend;
         }
-        if (c->lastBackend >= 0 && e.backend != c->lastBackend) {
+        if (c->lastBackend >= 0 && e.backend != c->lastBackend && placesTheClient(e.decision)) {
             v.movedUs = e.tUs;
             v.movedFrom = c->lastBackend;
         }

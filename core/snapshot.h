@@ -50,7 +50,9 @@ struct ClientView {
     bool pinned = false;            ///< the policy's table holds its key now
     std::int64_t pinCreatedUs = -1; ///< when that pin was made
     bool external = false;          ///< a real outside client (curl, a browser)
-    std::int64_t movedUs = -1;      ///< when its server last changed to another one (-1: never)
+    std::int64_t movedUs = -1;      ///< when a decision that places the client (hash, pin) last put it on
+                                    ///< another server than before (-1: never); per-request balancing
+                                    ///< (round robin, random, ...) moves everyone and is not counted
     int movedFrom = -1;             ///< the server it was on before that move (-1: none)
 };
 

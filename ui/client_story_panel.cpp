@@ -48,7 +48,7 @@ ClientStoryPanel::ClientStoryPanel(QWidget* parent) : QWidget(parent)
     m_header = new QLabel(this);
     m_header->setTextFormat(Qt::PlainText);
     m_header->setWordWrap(true);
-    QFont bold = m_header->font();
+    QFont bold; // bold only, so the size follows the window's text size
     bold.setBold(true);
     m_header->setFont(bold);
 

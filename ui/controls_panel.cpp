@@ -1,6 +1,7 @@
 #include "ui/controls_panel.h"
 
 #include "core/user_count.h"
+#include "ui/elided_label.h"
 #include "ui/number_field.h"
 #include "ui/shortcut_catalog.h"
 
@@ -41,7 +42,7 @@ QKeySequence policyShortcut(int ordinal)
 QLabel* caption(const QString& text, QWidget* parent)
 {
     auto* l = new QLabel(text, parent);
-    QFont f = l->font();
+    QFont f; // bold only: the size follows the window's text size
     f.setBold(true);
     l->setFont(f);
     return l;
@@ -111,9 +112,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_policy->setModel(new QStandardItemModel(m_policy));
     m_policy->setMinimumContentsLength(30); // the group headings must not be cut
     m_policy->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_policySummary = new QLabel(this);
-    m_policySummary->setWordWrap(true);
-    m_policySummary->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_policySummary = new ElidedLabel(this);
 
     m_rate = new QDoubleSpinBox(this);
     m_rate->setRange(1, 20000);
@@ -151,6 +150,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     auto* row2 = new QHBoxLayout;
     row2->addWidget(caption(tr("Policy"), this));
     row2->addWidget(m_policy);
+    row2->addWidget(m_policySummary, 1); // beside the picker: a row saved for the map and the tabs
     row2->addSpacing(12);
     row2->addWidget(caption(tr("Rate"), this));
     row2->addWidget(m_rate);
@@ -160,13 +160,11 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     row2->addSpacing(8);
     row2->addWidget(caption(tr("Seed"), this));
     row2->addWidget(m_seed);
-    row2->addStretch(1);
+    row2->addSpacing(12);
     row2->addWidget(m_changeIps);
     row2->addWidget(m_ipFraction);
     grid->addLayout(row1, 0, 0);
     grid->addLayout(row2, 1, 0);
-    // Its own full-width row, so a long summary wraps instead of being clipped.
-    grid->addWidget(m_policySummary, 2, 0);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPresetChanged);
     connect(m_preset, &QComboBox::activated, this, &ControlsPanel::onPresetActivated);
@@ -540,7 +538,7 @@ void ControlsPanel::updateRunButtons()
     const bool active = m_state == RunState::Running || m_state == RunState::Paused;
     const QStringList pending = pendingRestart();
     m_start->setText(!active ? tr("Start") : pending.isEmpty() ? tr("Restart") : tr("Restart to apply"));
-    QFont f = m_start->font();
+    QFont f; // bold only, so the size follows the window's text size
     f.setBold(!pending.isEmpty());
     m_start->setFont(f);
     m_start->setToolTip(pending.isEmpty() ? tr("Start the selected preset with your changes (Space when stopped)")

@@ -2,8 +2,9 @@
 
 #include "ui/backend_palette.h"
 
-#include <QCheckBox>
-#include <QGridLayout>
+#include <QAction>
+#include <QMenu>
+#include <QToolButton>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -63,35 +64,36 @@ EventLogPanel::EventLogPanel(QWidget* parent)
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setWordWrap(false);
     m_tree->setTextElideMode(Qt::ElideRight);
-    QFont listFont = m_tree->font();
-    listFont.setPointSize(std::max(10, listFont.pointSize()));
-    m_tree->setFont(listFont);
-    const QFontMetrics fm(listFont);
+    const QFontMetrics fm(m_tree->font());
     m_tree->header()->setStretchLastSection(true);
     m_tree->header()->resizeSection(0, fm.horizontalAdvance(QStringLiteral("000:00.0")) + 16);
     m_tree->header()->resizeSection(1, fm.horizontalAdvance(QStringLiteral("policy switched")) + 40);
     m_tree->header()->resizeSection(2, fm.horizontalAdvance(QStringLiteral("127.255.255.255")) + 16);
 
-    // A grid, not one long row: the log shares a narrow column with other panels.
-    auto* filters = new QGridLayout;
-    filters->addWidget(new QLabel(tr("Show:"), this), 0, 0);
-    int slot = 0;
+    // One row above the log: the kinds to show are a menu, so the rows of the log get the height.
+    auto* show = new QToolButton(this);
+    show->setText(tr("Show kinds"));
+    show->setToolTip(tr("Which kinds of events the log shows"));
+    show->setPopupMode(QToolButton::InstantPopup);
+    show->setFocusPolicy(Qt::NoFocus);
+    auto* menu = new QMenu(show);
     for (const KindGroup& group : kindGroups()) {
-        auto* box = new QCheckBox(tr(group.label), this);
-        box->setChecked(true);
-        box->setIcon(iconFor(*group.kinds.begin()));
+        QAction* action = menu->addAction(iconFor(*group.kinds.begin()), tr(group.label));
+        action->setCheckable(true);
+        action->setChecked(true);
         const std::vector<Kind> kinds(group.kinds);
-        connect(box, &QCheckBox::toggled, this, [this, kinds](bool on) {
+        connect(action, &QAction::toggled, this, [this, kinds](bool on) {
             for (Kind k : kinds)
                 m_shown[indexOf(k)] = on;
             applyFilter();
         });
-        filters->addWidget(box, slot / 3, 1 + slot % 3);
-        ++slot;
     }
-    filters->setColumnStretch(4, 1);
+    show->setMenu(menu);
     m_count = new QLabel(this);
-    filters->addWidget(m_count, 0, 4, Qt::AlignRight);
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(show);
+    filters->addStretch(1);
+    filters->addWidget(m_count);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(filters);

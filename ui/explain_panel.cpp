@@ -33,17 +33,15 @@ QString count(std::uint64_t n, const QString& one, const QString& many)
     return number(n) + QLatin1Char(' ') + (n == 1 ? one : many);
 }
 
-QLabel* makeLabel(QWidget* parent, int pointSize)
+QLabel* makeLabel(QWidget* parent)
 {
     auto* label = new QLabel(parent);
     label->setWordWrap(true);
     label->setTextFormat(Qt::RichText);
     label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont font = label->font();
-    font.setPointSize(pointSize);
-    label->setFont(font);
-    return label;
+    return label; // the application's font (12 pt at scale 1), so it follows the window's text size
+
 }
 
 } // namespace
@@ -52,9 +50,9 @@ ExplainPanel::ExplainPanel(QWidget* parent)
     : QWidget(parent)
 {
     auto* content = new QWidget;
-    m_preset = makeLabel(content, 12);
-    m_policy = makeLabel(content, 12);
-    m_outcome = makeLabel(content, 12);
+    m_preset = makeLabel(content);
+    m_policy = makeLabel(content);
+    m_outcome = makeLabel(content);
     m_preset->setText(tr("<p>Choose a preset to see what it teaches.</p>"));
 
     auto* inner = new QVBoxLayout(content);

@@ -21,8 +21,10 @@ QLineEdit* makeCommandLine(QWidget* parent)
 {
     auto* line = new QLineEdit(parent);
     line->setReadOnly(true);
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    mono.setPointSize(std::max(10, line->font().pointSize()));
+    // Only the family is set, so the size still follows the window's text size.
+    QFont mono;
+    mono.setFamilies(QFontDatabase::systemFont(QFontDatabase::FixedFont).families());
+    mono.setStyleHint(QFont::Monospace);
     line->setFont(mono);
     return line;
 }

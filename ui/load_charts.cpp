@@ -37,7 +37,7 @@ QCustomPlot* makePlot(QWidget* parent, const QString& title, bool withLegend = t
     // Dense, fast-moving lines: antialiasing costs more than it shows (STYLE.md rule 8).
     plot->setNotAntialiasedElements(QCP::aeAll);
     plot->setAntialiasedElements(QCP::aeLegend | QCP::aeAxes);
-    plot->setMinimumSize(260, 150);
+    plot->setMinimumSize(200, 150);
     // Fonts are set by LoadCharts::applyFonts, which knows the scale.
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title));

@@ -426,18 +426,18 @@ void MainWindow::buildDocks()
     tabifyDockWidget(tableDock, logDock);
     tabifyDockWidget(logDock, exportDock);
     m_explainDock->raise();
-    // The bottom corners belong to the side columns, so the right column runs the full height.
-    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 }
 
 void MainWindow::applyDefaultDockSizes()
 {
     // Sizes only make sense once the window has its geometry; the map keeps the larger share.
     const int column = std::max(460, width() * 36 / 100);
-    resizeDocks({m_chartsDock}, {height() * 27 / 100}, Qt::Vertical);
+    resizeDocks({m_chartsDock}, {height() * 23 / 100}, Qt::Vertical);
     resizeDocks({m_serversDock, m_explainDock}, {column, column}, Qt::Horizontal);
-    // Room for three compact server cards; the tabs below get the rest (eight log rows and more).
-    resizeDocks({m_serversDock, m_explainDock}, {height() * 36 / 100, height() * 64 / 100}, Qt::Vertical);
+    // Room for three server cards whole; the tabs below get the rest (eight log rows and more).
+    const int columnHeight = m_serversDock->height() + m_explainDock->height();
+    const int servers = m_serversDock->titleBarWidget()->sizeHint().height() + m_servers->heightFor(3, column);
+    resizeDocks({m_serversDock, m_explainDock}, {servers, std::max(0, columnHeight - servers)}, Qt::Vertical);
 }
 
 void MainWindow::connectPanels()

@@ -108,16 +108,21 @@ void ServerCard::showServer(const ServerView& server)
         m_state->setStyleSheet(QString("QLabel { color: white; background: %1; padding: 1px 8px; border-radius: 3px; }")
                                    .arg(colour));
     }
-    QString stats = tr("%1 req/s · %2 active · %3 sessions · p50 %4 · p99 %5")
+    // One line at the normal text size (it wraps when the text is scaled up), so three cards fit.
+    QString stats = tr("%1 req/s · %2 active · %3 sessions · p99 %4")
                         .arg(server.rps, 0, 'f', 0)
                         .arg(server.active)
                         .arg(server.sessions)
-                        .arg(milliseconds(server.p50Us), milliseconds(server.p99Us));
-    if (server.errors > 0 || server.sessionMisses > 0)
-        stats += tr("\n%1 session misses · %2 errors").arg(server.sessionMisses).arg(server.errors);
-    setToolTip(tr("%1: %2 requests since the start, %3 errors, %4 session misses")
+                        .arg(milliseconds(server.p99Us));
+    if (server.sessionMisses > 0)
+        stats += tr(" · %1 misses").arg(server.sessionMisses);
+    if (server.errors > 0)
+        stats += tr(" · %1 errors").arg(server.errors);
+    setToolTip(tr("%1: %2 requests since the start, latency p50 %3 / p99 %4 in the last interval, %5 errors, "
+                  "%6 session misses")
                    .arg(m_name)
                    .arg(server.requests)
+                   .arg(milliseconds(server.p50Us), milliseconds(server.p99Us))
                    .arg(server.errors)
                    .arg(server.sessionMisses));
     if (m_stats->text() != stats)

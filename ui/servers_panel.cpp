@@ -5,7 +5,10 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QStyle>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace lblab::ui {
 
@@ -31,6 +34,22 @@ ServersPanel::ServersPanel(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 4);
     layout->addWidget(scroll, 1);
+}
+
+int ServersPanel::heightFor(int cards, int width) const
+{
+    // A card as this font makes it (cards may not exist yet when the window lays itself out).
+    ServerCard probe(0, QStringLiteral("s1"));
+    ServerView view;
+    view.sessionMisses = 1; // the taller card: the one with a misses line
+    probe.showServer(view);
+    probe.setFont(font());
+    const int cardWidth = std::max(200, width - 2 * layout()->contentsMargins().left() -
+                                            style()->pixelMetric(QStyle::PM_ScrollBarExtent));
+    const int card = probe.hasHeightForWidth() ? probe.heightForWidth(cardWidth) : probe.sizeHint().height();
+    const int spacing = m_cardsLayout->spacing();
+    const QMargins m = layout()->contentsMargins();
+    return cards * (card + spacing) + m_add->sizeHint().height() + m.top() + m.bottom() + 2 * spacing;
 }
 
 int ServersPanel::cardCount() const

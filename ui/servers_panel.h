@@ -25,6 +25,9 @@ public:
     int cardCount() const;
     /// The card of backend `name`, or nullptr (also for removed backends).
     ServerCard* card(const QString& name) const;
+    /// Height the panel needs to show `cards` server cards whole, with the "Add server" button, when it
+    /// is `width` pixels wide.
+    int heightFor(int cards, int width) const;
     /// The "Add server" button.
     QPushButton* addButton() const { return m_add; }
 

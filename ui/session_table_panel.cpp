@@ -13,6 +13,7 @@
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QHBoxLayout>
 #include <QVBoxLayout>
 
 namespace lblab::ui {
@@ -56,8 +57,7 @@ SessionTablePanel::SessionTablePanel(QWidget* parent)
     : QWidget(parent)
 {
     m_header = new QLabel(this);
-    QFont headerFont = m_header->font();
-    headerFont.setPointSize(std::max(11, headerFont.pointSize()));
+    QFont headerFont; // bold only: the size follows the window's text size
     headerFont.setBold(true);
     m_header->setFont(headerFont);
 
@@ -89,17 +89,17 @@ SessionTablePanel::SessionTablePanel(QWidget* parent)
     m_stateless->setWordWrap(true);
     m_stateless->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_stateless->setMargin(12);
-    QFont explainFont = m_stateless->font();
-    explainFont.setPointSize(std::max(12, explainFont.pointSize()));
-    m_stateless->setFont(explainFont);
 
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_view);
     m_stack->addWidget(m_stateless);
 
+    // The count and the filter share one row, so the table's rows get the height.
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_header, 1);
+    top->addWidget(m_filter, 1);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_header);
-    layout->addWidget(m_filter);
+    layout->addLayout(top);
     layout->addWidget(m_stack, 1);
 
     connect(m_filter, &QLineEdit::textChanged, this, &SessionTablePanel::setFilterText);

@@ -1,34 +1,13 @@
 #include "ui/status_line.h"
 
 #include "core/policies/policy_catalog.h"
+#include "ui/elided_label.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPainter>
 #include <QTimer>
 
 namespace lblab::ui {
-
-/// A label that elides its text to the width it gets (the full text is its tooltip).
-class ElidedLabel : public QLabel {
-public:
-    /// `fill`: takes the space left over (the message); else as wide as its text when there is room.
-    ElidedLabel(QWidget* parent, bool fill) : QLabel(parent)
-    {
-        setSizePolicy(fill ? QSizePolicy::Ignored : QSizePolicy::Preferred, QSizePolicy::Preferred);
-        setMinimumWidth(0);
-    }
-    QSize minimumSizeHint() const override { return {0, QLabel::minimumSizeHint().height()}; }
-
-protected:
-    void paintEvent(QPaintEvent*) override
-    {
-        QPainter p(this);
-        p.setPen(palette().color(foregroundRole()));
-        const QRect r = contentsRect();
-        p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft, fontMetrics().elidedText(text(), Qt::ElideRight, r.width()));
-    }
-};
 
 namespace {
 

@@ -48,31 +48,59 @@ const ClientView* find(const Snapshot& s, const std::string& id)
 
 TEST(CaptureChangesTest, AClientMovedWhenItsServerChanges)
 {
+    // Moves count where a decision places the client itself (a pin, a hash): there landing elsewhere is news.
+    auto pinned = [](std::int64_t t, const std::string& client, int backend, unsigned status = 200) {
+        RequestEvent e = event(t, client, backend, SessionOutcome::None, status);
+        e.policy = "cookie-affinity";
+        e.decision = backend < 0 ? DecisionKind::NoBackend : DecisionKind::Pinned;
+        return e;
+    };
     Capture capture(options());
     capture.registerClient("c1", "users", 0x7F010105);
     capture.registerClient("c2", "users", 0x7F010106);
-    capture.record(event(10, "c1", 0));
-    capture.record(event(11, "c2", 1));
-    capture.record(event(20, "c1", 0)); // same server: no move
-    capture.record(event(21, "c2", 1));
+    capture.record(pinned(10, "c1", 0));
+    capture.record(pinned(11, "c2", 1));
+    capture.record(pinned(20, "c1", 0)); // same server: no move
+    capture.record(pinned(21, "c2", 1));
 
     Snapshot s;
     capture.fillSnapshot(s, 1, 1);
     EXPECT_EQ(find(s, "c1")->movedUs, -1);
     EXPECT_EQ(find(s, "c1")->movedFrom, -1);
 
-    capture.record(event(30, "c1", 2));      // moved from s1 to s3
-    capture.record(event(40, "c2", -1, SessionOutcome::None, 503)); // no server: not a move
-    capture.record(event(50, "c2", 1));      // back on the server it had: not a move either
+    RequestEvent repinned = pinned(30, "c1", 2); // moved from s1 to s3
+    repinned.decision = DecisionKind::Repinned;
+    capture.record(repinned);
+    capture.record(pinned(40, "c2", -1, 503)); // no server: not a move
+    capture.record(pinned(50, "c2", 1));       // back on the server it had: not a move either
     capture.fillSnapshot(s, 1, 1);
     EXPECT_EQ(find(s, "c1")->movedUs, 30);
     EXPECT_EQ(find(s, "c1")->movedFrom, 0);
     EXPECT_EQ(find(s, "c2")->movedUs, -1);
 
-    capture.record(event(60, "c2", 0));
+    capture.record(pinned(60, "c2", 0));
     capture.fillSnapshot(s, 1, 1);
     EXPECT_EQ(find(s, "c2")->movedUs, 60);
     EXPECT_EQ(find(s, "c2")->movedFrom, 1) << "the server before the 503 counts as its previous one";
+}
+
+TEST(CaptureChangesTest, PerRequestBalancingMovesNobody)
+{
+    // Under round robin every client changes server at almost every request; marking that would
+    // hide the moves a change causes.
+    Capture capture(options());
+    capture.registerClient("c1", "users", 0x7F010105);
+    for (int i = 0; i < 6; ++i)
+        capture.record(event(10 * (i + 1), "c1", i % 3));
+    Snapshot s;
+    capture.fillSnapshot(s, 1, 1);
+    EXPECT_EQ(find(s, "c1")->movedUs, -1);
+    RequestEvent hashed = event(70, "c1", 1);
+    hashed.decision = DecisionKind::Hash; // a switch to ip-hash places it: that move shows
+    capture.record(hashed);
+    capture.fillSnapshot(s, 1, 1);
+    EXPECT_EQ(find(s, "c1")->movedUs, 70);
+    EXPECT_EQ(find(s, "c1")->movedFrom, 2);
 }
 
 TEST(CaptureChangesTest, AFollowedClientsStoryFoldsRequestsAndShowsAddressChanges)

@@ -31,6 +31,7 @@
 
 #include <gtest/gtest.h>
 
+
 using lblab::LabConfig;
 using lblab::RunState;
 using lblab::ui::MainWindow;

@@ -68,6 +68,8 @@ TEST_F(ServersPanelTest, CardsShowStateAndLoad)
     EXPECT_TRUE(s1->statsText().contains("120 req/s"));
     EXPECT_TRUE(s1->statsText().contains("30 sessions"));
     EXPECT_TRUE(s1->statsText().contains("p99 12.3 ms"));
+    EXPECT_FALSE(s1->statsText().contains('\n')) << "one line of figures, so three cards fit beside the map";
+    EXPECT_TRUE(s1->toolTip().contains("p50 1.50 ms")) << s1->toolTip().toStdString();
     EXPECT_EQ(s1->weightBox()->value(), 1);
     EXPECT_EQ(s1->killButton()->text(), "Kill");
     EXPECT_EQ(s1->drainButton()->text(), "Drain");

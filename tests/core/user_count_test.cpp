@@ -26,9 +26,10 @@ TEST(UserCountTest, ScalingKeepsProportionsAndTheExactTotal)
     lblab::scaleUsers(c, 7);
     EXPECT_EQ(lblab::totalUsers(c), 7);
     EXPECT_EQ(c.clients[0].count, 4);
-    lblab::scaleUsers(c, 9000);
-    EXPECT_EQ(lblab::totalUsers(c), 9000);
-    EXPECT_NEAR(c.clients[0].count, 5400, 1);
+    LabConfig big = twoGroups();
+    lblab::scaleUsers(big, 9000);
+    EXPECT_EQ(lblab::totalUsers(big), 9000);
+    EXPECT_EQ(big.clients[0].count, 5400);
     lblab::scaleUsers(c, 0);
     EXPECT_EQ(lblab::totalUsers(c), 0);
     LabConfig empty;

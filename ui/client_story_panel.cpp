@@ -54,7 +54,7 @@ ClientStoryPanel::ClientStoryPanel(QWidget* parent) : QWidget(parent)
 
     m_tree = new QTreeWidget(this);
     m_tree->setColumnCount(ColumnCount);
-    m_tree->setHeaderLabels({tr("Time (s)"), tr("What"), tr("Address"), tr("Server"), tr("Why"), tr("Session"),
+    m_tree->setHeaderLabels({tr("Time (s)"), tr("Server"), tr("Why"), tr("Session"), tr("What"), tr("Address"),
                              tr("Status")});
     m_tree->setRootIsDecorated(false);
     m_tree->setUniformRowHeights(true);
@@ -65,9 +65,8 @@ ClientStoryPanel::ClientStoryPanel(QWidget* parent) : QWidget(parent)
     const QFontMetrics fm(m_tree->font());
     m_tree->header()->setStretchLastSection(true);
     m_tree->header()->resizeSection(Time, fm.horizontalAdvance(QStringLiteral("0000.0–0000.0")) + 16);
-    // Wide enough for a typical address change; a longer one is elided and its tooltip has it all.
-    m_tree->header()->resizeSection(
-        What, fm.horizontalAdvance(QStringLiteral("address change 127.0.99.99 → 127.0.99.99")) + 16);
+    // Wide enough for a count of requests; an address change is elided here and whole in its tooltip.
+    m_tree->header()->resizeSection(What, fm.horizontalAdvance(QStringLiteral("requests ×9999")) + 16);
     m_tree->header()->resizeSection(Address, fm.horizontalAdvance(QStringLiteral("127.255.255.255")) + 16);
     m_tree->header()->resizeSection(Server, fm.horizontalAdvance(QStringLiteral("s10")) + 40);
     m_tree->header()->resizeSection(Why, fm.horizontalAdvance(QStringLiteral("weighted-round-robin")) + 16);
@@ -143,7 +142,8 @@ void ClientStoryPanel::fillRow(QTreeWidgetItem* item, const StoryEntry& e, const
         item->setText(What, e.count == 1 ? tr("request") : tr("requests ×%1").arg(e.count));
     else
         item->setText(What, tr("address change %1 → %2").arg(ip(e.fromIp), ip(e.ip)));
-    item->setToolTip(What, item->text(What));
+    for (int column = 0; column < ColumnCount; ++column)
+        item->setToolTip(column, item->text(What)); // the whole step, whichever cell is hovered
     item->setText(Address, ip(e.ip));
 
     QString server;

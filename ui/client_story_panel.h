@@ -23,7 +23,8 @@ class ClientStoryPanel : public QWidget {
     Q_OBJECT
 public:
     /// The table's columns.
-    enum Column { Time, What, Address, Server, Why, Session, Status, ColumnCount };
+    /// Columns, the most telling first, so a narrow panel still shows where and why.
+    enum Column { Time, Server, Why, Session, What, Address, Status, ColumnCount };
     /// Rows shown at most (the newest); the core bounds the story too.
     static constexpr int kMaxRows = 2000;
 

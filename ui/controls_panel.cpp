@@ -2,6 +2,7 @@
 
 #include "core/user_count.h"
 #include "ui/elided_label.h"
+#include "ui/font_scale.h"
 #include "ui/number_field.h"
 #include "ui/shortcut_catalog.h"
 
@@ -53,9 +54,10 @@ void setPendingLook(QWidget* field, bool pending)
     if (field->property("pending").toBool() == pending)
         return;
     field->setProperty("pending", pending);
-    // Re-polish so the style sheet's [pending="true"] rule takes effect.
-    field->style()->unpolish(field);
-    field->style()->polish(field);
+    // A palette, not a style sheet: a style-sheeted field keeps its font when the text is scaled.
+    QPalette p = field->palette();
+    p.setColor(QPalette::Base, pending ? QColor(0xFF, 0xF1, 0xB8) : QApplication::palette(field).color(QPalette::Base));
+    field->setPalette(p);
 }
 
 } // namespace
@@ -73,6 +75,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         "#modifiedMark { background: #fff1b8; color: #4a3b00; border: 1px solid #d9b300; border-radius: 3px;"
         " padding: 1px 6px; }"));
     m_modified->setToolTip(tr("What this run changes from the preset as shipped; Restart keeps it"));
+    FontScale::setRelative(m_modified, 1.0); // style-sheeted: it would keep its first font otherwise
     m_modified->hide();
     m_backToPreset = new QPushButton(tr("Back to preset"), this);
     m_backToPreset->setToolTip(tr("Start the preset exactly as shipped (same as Reset)"));
@@ -88,17 +91,14 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_reset->setToolTip(tr("Start the preset again exactly as shipped: your changes to policy, rate, "
                            "clients, seed and servers are dropped"));
 
-    const QString pendingStyle = QStringLiteral("QSpinBox[pending=\"true\"] { background: #fff1b8; }");
     m_clients = new NumberField(tr("Clients"), this);
     m_clients->setRange(0, kMaxUsers);
     m_clients->setLimitReason(tr("the most a run may have; the open-files limit may allow fewer"));
     m_clients->setToolTip(tr("Generated users. Applies when the run restarts: press Enter here or Restart"));
-    m_clients->setStyleSheet(pendingStyle);
     m_seed = new NumberField(tr("Seed"), this);
     m_seed->setRange(0, INT_MAX);
     m_seed->setToolTip(tr("The same seed replays the same workload. Applies when the run restarts: press "
                           "Enter here or Restart"));
-    m_seed->setStyleSheet(pendingStyle);
 
     m_url = new QLineEdit(this);
     m_url->setReadOnly(true);

@@ -154,7 +154,34 @@ void LoadCharts::setFontScale(double scale)
         plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-QFont LoadCharts::titleFont() const { return m_titles.front()->font(); }
+QFont LoadCharts::titleFont() const { return scaledFont(kTitlePoints, true); }
+
+QFont LoadCharts::shownTitleFont(int plot) const { return m_titles.at(static_cast<std::size_t>(plot))->font(); }
+
+void LoadCharts::fitTitles()
+{
+    // Large text on a projector must not cut a title ("tency ms (p99 dashe"): a title too wide for
+    // its chart gets smaller (down to 7 pt, where a narrow chart would cut it anyway).
+    const QFont nominal = titleFont();
+    constexpr double floor = 7.0;
+    const std::vector<QCustomPlot*> all = plots();
+    for (std::size_t i = 0; i < m_titles.size(); ++i) {
+        QFont f = nominal;
+        const int room = all[i]->width() - 8;
+        while (room > 0 && f.pointSizeF() > floor && QFontMetrics(f).horizontalAdvance(m_titles[i]->text()) > room)
+            f.setPointSizeF(std::max(floor, f.pointSizeF() - 0.5));
+        if (m_titles[i]->font() != f) {
+            m_titles[i]->setFont(f);
+            all[i]->replot(QCustomPlot::rpQueuedReplot);
+        }
+    }
+}
+
+void LoadCharts::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitTitles();
+}
 
 QFont LoadCharts::scaledFont(double points, bool bold) const
 {
@@ -178,6 +205,7 @@ void LoadCharts::applyFonts()
     }
     for (ChartMarkerLayer* layer : m_layers)
         layer->setFont(sized(kMarkerPoints));
+    fitTitles();
 }
 
 const ChartMarkerLayer* LoadCharts::markerLayer(Series series) const

@@ -64,6 +64,9 @@ public:
     /// The title line of an exported image, e.g. "LB Lab · login-round-robin · policy round-robin →
     /// cookie-affinity · t = 42.0 s" (the last snapshot shown; every policy in force in the window).
     QString imageTitle() const;
+    /// The font chart `plot`'s title (0 rate .. 4 share) is drawn in: titleFont(), or smaller where the
+    /// chart is too narrow for it.
+    QFont shownTitleFont(int plot) const;
 
     /// Scales every chart font (titles, tick and axis labels, legends, marker labels) by `scale`
     /// (clamped to 0.5..4; 1 is the normal size) and redraws: a projector wants bigger text.
@@ -82,7 +85,11 @@ public slots:
     /// Appends the intervals newer than the last one drawn and trims to the window.
     void showSnapshot(const lblab::Snapshot& snapshot);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fitTitles();
     struct ServerGraphs {
         QCPGraph* rate = nullptr;
         QCPGraph* active = nullptr;

@@ -82,8 +82,7 @@ MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
     // Application-wide, because style-sheeted widgets (the server cards) do not inherit a parent's font.
     const double base = std::max(kBaseFontPoints, QApplication::font().pointSizeF());
     m_fontScale = new FontScale(base, this);
-    m_fontScale->setScale(1.0);
-    setFont(QApplication::font());
+    m_fontScale->setScale(1.0); // no setFont() here: the window must follow the application's font
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     m_bridge = new LabBridge(this);

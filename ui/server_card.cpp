@@ -5,7 +5,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPushButton>
+#include <QToolButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -43,9 +43,13 @@ ServerCard::ServerCard(int index, const QString& name, QWidget* parent)
 
     // Compact: one row of name, state and commands above the figures, so three or more cards fit
     // beside the map at 1600x1000.
-    m_kill = new QPushButton(tr("Kill"), this);
-    m_drain = new QPushButton(tr("Drain"), this);
-    m_remove = new QPushButton(QStringLiteral("✕"), this);
+    // Tool buttons: a push button's padding made the row too wide for the column at large text.
+    m_kill = new QToolButton(this);
+    m_kill->setText(tr("Kill"));
+    m_drain = new QToolButton(this);
+    m_drain->setText(tr("Drain"));
+    m_remove = new QToolButton(this);
+    m_remove->setText(QStringLiteral("✕"));
     m_weight = new QSpinBox(this);
     m_weight->setRange(0, 100);
     m_weight->setPrefix(tr("weight "));
@@ -53,8 +57,8 @@ ServerCard::ServerCard(int index, const QString& name, QWidget* parent)
     m_kill->setToolTip(tr("Stop this server like a crash (it loses its sessions), or start it again"));
     m_drain->setToolTip(tr("Draining keeps pinned clients but takes no new ones"));
     m_remove->setToolTip(tr("Remove %1 from the set").arg(name));
-    m_weight->setToolTip(tr("Relative weight (weighted policies)"));
-    for (QPushButton* b : {m_kill, m_drain, m_remove})
+    m_weight->setToolTip(tr("Weight: how much of the load this server takes under the weighted policies"));
+    for (QToolButton* b : {m_kill, m_drain, m_remove})
         b->setFocusPolicy(Qt::NoFocus); // a click must not leave Space on the button
 
     auto* head = new QHBoxLayout;
@@ -72,14 +76,14 @@ ServerCard::ServerCard(int index, const QString& name, QWidget* parent)
     layout->addLayout(head);
     layout->addWidget(m_stats);
 
-    connect(m_kill, &QPushButton::clicked, this, [this] {
+    connect(m_kill, &QToolButton::clicked, this, [this] {
         if (m_killed)
             emit restoreRequested(m_name);
         else
             emit killRequested(m_name);
     });
-    connect(m_drain, &QPushButton::clicked, this, [this] { emit drainRequested(m_name, !m_draining); });
-    connect(m_remove, &QPushButton::clicked, this, [this] { emit removeRequested(m_name); });
+    connect(m_drain, &QToolButton::clicked, this, [this] { emit drainRequested(m_name, !m_draining); });
+    connect(m_remove, &QToolButton::clicked, this, [this] { emit removeRequested(m_name); });
     connect(m_weight, &QSpinBox::valueChanged, this, [this](int w) { emit weightRequested(m_name, w); });
 }
 

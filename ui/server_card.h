@@ -6,7 +6,7 @@
 #include <QString>
 
 class QLabel;
-class QPushButton;
+class QToolButton;
 class QSpinBox;
 
 namespace lblab::ui {
@@ -30,11 +30,11 @@ public:
     /// The statistics line(s).
     QString statsText() const;
     /// Kill or Restore, depending on the state.
-    QPushButton* killButton() const { return m_kill; }
+    QToolButton* killButton() const { return m_kill; }
     /// Drain or Undrain, depending on the state.
-    QPushButton* drainButton() const { return m_drain; }
+    QToolButton* drainButton() const { return m_drain; }
     /// Removes the backend.
-    QPushButton* removeButton() const { return m_remove; }
+    QToolButton* removeButton() const { return m_remove; }
     /// The weight editor.
     QSpinBox* weightBox() const { return m_weight; }
 
@@ -58,9 +58,9 @@ private:
     QLabel* m_title;
     QLabel* m_state;
     QLabel* m_stats;
-    QPushButton* m_kill;
-    QPushButton* m_drain;
-    QPushButton* m_remove;
+    QToolButton* m_kill;
+    QToolButton* m_drain;
+    QToolButton* m_remove;
     QSpinBox* m_weight;
 };
 

@@ -58,7 +58,13 @@ void StatusLine::showMessage(const QString& text, int timeoutMs, bool error)
 {
     m_message->setText(text);
     m_message->setToolTip(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    // Palette and font, not a style sheet, so the message keeps following the window's text size.
+    QPalette p = m_message->palette();
+    p.setColor(QPalette::WindowText, error ? QColor(0xB0, 0x00, 0x20) : palette().color(QPalette::WindowText));
+    m_message->setPalette(p);
+    QFont f; // bold only: the size still follows the window's text size
+    f.setBold(error);
+    m_message->setFont(f);
     m_message->update();
     if (timeoutMs > 0)
         m_messageTimer->start(timeoutMs);
@@ -83,14 +89,15 @@ void StatusLine::showSnapshot(const Snapshot& s)
 {
     const double seconds = static_cast<double>(s.tUs) / 1e6;
     m_run->setText(tr("%1  %2 s").arg(runStateText(s.state)).arg(seconds, 0, 'f', 1));
-    m_requests->setText(tr("%1 requests · %2 errors").arg(s.totals.requests).arg(s.totals.errors));
+    m_requests->setText(tr("%1 req · %2 err").arg(s.totals.requests).arg(s.totals.errors));
+    m_requests->setToolTip(tr("%1 requests since the start, %2 errors (5xx or failed)").arg(s.totals.requests).arg(s.totals.errors));
     const double whole = percent(s.totals.sessionMisses, s.totals.sessionRequests);
     const SinceChange& c = s.sinceChange;
     if (c.tUs >= 0) {
         // What the last change did, not diluted by the minutes before it.
         const double since = percent(c.sessionMisses, c.sessionRequests);
         const double ago = static_cast<double>(std::max<std::int64_t>(0, s.tUs - c.tUs)) / 1e6;
-        m_sessions->setText(tr("misses %1 % since %2 · %3 % whole run")
+        m_sessions->setText(tr("misses %1 % since %2 · %3 % in all")
                                 .arg(since, 0, 'f', 1)
                                 .arg(QString::fromStdString(c.what))
                                 .arg(whole, 0, 'f', 1));
@@ -111,7 +118,7 @@ void StatusLine::showSnapshot(const Snapshot& s)
     if (s.totals.remappedClients > 0)
         moves << tr("%1 remapped").arg(s.totals.remappedClients);
     if (s.totals.affinityBreaks > 0)
-        moves << tr("%1 affinity breaks").arg(s.totals.affinityBreaks);
+        moves << tr("%1 breaks").arg(s.totals.affinityBreaks);
     if (s.totals.repins > 0)
         moves << tr("%1 re-pins").arg(s.totals.repins);
     m_moves->setText(moves.isEmpty() ? QString() : tr("moved: %1").arg(moves.join(QStringLiteral(", "))));

@@ -406,3 +406,26 @@ TEST_F(LoadChartsTest, ExportedImagesCarryATitleLine)
     charts.showSnapshot(later);
     EXPECT_EQ(charts.imageTitle(), QStringLiteral("LB Lab · login-round-robin · policy cookie-affinity · t = 45.0 s"));
 }
+
+TEST(LoadChartsTitles, LargeTextNeverCutsAChartsTitle)
+{
+    lblab::test::panelsQtApp();
+    LoadCharts charts;
+    charts.resize(1100, 260); // five charts in a row, as at the bottom of a 1600 px window
+    charts.show();
+    QCoreApplication::processEvents();
+    charts.setFontScale(1.6); // presentation mode and a step larger
+    const QList<QCustomPlot*> plots = charts.findChildren<QCustomPlot*>();
+    ASSERT_EQ(plots.size(), 5);
+    const QStringList titles = {"Requests per second", "Active connections", "Latency ms (p99 dashed)",
+                                "Misses & breaks per s", "Share vs. ideal (dashed)"};
+    bool shrunk = false;
+    for (int i = 0; i < 5; ++i) {
+        const QFont f = charts.shownTitleFont(i);
+        EXPECT_LE(QFontMetrics(f).horizontalAdvance(titles[i]), plots[i]->width()) << titles[i].toStdString();
+        shrunk = shrunk || f.pointSizeF() < charts.titleFont().pointSizeF();
+    }
+    EXPECT_TRUE(shrunk) << "at this width some title had to give way";
+    charts.resize(3000, 260);
+    EXPECT_DOUBLE_EQ(charts.shownTitleFont(0).pointSizeF(), charts.titleFont().pointSizeF()) << "room again: full size";
+}

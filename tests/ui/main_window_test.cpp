@@ -15,6 +15,7 @@
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QToolButton>
 #include <QRegularExpression>
 
 #include <gtest/gtest.h>
@@ -56,7 +57,7 @@ TEST_F(MainWindowTest, StartsThePresetWhenShownAndFillsThePanels)
         coloured += window.assignmentMap()->tileColour(i) != lblab::ui::BackendPalette::colourFor(-1) ? 1 : 0;
     EXPECT_GT(coloured, 10) << "tiles take their backend's colour once served";
     EXPECT_EQ(window.servers()->cardCount(), 3);
-    EXPECT_TRUE(window.statusText().contains("requests")) << window.statusText().toStdString();
+    EXPECT_TRUE(window.statusText().contains(" req · ")) << window.statusText().toStdString();
     EXPECT_TRUE(window.statusText().contains("Round robin")) << window.statusText().toStdString();
     EXPECT_FALSE(window.statusText().contains("moved:")) << "nothing has changed server yet";
     EXPECT_FALSE(window.controls()->urlField()->text().isEmpty());

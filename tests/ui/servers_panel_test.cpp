@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QPushButton>
+#include <QToolButton>
 #include <QSpinBox>
 
 #include <gtest/gtest.h>

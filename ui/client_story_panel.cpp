@@ -70,7 +70,7 @@ ClientStoryPanel::ClientStoryPanel(QWidget* parent) : QWidget(parent)
     m_tree->header()->resizeSection(Address, fm.horizontalAdvance(QStringLiteral("127.255.255.255")) + 16);
     m_tree->header()->resizeSection(Server, fm.horizontalAdvance(QStringLiteral("s10")) + 40);
     m_tree->header()->resizeSection(Why, fm.horizontalAdvance(QStringLiteral("weighted-round-robin")) + 16);
-    m_tree->header()->resizeSection(Session, fm.horizontalAdvance(QStringLiteral("created")) + 16);
+    m_tree->header()->resizeSection(Session, fm.horizontalAdvance(QStringLiteral("Session")) + 28);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_header);

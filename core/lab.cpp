@@ -1,12 +1,8 @@
-#include "core/lab.h"
+#include "core/lab_impl.h"
 
-#include "core/backend_server.h"
-#include "core/balancer.h"
-#include "core/client_fleet.h"
 #include "core/descriptor_budget.h"
-#include "core/user_count.h"
-#include "core/lab_setup.h"
 #include "core/run_export.h"
+#include "core/user_count.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -37,21 +33,6 @@ constexpr std::size_t kLogInSnapshot = 400;
 constexpr std::size_t kTableRowsInSnapshot = 1000;
 constexpr auto kPublishPeriod = std::chrono::milliseconds(33);
 
-/// A thread running one io_context until stopped.
-struct IoThread {
-    asio::io_context io{1};
-    asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
-    std::thread thread;
-
-    void start() { thread = std::thread([this] { io.run(); }); }
-    void stop()
-    {
-        guard.reset();
-        io.stop();
-        if (thread.joinable())
-            thread.join();
-    }
-};
 
 /// The endpoint of an outside server ("ADDR:PORT", IPv4); throws std::runtime_error naming it.
 asio::ip::tcp::endpoint externalEndpoint(const ServerSpec& spec)
@@ -75,92 +56,6 @@ asio::ip::tcp::endpoint externalEndpoint(const ServerSpec& spec)
 
 } // namespace
 
-class Lab::Impl {
-public:
-    explicit Impl(LabConfig c) : config(std::move(c)), capture(captureOptions(config)), setup(config) {}
-
-    static Capture::Options captureOptions(const LabConfig& c)
-    {
-        Capture::Options o;
-        o.intervalMs = c.intervalMs;
-        return o;
-    }
-
-    LabConfig config;
-    Capture capture;
-    LabSetup setup;         // the configuration in force and the user's, as commands take effect
-    std::string followed;   // the client whose story snapshots carry (control thread only)
-    IoThread control;   // timers, commands, snapshots
-    IoThread backendIo; // every BackendServer
-    IoThread fleetIo;   // the ClientFleet
-    std::unique_ptr<Balancer> balancer;
-    std::vector<std::unique_ptr<BackendServer>> backends; // same index as in the balancer; null = outside server
-    std::vector<std::string> backendNames;                 // same index as in the balancer
-    std::vector<bool> killed;
-    std::unique_ptr<ClientFleet> fleet;
-    std::unique_ptr<asio::steady_timer> publishTimer;
-    std::unique_ptr<asio::steady_timer> intervalTimer;
-    std::vector<std::unique_ptr<asio::steady_timer>> timelineTimers;
-    std::atomic<RunState> state{RunState::Idle};
-    TimePoint startedAt{};
-    std::atomic<std::int64_t> stoppedAfterUs{-1};
-    std::atomic<double> requestRate{0};
-    std::uint64_t sequence = 0;
-    TimePoint nextIntervalEnd{};
-    std::string url;
-    std::mutex namesMutex;
-    std::set<std::string> names; // every server name used or reserved
-
-    mutable std::mutex snapshotMutex;
-    std::shared_ptr<const Snapshot> latest;
-
-    void start();
-    void stop();
-    std::int64_t nowUs() const { return capture.sinceStartUs(Clock::now()); }
-    void log(LabEventKind kind, const std::string& subject, const std::string& detail)
-    {
-        capture.recordLabEvent({nowUs(), kind, subject, detail});
-    }
-    int indexOf(const std::string& name) const
-    {
-        for (std::size_t i = 0; i < backendNames.size(); ++i)
-            if (backendNames[i] == name)
-                return static_cast<int>(i);
-        return -1;
-    }
-    void addBackend(const ServerSpec& spec);
-    std::vector<ServerGauge> gauges() const;
-    std::shared_ptr<const Snapshot> buildSnapshot();
-    void publish(std::shared_ptr<const Snapshot> s)
-    {
-        std::lock_guard lock(snapshotMutex);
-        latest = std::move(s);
-    }
-    void schedulePublish();
-    void scheduleInterval();
-    void scheduleTimeline();
-    void runStep(const TimelineStep& step);
-
-    /// Runs `f` on the control thread (commands keep their order; the caller never waits).
-    template <typename F>
-    void post(F&& f)
-    {
-        asio::post(control.io, std::forward<F>(f));
-    }
-
-    // Commands, on the control thread; `origin` says whose they are (the user's setup keeps only
-    // the user's). Each change to the lab restarts the capture's since-the-change counters.
-    void doSetPolicy(const std::string& id, ChangeOrigin origin);
-    void doKill(const std::string& name);
-    void doRestore(const std::string& name);
-    void doDrain(const std::string& name, bool draining);
-    void doWeight(const std::string& name, int weight, ChangeOrigin origin);
-    void doAdd(const ServerSpec& spec, ChangeOrigin origin);
-    void doRemove(const std::string& name, ChangeOrigin origin);
-    void doRate(double rate, ChangeOrigin origin);
-    void doChangeIps(double fraction);
-    void changed(const std::string& what) { capture.markChange(nowUs(), what); }
-};
 
 void Lab::Impl::addBackend(const ServerSpec& spec)
 {
@@ -406,157 +301,6 @@ void Lab::Impl::scheduleInterval()
         nextIntervalEnd += std::chrono::milliseconds(config.intervalMs);
         scheduleInterval();
     });
-}
-
-void Lab::Impl::scheduleTimeline()
-{
-    for (const auto& step : config.timeline) {
-        auto timer = std::make_unique<asio::steady_timer>(control.io);
-        timer->expires_at(startedAt + std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(step.atSeconds)));
-        timer->async_wait([this, step](const boost::system::error_code& ec) {
-            if (!ec && state != RunState::Stopped)
-                runStep(step);
-        });
-        timelineTimers.push_back(std::move(timer));
-    }
-}
-
-void Lab::Impl::runStep(const TimelineStep& step)
-{
-    using A = TimelineStep::Action;
-    switch (step.action) {
-    case A::SwitchPolicy: doSetPolicy(step.target, ChangeOrigin::Timeline); break;
-    case A::KillServer: doKill(step.target); break;
-    case A::RestoreServer: doRestore(step.target); break;
-    case A::AddServer: {
-        ServerSpec spec = config.servers.empty() ? ServerSpec{} : config.servers.front();
-        spec.externalAddress.clear();
-        spec.name = step.target;
-        doAdd(spec, ChangeOrigin::Timeline);
-        break;
-    }
-    case A::RemoveServer: doRemove(step.target, ChangeOrigin::Timeline); break;
-    case A::DrainServer: doDrain(step.target, true); break;
-    case A::SetWeight: doWeight(step.target, static_cast<int>(step.value), ChangeOrigin::Timeline); break;
-    case A::SetRate: doRate(step.value, ChangeOrigin::Timeline); break;
-    case A::ChangeIps: doChangeIps(step.value > 0 ? step.value : 1.0); break;
-    case A::Note: log(LabEventKind::Note, "timeline", step.text); break;
-    }
-}
-
-void Lab::Impl::doSetPolicy(const std::string& id, ChangeOrigin origin)
-{
-    if (!balancer->setPolicy(id))
-        return log(LabEventKind::Error, id, "unknown policy");
-    setup.policyChanged(id, origin);
-    changed("policy " + id);
-}
-
-void Lab::Impl::doKill(const std::string& name)
-{
-    const int i = indexOf(name);
-    if (i < 0)
-        return log(LabEventKind::Error, name, "no such server");
-    if (!backends[i])
-        return log(LabEventKind::Error, name, "an outside server cannot be killed from the lab");
-    if (killed[i])
-        return;
-    backends[i]->kill();
-    killed[i] = true;
-    log(LabEventKind::ServerDown, name, "killed: its connections and its sessions are gone");
-    changed(name + " killed");
-}
-
-void Lab::Impl::doRestore(const std::string& name)
-{
-    const int i = indexOf(name);
-    if (i < 0)
-        return log(LabEventKind::Error, name, "no such server");
-    if (!backends[i])
-        return log(LabEventKind::Error, name, "an outside server cannot be restarted from the lab");
-    if (!killed[i])
-        return;
-    try {
-        backends[i]->restore();
-        killed[i] = false;
-        log(LabEventKind::Note, name,
-            "restarted with no sessions; the balancer marks it up after its health checks pass");
-        changed(name + " restored");
-    } catch (const std::exception& e) {
-        log(LabEventKind::Error, name, std::string("cannot restart: ") + e.what());
-    }
-}
-
-void Lab::Impl::doDrain(const std::string& name, bool draining)
-{
-    const int i = indexOf(name);
-    if (i < 0)
-        return log(LabEventKind::Error, name, "no such server");
-    balancer->setDraining(i, draining);
-    log(draining ? LabEventKind::ServerDraining : LabEventKind::ServerUp, name,
-        draining ? "draining: keeps pinned clients, takes no new ones" : "no longer draining");
-    changed(name + (draining ? " drained" : " undrained"));
-}
-
-void Lab::Impl::doWeight(const std::string& name, int weight, ChangeOrigin origin)
-{
-    const int i = indexOf(name);
-    if (i < 0)
-        return log(LabEventKind::Error, name, "no such server");
-    balancer->setWeight(i, weight);
-    setup.weightChanged(name, weight, origin);
-    log(LabEventKind::WeightChanged, name, "weight " + std::to_string(std::max(0, weight)));
-    changed(name + " weight " + std::to_string(std::max(0, weight)));
-}
-
-void Lab::Impl::doAdd(const ServerSpec& spec, ChangeOrigin origin)
-{
-    if (indexOf(spec.name) >= 0)
-        return log(LabEventKind::Error, spec.name, "a server with this name already exists");
-    try {
-        addBackend(spec);
-    } catch (const std::exception& e) {
-        return log(LabEventKind::Error, spec.name, e.what());
-    }
-    setup.serverAdded(spec, origin);
-    log(LabEventKind::ServerAdded, spec.name, origin == ChangeOrigin::User ? "added to the set" : "added by the timeline");
-    changed(spec.name + " added");
-}
-
-void Lab::Impl::doRemove(const std::string& name, ChangeOrigin origin)
-{
-    const int i = indexOf(name);
-    if (i < 0)
-        return log(LabEventKind::Error, name, "no such server");
-    balancer->removeBackend(i);
-    if (backends[i])
-        backends[i]->kill(); // an outside server keeps running; the lab only stops sending to it
-    killed[i] = true;
-    setup.serverRemoved(name, origin);
-    log(LabEventKind::ServerRemoved, name, "removed from the set");
-    changed(name + " removed");
-}
-
-void Lab::Impl::doRate(double rate, ChangeOrigin origin)
-{
-    rate = std::clamp(rate, 0.0, 1e6);
-    requestRate = rate;
-    setup.rateChanged(rate, origin);
-    if (fleet)
-        fleet->setRequestRate(rate);
-    log(LabEventKind::RateChanged, "clients", std::to_string(static_cast<long long>(rate)) + " req/s");
-}
-
-void Lab::Impl::doChangeIps(double fraction)
-{
-    fraction = std::clamp(fraction, 0.0, 1.0);
-    if (!fleet)
-        return log(LabEventKind::Note, "clients", "no generated users to move");
-    fleet->changeIps(fraction);
-    const std::string percent = std::to_string(static_cast<int>(std::lround(fraction * 100))) + "%";
-    log(LabEventKind::Note, "clients", "moving " + percent + " of users to new addresses");
-    changed(percent + " of users changed address");
 }
 
 // ---- public ----------------------------------------------------------------------------------

@@ -82,7 +82,10 @@ MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
     // Application-wide, because style-sheeted widgets (the server cards) do not inherit a parent's font.
     const double base = std::max(kBaseFontPoints, QApplication::font().pointSizeF());
     m_fontScale = new FontScale(base, this);
-    m_fontScale->setScale(1.0); // no setFont() here: the window must follow the application's font
+    m_fontScale->setScale(1.0);
+    // Before the event loop runs Qt does not pass a new application font to existing widgets: resolve
+    // this window's font now, with nothing set explicitly, so it and its panels follow every later change.
+    setFont(QFont());
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     m_bridge = new LabBridge(this);

@@ -63,7 +63,8 @@ int runGui(int argc, char** argv, const CommandLine& commandLine)
     bool finished = false;
     if (commandLine.quitAfter) {
         const double seconds = *commandLine.quitAfter;
-        QObject::connect(&quitTimer, &QTimer::timeout, &window, [&] {
+        // `seconds` by value: the lambda runs long after this block has ended (ASan found it).
+        QObject::connect(&quitTimer, &QTimer::timeout, &window, [&, seconds] {
             const Lab* lab = window.bridge()->lab();
             const bool due = lab && lab->elapsedSeconds() >= seconds;
             if (!due && wall.elapsed() < kStartGraceMs + static_cast<qint64>(seconds * 1000))

@@ -68,7 +68,7 @@ ClientStoryPanel::ClientStoryPanel(QWidget* parent) : QWidget(parent)
     // Wide enough for a count of requests; an address change is elided here and whole in its tooltip.
     m_tree->header()->resizeSection(What, fm.horizontalAdvance(QStringLiteral("requests ×9999")) + 16);
     m_tree->header()->resizeSection(Address, fm.horizontalAdvance(QStringLiteral("127.255.255.255")) + 16);
-    m_tree->header()->resizeSection(Server, fm.horizontalAdvance(QStringLiteral("s10")) + 40);
+    m_tree->header()->resizeSection(Server, fm.horizontalAdvance(QStringLiteral("Server")) + 28);
     m_tree->header()->resizeSection(Why, fm.horizontalAdvance(QStringLiteral("weighted-round-robin")) + 16);
     m_tree->header()->resizeSection(Session, fm.horizontalAdvance(QStringLiteral("Session")) + 28);
 

@@ -2,10 +2,13 @@
 
 #include "ui/main_window.h"
 
+#include "core/descriptor_budget.h"
 #include "core/lab.h"
+#include "core/user_count.h"
 #include "core/preset_catalog.h"
 #include "qt_app.h"
 #include "ui/assignment_map.h"
+#include "ui/client_story_panel.h"
 #include "ui/compare_window.h"
 #include "ui/controls_panel.h"
 #include "ui/event_log_panel.h"
@@ -17,6 +20,7 @@
 #include "ui/servers_panel.h"
 #include "ui/session_table_panel.h"
 #include "ui/shortcut_catalog.h"
+#include "ui/status_line.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -257,4 +261,44 @@ TEST_F(MainWindowClassroomTest, HelpListsEveryShortcutTheWindowHas)
     const QString help = lblab::ui::ShortcutCatalog::html();
     for (const char* key : {"F11", "Ctrl+=", "Ctrl+-", "Ctrl+0", "Alt+1", "Esc", "Space", "F1"})
         EXPECT_TRUE(help.contains(QLatin1String(key))) << key;
+}
+
+TEST_F(MainWindowClassroomTest, ClickingATileFollowsThatClientsStory)
+{
+    MainWindow window(preset("mobile-source-ip"));
+    showRunning(window);
+    lblab::ui::AssignmentMap* map = window.assignmentMap();
+    ASSERT_TRUE(waitUntil([&] { return map->tileCount() > 3; }, 3000));
+    const QRect tile = map->tileRect(2);
+    QTest::mouseClick(map, Qt::LeftButton, Qt::NoModifier, tile.center());
+    const QString followed = map->selectedClient();
+    ASSERT_FALSE(followed.isEmpty());
+    EXPECT_TRUE(map->hasFocus()) << "the map takes the focus when clicked";
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            auto s = window.bridge()->latest();
+            return s && s->story.clientId == followed.toStdString() && !s->story.entries.empty() &&
+                   window.clientStory()->rowCount() > 0;
+        },
+        5000))
+        << "the lab follows the clicked client and the Client panel shows its story";
+    EXPECT_TRUE(window.clientStory()->headerText().contains(followed)) << window.clientStory()->headerText().toStdString();
+    window.close();
+}
+
+TEST_F(MainWindowClassroomTest, ARunThatCannotFitSaysWhyAndTheCurrentRunGoesOn)
+{
+    MainWindow window(preset("round-robin-basics"));
+    showRunning(window);
+    const lblab::Lab* running = window.bridge()->lab();
+    LabConfig huge = preset("round-robin-basics");
+    lblab::scaleUsers(huge, lblab::kMaxUsers); // 60,000 users: more open files than this machine allows
+    if (lblab::descriptorShortfall(huge).empty())
+        GTEST_SKIP() << "this machine's open-files limit fits 60,000 users";
+    window.startConfig(huge);
+    EXPECT_TRUE(window.lastError().contains("open files")) << window.lastError().toStdString();
+    EXPECT_EQ(window.bridge()->lab(), running) << "the run in progress was not stopped";
+    EXPECT_EQ(window.bridge()->latest()->state, RunState::Running);
+    EXPECT_TRUE(window.statusLine()->message().contains("open files")) << "the window says it";
+    window.close();
 }

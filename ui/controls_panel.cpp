@@ -10,7 +10,6 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -114,9 +113,8 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_policy->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_policySummary = new ElidedLabel(this);
 
-    m_rate = new QDoubleSpinBox(this);
-    m_rate->setRange(1, 20000);
-    m_rate->setDecimals(0);
+    m_rate = new NumberField(tr("Rate"), this);
+    m_rate->setRange(1, 1'000'000); // what the command line's --rate takes
     m_rate->setSingleStep(50);
     m_rate->setSuffix(tr(" req/s"));
     m_rate->setKeyboardTracking(false);
@@ -124,7 +122,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
 
     m_changeIps = new QPushButton(tr("Change client IPs now"), this);
     m_changeIps->setToolTip(tr("Move this share of the users to new source addresses, as if they switched networks"));
-    m_ipFraction = new QSpinBox(this);
+    m_ipFraction = new NumberField(tr("Share of users"), this);
     m_ipFraction->setRange(1, 100);
     m_ipFraction->setValue(25);
     m_ipFraction->setSuffix(tr(" %"));
@@ -179,11 +177,13 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     connect(m_stop, &QPushButton::clicked, this, &ControlsPanel::stopRequested);
     connect(m_reset, &QPushButton::clicked, this, &ControlsPanel::requestReset);
     connect(m_backToPreset, &QPushButton::clicked, this, &ControlsPanel::requestReset);
-    connect(m_rate, &QDoubleSpinBox::valueChanged, this, [this](double rate) {
+    connect(m_rate, &QSpinBox::valueChanged, this, [this](int rate) {
         const LabConfig* p = selected();
         m_userRate = p && std::abs(p->requestRate - rate) < 0.5 ? std::nullopt : std::optional<double>(rate);
         emit requestRateChanged(rate);
     });
+    for (NumberField* field : {m_rate, m_ipFraction})
+        connect(field, &NumberField::inputCorrected, this, &ControlsPanel::inputCorrected);
     for (NumberField* field : {m_clients, m_seed}) {
         connect(field, &QSpinBox::valueChanged, this, &ControlsPanel::updatePending);
         connect(field, &NumberField::inputCorrected, this, &ControlsPanel::inputCorrected);
@@ -389,7 +389,7 @@ void ControlsPanel::loadPreset(int index)
     {
         // Loading a preset's values is not a user command: nothing is emitted for them.
         const QSignalBlocker b1(m_rate), b2(m_clients), b3(m_seed), b4(m_policy);
-        m_rate->setValue(p.requestRate);
+        m_rate->setValue(static_cast<int>(std::lround(p.requestRate)));
         m_clients->setValue(totalUsers(p));
         m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(p.seed, INT_MAX)));
         const int row = policyRow(QString::fromStdString(p.policy));
@@ -441,7 +441,7 @@ void ControlsPanel::applyUserValues(const LabConfig& config)
         onPolicyChanged(m_policy->currentIndex());
     }
     if (std::abs(config.requestRate - p->requestRate) >= 0.5) {
-        m_rate->setValue(config.requestRate);
+        m_rate->setValue(static_cast<int>(std::lround(config.requestRate)));
         m_userRate = config.requestRate;
     }
     m_clients->setValue(totalUsers(config));
@@ -576,7 +576,7 @@ void ControlsPanel::showSnapshot(const Snapshot& snapshot)
     }
     if (!m_rate->hasFocus() && snapshot.requestRate > 0 && std::abs(m_rate->value() - snapshot.requestRate) >= 0.5) {
         const QSignalBlocker block(m_rate);
-        m_rate->setValue(snapshot.requestRate);
+        m_rate->setValue(static_cast<int>(std::lround(snapshot.requestRate)));
     }
 }
 

@@ -13,11 +13,9 @@
 #include <vector>
 
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSpinBox;
 
 namespace lblab::ui {
 
@@ -80,10 +78,10 @@ public:
     QPushButton* changeIpsButton() const { return m_changeIps; }
     QPushButton* copyUrlButton() const { return m_copyUrl; }
     QPushButton* backToPresetButton() const { return m_backToPreset; }
-    QDoubleSpinBox* rateBox() const { return m_rate; }
+    NumberField* rateBox() const { return m_rate; }
     NumberField* clientsBox() const { return m_clients; }
     NumberField* seedBox() const { return m_seed; }
-    QSpinBox* ipFractionBox() const { return m_ipFraction; }
+    NumberField* ipFractionBox() const { return m_ipFraction; }
     QLineEdit* urlField() const { return m_url; }
 
 public slots:
@@ -154,10 +152,10 @@ private:
     QPushButton* m_reset;
     QPushButton* m_changeIps;
     QPushButton* m_copyUrl;
-    QDoubleSpinBox* m_rate;
+    NumberField* m_rate;
     NumberField* m_clients;
     NumberField* m_seed;
-    QSpinBox* m_ipFraction;
+    NumberField* m_ipFraction;
     QLineEdit* m_url;
 };
 

@@ -473,6 +473,7 @@ void MainWindow::connectPanels()
     connect(m_servers, &ServersPanel::weightRequested, b, &LabBridge::setWeight);
     connect(m_servers, &ServersPanel::removeRequested, b, &LabBridge::removeServer);
     connect(m_servers, &ServersPanel::addRequested, b, &LabBridge::addServer);
+    connect(m_servers, &ServersPanel::inputCorrected, this, [this](const QString& m) { showMessage(m, kErrorMs); });
 
     connect(m_map, &AssignmentMap::clientSelected, this, [this](const QString& id) {
         m_followed = id.toStdString();

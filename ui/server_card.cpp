@@ -2,11 +2,11 @@
 
 #include "ui/backend_palette.h"
 #include "ui/font_scale.h"
+#include "ui/number_field.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
-#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace lblab::ui {
@@ -50,10 +50,9 @@ ServerCard::ServerCard(int index, const QString& name, QWidget* parent)
     m_drain->setText(tr("Drain"));
     m_remove = new QToolButton(this);
     m_remove->setText(QStringLiteral("✕"));
-    m_weight = new QSpinBox(this);
+    m_weight = new NumberField(tr("Weight of %1").arg(name), this);
     m_weight->setRange(0, 100);
     m_weight->setPrefix(tr("weight "));
-    m_weight->setKeyboardTracking(false);
     m_kill->setToolTip(tr("Stop this server like a crash (it loses its sessions), or start it again"));
     m_drain->setToolTip(tr("Draining keeps pinned clients but takes no new ones"));
     m_remove->setToolTip(tr("Remove %1 from the set").arg(name));
@@ -84,6 +83,7 @@ ServerCard::ServerCard(int index, const QString& name, QWidget* parent)
     });
     connect(m_drain, &QToolButton::clicked, this, [this] { emit drainRequested(m_name, !m_draining); });
     connect(m_remove, &QToolButton::clicked, this, [this] { emit removeRequested(m_name); });
+    connect(m_weight, &NumberField::inputCorrected, this, &ServerCard::inputCorrected);
     connect(m_weight, &QSpinBox::valueChanged, this, [this](int w) { emit weightRequested(m_name, w); });
 }
 

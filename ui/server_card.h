@@ -7,9 +7,11 @@
 
 class QLabel;
 class QToolButton;
-class QSpinBox;
+
 
 namespace lblab::ui {
+
+class NumberField;
 
 /// One backend as a card in its palette colour: name, state, weight, load, and its commands.
 class ServerCard : public QFrame {
@@ -36,7 +38,7 @@ public:
     /// Removes the backend.
     QToolButton* removeButton() const { return m_remove; }
     /// The weight editor.
-    QSpinBox* weightBox() const { return m_weight; }
+    NumberField* weightBox() const { return m_weight; }
 
 signals:
     /// The user asked to kill the backend.
@@ -49,6 +51,8 @@ signals:
     void weightRequested(QString name, int weight);
     /// The user asked to remove it.
     void removeRequested(QString name);
+    /// A typed weight was out of range and was corrected; `message` says so.
+    void inputCorrected(QString message);
 
 private:
     int m_index;
@@ -61,7 +65,7 @@ private:
     QToolButton* m_kill;
     QToolButton* m_drain;
     QToolButton* m_remove;
-    QSpinBox* m_weight;
+    NumberField* m_weight;
 };
 
 } // namespace lblab::ui

@@ -90,6 +90,7 @@ void ServersPanel::showSnapshot(const Snapshot& snapshot)
         connect(c, &ServerCard::drainRequested, this, &ServersPanel::drainRequested);
         connect(c, &ServerCard::weightRequested, this, &ServersPanel::weightRequested);
         connect(c, &ServerCard::removeRequested, this, &ServersPanel::removeRequested);
+        connect(c, &ServerCard::inputCorrected, this, &ServersPanel::inputCorrected);
         m_cardsLayout->insertWidget(m_cardsLayout->count() - 2, c); // before the add button and the stretch
         m_cards.push_back(c);
     }

@@ -48,6 +48,8 @@ signals:
     void removeRequested(QString name);
     /// Add a backend like the others.
     void addRequested();
+    /// A card corrected a typed number; `message` says what and why.
+    void inputCorrected(QString message);
 
 private:
     QPushButton* m_add;

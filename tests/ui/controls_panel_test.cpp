@@ -6,11 +6,12 @@
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QDir>
-#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardItemModel>
+
+#include <QTest>
 
 #include <gtest/gtest.h>
 
@@ -358,4 +359,33 @@ TEST_F(ControlsPanelTest, SaveScreenshot)
     panel.showSnapshot(s);
     QDir().mkpath(LBLAB_TEST_OUTPUT_DIR);
     EXPECT_TRUE(panel.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/controls_panel.png"));
+}
+
+TEST_F(ControlsPanelTest, RateAndShareFieldsSayWhyTheyCorrectATypedNumber)
+{
+    QStringList messages;
+    QObject::connect(&panel, &ControlsPanel::inputCorrected, [&](const QString& m) { messages << m; });
+    double rate = 0;
+    QObject::connect(&panel, &ControlsPanel::requestRateChanged, [&](double r) { rate = r; });
+    panel.show();
+    lblab::ui::NumberField* box = panel.rateBox();
+    box->setFocus();
+    box->editor()->selectAll();
+    QTest::keyClicks(box, "25000");
+    QTest::keyClick(box, Qt::Key_Return);
+    EXPECT_EQ(box->value(), 25000) << "rates above 20,000 are typed whole (the old field dropped a digit)";
+    EXPECT_DOUBLE_EQ(rate, 25000);
+    box->editor()->selectAll();
+    QTest::keyClicks(box, "2000000");
+    QTest::keyClick(box, Qt::Key_Return);
+    EXPECT_EQ(box->value(), 1000000);
+    ASSERT_EQ(messages.size(), 1);
+    EXPECT_TRUE(messages[0].contains("Rate")) << messages[0].toStdString();
+    lblab::ui::NumberField* share = panel.ipFractionBox();
+    share->setFocus();
+    share->editor()->selectAll();
+    QTest::keyClicks(share, "150");
+    QTest::keyClick(share, Qt::Key_Return);
+    EXPECT_EQ(share->value(), 100);
+    EXPECT_EQ(messages.size(), 2);
 }

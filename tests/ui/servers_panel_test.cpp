@@ -2,11 +2,14 @@
 
 #include "qt_app.h"
 #include "ui/server_card.h"
+#include "ui/number_field.h"
 
 #include <QDir>
 #include <QPushButton>
 #include <QToolButton>
 #include <QSpinBox>
+
+#include <QTest>
 
 #include <gtest/gtest.h>
 
@@ -151,4 +154,23 @@ TEST_F(ServersPanelTest, SaveScreenshot)
     panel.showSnapshot(fleet());
     QDir().mkpath(LBLAB_TEST_OUTPUT_DIR);
     EXPECT_TRUE(panel.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/servers_panel.png"));
+}
+
+TEST_F(ServersPanelTest, ATypedWeightOutOfRangeIsCorrectedAndSaysWhy)
+{
+    ServersPanel panel;
+    panel.showSnapshot(fleet());
+    panel.show();
+    QStringList messages;
+    QObject::connect(&panel, &ServersPanel::inputCorrected, [&](const QString& m) { messages << m; });
+    lblab::ui::NumberField* weight = panel.card("s1")->weightBox();
+    weight->setFocus();
+    weight->editor()->selectAll();
+    QTest::keyClicks(weight, "150");
+    EXPECT_TRUE(weight->editor()->text().endsWith("150")) << "kept as typed until committed";
+    QTest::keyClick(weight, Qt::Key_Return);
+    EXPECT_EQ(weight->value(), 100);
+    ASSERT_EQ(messages.size(), 1);
+    EXPECT_TRUE(messages[0].contains("150")) << messages[0].toStdString();
+    EXPECT_TRUE(messages[0].contains("s1")) << messages[0].toStdString();
 }

@@ -4,5 +4,5 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 lblab_install_packages
-lblab_build >&2
+lblab_build_app >&2
 exec "$LBLAB_BUILD_DIR/app/lblab" "$@"

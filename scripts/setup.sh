@@ -25,8 +25,15 @@ lblab_install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# lblab_build [extra cmake args...]
+# lblab_build [extra cmake args...]: configures and builds everything (tests, benchmarks if asked).
 lblab_build() {
   cmake -S "$LBLAB_ROOT" -B "$LBLAB_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
   cmake --build "$LBLAB_BUILD_DIR" --parallel "$(nproc)"
+}
+
+# lblab_build_app: configures and builds only the lblab program, so a first start does not compile the
+# test suite (an existing build directory keeps its options).
+lblab_build_app() {
+  cmake -S "$LBLAB_ROOT" -B "$LBLAB_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$LBLAB_BUILD_DIR" --parallel "$(nproc)" --target lblab
 }

@@ -1,9 +1,9 @@
 #include "app/command_line.h"
 
 #include "core/policies/policy_catalog.h"
-#include "core/preset_catalog.h"
-#include "core/scenario_file.h"
-#include "core/user_count.h"
+#include "core/config/preset_catalog.h"
+#include "core/config/scenario_file.h"
+#include "core/config/user_count.h"
 
 #include <cctype>
 #include <charconv>

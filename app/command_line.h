@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/lab_config.h"
+#include "core/config/lab_config.h"
 
 #include <optional>
 #include <stdexcept>

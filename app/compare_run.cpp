@@ -1,7 +1,7 @@
 #include "app/compare_run.h"
 
 #include "app/headless_run.h"
-#include "core/lab.h"
+#include "core/lab/lab.h"
 
 #include <nlohmann/json.hpp>
 

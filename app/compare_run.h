@@ -1,7 +1,7 @@
 #pragma once
 
 #include "app/command_line.h"
-#include "core/run_summary.h"
+#include "core/lab/run_summary.h"
 
 #include <iosfwd>
 #include <string>

@@ -2,8 +2,8 @@
 
 #include "app/headless_run.h"
 #include "app/run_report.h"
-#include "core/lab.h"
-#include "core/preset_catalog.h"
+#include "core/lab/lab.h"
+#include "core/config/preset_catalog.h"
 #include "ui/lab_bridge.h"
 #include "ui/main_window.h"
 

@@ -2,8 +2,8 @@
 
 #include "app/compare_run.h"
 #include "app/run_report.h"
-#include "core/lab.h"
-#include "core/scenario_file.h"
+#include "core/lab/lab.h"
+#include "core/config/scenario_file.h"
 
 #include <csignal>
 #include <filesystem>

@@ -1,7 +1,7 @@
 #include "app/command_line.h"
 #include "app/headless_run.h"
 #include "core/policies/policy_catalog.h"
-#include "core/preset_catalog.h"
+#include "core/config/preset_catalog.h"
 
 #include <iomanip>
 #include <iostream>

@@ -1,6 +1,6 @@
 #include "app/run_report.h"
 
-#include "core/lab.h"
+#include "core/lab/lab.h"
 
 #include <ostream>
 

@@ -5,9 +5,9 @@
 // threads' count is the balancer plus the capture, and Capture::record is then measured alone
 // on this thread with an event like the balancer's, so the balancer's own share can be told.
 
-#include "core/backend_server.h"
-#include "core/balancer.h"
-#include "core/capture.h"
+#include "core/backend/backend_server.h"
+#include "core/proxy/balancer.h"
+#include "core/record/capture.h"
 #include "support/test_http_client.h"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 // ways: what operator new handed out (malloc_usable_size, so rounding counts), and glibc's own
 // view (mallinfo2: in-use arena bytes + mmapped bytes, so allocator headers count too).
 
-#include "core/policies/peer_text.h"
+#include "core/base/peer_text.h"
 #include "core/policies/session_table.h"
 
 #include <benchmark/benchmark.h>

@@ -5,8 +5,8 @@
 //   window_throughput [--preset P] [--rate R] [--clients N] [--seconds S]
 // Prints one line per mode and "window/headless". Loopback only; every run stops by itself.
 
-#include "core/lab.h"
-#include "core/preset_catalog.h"
+#include "core/lab/lab.h"
+#include "core/config/preset_catalog.h"
 #include "ui/lab_bridge.h"
 #include "ui/main_window.h"
 

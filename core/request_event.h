@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/decision.h"
-#include "core/ipv4.h"
+#include "core/policies/decision.h"
+#include "core/base/ipv4.h"
 
 #include <cstdint>
 #include <string>

@@ -4,7 +4,7 @@
 
 #include "core/http/message_head.h"
 #include "core/http/request_validator.h"
-#include "core/policies/cookie_header.h"
+#include "core/base/cookie_header.h"
 #include "core/policies/policy_catalog.h"
 
 #include <boost/beast/http.hpp>

@@ -3,7 +3,7 @@
 // the problem, never in a crash, a hang or another exception; a file that loads must save and load
 // back to the same scenario. Build and run: scripts/fuzz.sh.
 
-#include "core/scenario_file.h"
+#include "core/config/scenario_file.h"
 
 #include <cstddef>
 #include <cstdint>

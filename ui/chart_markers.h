@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/lab_event.h"
+#include "core/lab/lab_event.h"
 #include "ui/ip_change_bursts.h"
 
 #include <QString>

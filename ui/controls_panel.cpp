@@ -1,6 +1,6 @@
 #include "ui/controls_panel.h"
 
-#include "core/user_count.h"
+#include "core/config/user_count.h"
 #include "ui/elided_label.h"
 #include "ui/font_scale.h"
 #include "ui/number_field.h"

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/lab_config.h"
+#include "core/config/lab_config.h"
 #include "core/policies/policy_catalog.h"
-#include "core/snapshot.h"
+#include "core/lab/snapshot.h"
 
 #include <QElapsedTimer>
 #include <QString>

@@ -1,7 +1,7 @@
 #include "ui/lab_bridge.h"
 
-#include "core/descriptor_budget.h"
-#include "core/lab.h"
+#include "core/lab/descriptor_budget.h"
+#include "core/lab/lab.h"
 
 #include <QMetaObject>
 

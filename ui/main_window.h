@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/lab_config.h"
-#include "core/snapshot.h"
+#include "core/config/lab_config.h"
+#include "core/lab/snapshot.h"
 
 #include <QMainWindow>
 #include <QPointer>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/run_summary.h"
-#include "core/snapshot.h"
+#include "core/lab/run_summary.h"
+#include "core/lab/snapshot.h"
 
 #include <QString>
 #include <QTableWidget>

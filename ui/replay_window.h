@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/run_replay.h"
+#include "core/record/run_replay.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>

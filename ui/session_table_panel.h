@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/lab/snapshot.h"
 
 #include <QWidget>
 

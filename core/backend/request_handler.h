@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/backend/session_store.h"
-#include "core/clock.h"
+#include "core/base/clock.h"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>

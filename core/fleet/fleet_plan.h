@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/ipv4.h"
-#include "core/lab_config.h"
+#include "core/base/ipv4.h"
+#include "core/config/lab_config.h"
 
 #include <cstddef>
 #include <cstdint>

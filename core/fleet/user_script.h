@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/fleet/cookie_jar.h"
-#include "core/lab_config.h"
+#include "core/config/lab_config.h"
 
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>

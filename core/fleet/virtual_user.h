@@ -2,7 +2,7 @@
 
 #include "core/fleet/fleet_shared.h"
 #include "core/fleet/user_script.h"
-#include "core/ipv4.h"
+#include "core/base/ipv4.h"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

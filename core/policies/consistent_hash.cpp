@@ -1,9 +1,9 @@
 #include "core/policies/consistent_hash.h"
 
 #include "core/policies/hashing.h"
-#include "core/policies/cookie_header.h"
-#include "core/policies/peer_text.h"
-#include "core/policies/query_param.h"
+#include "core/base/cookie_header.h"
+#include "core/base/peer_text.h"
+#include "core/base/query_param.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,7 +1,7 @@
 #include "core/policies/geo.h"
 
 #include "core/http/message_head.h"
-#include "core/policies/query_param.h"
+#include "core/base/query_param.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #include "core/policies/ip_hash.h"
 
 #include "core/policies/hashing.h"
-#include "core/policies/peer_text.h"
+#include "core/base/peer_text.h"
 
 namespace lblab {
 

@@ -1,6 +1,6 @@
 #include "core/policies/learned_session_policy.h"
 
-#include "core/policies/cookie_header.h"
+#include "core/base/cookie_header.h"
 #include "core/policies/usable_backends.h"
 
 namespace lblab {

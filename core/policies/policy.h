@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/clock.h"
-#include "core/decision.h"
-#include "core/ipv4.h"
+#include "core/base/clock.h"
+#include "core/policies/decision.h"
+#include "core/base/ipv4.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,6 @@
 #include "core/policies/session_affinity.h"
 
-#include "core/policies/cookie_header.h"
+#include "core/base/cookie_header.h"
 
 namespace lblab {
 

@@ -1,6 +1,6 @@
 #include "core/policies/source_ip_affinity.h"
 
-#include "core/policies/peer_text.h"
+#include "core/base/peer_text.h"
 #include "core/policies/usable_backends.h"
 
 namespace lblab {

@@ -1,6 +1,6 @@
 #include "core/policies/url_param_affinity.h"
 
-#include "core/policies/query_param.h"
+#include "core/base/query_param.h"
 
 namespace lblab {
 

@@ -1,6 +1,6 @@
 // --backend ADDR:PORT and --clients 0 through the real lblab binary: outside servers, outside clients.
 
-#include "core/backend_server.h"
+#include "core/backend/backend_server.h"
 #include "support/outside_servers.h"
 #include "support/run_lblab.h"
 #include "support/test_http_client.h"

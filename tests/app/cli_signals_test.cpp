@@ -1,6 +1,6 @@
 // The headless run interrupted by SIGTERM under load: it must still print its summary and export.
 
-#include "core/csv_reader.h"
+#include "core/record/csv_reader.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 // The command-line contract (DESIGN.md), through the real lblab binary.
 
-#include "core/csv_reader.h"
+#include "core/record/csv_reader.h"
 #include "support/run_lblab.h"
 
 #include <gtest/gtest.h>
@@ -131,7 +131,7 @@ TEST(CliTest, SigintEndsTheRunEarlyWithSummaryAndExport)
     EXPECT_TRUE(std::filesystem::exists(dir / "run.json"));
 }
 
-const std::filesystem::path kScenarioFixtures = std::filesystem::path(__FILE__).parent_path().parent_path() / "core" / "scenarios";
+const std::filesystem::path kScenarioFixtures = std::filesystem::path(__FILE__).parent_path().parent_path() / "core" / "config" / "scenarios";
 
 std::string readText(const std::filesystem::path& path)
 {

@@ -2,7 +2,7 @@
 
 // BackendServers on 127.0.0.1, on their own thread, that the lab under test did not start.
 
-#include "core/backend_server.h"
+#include "core/backend/backend_server.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

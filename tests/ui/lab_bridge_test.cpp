@@ -1,7 +1,7 @@
 #include "ui/lab_bridge.h"
 
-#include "core/lab.h"
-#include "core/preset_catalog.h"
+#include "core/lab/lab.h"
+#include "core/config/preset_catalog.h"
 #include "qt_app.h"
 
 #include <QDir>

@@ -2,10 +2,10 @@
 
 #include "ui/main_window.h"
 
-#include "core/descriptor_budget.h"
-#include "core/lab.h"
-#include "core/user_count.h"
-#include "core/preset_catalog.h"
+#include "core/lab/descriptor_budget.h"
+#include "core/lab/lab.h"
+#include "core/config/user_count.h"
+#include "core/config/preset_catalog.h"
 #include "qt_app.h"
 #include "ui/assignment_map.h"
 #include "ui/client_story_panel.h"

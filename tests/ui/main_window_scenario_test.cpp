@@ -1,7 +1,7 @@
 #include "ui/main_window.h"
 
-#include "core/preset_catalog.h"
-#include "core/scenario_file.h"
+#include "core/config/preset_catalog.h"
+#include "core/config/scenario_file.h"
 #include "qt_app.h"
 #include "ui/compare_window.h"
 #include "ui/controls_panel.h"

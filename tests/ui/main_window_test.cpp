@@ -1,6 +1,6 @@
 #include "ui/main_window.h"
 
-#include "core/preset_catalog.h"
+#include "core/config/preset_catalog.h"
 #include "qt_app.h"
 #include "ui/assignment_map.h"
 #include "ui/backend_palette.h"

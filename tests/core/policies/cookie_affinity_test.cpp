@@ -1,5 +1,5 @@
 #include "core/policies/cookie_affinity.h"
-#include "core/policies/cookie_header.h"
+#include "core/base/cookie_header.h"
 #include "core/policies/policy_test_util.h"
 
 #include <gtest/gtest.h>

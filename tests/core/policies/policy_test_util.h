@@ -2,7 +2,7 @@
 
 // Small builders shared by the policy tests.
 
-#include "core/ipv4.h"
+#include "core/base/ipv4.h"
 #include "core/policies/policy.h"
 
 #include <map>

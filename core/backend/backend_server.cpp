@@ -1,0 +1,532 @@
+#include "core/backend/backend_server.h"
+
+#include "core/backend/request_handler.h"
+#include "core/base/clock.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <system_error>
+#include <unordered_map>
+
+// Choices worth knowing:
+// - Everything mutable lives on one strand, so the session store, the slot queue and the
+//   connection registry need no mutex; counters are atomics so stats() can be read anywhere.
+// - kill() is a crash: acceptor and sockets closed, in-flight requests lost, and the server's
+//   memory gone: every session is dropped at once, so restore() starts empty and a client still
+//   holding a cookie for one of them gets 401 X-Session: miss (what a real restart does to an
+//   in-memory session store). Counters are the lab's observation, not the server's memory: kept.
+//   stop() is final.
+// - stats().inFlight counts requests admitted and not yet answered: in service plus queued.
+// - Public calls made from outside the io thread post onto the strand and wait, so start() and
+//   restore() can throw at the caller. A call from a handler of the same io_context only posts
+//   (waiting there could deadlock a single-threaded io_context). If nothing runs the io_context and
+//   it is not stopped (never run yet), the wait gives up after kSyncWait; the work still runs later.
+// - The io_context must outlive the BackendServer object (pending handlers may outlive both).
+
+namespace lblab {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kIdleTimeout = 30s;          // keep-alive connection with no request
+constexpr auto kWriteTimeout = 10s;         // a client that does not read its answer
+constexpr auto kLingerTimeout = 1s;         // draining a bad client before closing
+constexpr auto kAcceptBackoff = 50ms;       // after e.g. EMFILE, so the loop does not spin
+constexpr auto kSyncWait = 3s;              // how long a public call waits for the io thread
+constexpr auto kSweepInterval = 5s;         // expired sessions leave stats.sessions at least this often
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kBodyLimit = 64 * 1024;
+constexpr std::size_t kReadBufferLimit = kHeaderLimit + kBodyLimit + 4096;
+constexpr std::size_t kMaxConnections = 16'384;
+constexpr std::size_t kLingerDrainLimit = 256 * 1024;
+constexpr double kMaxServiceFactor = 50.0;  // an exponential draw is capped at 50x the mean
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+bool isParseError(const beast::error_code& ec)
+{
+    return ec.category() == http::make_error_code(http::error::bad_method).category()
+        && ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+} // namespace
+
+namespace backend_server_detail {
+
+/// One accepted connection; owned by its coroutine, listed (weakly) in the registry so kill() can close it.
+struct Connection {
+    Connection(tcp::socket socket, const asio::any_io_executor& ex)
+        : stream(std::move(socket)), timer(ex)
+    {
+    }
+    beast::tcp_stream stream;
+    asio::steady_timer timer; ///< waits for a slot in the queue, then for the service time
+    std::uint64_t id = 0;
+    bool closed = false;      ///< kill()/stop() closed it; its coroutine ends at the next step
+    bool granted = false;     ///< a freed slot was handed to it while it waited
+};
+
+/// What a call run on the strand threw, carried back to the calling thread as values.
+struct SyncFailure {
+    enum class Kind : std::uint8_t { None, System, Logic, Other };
+    Kind kind = Kind::None;
+    std::error_code code;
+    std::string what;
+
+    /// Throws the equivalent exception (nothing if there was no failure).
+    void raise() const
+    {
+        switch (kind) {
+        case Kind::None:
+            return;
+        case Kind::System: {
+            // system_error appends ": <message>" itself; keep the context part only.
+            std::string context = what;
+            const std::string suffix = ": " + code.message();
+            if (context.size() >= suffix.size() && context.ends_with(suffix))
+                context.resize(context.size() - suffix.size());
+            throw std::system_error(code, context);
+        }
+        case Kind::Logic:
+            throw std::logic_error(what);
+        case Kind::Other:
+            throw std::runtime_error(what);
+        }
+    }
+};
+
+} // namespace backend_server_detail
+
+/// Everything lives on one strand: the acceptor, the connections, the sessions, the slots. Handlers
+/// hold a shared_ptr to it, so it outlives the BackendServer while any of them is pending.
+class BackendServer::Impl : public std::enable_shared_from_this<BackendServer::Impl> {
+    using Connection = backend_server_detail::Connection;
+    using SyncFailure = backend_server_detail::SyncFailure;
+
+public:
+    Impl(asio::io_context& io, ServerSpec spec, std::uint64_t seed)
+        : m_io(io), m_strand(asio::make_strand(io)), m_spec(std::move(spec)),
+          m_errorRate(std::clamp(m_spec.errorRate, 0.0, 1.0)),
+          m_serviceTimeMs(std::max(0.0, m_spec.serviceTimeMs)), m_acceptor(m_strand), m_sweepTimer(m_strand),
+          m_handler(m_spec.name, m_spec.region, seed ^ 0x5bd1e995ULL), m_rng(seed)
+    {
+    }
+
+    void start(std::uint16_t port)
+    {
+        if (m_started.exchange(true))
+            throw std::logic_error("backend " + m_spec.name + " already started");
+        try {
+            // No handler touches the acceptor before the accept loop is spawned below, so
+            // opening it on the caller's thread is safe and lets the error reach the caller.
+            openAcceptor(port);
+        } catch (...) {
+            m_started = false;
+            throw;
+        }
+        m_alive = true;
+        const std::uint64_t generation = ++m_acceptGeneration;
+        asio::co_spawn(m_strand, acceptLoop(generation), asio::detached);
+        asio::co_spawn(m_strand, sweepLoop(), asio::detached);
+    }
+
+    void kill()
+    {
+        m_alive = false;
+        runSync([this] {
+            closeAll();
+            m_handler.sessions().clear();
+            m_sessions = 0;
+        });
+    }
+
+    void restore()
+    {
+        runSync([this] {
+            if (m_stopped || !m_started)
+                throw std::logic_error("backend " + m_spec.name + " cannot be restored: not running");
+            if (m_acceptor.is_open())
+                return;
+            openAcceptor(m_port);
+            m_alive = true;
+            const std::uint64_t generation = ++m_acceptGeneration;
+            asio::co_spawn(m_strand, acceptLoop(generation), asio::detached);
+        });
+    }
+
+    void stop()
+    {
+        m_alive = false;
+        runSync([this] {
+            m_stopped = true;
+            m_sweepTimer.cancel();
+            closeAll();
+        });
+    }
+
+    void setErrorRate(double rate) { m_errorRate = std::clamp(rate, 0.0, 1.0); }
+    void setServiceTimeMs(double ms) { m_serviceTimeMs = std::max(0.0, ms); }
+    const ServerSpec& spec() const { return m_spec; }
+    tcp::endpoint endpoint() const { return {asio::ip::address_v4::loopback(), m_port.load()}; }
+    bool alive() const { return m_alive; }
+
+    BackendStats stats() const
+    {
+        BackendStats s;
+        s.requests = m_requests;
+        s.rejected = m_rejected;
+        s.errors = m_errors;
+        s.sessionHits = m_sessionHits;
+        s.sessionMisses = m_sessionMisses;
+        s.distinctPeers = m_distinctPeers;
+        s.inFlight = m_inFlight;
+        s.sessions = m_sessions;
+        return s;
+    }
+
+private:
+    /// Runs `f` on the strand and waits for it, so state changes are visible when the call returns
+    /// and exceptions reach the caller. Runs inline on the strand, or when nothing runs the io_context.
+    /// From another handler of the same io_context it only posts (waiting could deadlock a
+    /// single-threaded io_context); if no thread runs the io_context it stops waiting after kSyncWait.
+    template <class F>
+    void runSync(F f)
+    {
+        if (m_strand.running_in_this_thread() || m_io.stopped()) {
+            f();
+            return;
+        }
+        // The failure crosses threads as plain values and is thrown anew on the caller's thread:
+        // an exception_ptr shared between threads is fine, but uninstrumented libstdc++ makes
+        // ThreadSanitizer report its reference count.
+        auto promise = std::make_shared<std::promise<SyncFailure>>();
+        auto future = promise->get_future();
+        asio::post(m_strand, [self = shared_from_this(), f = std::move(f), promise]() mutable {
+            SyncFailure failure;
+            try {
+                f();
+            } catch (const std::system_error& e) {
+                failure = {SyncFailure::Kind::System, e.code(), e.what()};
+            } catch (const std::logic_error& e) {
+                failure = {SyncFailure::Kind::Logic, {}, e.what()};
+            } catch (const std::exception& e) {
+                failure = {SyncFailure::Kind::Other, {}, e.what()};
+            }
+            promise->set_value(std::move(failure));
+        });
+        if (m_io.get_executor().running_in_this_thread())
+            return;
+        if (future.wait_for(kSyncWait) == std::future_status::ready)
+            future.get().raise();
+    }
+
+    void openAcceptor(std::uint16_t port)
+    {
+        const tcp::endpoint ep{asio::ip::address_v4::loopback(), port};
+        beast::error_code ec;
+        m_acceptor.open(ep.protocol(), ec);
+        // reuse_address lets restore() bind the same port while killed connections sit in TIME_WAIT.
+        if (!ec)
+            m_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec)
+            m_acceptor.bind(ep, ec);
+        if (!ec)
+            m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) {
+            beast::error_code ignored;
+            m_acceptor.close(ignored);
+            throw std::system_error(ec, "cannot listen on 127.0.0.1:" + std::to_string(port));
+        }
+        m_port = m_acceptor.local_endpoint().port();
+    }
+
+    /// On the strand: stop accepting and close every connection (waiting and in-service ones wake up).
+    void closeAll()
+    {
+        ++m_acceptGeneration;
+        beast::error_code ec;
+        m_acceptor.close(ec);
+        for (auto& [id, weak] : m_connections) {
+            if (auto conn = weak.lock())
+                closeConnection(*conn);
+        }
+    }
+
+    static void closeConnection(Connection& conn)
+    {
+        if (conn.closed)
+            return;
+        conn.closed = true;
+        beast::error_code ec;
+        conn.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        conn.stream.close();
+        conn.timer.cancel();
+    }
+
+    /// Sessions expire even on a backend that gets no requests (a killed one included: time runs on).
+    asio::awaitable<void> sweepLoop()
+    {
+        auto self = shared_from_this();
+        while (!m_stopped) {
+            m_sweepTimer.expires_after(kSweepInterval);
+            co_await m_sweepTimer.async_wait(kAwait);
+            if (m_stopped)
+                co_return;
+            m_handler.sessions().expire(Clock::now());
+            m_sessions = static_cast<int>(m_handler.sessions().size());
+        }
+    }
+
+    asio::awaitable<void> acceptLoop(std::uint64_t generation)
+    {
+        auto self = shared_from_this();
+        for (;;) {
+            auto [ec, socket] = co_await m_acceptor.async_accept(kAwait);
+            if (generation != m_acceptGeneration || m_stopped || ec == asio::error::operation_aborted)
+                co_return;
+            if (ec) {
+                asio::steady_timer backoff(m_strand, kAcceptBackoff);
+                co_await backoff.async_wait(kAwait);
+                if (generation != m_acceptGeneration || m_stopped)
+                    co_return;
+                continue;
+            }
+            if (m_connections.size() >= kMaxConnections) {
+                beast::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
+            auto conn = std::make_shared<Connection>(std::move(socket), m_strand);
+            conn->id = m_nextConnectionId++;
+            m_connections.emplace(conn->id, conn);
+            asio::co_spawn(m_strand, serve(conn), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> serve(std::shared_ptr<Connection> conn)
+    {
+        auto self = shared_from_this();
+        beast::flat_buffer buffer(kReadBufferLimit);
+        bool linger = false;
+        for (;;) {
+            http::request_parser<http::string_body> parser;
+            parser.header_limit(kHeaderLimit);
+            parser.body_limit(kBodyLimit);
+            conn->stream.expires_after(kIdleTimeout);
+            auto [ec, n] = co_await http::async_read(conn->stream, buffer, parser, kAwait);
+            if (conn->closed)
+                break;
+            if (ec) {
+                if (isParseError(ec)) {
+                    const auto status = ec == http::error::body_limit ? http::status::payload_too_large
+                        : ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                                                          : http::status::bad_request;
+                    auto res = m_handler.badRequest(ec.message(), status);
+                    conn->stream.expires_after(kWriteTimeout);
+                    co_await http::async_write(conn->stream, res, kAwait);
+                    linger = true;
+                }
+                break; // end_of_stream, timeout, reset: all normal ends of a connection
+            }
+            BackendRequest req = parser.release();
+            std::optional<BackendResponse> res = co_await answer(*conn, req);
+            if (!res || conn->closed)
+                break;
+            const bool keepAlive = res->keep_alive();
+            conn->stream.expires_after(kWriteTimeout);
+            auto [wec, written] = co_await http::async_write(conn->stream, *res, kAwait);
+            if (wec || !keepAlive || conn->closed)
+                break;
+        }
+        if (!conn->closed) {
+            beast::error_code ignored;
+            conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            if (linger)
+                co_await drain(*conn);
+            conn->closed = true;
+            conn->stream.close();
+        }
+        m_connections.erase(conn->id);
+    }
+
+    /// Reads and discards what a bad client still sends, so closing does not reset the connection
+    /// before it has read our 400.
+    asio::awaitable<void> drain(Connection& conn)
+    {
+        std::array<char, 4096> scratch;
+        std::size_t total = 0;
+        conn.stream.expires_after(kLingerTimeout);
+        while (!conn.closed && total < kLingerDrainLimit) {
+            auto [ec, n] = co_await conn.stream.async_read_some(asio::buffer(scratch), kAwait);
+            if (ec)
+                break;
+            total += n;
+        }
+    }
+
+    /// Admission, simulated service time, then the answer; nullopt if the connection was closed meanwhile.
+    asio::awaitable<std::optional<BackendResponse>> answer(Connection& conn, const BackendRequest& req)
+    {
+        if (routeOf(req) == BackendRoute::Health)
+            co_return m_handler.handle(req, Clock::now()).response; // bypasses slots, stats and errors
+
+        m_handler.recordPeer(req);
+        m_distinctPeers = m_handler.distinctPeers();
+        ++m_inFlight;
+        if (m_inService < std::max(1, m_spec.capacity)) {
+            ++m_inService;
+        } else if (static_cast<int>(m_waiting.size()) < std::max(0, m_spec.queueLimit)) {
+            conn.granted = false;
+            m_waiting.push_back(&conn);
+            conn.timer.expires_at(asio::steady_timer::time_point::max());
+            co_await conn.timer.async_wait(kAwait); // ends by releaseSlot() or closeConnection()
+            if (!conn.granted) {
+                std::erase(m_waiting, &conn);
+                --m_inFlight;
+                co_return std::nullopt;
+            }
+            if (conn.closed) {
+                releaseSlot();
+                --m_inFlight;
+                co_return std::nullopt;
+            }
+        } else {
+            --m_inFlight;
+            ++m_rejected;
+            ++m_requests;
+            auto res = m_handler.plain(req, http::status::service_unavailable, "queue full\n");
+            res.set(http::field::retry_after, "1");
+            co_return res;
+        }
+
+        conn.timer.expires_after(serviceTime());
+        co_await conn.timer.async_wait(kAwait);
+        releaseSlot();
+        --m_inFlight;
+        if (conn.closed)
+            co_return std::nullopt;
+
+        ++m_requests;
+        if (m_errorRate > 0 && std::bernoulli_distribution(m_errorRate)(m_rng)) {
+            ++m_errors;
+            co_return m_handler.plain(req, http::status::internal_server_error, "injected error\n");
+        }
+        auto result = m_handler.handle(req, Clock::now());
+        if (result.session == SessionOutcome::Hit)
+            ++m_sessionHits;
+        else if (result.session == SessionOutcome::Miss)
+            ++m_sessionMisses;
+        m_sessions = static_cast<int>(m_handler.sessions().size());
+        co_return std::move(result.response);
+    }
+
+    /// Hands the slot to the oldest live waiter, or frees it.
+    void releaseSlot()
+    {
+        while (!m_waiting.empty()) {
+            Connection* next = m_waiting.front();
+            m_waiting.pop_front();
+            if (next->closed)
+                continue; // it wakes on its own, sees no grant, and leaves
+            next->granted = true;
+            next->timer.cancel();
+            return;
+        }
+        --m_inService;
+    }
+
+    std::chrono::steady_clock::duration serviceTime()
+    {
+        const double mean = m_serviceTimeMs;
+        if (mean <= 0)
+            return {};
+        double ms = mean;
+        if (m_spec.model == ServiceTimeModel::Exponential)
+            ms = std::min(std::exponential_distribution<double>(1.0 / mean)(m_rng), mean * kMaxServiceFactor);
+        return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double, std::milli>(ms));
+    }
+
+    asio::io_context& m_io;
+    asio::strand<asio::io_context::executor_type> m_strand;
+    const ServerSpec m_spec;
+    std::atomic<double> m_errorRate;
+    std::atomic<double> m_serviceTimeMs;
+    tcp::acceptor m_acceptor;
+    asio::steady_timer m_sweepTimer;
+    std::atomic<std::uint16_t> m_port{0};
+    std::atomic<bool> m_started{false};
+    std::atomic<bool> m_alive{false};
+
+    // Strand-only state.
+    bool m_stopped = false;
+    std::uint64_t m_acceptGeneration = 0;
+    RequestHandler m_handler;
+    std::mt19937_64 m_rng;
+    int m_inService = 0;
+    std::deque<Connection*> m_waiting; ///< FIFO; bounded by queueLimit; entries outlive no coroutine
+    std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> m_connections;
+    std::uint64_t m_nextConnectionId = 1;
+
+    // Counters, written on the strand, read anywhere.
+    std::atomic<std::uint64_t> m_requests{0};
+    std::atomic<std::uint64_t> m_rejected{0};
+    std::atomic<std::uint64_t> m_errors{0};
+    std::atomic<std::uint64_t> m_sessionHits{0};
+    std::atomic<std::uint64_t> m_sessionMisses{0};
+    std::atomic<std::uint64_t> m_distinctPeers{0};
+    std::atomic<int> m_inFlight{0};
+    std::atomic<int> m_sessions{0};
+};
+
+BackendServer::BackendServer(asio::io_context& io, ServerSpec spec, std::uint64_t seed)
+    : m_impl(std::make_shared<Impl>(io, std::move(spec), seed))
+{
+}
+
+BackendServer::~BackendServer()
+{
+    try {
+        m_impl->stop();
+    } catch (...) {
+        // A destructor must not throw; stop() only fails if the io_context is already gone.
+    }
+}
+
+void BackendServer::start(std::uint16_t port) { m_impl->start(port); }
+void BackendServer::kill() { m_impl->kill(); }
+void BackendServer::restore() { m_impl->restore(); }
+void BackendServer::stop() { m_impl->stop(); }
+void BackendServer::setErrorRate(double rate) { m_impl->setErrorRate(rate); }
+void BackendServer::setServiceTimeMs(double ms) { m_impl->setServiceTimeMs(ms); }
+const ServerSpec& BackendServer::spec() const { return m_impl->spec(); }
+tcp::endpoint BackendServer::endpoint() const { return m_impl->endpoint(); }
+bool BackendServer::alive() const { return m_impl->alive(); }
+BackendStats BackendServer::stats() const { return m_impl->stats(); }
+
+} // namespace lblab

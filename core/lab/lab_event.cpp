@@ -1,0 +1,28 @@
+#include "core/lab/lab_event.h"
+
+namespace lblab {
+
+std::string_view toString(LabEventKind kind)
+{
+    switch (kind) {
+    case LabEventKind::RunStarted: return "run-started";
+    case LabEventKind::RunPaused: return "run-paused";
+    case LabEventKind::RunResumed: return "run-resumed";
+    case LabEventKind::RunStopped: return "run-stopped";
+    case LabEventKind::PolicySwitched: return "policy-switched";
+    case LabEventKind::ServerDown: return "server-down";
+    case LabEventKind::ServerUp: return "server-up";
+    case LabEventKind::ServerDraining: return "server-draining";
+    case LabEventKind::ServerAdded: return "server-added";
+    case LabEventKind::ServerRemoved: return "server-removed";
+    case LabEventKind::WeightChanged: return "weight-changed";
+    case LabEventKind::IpChanged: return "ip-changed";
+    case LabEventKind::Repinned: return "re-pinned";
+    case LabEventKind::RateChanged: return "rate-changed";
+    case LabEventKind::Note: return "note";
+    case LabEventKind::Error: return "error";
+    }
+    return "note";
+}
+
+} // namespace lblab

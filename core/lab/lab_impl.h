@@ -1,0 +1,138 @@
+#pragma once
+
+// Lab's private parts, shared by lab.cpp (start, stop, snapshots, the public calls) and
+// lab_commands.cpp (the commands and the timeline). Not part of the core's interface.
+
+#include "core/lab/lab.h"
+
+#include "core/backend/backend_server.h"
+#include "core/proxy/balancer.h"
+#include "core/fleet/client_fleet.h"
+#include "core/lab/lab_setup.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace lblab {
+
+namespace lab_detail {
+
+namespace asio = boost::asio;
+
+/// A thread running one io_context until stopped.
+struct IoThread {
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
+    std::thread thread;
+
+    void start() { thread = std::thread([this] { io.run(); }); }
+    void stop()
+    {
+        guard.reset();
+        io.stop();
+        if (thread.joinable())
+            thread.join();
+    }
+};
+
+} // namespace lab_detail
+
+/// Everything a running lab owns; commands run on its control thread.
+class Lab::Impl {
+public:
+    explicit Impl(LabConfig c) : config(std::move(c)), capture(captureOptions(config)), setup(config) {}
+
+    static Capture::Options captureOptions(const LabConfig& c)
+    {
+        Capture::Options o;
+        o.intervalMs = c.intervalMs;
+        return o;
+    }
+
+    LabConfig config;
+    Capture capture;
+    LabSetup setup;         // the configuration in force and the user's, as commands take effect
+    std::string followed;   // the client whose story snapshots carry (control thread only)
+    lab_detail::IoThread control;   // timers, commands, snapshots
+    lab_detail::IoThread backendIo; // every BackendServer
+    lab_detail::IoThread fleetIo;   // the ClientFleet
+    std::unique_ptr<Balancer> balancer;
+    std::vector<std::unique_ptr<BackendServer>> backends; // same index as in the balancer; null = outside server
+    std::vector<std::string> backendNames;                 // same index as in the balancer
+    std::vector<bool> killed;
+    std::unique_ptr<ClientFleet> fleet;
+    std::unique_ptr<boost::asio::steady_timer> publishTimer;
+    std::unique_ptr<boost::asio::steady_timer> intervalTimer;
+    std::vector<std::unique_ptr<boost::asio::steady_timer>> timelineTimers;
+    std::atomic<RunState> state{RunState::Idle};
+    TimePoint startedAt{};
+    std::atomic<std::int64_t> stoppedAfterUs{-1};
+    std::atomic<double> requestRate{0};
+    std::uint64_t sequence = 0;
+    TimePoint nextIntervalEnd{};
+    std::string url;
+    std::mutex namesMutex;
+    std::set<std::string> names; // every server name used or reserved
+
+    mutable std::mutex snapshotMutex;
+    std::shared_ptr<const Snapshot> latest;
+
+    void start();
+    void stop();
+    std::int64_t nowUs() const { return capture.sinceStartUs(Clock::now()); }
+    void log(LabEventKind kind, const std::string& subject, const std::string& detail)
+    {
+        capture.recordLabEvent({nowUs(), kind, subject, detail});
+    }
+    int indexOf(const std::string& name) const
+    {
+        for (std::size_t i = 0; i < backendNames.size(); ++i)
+            if (backendNames[i] == name)
+                return static_cast<int>(i);
+        return -1;
+    }
+    void addBackend(const ServerSpec& spec);
+    std::vector<ServerGauge> gauges() const;
+    std::shared_ptr<const Snapshot> buildSnapshot();
+    void publish(std::shared_ptr<const Snapshot> s)
+    {
+        std::lock_guard lock(snapshotMutex);
+        latest = std::move(s);
+    }
+    void schedulePublish();
+    void scheduleInterval();
+    void scheduleTimeline();
+    void runStep(const TimelineStep& step);
+
+    /// Runs `f` on the control thread (commands keep their order; the caller never waits).
+    template <typename F>
+    void post(F&& f)
+    {
+        boost::asio::post(control.io, std::forward<F>(f));
+    }
+
+    // Commands, on the control thread; `origin` says whose they are (the user's setup keeps only
+    // the user's). Each change to the lab restarts the capture's since-the-change counters.
+    void doSetPolicy(const std::string& id, ChangeOrigin origin);
+    void doKill(const std::string& name);
+    void doRestore(const std::string& name);
+    void doDrain(const std::string& name, bool draining);
+    void doWeight(const std::string& name, int weight, ChangeOrigin origin);
+    void doAdd(const ServerSpec& spec, ChangeOrigin origin);
+    void doRemove(const std::string& name, ChangeOrigin origin);
+    void doRate(double rate, ChangeOrigin origin);
+    void doChangeIps(double fraction);
+    void changed(const std::string& what) { capture.markChange(nowUs(), what); }
+};
+
+} // namespace lblab

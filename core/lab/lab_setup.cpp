@@ -1,0 +1,82 @@
+#include "core/lab/lab_setup.h"
+
+#include <algorithm>
+
+namespace lblab {
+
+LabSetup::LabSetup(LabConfig initial) : m_inForce(initial), m_user(std::move(initial)) {}
+
+void LabSetup::addServer(LabConfig& config, const ServerSpec& spec)
+{
+    // A name comes back only if it left: the lab never reuses a name in one run.
+    removeServer(config, spec.name);
+    config.servers.push_back(spec);
+}
+
+void LabSetup::removeServer(LabConfig& config, const std::string& name)
+{
+    std::erase_if(config.servers, [&](const ServerSpec& s) { return s.name == name; });
+}
+
+void LabSetup::setWeight(LabConfig& config, const std::string& name, int weight)
+{
+    for (ServerSpec& s : config.servers)
+        if (s.name == name)
+            s.weight = std::max(0, weight);
+}
+
+void LabSetup::policyChanged(const std::string& id, ChangeOrigin origin)
+{
+    std::lock_guard lock(m_mutex);
+    m_inForce.policy = id;
+    if (origin == ChangeOrigin::User)
+        m_user.policy = id;
+}
+
+void LabSetup::serverAdded(const ServerSpec& spec, ChangeOrigin origin)
+{
+    std::lock_guard lock(m_mutex);
+    addServer(m_inForce, spec);
+    if (origin == ChangeOrigin::User)
+        addServer(m_user, spec);
+}
+
+void LabSetup::serverRemoved(const std::string& name, ChangeOrigin origin)
+{
+    std::lock_guard lock(m_mutex);
+    removeServer(m_inForce, name);
+    if (origin == ChangeOrigin::User)
+        removeServer(m_user, name); // a server only the timeline added is not in it: nothing to do
+}
+
+void LabSetup::weightChanged(const std::string& name, int weight, ChangeOrigin origin)
+{
+    std::lock_guard lock(m_mutex);
+    setWeight(m_inForce, name, weight);
+    if (origin == ChangeOrigin::User)
+        setWeight(m_user, name, weight);
+}
+
+void LabSetup::rateChanged(double perSecond, ChangeOrigin origin)
+{
+    std::lock_guard lock(m_mutex);
+    m_inForce.requestRate = perSecond;
+    if (origin == ChangeOrigin::User)
+        m_user.requestRate = perSecond;
+}
+
+LabConfig LabSetup::inForce(double runSeconds) const
+{
+    std::lock_guard lock(m_mutex);
+    LabConfig c = m_inForce;
+    c.durationSeconds = runSeconds;
+    return c;
+}
+
+LabConfig LabSetup::userSetup() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_user;
+}
+
+} // namespace lblab

@@ -1,0 +1,89 @@
+#include "core/record/client_story_log.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace lblab {
+
+namespace {
+
+bool alike(const StoryEntry& entry, const RequestEvent& e)
+{
+    return entry.kind == StoryEntry::Kind::Requests && entry.ip == e.clientIp && entry.backend == e.backend &&
+           entry.decision == e.decision && entry.session == e.session && entry.status / 100 == e.status / 100 &&
+           entry.count < std::numeric_limits<std::uint32_t>::max();
+}
+
+} // namespace
+
+ClientStoryLog::ClientStoryLog(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 1)) {}
+
+StoryEntry* ClientStoryLog::newest()
+{
+    if (m_entries.empty())
+        return nullptr;
+    // Before the ring is full m_oldest is 0 and the newest is the last element.
+    const std::size_t at = m_entries.size() < m_capacity ? m_entries.size() - 1
+                                                         : (m_oldest + m_capacity - 1) % m_capacity;
+    return &m_entries[at];
+}
+
+void ClientStoryLog::push(const StoryEntry& entry)
+{
+    if (m_entries.size() < m_capacity) {
+        // Grow by hand so a story never holds more room than its bound (push_back would double).
+        if (m_entries.size() == m_entries.capacity())
+            m_entries.reserve(std::min(m_capacity, std::max<std::size_t>(4, 2 * m_entries.size())));
+        m_entries.push_back(entry);
+        return;
+    }
+    m_entries[m_oldest] = entry;
+    m_oldest = (m_oldest + 1) % m_capacity;
+    ++m_dropped;
+}
+
+void ClientStoryLog::recordRequest(const RequestEvent& e)
+{
+    if (StoryEntry* last = newest(); last && alike(*last, e)) {
+        // Requests are recorded as they complete, so times within an entry may come out of order.
+        ++last->count;
+        last->firstUs = std::min(last->firstUs, e.tUs);
+        last->lastUs = std::max(last->lastUs, e.tUs);
+        last->status = e.status;
+        return;
+    }
+    StoryEntry entry;
+    entry.kind = StoryEntry::Kind::Requests;
+    entry.firstUs = e.tUs;
+    entry.lastUs = e.tUs;
+    entry.count = 1;
+    entry.ip = e.clientIp;
+    entry.backend = e.backend;
+    entry.decision = e.decision;
+    entry.session = e.session;
+    entry.status = e.status;
+    push(entry);
+}
+
+void ClientStoryLog::recordIpChange(Ipv4 from, Ipv4 to, std::int64_t tUs)
+{
+    StoryEntry entry;
+    entry.kind = StoryEntry::Kind::IpChange;
+    entry.firstUs = tUs;
+    entry.lastUs = tUs;
+    entry.count = 1;
+    entry.ip = to;
+    entry.fromIp = from;
+    push(entry);
+}
+
+void ClientStoryLog::fill(ClientStory& out) const
+{
+    out.entries.clear();
+    out.entries.reserve(m_entries.size());
+    for (std::size_t i = 0; i < m_entries.size(); ++i)
+        out.entries.push_back(m_entries[(m_oldest + i) % m_entries.size()]);
+    out.droppedEntries = m_dropped;
+}
+
+} // namespace lblab

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "core/request_event.h"
+#include "core/lab/snapshot.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace lblab {
+
+/// One client's story as it happens: every address it had, every server it went to, every
+/// decision and session outcome. Consecutive requests alike (same address, server, decision,
+/// session outcome and status class) fold into one entry with a count, so memory grows only when
+/// something changes; an address change is its own entry. At most `capacity` entries are kept:
+/// the oldest go first and are counted. Not thread-safe: its owner serialises access.
+class ClientStoryLog {
+public:
+    /// Entries kept per client unless told otherwise.
+    static constexpr std::size_t kDefaultCapacity = 48;
+
+    /// An empty story keeping at most `capacity` entries (at least 1).
+    explicit ClientStoryLog(std::size_t capacity = kDefaultCapacity);
+
+    /// Adds a request: folded into the newest entry when alike, else a new entry.
+    void recordRequest(const RequestEvent& event);
+    /// Adds an address change (old -> new) as its own entry.
+    void recordIpChange(Ipv4 from, Ipv4 to, std::int64_t tUs);
+    /// The entries, oldest first, and how many older ones were dropped (clientId is left as it is).
+    void fill(ClientStory& out) const;
+    /// Entries kept now.
+    std::size_t size() const { return m_entries.size(); }
+    /// Entries dropped because the story was full.
+    std::uint64_t dropped() const { return m_dropped; }
+
+private:
+    StoryEntry* newest();
+    void push(const StoryEntry& entry);
+
+    std::vector<StoryEntry> m_entries; ///< a ring once full: m_oldest is the oldest entry
+    std::size_t m_oldest = 0;
+    std::size_t m_capacity;
+    std::uint64_t m_dropped = 0;
+};
+
+} // namespace lblab

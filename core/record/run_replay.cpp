@@ -1,0 +1,648 @@
+#include "core/record/run_replay.h"
+
+#include "core/record/csv_reader.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace lblab {
+
+namespace {
+
+// The panels keep this much history and log live; a replay shows no more, so it looks the same.
+constexpr std::size_t kMaxHistory = 1200;
+constexpr std::size_t kMaxLog = 1000;
+// A bogus backend name per row must not grow the server list without bound.
+constexpr std::size_t kMaxServers = 4096;
+constexpr std::string_view kFormat = "lblab-run/1";
+
+[[noreturn]] void fail(const std::string& file, const std::string& problem)
+{
+    throw std::runtime_error(file + ": " + problem);
+}
+
+std::string lineOf(std::size_t row)
+{
+    // Rows are records, the header is record 0; for exports without line breaks in fields this is the
+    // physical line too, which is what a reader opening the file in an editor looks for.
+    return "line " + std::to_string(row + 1);
+}
+
+std::optional<double> parseNumber(std::string_view text)
+{
+    if (text.empty())
+        return std::nullopt;
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+template <typename Enum>
+std::optional<Enum> parseEnum(std::string_view text, Enum last)
+{
+    for (int i = 0; i <= static_cast<int>(last); ++i)
+        if (toString(static_cast<Enum>(i)) == text)
+            return static_cast<Enum>(i);
+    return std::nullopt;
+}
+
+std::int64_t msToUs(double ms) { return static_cast<std::int64_t>(std::llround(ms * 1000.0)); }
+
+// Columns of one CSV file, looked up once; required ones fail loudly, optional ones leave a note.
+class Columns {
+public:
+    Columns(const CsvReader::Row& header, std::string file, std::vector<std::string>& notes)
+        : m_header(header), m_file(std::move(file)), m_notes(notes)
+    {
+    }
+
+    std::size_t required(std::string_view name) const
+    {
+        const auto c = CsvReader::column(m_header, name);
+        if (!c)
+            fail(m_file, "required column '" + std::string(name) + "' is missing");
+        return *c;
+    }
+
+    std::optional<std::size_t> optional(std::string_view name, const std::string& consequence)
+    {
+        const auto c = CsvReader::column(m_header, name);
+        if (!c)
+            m_notes.push_back(m_file + " has no '" + std::string(name) + "' column (older export): " + consequence);
+        return c;
+    }
+
+private:
+    const CsvReader::Row& m_header;
+    std::string m_file;
+    std::vector<std::string>& m_notes;
+};
+
+CsvReader::Result readCsv(const std::filesystem::path& file, const std::string& name)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+        fail(name, "missing (expected " + file.string() + ")");
+    CsvReader::Result r = CsvReader::readFile(file);
+    if (!r.ok())
+        fail(name, r.error);
+    if (r.rows.empty())
+        fail(name, "empty file (no header row)");
+    return r;
+}
+
+const std::string& cell(const CsvReader::Row& row, std::optional<std::size_t> column)
+{
+    static const std::string empty;
+    return column && *column < row.size() ? row[*column] : empty;
+}
+
+} // namespace
+
+RunReplay RunReplay::load(const std::filesystem::path& dir)
+{
+    RunReplay r;
+    r.m_dir = dir;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+        throw std::runtime_error(dir.string() + ": not a folder");
+    r.readRunJson(dir / "run.json");
+    // servers.csv lists the servers in the lab's own order, removed ones included; run.json's
+    // config lists those in the set when the run ended (added ones last, removed ones left out).
+    r.readServers(dir / "servers.csv");
+    for (const auto& [name, region] : r.m_configServers) {
+        const int i = r.serverIndex(name);
+        if (i >= 0)
+            r.m_serverRegions[static_cast<std::size_t>(i)] = region;
+    }
+    r.readEvents(dir / "events.csv");
+    r.finish();
+    return r;
+}
+
+int RunReplay::serverIndex(const std::string& name)
+{
+    const auto it = std::find(m_serverNames.begin(), m_serverNames.end(), name);
+    if (it != m_serverNames.end())
+        return static_cast<int>(it - m_serverNames.begin());
+    if (m_serverNames.size() >= kMaxServers)
+        return -1;
+    m_serverNames.push_back(name);
+    m_serverRegions.emplace_back();
+    return static_cast<int>(m_serverNames.size() - 1);
+}
+
+int RunReplay::clientIndex(const std::string& id)
+{
+    // Generated users "cN" were all made up front from the configured groups; anyone else is outside.
+    for (std::size_t i = 0; i < m_clients.size(); ++i)
+        if (m_clients[i].id == id)
+            return static_cast<int>(i);
+    Client c;
+    c.id = id;
+    c.external = id.rfind("ext-", 0) == 0;
+    c.group = c.external ? "outside" : "";
+    m_clients.push_back(c);
+    return static_cast<int>(m_clients.size() - 1);
+}
+
+void RunReplay::readRunJson(const std::filesystem::path& file)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+        m_notes.push_back("run.json is missing: no lab event log, server regions or client groups");
+        return;
+    }
+    std::ifstream in(file, std::ios::binary);
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        fail("run.json", std::string("not valid JSON: ") + e.what());
+    }
+    if (!j.is_object())
+        fail("run.json", "not a JSON object");
+    try {
+        const auto format = j.value("format", std::string());
+        if (format.empty())
+            m_notes.push_back("run.json has no 'format' (older export): read as " + std::string(kFormat));
+        else if (format != kFormat)
+            m_notes.push_back("run.json is format '" + format + "', this version reads " + std::string(kFormat) +
+                              ": some of it may be ignored");
+        if (j.contains("config") && j["config"].is_object()) {
+            const auto& c = j["config"];
+            m_preset = c.value("preset", std::string());
+            m_policy = c.value("policy", std::string());
+            m_requestRate = c.value("request_rate", 0.0);
+            const double intervalMs = c.value("interval_ms", 500.0);
+            if (intervalMs > 0)
+                m_intervalUs = msToUs(intervalMs);
+            if (c.contains("servers") && c["servers"].is_array())
+                for (const auto& s : c["servers"])
+                    m_configServers.emplace_back(s.value("name", std::string()), s.value("region", std::string()));
+            if (c.contains("clients") && c["clients"].is_array())
+                for (const auto& g : c["clients"])
+                    m_groups.emplace_back(g.value("name", std::string()), std::max(0, g.value("count", 0)));
+        } else {
+            m_notes.push_back("run.json has no 'config': server regions and client groups are unknown");
+        }
+        if (j.contains("summary") && j["summary"].is_object()) {
+            const auto& s = j["summary"];
+            if (s.contains("duration_s") && s["duration_s"].is_number())
+                m_durationUs = std::max<std::int64_t>(m_durationUs, msToUs(s["duration_s"].get<double>() * 1000.0));
+            if (m_policy.empty())
+                m_policy = s.value("policy", std::string());
+        }
+        if (j.contains("lab_events") && j["lab_events"].is_array()) {
+            for (const auto& e : j["lab_events"]) {
+                LabEvent le;
+                le.tUs = msToUs(e.value("t_ms", 0.0));
+                const auto kindText = e.value("kind", std::string());
+                const auto kind = parseEnum(kindText, LabEventKind::Error);
+                le.kind = kind.value_or(LabEventKind::Note);
+                le.subject = e.value("subject", std::string());
+                le.detail = e.value("detail", std::string());
+                if (!kind)
+                    le.detail = "[" + kindText + "] " + le.detail;
+                m_labEvents.push_back(std::move(le));
+            }
+        } else {
+            m_notes.push_back("run.json has no 'lab_events': the event log is empty and IP changes are not shown");
+        }
+    } catch (const nlohmann::json::exception& e) {
+        fail("run.json", std::string("unexpected value: ") + e.what());
+    }
+    // The generated users, in the order the fleet made them, so the map's tiles never move.
+    int next = 0;
+    for (const auto& [name, count] : m_groups)
+        for (int i = 0; i < count && m_clients.size() < 1'000'000; ++i)
+            m_clients.push_back({"c" + std::to_string(next++), name, false});
+}
+
+void RunReplay::readEvents(const std::filesystem::path& file)
+{
+    const std::string name = "events.csv";
+    const CsvReader::Result csv = readCsv(file, name);
+    Columns cols(csv.rows[0], name, m_notes);
+    const auto t = cols.required("t_ms");
+    const auto clientId = cols.required("client_id");
+    const auto backend = cols.required("backend");
+    const auto status = cols.required("status");
+    const auto ip = cols.optional("client_ip", "client addresses are shown as 0.0.0.0");
+    const auto key = cols.optional("session_key", "session keys are shown empty");
+    const auto decision = cols.optional("decision", "decisions are shown as no-backend");
+    const auto session = cols.optional("session", "session outcomes are shown as none");
+    const auto policy = cols.optional("policy", "the policy is taken from run.json");
+
+    std::unordered_map<std::string, int> clients;
+    for (std::size_t i = 0; i < m_clients.size(); ++i)
+        clients.emplace(m_clients[i].id, static_cast<int>(i));
+    std::size_t badDecisions = 0;
+    for (std::size_t r = 1; r < csv.rows.size(); ++r) {
+        const auto& row = csv.rows[r];
+        if (row.size() == 1 && row[0].empty())
+            continue; // a blank line
+        if (row.size() < csv.rows[0].size())
+            fail(name, lineOf(r) + ": " + std::to_string(row.size()) + " fields, the header has " +
+                           std::to_string(csv.rows[0].size()));
+        Event e;
+        const auto ms = parseNumber(row[t]);
+        if (!ms || *ms < 0)
+            fail(name, lineOf(r) + ": t_ms '" + row[t] + "' is not a time");
+        e.tUs = msToUs(*ms);
+        const auto st = parseNumber(row[status]);
+        if (!st || *st < 0 || *st > 999)
+            fail(name, lineOf(r) + ": status '" + row[status] + "' is not an HTTP status");
+        e.status = static_cast<unsigned>(*st);
+        const auto [it, added] = clients.emplace(row[clientId], -1);
+        if (added)
+            it->second = clientIndex(row[clientId]);
+        e.client = it->second;
+        if (!row[backend].empty())
+            e.backend = serverIndex(row[backend]);
+        e.ip = parseIpv4(cell(row, ip)).value_or(0);
+        e.sessionKey = cell(row, key);
+        if (decision) {
+            const auto d = parseEnum(row[*decision], DecisionKind::NoBackend);
+            badDecisions += d ? 0 : 1;
+            e.decision = d.value_or(DecisionKind::NoBackend);
+        } else {
+            e.decision = e.backend >= 0 ? DecisionKind::RoundRobin : DecisionKind::NoBackend;
+        }
+        e.session = parseSessionOutcome(cell(row, session));
+        const std::string& p = cell(row, policy);
+        if (!p.empty()) {
+            auto found = std::find(m_policies.begin(), m_policies.end(), p);
+            if (found == m_policies.end())
+                found = m_policies.insert(m_policies.end(), p);
+            e.policy = static_cast<int>(found - m_policies.begin());
+        }
+        m_events.push_back(std::move(e));
+    }
+    if (badDecisions > 0)
+        m_notes.push_back("events.csv: " + std::to_string(badDecisions) +
+                          " rows name a decision this version does not know: shown as no-backend");
+    // Rows are written as requests complete; the replay wants arrival order.
+    std::stable_sort(m_events.begin(), m_events.end(), [](const Event& a, const Event& b) { return a.tUs < b.tUs; });
+}
+
+void RunReplay::readServers(const std::filesystem::path& file)
+{
+    const std::string name = "servers.csv";
+    const CsvReader::Result csv = readCsv(file, name);
+    Columns cols(csv.rows[0], name, m_notes);
+    const auto t = cols.required("t_ms");
+    const auto server = cols.required("server");
+    const auto status = cols.optional("status", "servers are shown as up");
+    const auto weight = cols.optional("weight", "weights are shown as 1");
+    const auto scur = cols.optional("scur", "requests in flight are shown as 0");
+    const auto stot = CsvReader::column(csv.rows[0], "stot");
+    const auto rate = cols.optional("rate", "rates are computed from req_interval");
+    const auto reqInterval = cols.optional("req_interval", "interval requests are computed from events.csv");
+    const std::optional<std::size_t> hrsp[4] = {
+        CsvReader::column(csv.rows[0], "hrsp_2xx"), CsvReader::column(csv.rows[0], "hrsp_3xx"),
+        CsvReader::column(csv.rows[0], "hrsp_4xx"), CsvReader::column(csv.rows[0], "hrsp_5xx")};
+    if (!hrsp[0] || !hrsp[1] || !hrsp[2] || !hrsp[3])
+        m_notes.push_back("servers.csv lacks some hrsp_* columns (older export): those answer classes are shown as 0");
+    const auto p50 = cols.optional("p50_us", "latency p50 is shown as 0");
+    const auto p99 = cols.optional("p99_us", "latency p99 is shown as 0");
+    const auto sessions = cols.optional("sessions", "server-side sessions are shown as 0");
+    const auto misses = cols.optional("session_misses", "session misses are counted from events.csv");
+    m_serverMissesKnown = misses.has_value();
+    m_reqIntervalKnown = reqInterval.has_value();
+
+    auto number = [&](const CsvReader::Row& row, std::size_t r, std::optional<std::size_t> c, const char* what) {
+        if (!c)
+            return 0.0;
+        if (row[*c].empty())
+            return 0.0;
+        const auto v = parseNumber(row[*c]);
+        if (!v || *v < 0)
+            fail(name, lineOf(r) + ": " + what + " '" + row[*c] + "' is not a number");
+        return *v;
+    };
+    for (std::size_t r = 1; r < csv.rows.size(); ++r) {
+        const auto& row = csv.rows[r];
+        if (row.size() == 1 && row[0].empty())
+            continue;
+        if (row.size() < csv.rows[0].size())
+            fail(name, lineOf(r) + ": " + std::to_string(row.size()) + " fields, the header has " +
+                           std::to_string(csv.rows[0].size()));
+        const auto ms = parseNumber(row[t]);
+        if (!ms || *ms < 0)
+            fail(name, lineOf(r) + ": t_ms '" + row[t] + "' is not a time");
+        const std::int64_t endUs = msToUs(*ms);
+        const int index = serverIndex(row[server]);
+        if (index < 0)
+            continue;
+        // Rows of one interval share t_ms and come together; a later time opens the next interval.
+        if (m_intervals.empty() || m_intervals.back().endUs != endUs) {
+            if (!m_intervals.empty() && endUs < m_intervals.back().endUs)
+                fail(name, lineOf(r) + ": t_ms goes back in time");
+            m_intervals.push_back({endUs, {}});
+        }
+        auto& rows = m_intervals.back().servers;
+        if (rows.size() <= static_cast<std::size_t>(index))
+            rows.resize(static_cast<std::size_t>(index) + 1);
+        ServerRow& s = rows[static_cast<std::size_t>(index)];
+        s.present = true;
+        if (status) {
+            const auto st = parseEnum(row[*status], ServerState::Removed);
+            if (!st)
+                fail(name, lineOf(r) + ": status '" + row[*status] + "' is not up, down, draining or removed");
+            s.state = *st;
+        }
+        s.weight = weight ? static_cast<int>(number(row, r, weight, "weight")) : 1;
+        s.scur = static_cast<int>(number(row, r, scur, "scur"));
+        s.stot = static_cast<std::uint64_t>(number(row, r, stot, "stot"));
+        s.reqInterval = static_cast<std::uint64_t>(number(row, r, reqInterval, "req_interval"));
+        s.rate = rate ? number(row, r, rate, "rate")
+                      : static_cast<double>(s.reqInterval) * 1e6 / static_cast<double>(m_intervalUs);
+        for (int k = 0; k < 4; ++k)
+            s.hrsp[k] = static_cast<std::uint64_t>(number(row, r, hrsp[k], "hrsp"));
+        s.p50Us = static_cast<std::uint32_t>(number(row, r, p50, "p50_us"));
+        s.p99Us = static_cast<std::uint32_t>(number(row, r, p99, "p99_us"));
+        s.sessions = static_cast<int>(number(row, r, sessions, "sessions"));
+        s.sessionMisses = static_cast<std::uint64_t>(number(row, r, misses, "session_misses"));
+    }
+}
+
+void RunReplay::finish()
+{
+    for (auto& interval : m_intervals)
+        interval.servers.resize(m_serverNames.size());
+    if (!m_events.empty())
+        m_durationUs = std::max(m_durationUs, m_events.back().tUs);
+    if (!m_intervals.empty())
+        m_durationUs = std::max(m_durationUs, m_intervals.back().endUs);
+    std::stable_sort(m_labEvents.begin(), m_labEvents.end(),
+                     [](const LabEvent& a, const LabEvent& b) { return a.tUs < b.tUs; });
+    // run.json's config holds the policy in force at the end; the run began with the one the
+    // first switch came from ("from round-robin; ...").
+    for (const LabEvent& e : m_labEvents) {
+        if (e.kind != LabEventKind::PolicySwitched)
+            continue;
+        constexpr std::string_view kFrom = "from ";
+        if (e.detail.rfind(kFrom, 0) == 0) {
+            const std::string from = e.detail.substr(kFrom.size(), e.detail.find(';') - kFrom.size());
+            if (!from.empty())
+                m_policy = from;
+        }
+        break;
+    }
+    // Lab events recorded after the last request (e.g. run-stopped) still belong to the run.
+    if (!m_labEvents.empty())
+        m_durationUs = std::max(m_durationUs, m_labEvents.back().tUs);
+    m_clientIds.clear();
+    for (std::size_t i = 0; i < m_clients.size(); ++i)
+        m_clientIds.emplace(m_clients[i].id, static_cast<int>(i));
+    // The first interval with a row for a server tells from when it existed (servers added later).
+    m_firstSeenUs.assign(m_serverNames.size(), -1);
+    for (const auto& interval : m_intervals)
+        for (std::size_t i = 0; i < interval.servers.size(); ++i)
+            if (interval.servers[i].present && m_firstSeenUs[i] < 0)
+                m_firstSeenUs[i] = interval.endUs - m_intervalUs;
+    // Per-interval counts that only events.csv and the lab log know.
+    m_intervalExtras.assign(m_intervals.size(), {});
+    m_checkpoints.clear();
+    Walk all = startWalk();
+    walk(all, m_durationUs, &m_intervalExtras, &m_checkpoints);
+}
+
+RunReplay::Walk RunReplay::startWalk() const
+{
+    Walk w;
+    w.clients.resize(m_clients.size());
+    for (std::size_t i = 0; i < m_clients.size(); ++i) {
+        ClientView& c = w.clients[i];
+        c.id = m_clients[i].id;
+        c.group = m_clients[i].group;
+        c.external = m_clients[i].external;
+    }
+    w.servers.resize(m_serverNames.size());
+    w.backendBeforeChange.assign(m_clients.size(), -2); // -2: no IP change pending
+    return w;
+}
+
+void RunReplay::walk(Walk& w, std::int64_t tUs, std::vector<IntervalExtra>* extras,
+                     std::vector<Walk>* checkpoints) const
+{
+    auto binOf = [&](std::int64_t at) -> IntervalExtra* {
+        if (!extras)
+            return nullptr;
+        const auto it = std::lower_bound(m_intervals.begin(), m_intervals.end(), at,
+                                         [](const Interval& i, std::int64_t v) { return i.endUs < v; });
+        return it == m_intervals.end() ? nullptr : &(*extras)[static_cast<std::size_t>(it - m_intervals.begin())];
+    };
+    std::vector<int>& backendBeforeChange = w.backendBeforeChange;
+    // Enough checkpoints that at(t) replays a bounded stretch, few enough to keep memory small.
+    const std::size_t every = std::max<std::size_t>(20'000, (m_events.size() + m_labEvents.size()) / 64);
+
+    std::size_t& e = w.nextEvent;
+    std::size_t& l = w.logEnd;
+    while (true) {
+        if (checkpoints && (e + l) % every == 0 && e + l > 0 &&
+            (checkpoints->empty() || checkpoints->back().nextEvent + checkpoints->back().logEnd != e + l))
+            checkpoints->push_back(w);
+        const bool moreEvents = e < m_events.size() && m_events[e].tUs <= tUs;
+        const bool moreLab = l < m_labEvents.size() && m_labEvents[l].tUs <= tUs;
+        if (!moreEvents && !moreLab)
+            break;
+        // A lab event at the same time as a request happened first: an IP change precedes the request it moves.
+        if (moreLab && (!moreEvents || m_labEvents[l].tUs <= m_events[e].tUs)) {
+            const LabEvent& le = m_labEvents[l++];
+            w.lastUs = le.tUs;
+            if (le.kind == LabEventKind::PolicySwitched && !le.subject.empty())
+                w.policy = le.subject;
+            if (le.kind != LabEventKind::IpChanged)
+                continue;
+            ++w.totals.ipChanges;
+            if (IntervalExtra* x = binOf(le.tUs))
+                ++x->ipChanges;
+            const auto found = m_clientIds.find(le.subject);
+            if (found == m_clientIds.end())
+                continue;
+            ClientView& c = w.clients[static_cast<std::size_t>(found->second)];
+            c.ipChangedUs = le.tUs;
+            // Several changes before the next request still compare with the backend before the first.
+            int& before = backendBeforeChange[static_cast<std::size_t>(found->second)];
+            if (before == -2)
+                before = c.backend;
+            const auto arrow = le.detail.rfind("-> ");
+            if (arrow != std::string::npos)
+                if (const auto ip = parseIpv4(le.detail.substr(arrow + 3)))
+                    c.ip = *ip;
+            continue;
+        }
+        const Event& ev = m_events[e++];
+        w.lastUs = ev.tUs;
+        IntervalExtra* x = binOf(ev.tUs);
+        ++w.totals.requests;
+        const bool error = ev.status >= 500 || ev.status == 0;
+        const bool miss = ev.session == SessionOutcome::Miss;
+        w.totals.errors += error ? 1 : 0;
+        if (miss || ev.session == SessionOutcome::Hit) {
+            ++w.totals.sessionRequests;
+            if (x)
+                ++x->sessionRequests;
+        }
+        if (miss) {
+            ++w.totals.sessionMisses;
+            if (x)
+                ++x->sessionMisses;
+        }
+        w.totals.repins += ev.decision == DecisionKind::Repinned ? 1 : 0;
+        w.totals.retries += ev.decision == DecisionKind::Retried ? 1 : 0;
+        if (ev.policy >= 0)
+            w.policy = m_policies[static_cast<std::size_t>(ev.policy)];
+        if (ev.backend >= 0) {
+            ServerView& s = w.servers[static_cast<std::size_t>(ev.backend)];
+            ++s.requests;
+            s.errors += error ? 1 : 0;
+            s.sessionMisses += miss ? 1 : 0;
+            if (x) {
+                if (x->requests.size() < m_serverNames.size())
+                    x->requests.resize(m_serverNames.size());
+                ++x->requests[static_cast<std::size_t>(ev.backend)];
+            }
+        }
+        if (ev.client < 0)
+            continue;
+        const auto ci = static_cast<std::size_t>(ev.client);
+        ClientView& c = w.clients[ci];
+        if (ev.backend >= 0 && backendBeforeChange[ci] != -2) {
+            if (backendBeforeChange[ci] >= 0 && ev.backend != backendBeforeChange[ci]) {
+                ++w.totals.affinityBreaks;
+                if (x)
+                    ++x->affinityBreaks;
+            }
+            backendBeforeChange[ci] = -2;
+        }
+        if (ev.ip != 0)
+            c.ip = ev.ip;
+        c.sessionKey = ev.sessionKey;
+        c.backend = ev.backend;
+        c.decision = ev.decision;
+        c.status = ev.status;
+        c.session = ev.session;
+        ++c.requests;
+        c.lastUs = ev.tUs;
+        if (miss)
+            c.missUs = ev.tUs;
+    }
+}
+
+Snapshot RunReplay::at(std::int64_t tUs) const
+{
+    tUs = std::clamp<std::int64_t>(tUs, 0, m_durationUs);
+    // Resume from the last checkpoint that lies wholly at or before t.
+    const auto after = std::upper_bound(m_checkpoints.begin(), m_checkpoints.end(), tUs,
+                                        [](std::int64_t v, const Walk& c) { return v < c.lastUs; });
+    Walk w = after == m_checkpoints.begin() ? startWalk() : *std::prev(after);
+    walk(w, tUs, nullptr, nullptr);
+
+    Snapshot s;
+    s.sequence = static_cast<std::uint64_t>(tUs) + 1;
+    s.tUs = tUs;
+    s.state = tUs >= m_durationUs ? RunState::Stopped : RunState::Paused;
+    s.preset = m_preset;
+    s.policy = w.policy.empty() ? m_policy : w.policy;
+    s.requestRate = m_requestRate;
+    s.totals = w.totals;
+
+    // The last closed interval at or before t.
+    const auto closed = std::upper_bound(m_intervals.begin(), m_intervals.end(), tUs,
+                                         [](std::int64_t v, const Interval& i) { return v < i.endUs; });
+    const std::size_t closedCount = static_cast<std::size_t>(closed - m_intervals.begin());
+
+    for (std::size_t i = 0; i < m_serverNames.size(); ++i) {
+        ServerView v = w.servers[i];
+        v.name = m_serverNames[i];
+        v.region = i < m_serverRegions.size() ? m_serverRegions[i] : std::string();
+        // A server that appears only later was added during the run: until then it is not there.
+        v.state = m_firstSeenUs[i] > tUs ? ServerState::Removed : ServerState::Up;
+        for (std::size_t k = closedCount; k-- > 0;) {
+            const ServerRow& row = m_intervals[k].servers[i];
+            if (!row.present)
+                continue;
+            v.state = row.state;
+            v.weight = row.weight;
+            if (k + 1 == closedCount) {
+                v.active = row.scur;
+                v.rps = row.rate;
+                v.p50Us = row.p50Us;
+                v.p99Us = row.p99Us;
+            }
+            v.sessions = row.sessions;
+            break;
+        }
+        s.servers.push_back(std::move(v));
+    }
+
+    // Generated users are always there (they exist from the start); outside clients once seen.
+    for (std::size_t i = 0; i < w.clients.size(); ++i)
+        if (!m_clients[i].external || w.clients[i].requests > 0)
+            s.clients.push_back(std::move(w.clients[i]));
+    std::stable_partition(s.clients.begin(), s.clients.end(), [](const ClientView& c) { return !c.external; });
+
+    const std::size_t firstInterval = closedCount > kMaxHistory ? closedCount - kMaxHistory : 0;
+    for (std::size_t k = firstInterval; k < closedCount; ++k) {
+        const Interval& in = m_intervals[k];
+        const IntervalExtra& extra = m_intervalExtras[k];
+        IntervalRow row;
+        row.endUs = in.endUs;
+        row.lengthUs = k == 0 ? std::min(in.endUs, m_intervalUs) : in.endUs - m_intervals[k - 1].endUs;
+        if (row.lengthUs <= 0)
+            row.lengthUs = m_intervalUs;
+        for (std::size_t i = 0; i < in.servers.size(); ++i) {
+            const ServerRow& r = in.servers[i];
+            ServerInterval si;
+            si.requests = m_reqIntervalKnown ? r.reqInterval : (i < extra.requests.size() ? extra.requests[i] : 0);
+            si.active = r.scur;
+            si.p50Us = r.p50Us;
+            si.p99Us = r.p99Us;
+            // The hrsp columns are cumulative (like HAProxy's): the interval's share is the difference.
+            const ServerRow* previous = nullptr;
+            for (std::size_t p = k; p-- > 0;)
+                if (m_intervals[p].servers[i].present) {
+                    previous = &m_intervals[p].servers[i];
+                    break;
+                }
+            std::uint64_t* classes[4] = {&si.hrsp2xx, &si.hrsp3xx, &si.hrsp4xx, &si.hrsp5xx};
+            for (int c = 0; c < 4; ++c) {
+                const std::uint64_t before = previous ? previous->hrsp[c] : 0;
+                *classes[c] = r.hrsp[c] >= before ? r.hrsp[c] - before : 0;
+            }
+            si.sessionMisses = r.sessionMisses;
+            si.sessions = r.sessions;
+            si.state = r.state;
+            si.weight = r.weight;
+            row.servers.push_back(si);
+            if (m_serverMissesKnown)
+                row.sessionMisses += r.sessionMisses;
+        }
+        if (!m_serverMissesKnown)
+            row.sessionMisses = extra.sessionMisses;
+        row.sessionRequests = extra.sessionRequests;
+        row.affinityBreaks = extra.affinityBreaks;
+        row.ipChanges = extra.ipChanges;
+        s.history.push_back(std::move(row));
+    }
+
+    const std::size_t firstLog = w.logEnd > kMaxLog ? w.logEnd - kMaxLog : 0;
+    s.log.assign(m_labEvents.begin() + static_cast<std::ptrdiff_t>(firstLog),
+                 m_labEvents.begin() + static_cast<std::ptrdiff_t>(w.logEnd));
+    s.totals.droppedLabEvents = firstLog;
+    return s;
+}
+
+} // namespace lblab

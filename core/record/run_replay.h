@@ -1,0 +1,131 @@
+#pragma once
+
+#include "core/lab/snapshot.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace lblab {
+
+/// An exported run (events.csv, servers.csv, run.json) read back so it can be scrubbed: at(t)
+/// rebuilds the Snapshot the panels would have drawn at time t.
+class RunReplay {
+public:
+    /// Reads a run folder. Throws std::runtime_error naming the file and the problem when a required
+    /// file or column is missing or a value cannot be read; a missing optional column becomes a note.
+    static RunReplay load(const std::filesystem::path& dir);
+
+    /// The lab as it was at `tUs` (microseconds since run start), clamped to [0, durationUs()].
+    Snapshot at(std::int64_t tUs) const;
+
+    /// Length of the run: the latest time any file mentions (or the summary's duration, if later).
+    std::int64_t durationUs() const { return m_durationUs; }
+    /// Human-readable notes about what the files lacked and how the replay copes.
+    const std::vector<std::string>& notes() const { return m_notes; }
+    /// The folder it was read from.
+    const std::filesystem::path& directory() const { return m_dir; }
+    /// Server names, by backend index.
+    const std::vector<std::string>& serverNames() const { return m_serverNames; }
+    /// Number of request events.
+    std::size_t eventCount() const { return m_events.size(); }
+
+    /// One events.csv row, parsed.
+    struct Event {
+        std::int64_t tUs = 0;
+        int client = -1;               ///< index into the client list
+        Ipv4 ip = 0;
+        std::string sessionKey;
+        DecisionKind decision = DecisionKind::NoBackend;
+        int backend = -1;
+        unsigned status = 0;
+        SessionOutcome session = SessionOutcome::None;
+        int policy = -1;               ///< index into the policy names (-1: not recorded)
+    };
+
+    /// One servers.csv row, parsed (cumulative columns kept as they are).
+    struct ServerRow {
+        bool present = false;          ///< the interval had a row for this server
+        ServerState state = ServerState::Up;
+        int weight = 1;
+        int scur = 0;
+        std::uint64_t stot = 0;
+        double rate = 0;
+        std::uint64_t reqInterval = 0;
+        std::uint64_t hrsp[4] = {0, 0, 0, 0}; ///< 2xx..5xx since run start
+        std::uint32_t p50Us = 0;
+        std::uint32_t p99Us = 0;
+        int sessions = 0;
+        std::uint64_t sessionMisses = 0;
+    };
+
+    /// All servers.csv rows of one interval end.
+    struct Interval {
+        std::int64_t endUs = 0;
+        std::vector<ServerRow> servers; ///< by backend index
+    };
+
+private:
+    struct Client {
+        std::string id;
+        std::string group;
+        bool external = false;
+    };
+
+    // Per interval, what only events.csv and the lab log know.
+    struct IntervalExtra {
+        std::vector<std::uint64_t> requests; ///< by backend index
+        std::uint64_t sessionRequests = 0;
+        std::uint64_t sessionMisses = 0;
+        std::uint64_t affinityBreaks = 0;
+        std::uint64_t ipChanges = 0;
+    };
+    // The state of clients, servers and totals after replaying everything up to a time.
+    struct Walk {
+        std::vector<ClientView> clients;
+        std::vector<ServerView> servers;
+        Totals totals;
+        std::string policy;
+        std::size_t logEnd = 0;            ///< lab events replayed (those at or before the time)
+        std::size_t nextEvent = 0;         ///< request events replayed
+        std::int64_t lastUs = -1;          ///< time of the last thing replayed
+        std::vector<int> backendBeforeChange; ///< by client: backend before a pending IP change (-2: none)
+    };
+
+    Walk startWalk() const;
+    // Replays from where `w` stands up to `tUs`; optionally counts per interval and keeps checkpoints.
+    void walk(Walk& w, std::int64_t tUs, std::vector<IntervalExtra>* extras, std::vector<Walk>* checkpoints) const;
+    int serverIndex(const std::string& name);
+    int clientIndex(const std::string& id);
+    void readRunJson(const std::filesystem::path& file);
+    void readEvents(const std::filesystem::path& file);
+    void readServers(const std::filesystem::path& file);
+    void finish();
+
+    std::filesystem::path m_dir;
+    std::string m_preset;
+    std::string m_policy;
+    double m_requestRate = 0;
+    std::int64_t m_intervalUs = 500'000;
+    std::int64_t m_durationUs = 0;
+    std::vector<std::string> m_serverNames;
+    std::vector<std::string> m_serverRegions;
+    std::vector<std::pair<std::string, std::string>> m_configServers; ///< run.json's servers: name, region
+    std::vector<std::pair<std::string, int>> m_groups; ///< configured client groups: name, count
+    std::vector<Client> m_clients;
+    std::vector<Event> m_events;        ///< by time
+    std::vector<Interval> m_intervals;  ///< by end time
+    std::vector<LabEvent> m_labEvents;  ///< by time
+    std::vector<std::string> m_notes;
+    std::vector<std::string> m_policies;        ///< policy names seen in events.csv
+    std::unordered_map<std::string, int> m_clientIds;
+    std::vector<std::int64_t> m_firstSeenUs;    ///< by backend: start of its first servers.csv interval
+    std::vector<IntervalExtra> m_intervalExtras; ///< by interval
+    std::vector<Walk> m_checkpoints;             ///< replay state every so many rows, by time
+    bool m_serverMissesKnown = false;
+    bool m_reqIntervalKnown = false;
+};
+
+} // namespace lblab

@@ -1,0 +1,157 @@
+// Every preset, run briefly through real sockets, shows the outcome it exists to show.
+
+#include "core/lab/lab.h"
+#include "core/config/preset_catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace lblab {
+namespace {
+
+/// Runs `name` (optionally under another policy, then without the timeline's policy switches)
+/// for `seconds`, timeline steps compressed so the first one that acts (not a note) starts at
+/// `firstStepAt` seconds, and returns the summary.
+RunSummary run(const std::string& name, double seconds, const std::string& policy = {}, double firstStepAt = 1.2)
+{
+    using A = TimelineStep::Action;
+    const LabConfig* preset = PresetCatalog::find(name);
+    EXPECT_NE(preset, nullptr) << name;
+    LabConfig c = *preset;
+    if (!policy.empty()) {
+        c.policy = policy;
+        std::erase_if(c.timeline, [](const TimelineStep& s) { return s.action == A::SwitchPolicy; });
+    }
+    const auto firstAction =
+        std::find_if(c.timeline.begin(), c.timeline.end(), [](const TimelineStep& s) { return s.action != A::Note; });
+    if (firstAction != c.timeline.end()) {
+        const double shift = firstAction->atSeconds - firstStepAt;
+        for (auto& step : c.timeline)
+            step.atSeconds = std::max(0.0, step.atSeconds - shift);
+    }
+    c.healthCheck.intervalSeconds = 0.2;
+    Lab lab(c);
+    lab.start();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    lab.stop();
+    return lab.summary();
+}
+
+double missRate(const RunSummary& s)
+{
+    return s.totals.sessionRequests ? static_cast<double>(s.totals.sessionMisses) / s.totals.sessionRequests : 0;
+}
+
+TEST(PresetOutcomesTest, RoundRobinBasicsSharesAThirdEach)
+{
+    const auto s = run("round-robin-basics", 2.0);
+    for (const auto& server : s.servers)
+        EXPECT_NEAR(server.share, 1.0 / 3, 0.03) << server.name;
+    EXPECT_GT(s.jain, 0.99);
+}
+
+TEST(PresetOutcomesTest, SearchByLocationSendsEveryRegionToItsServer)
+{
+    const auto s = run("search-by-location", 2.0);
+    EXPECT_GT(s.totals.requests, 200u);
+    for (const auto& server : s.servers)
+        EXPECT_GT(server.requests, 0u) << server.name << " serves its region";
+    EXPECT_EQ(s.totals.errors, 0u);
+}
+
+TEST(PresetOutcomesTest, LoginRoundRobinMissesMostSessionRequests)
+{
+    const auto s = run("login-round-robin", 2.5);
+    EXPECT_GT(s.totals.sessionRequests, 200u);
+    EXPECT_GT(missRate(s), 0.5) << "with 3 servers about two thirds miss";
+}
+
+TEST(PresetOutcomesTest, LoginSourceIpMissesNone)
+{
+    const auto s = run("login-source-ip", 2.5);
+    EXPECT_GT(s.totals.sessionRequests, 200u);
+    EXPECT_EQ(s.totals.sessionMisses, 0u);
+    EXPECT_EQ(s.tableSize, 60u);
+}
+
+TEST(PresetOutcomesTest, MobileSourceIpBreaksAffinityAndLosesSessions)
+{
+    const auto s = run("mobile-source-ip", 4.0);
+    EXPECT_GT(s.totals.ipChanges, 10u);
+    EXPECT_GT(s.totals.affinityBreaks, 0u);
+    EXPECT_GT(s.totals.sessionMisses, 0u);
+}
+
+TEST(PresetOutcomesTest, MobileCookieSurvivesAddressChanges)
+{
+    const auto s = run("mobile-cookie", 4.0);
+    EXPECT_GT(s.totals.ipChanges, 10u);
+    EXPECT_EQ(s.totals.affinityBreaks, 0u);
+    EXPECT_EQ(s.totals.sessionMisses, 0u);
+}
+
+TEST(PresetOutcomesTest, UrlParamSessionSurvivesAddressChanges)
+{
+    const auto s = run("url-param-session", 4.0);
+    EXPECT_GT(s.totals.ipChanges, 10u);
+    EXPECT_GT(s.totals.sessionRequests, 200u);
+    EXPECT_EQ(s.totals.sessionMisses, 0u);
+    EXPECT_GT(s.tableSize, 30u);
+}
+
+TEST(PresetOutcomesTest, NatSkewOverloadsOneServer)
+{
+    const auto s = run("nat-skew", 2.5);
+    EXPECT_GT(s.maxOverMean, 1.8);
+    EXPECT_LT(s.jain, 0.7);
+}
+
+TEST(PresetOutcomesTest, ServerFailureRepinsItsClients)
+{
+    const auto s = run("server-failure", 3.5);
+    EXPECT_GT(s.totals.repins, 5u);
+    EXPECT_EQ(s.servers[1].status, "down");
+    EXPECT_GT(s.totals.remappedClients, 5u);
+}
+
+TEST(PresetOutcomesTest, ScaleOutMovesModNMostConsistentHashFewStickyTableNone)
+{
+    const double users = 80;
+    const auto modN = run("scale-out", 3.5, "ip-hash");
+    const auto ring = run("scale-out", 3.5, "consistent-hash");
+    const auto sticky = run("scale-out", 3.5, "source-ip-affinity");
+    const double modNShare = modN.totals.remappedClients / users;
+    const double ringShare = ring.totals.remappedClients / users;
+    EXPECT_GT(modNShare, 0.55) << "mod-N moves about 3 in 4";
+    EXPECT_LT(ringShare, 0.42) << "a ring moves about 1 in 4";
+    EXPECT_GT(ringShare, 0.1);
+    EXPECT_EQ(sticky.totals.remappedClients, 0u) << "a sticky table moves nobody";
+    ASSERT_EQ(modN.servers.size(), 4u);
+    EXPECT_GT(modN.servers[3].requests, 0u);
+}
+
+TEST(PresetOutcomesTest, SlowServerGetsLessUnderLeastConnectionsThanUnderRoundRobin)
+{
+    const auto leastConnections = run("slow-server", 3.0, "least-connections");
+    const auto roundRobin = run("slow-server", 3.0, "round-robin");
+    ASSERT_EQ(leastConnections.servers.size(), 3u);
+    ASSERT_EQ(roundRobin.servers.size(), 3u);
+    EXPECT_NEAR(roundRobin.servers[2].share, 1.0 / 3, 0.03) << "round robin ignores speed";
+    EXPECT_LT(leastConnections.servers[2].share, roundRobin.servers[2].share - 0.05)
+        << "least connections sees s3's requests pile up and sends it fewer";
+}
+
+TEST(PresetOutcomesTest, PowerOfTwoEvensTheLoadBetterThanRandom)
+{
+    const auto twoChoices = run("power-of-two", 3.0, "power-of-two");
+    const auto random = run("power-of-two", 3.0, "random");
+    ASSERT_EQ(twoChoices.servers.size(), 8u);
+    EXPECT_GT(twoChoices.totals.requests, 600u);
+    EXPECT_LT(twoChoices.maxOverMean, random.maxOverMean);
+    EXPECT_GT(twoChoices.jain, random.jain);
+}
+
+} // namespace
+} // namespace lblab

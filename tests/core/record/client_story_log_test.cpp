@@ -1,0 +1,99 @@
+#include "core/record/client_story_log.h"
+
+#include <gtest/gtest.h>
+
+namespace lblab {
+namespace {
+
+RequestEvent request(std::int64_t tUs, int backend, unsigned status = 200,
+                     SessionOutcome session = SessionOutcome::None, DecisionKind decision = DecisionKind::RoundRobin,
+                     Ipv4 ip = 0x7F010105)
+{
+    RequestEvent e;
+    e.tUs = tUs;
+    e.clientId = "c1";
+    e.clientIp = ip;
+    e.backend = backend;
+    e.status = status;
+    e.session = session;
+    e.decision = decision;
+    return e;
+}
+
+ClientStory storyOf(const ClientStoryLog& log)
+{
+    ClientStory s;
+    log.fill(s);
+    return s;
+}
+
+TEST(ClientStoryLogTest, AlikeRequestsFoldIntoOneEntry)
+{
+    ClientStoryLog log;
+    log.recordRequest(request(10, 0, 200));
+    log.recordRequest(request(30, 0, 204)); // same status class
+    log.recordRequest(request(20, 0, 200)); // completed late: times still span the entry
+    const auto s = storyOf(log);
+    ASSERT_EQ(s.entries.size(), 1u);
+    EXPECT_EQ(s.entries[0].kind, StoryEntry::Kind::Requests);
+    EXPECT_EQ(s.entries[0].count, 3u);
+    EXPECT_EQ(s.entries[0].firstUs, 10);
+    EXPECT_EQ(s.entries[0].lastUs, 30);
+    EXPECT_EQ(s.entries[0].backend, 0);
+    EXPECT_EQ(s.entries[0].status, 200u) << "the status of the entry's last request";
+    EXPECT_EQ(s.droppedEntries, 0u);
+}
+
+TEST(ClientStoryLogTest, AnyDifferenceStartsANewEntry)
+{
+    ClientStoryLog log;
+    log.recordRequest(request(1, 0));
+    log.recordRequest(request(2, 1));                                      // server
+    log.recordRequest(request(3, 1, 200, SessionOutcome::None, DecisionKind::Pinned)); // decision
+    log.recordRequest(request(4, 1, 401, SessionOutcome::Miss, DecisionKind::Pinned)); // outcome, status
+    log.recordRequest(request(5, 1, 404, SessionOutcome::Miss, DecisionKind::Pinned)); // alike: 4xx again
+    log.recordRequest(request(6, 1, 503, SessionOutcome::Miss, DecisionKind::Pinned)); // status class
+    log.recordRequest(request(7, 1, 503, SessionOutcome::Miss, DecisionKind::Pinned, 0x7F010106)); // address
+    const auto s = storyOf(log);
+    ASSERT_EQ(s.entries.size(), 6u);
+    EXPECT_EQ(s.entries[3].count, 2u);
+    EXPECT_EQ(s.entries[3].session, SessionOutcome::Miss);
+    EXPECT_EQ(s.entries[4].status, 503u);
+    EXPECT_EQ(s.entries[5].ip, 0x7F010106u);
+}
+
+TEST(ClientStoryLogTest, AnAddressChangeIsItsOwnEntry)
+{
+    ClientStoryLog log;
+    log.recordRequest(request(1, 0));
+    log.recordIpChange(0x7F010105, 0x7F010205, 5);
+    log.recordRequest(request(6, 0, 200, SessionOutcome::None, DecisionKind::RoundRobin, 0x7F010205));
+    const auto s = storyOf(log);
+    ASSERT_EQ(s.entries.size(), 3u);
+    EXPECT_EQ(s.entries[1].kind, StoryEntry::Kind::IpChange);
+    EXPECT_EQ(s.entries[1].fromIp, 0x7F010105u);
+    EXPECT_EQ(s.entries[1].ip, 0x7F010205u);
+    EXPECT_EQ(s.entries[1].firstUs, 5);
+    EXPECT_EQ(s.entries[2].kind, StoryEntry::Kind::Requests);
+}
+
+TEST(ClientStoryLogTest, TheOldestEntriesGoFirstAndAreCounted)
+{
+    ClientStoryLog log(4);
+    for (int i = 0; i < 10; ++i)
+        log.recordRequest(request(i, i % 2)); // every request moves: one entry each
+    EXPECT_EQ(log.size(), 4u);
+    EXPECT_EQ(log.dropped(), 6u);
+    const auto s = storyOf(log);
+    ASSERT_EQ(s.entries.size(), 4u);
+    EXPECT_EQ(s.droppedEntries, 6u);
+    for (std::size_t k = 0; k < 4; ++k)
+        EXPECT_EQ(s.entries[k].firstUs, static_cast<std::int64_t>(6 + k)) << "oldest first";
+    // Folding still reaches the newest entry once the ring has wrapped.
+    log.recordRequest(request(10, 1));
+    EXPECT_EQ(storyOf(log).entries.back().count, 2u);
+    EXPECT_EQ(log.dropped(), 6u);
+}
+
+} // namespace
+} // namespace lblab

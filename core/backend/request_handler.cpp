@@ -1,6 +1,8 @@
 #include "core/backend/request_handler.h"
 
-#include "core/http/message_head.h"
+#include "core/base/cookie_header.h"
+#include "core/base/query_string.h"
+#include "core/base/text.h"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -14,34 +16,6 @@ namespace lblab {
 namespace http = boost::beast::http;
 
 namespace {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::string percentDecode(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        } else if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
-            out += static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
 
 std::string_view pathOf(std::string_view target)
 {
@@ -64,45 +38,6 @@ std::atomic<std::uint64_t> g_sessionCounter{1};
 
 } // namespace
 
-std::optional<std::string> queryParam(std::string_view target, std::string_view key)
-{
-    const auto q = target.find('?');
-    if (q == std::string_view::npos)
-        return std::nullopt;
-    std::string_view rest = target.substr(q + 1);
-    if (const auto hash = rest.find('#'); hash != std::string_view::npos)
-        rest = rest.substr(0, hash);
-    while (!rest.empty()) {
-        const auto amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-        const auto eq = pair.find('=');
-        const std::string_view k = pair.substr(0, eq);
-        if (percentDecode(k) == key)
-            return eq == std::string_view::npos ? std::string{} : percentDecode(pair.substr(eq + 1));
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string> cookieValue(std::string_view header, std::string_view name)
-{
-    while (!header.empty()) {
-        const auto semi = header.find(';');
-        const std::string_view pair = trimOws(header.substr(0, semi));
-        header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
-        const auto eq = pair.find('=');
-        if (eq == std::string_view::npos)
-            continue;
-        if (trimOws(pair.substr(0, eq)) == name) {
-            std::string_view v = trimOws(pair.substr(eq + 1));
-            if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
-                v = v.substr(1, v.size() - 2);
-            return std::string(v);
-        }
-    }
-    return std::nullopt;
-}
-
 std::string firstForwardedFor(std::string_view header)
 {
     return std::string(trimOws(header.substr(0, header.find(','))));
@@ -112,8 +47,8 @@ std::optional<std::string> requestSessionId(const BackendRequest& req)
 {
     // A request may carry several Cookie fields (HTTP/2 style splitting by proxies).
     for (auto it = req.find(http::field::cookie); it != req.end() && it->name() == http::field::cookie; ++it) {
-        if (auto v = cookieValue(it->value(), "SESSIONID"); v && !v->empty())
-            return v;
+        if (auto v = findCookie(it->value(), "SESSIONID"); v && !v->empty())
+            return std::string(*v);
     }
     if (auto v = queryParam(req.target(), "sid"); v && !v->empty())
         return v;

@@ -27,10 +27,6 @@ enum class SessionOutcome : std::uint8_t { None, Created, Hit, Miss };
 /// Which endpoint a request is for.
 enum class BackendRoute : std::uint8_t { Health, Search, Login, Account, NotFound, MethodNotAllowed };
 
-/// Value of query parameter `key` in `target` ("/p?a=1&b=2"), percent-decoded; nullopt if absent.
-std::optional<std::string> queryParam(std::string_view target, std::string_view key);
-/// Value of cookie `name` in a Cookie header value ("a=1; b=2"); nullopt if absent.
-std::optional<std::string> cookieValue(std::string_view cookieHeader, std::string_view name);
 /// First address of an X-Forwarded-For value ("1.2.3.4, 5.6.7.8" -> "1.2.3.4"), trimmed; empty if none.
 std::string firstForwardedFor(std::string_view header);
 /// The session id a request carries: the SESSIONID cookie, else the `sid` query parameter.

@@ -1,21 +1,11 @@
 #include "core/base/cookie_header.h"
 
-#include <algorithm>
-#include <cctype>
+#include "core/base/text.h"
+
 #include <charconv>
 
 namespace lblab {
 namespace {
-
-std::string_view trim(std::string_view s)
-{
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 std::string_view unquote(std::string_view v)
 {
@@ -24,20 +14,13 @@ std::string_view unquote(std::string_view v)
     return v;
 }
 
-bool equalsNoCase(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 /// Splits "name=value" (both trimmed); a part without '=' has an empty name.
 std::pair<std::string_view, std::string_view> splitPair(std::string_view part)
 {
     const auto eq = part.find('=');
     if (eq == std::string_view::npos)
-        return {{}, trim(part)};
-    return {trim(part.substr(0, eq)), unquote(trim(part.substr(eq + 1)))};
+        return {{}, trimOws(part)};
+    return {trimOws(part.substr(0, eq)), unquote(trimOws(part.substr(eq + 1)))};
 }
 
 } // namespace
@@ -75,7 +58,7 @@ std::optional<SetCookieValue> parseSetCookie(std::string_view setCookie)
     while (!attributes.empty()) {
         const auto next = attributes.find(';');
         auto [key, attrValue] = splitPair(attributes.substr(0, next));
-        if (equalsNoCase(key, "Max-Age")) {
+        if (iequals(key, "Max-Age")) {
             long long seconds = 1;
             auto [ptr, ec] = std::from_chars(attrValue.data(), attrValue.data() + attrValue.size(), seconds);
             if (ec == std::errc{} && ptr != attrValue.data() && seconds <= 0)

@@ -1,41 +1,20 @@
 #include "core/fleet/cookie_jar.h"
 
-#include "core/http/message_head.h"
+#include "core/base/cookie_header.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace lblab {
 
 void CookieJar::store(std::string_view setCookie)
 {
-    const std::size_t semi = setCookie.find(';');
-    const std::string_view pair = setCookie.substr(0, semi);
-    const std::size_t eq = pair.find('=');
-    if (eq == std::string_view::npos)
+    const auto cookie = parseSetCookie(setCookie);
+    if (!cookie || cookie->name.size() > kMaxNameLength || cookie->value.size() > kMaxValueLength)
         return;
-    const std::string_view name = trimOws(pair.substr(0, eq));
-    std::string_view value = trimOws(pair.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
-        value = value.substr(1, value.size() - 2);
-    if (name.empty() || name.size() > kMaxNameLength || value.size() > kMaxValueLength)
-        return;
-
-    // A server deletes a cookie by expiring it; Max-Age=0 is the form the lab's servers use.
-    bool expired = false;
-    std::string_view attrs = semi == std::string_view::npos ? std::string_view{} : setCookie.substr(semi + 1);
-    while (!attrs.empty()) {
-        const std::size_t next = attrs.find(';');
-        const std::string_view attr = trimOws(attrs.substr(0, next));
-        const std::size_t aeq = attr.find('=');
-        if (aeq != std::string_view::npos && iequals(trimOws(attr.substr(0, aeq)), "max-age")) {
-            const std::string_view v = trimOws(attr.substr(aeq + 1));
-            expired = !v.empty() && (v == "0" || v.front() == '-');
-        }
-        if (next == std::string_view::npos)
-            break;
-        attrs.remove_prefix(next + 1);
-    }
+    const std::string_view name = cookie->name;
+    const std::string_view value = cookie->value;
+    // A server deletes a cookie by expiring it (Max-Age=0 is the form the lab's servers use) or emptying it.
+    const bool expired = cookie->deletes;
 
     auto it = std::find_if(m_cookies.begin(), m_cookies.end(), [&](const auto& c) { return c.first == name; });
     if (expired) {

@@ -1,5 +1,7 @@
 #include "core/fleet/user_script.h"
 
+#include "core/base/text.h"
+
 #include <boost/beast/http/field.hpp>
 
 namespace lblab {
@@ -20,23 +22,6 @@ UserScript::UserScript(std::string id, ClientBehaviour behaviour, SessionCarrier
 {
 }
 
-std::string UserScript::encodeQueryValue(std::string_view value)
-{
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(value.size());
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0xF];
-        }
-    }
-    return out;
-}
-
 http::request<http::string_body> UserScript::nextRequest(std::string_view host)
 {
     http::request<http::string_body> req;
@@ -44,21 +29,21 @@ http::request<http::string_body> UserScript::nextRequest(std::string_view host)
     switch (m_phase) {
     case Phase::Browsing:
         req.method(http::verb::get);
-        req.target("/search?loc=" + encodeQueryValue(m_region));
+        req.target("/search?loc=" + percentEncode(m_region));
         m_asked = Asked::Search;
         break;
     case Phase::NeedLogin:
         req.method(http::verb::post);
         req.target("/login");
         req.set(http::field::content_type, "application/x-www-form-urlencoded");
-        req.body() = "user=" + encodeQueryValue(m_id);
+        req.body() = "user=" + percentEncode(m_id);
         m_asked = Asked::Login;
         ++m_logins;
         break;
     case Phase::LoggedIn:
         req.method(http::verb::get);
         if (m_carrier == SessionCarrier::UrlParam)
-            req.target("/account?sid=" + encodeQueryValue(m_sessionId));
+            req.target("/account?sid=" + percentEncode(m_sessionId));
         else
             req.target("/account");
         m_asked = Asked::Account;

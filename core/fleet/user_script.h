@@ -46,9 +46,6 @@ public:
     /// Its region.
     const std::string& region() const { return m_region; }
 
-    /// Percent-encodes a query value (keeps RFC 3986 unreserved characters).
-    static std::string encodeQueryValue(std::string_view value);
-
 private:
     enum class Asked : std::uint8_t { Nothing, Search, Login, Account };
 

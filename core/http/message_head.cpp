@@ -4,8 +4,6 @@ namespace lblab {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
-
 bool isTokenChar(unsigned char c)
 {
     if (c >= '0' && c <= '9')
@@ -54,25 +52,6 @@ std::string_view shift(std::string_view v, std::uintptr_t delta)
 }
 
 } // namespace
-
-std::string_view trimOws(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    return true;
-}
 
 namespace {
 

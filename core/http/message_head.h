@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/base/text.h" // trimOws, iequals: how header names and values compare
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -67,10 +69,6 @@ private:
     bool parseFields(std::string_view lines, bool strict);
 };
 
-/// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace).
-std::string_view trimOws(std::string_view s);
-/// ASCII case-insensitive equality, for header names and tokens.
-bool iequals(std::string_view a, std::string_view b);
 /// True when the comma-separated list `list` contains `token` (case-insensitive).
 bool listHasToken(std::string_view list, std::string_view token);
 

@@ -3,7 +3,7 @@
 #include "core/policies/hashing.h"
 #include "core/base/cookie_header.h"
 #include "core/base/peer_text.h"
-#include "core/base/query_param.h"
+#include "core/base/query_string.h"
 
 #include <algorithm>
 #include <charconv>
@@ -47,7 +47,7 @@ std::string_view ConsistentHashPolicy::keyOf(const RequestView& request, std::st
     case KeySource::SourceIp: break;
     case KeySource::Url: key = request.target; break;
     case KeySource::Cookie: key = findCookie(request.cookieHeader, m_keyName); break;
-    case KeySource::Param: key = findQueryParam(request.target, m_keyName); break;
+    case KeySource::Param: key = findQueryParam(request.target, m_keyName, m_decodedParam); break;
     }
     return key && !key->empty() ? *key : peer;
 }

@@ -61,6 +61,8 @@ private:
     double m_boundedLoad;
     enum class KeySource : std::uint8_t { SourceIp, Url, Cookie, Param } m_keySource = KeySource::SourceIp;
     std::string m_keyName; ///< cookie or parameter name
+    /// A percent-decoded parameter value when one needs decoding (a policy is called by one thread at a time).
+    mutable std::string m_decodedParam;
     std::vector<Point> m_ring;            ///< sorted by position
     std::vector<int> m_builtWeights;      ///< effective weight per index at build time (0 = not on the ring)
     std::vector<std::string> m_builtNames; ///< each backend's name at build time (points derive from it)

@@ -1,7 +1,7 @@
 #include "core/policies/geo.h"
 
 #include "core/http/message_head.h"
-#include "core/base/query_param.h"
+#include "core/base/query_string.h"
 
 #include <algorithm>
 
@@ -33,13 +33,13 @@ int nextIn(std::span<const int> list, const BackendRotation& rotation, std::size
 
 } // namespace
 
-std::string_view GeoPolicy::requestRegion(const RequestView& request)
+std::string_view GeoPolicy::requestRegion(const RequestView& request, std::string& scratch)
 {
     if (auto header = trimOws(request.regionHeader); !header.empty())
         return header;
-    if (auto loc = findQueryParam(request.target, "loc"); loc && !loc->empty())
+    if (auto loc = findQueryParam(request.target, "loc", scratch); loc && !loc->empty())
         return *loc;
-    if (auto region = findQueryParam(request.target, "region"); region && !region->empty())
+    if (auto region = findQueryParam(request.target, "region", scratch); region && !region->empty())
         return *region;
     return {};
 }
@@ -91,7 +91,7 @@ void GeoPolicy::backendsChanged(std::span<const BackendInfo> backends)
 void GeoPolicy::decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d)
 {
     d.reset();
-    const std::string_view region = requestRegion(request);
+    const std::string_view region = requestRegion(request, m_decodedRegion);
     d.key = region;
     const std::size_t n = backends.size();
     for (;;) { // at most twice: a second pass runs on freshly rebuilt groups

@@ -20,8 +20,9 @@ public:
     /// Regroups the usable backends by region.
     void backendsChanged(std::span<const BackendInfo> backends) override;
 
-    /// The region a request asks for: X-Region, else query `loc`, else query `region` ("" if none).
-    static std::string_view requestRegion(const RequestView& request);
+    /// The region a request asks for: X-Region, else query `loc`, else query `region` ("" if none),
+    /// percent-decoded; the view may point into `scratch`.
+    static std::string_view requestRegion(const RequestView& request, std::string& scratch);
 
 private:
     /// The usable backends of one region (lower-cased name), in index order.
@@ -43,6 +44,7 @@ private:
     AcceptingBackends m_accepting;
     std::vector<RegionGroup> m_groups;  ///< usable backends by region
     std::uint64_t m_groupsGeneration = 0; ///< m_accepting's generation m_groups was made from
+    std::string m_decodedRegion;          ///< a percent-decoded ?loc= / ?region= value
 };
 
 } // namespace lblab

@@ -25,6 +25,8 @@ protected:
 
 private:
     std::string m_urlParam;
+    /// The parameter's value when it needs percent-decoding (a policy is called by one thread at a time).
+    mutable std::string m_decodedParam;
 };
 
 } // namespace lblab

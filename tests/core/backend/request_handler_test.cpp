@@ -18,26 +18,6 @@ BackendRequest makeRequest(http::verb verb, std::string target)
     return req;
 }
 
-TEST(RequestHandlerHelpersTest, QueryParam)
-{
-    EXPECT_EQ(queryParam("/search?loc=eu&x=1", "loc"), "eu");
-    EXPECT_EQ(queryParam("/search?x=1&loc=us%2Deast", "loc"), "us-east");
-    EXPECT_EQ(queryParam("/search?loc", "loc"), "");
-    EXPECT_EQ(queryParam("/search?location=eu", "loc"), std::nullopt);
-    EXPECT_EQ(queryParam("/search", "loc"), std::nullopt);
-    EXPECT_EQ(queryParam("/a?sid=s1-ab#frag", "sid"), "s1-ab");
-    EXPECT_EQ(queryParam("/a?sid=%zz", "sid"), "%zz"); // malformed escapes are kept, not dropped
-}
-
-TEST(RequestHandlerHelpersTest, CookieValue)
-{
-    EXPECT_EQ(cookieValue("SESSIONID=s1-1", "SESSIONID"), "s1-1");
-    EXPECT_EQ(cookieValue("a=1; SESSIONID=s2-2 ; b=3", "SESSIONID"), "s2-2");
-    EXPECT_EQ(cookieValue("XSESSIONID=s2-2", "SESSIONID"), std::nullopt);
-    EXPECT_EQ(cookieValue("SESSIONID=\"q\"", "SESSIONID"), "q");
-    EXPECT_EQ(cookieValue("garbage;;=", "SESSIONID"), std::nullopt);
-}
-
 TEST(RequestHandlerHelpersTest, FirstForwardedFor)
 {
     EXPECT_EQ(firstForwardedFor("10.0.0.1, 127.0.0.1"), "10.0.0.1");

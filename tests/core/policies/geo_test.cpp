@@ -95,3 +95,16 @@ TEST(Geo, NoBackendWhenAllDown)
     EXPECT_EQ(d.backend, -1);
     EXPECT_EQ(d.kind, DecisionKind::NoBackend);
 }
+
+TEST(Geo, ReadsAnEncodedRegionAsTheBackendDoes)
+{
+    // The fleet percent-encodes ?loc=; the policy decodes it by the same rule as the backend.
+    GeoPolicy p;
+    auto b = world();
+    b[3].region = "south asia";
+    const Decision d = p.choose(withRegion("", "/search?loc=south%20asia"), b);
+    EXPECT_EQ(d.kind, DecisionKind::Geo);
+    EXPECT_EQ(d.backend, 3);
+    EXPECT_EQ(d.key, "south asia");
+    EXPECT_EQ(p.choose(withRegion("", "/search?loc=south+asia"), b).backend, 3);
+}

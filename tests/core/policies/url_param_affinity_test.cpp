@@ -35,6 +35,18 @@ TEST(UrlParamAffinity, ReadsSidFromTheUrl)
     }
 }
 
+TEST(UrlParamAffinity, AnEncodedIdIsTheSameSessionAsTheBackendSeesIt)
+{
+    // The backend decodes ?sid= (core/base/query_string.h); the policy must key on the same text.
+    UrlParamAffinityPolicy p("sid", "SESSIONID", 300, 1000);
+    auto b = makeBackends(3);
+    login(p, 1, "SESSIONID=a b");
+    const Decision d = p.choose(makeRequest(clientIp(1), "/account?sid=a%20b"), b);
+    EXPECT_EQ(d.kind, DecisionKind::Pinned);
+    EXPECT_EQ(d.backend, 1);
+    EXPECT_EQ(d.key, "a b");
+}
+
 TEST(UrlParamAffinity, IgnoresTheCookieAndUnknownIds)
 {
     UrlParamAffinityPolicy p("sid", "SESSIONID", 300, 1000);

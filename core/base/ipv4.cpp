@@ -42,4 +42,22 @@ Ipv4 loopbackAddress(std::uint8_t firstOctet, std::uint32_t n)
     return (127u << 24) | (second << 16) | (third << 8) | host;
 }
 
+std::optional<Ipv4Endpoint> parseIpv4Endpoint(std::string_view text)
+{
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos)
+        return std::nullopt;
+    const auto address = parseIpv4(text.substr(0, colon));
+    const std::string_view digits = text.substr(colon + 1);
+    if (!address || digits.empty() || digits.size() > 5 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos)
+        return std::nullopt;
+    unsigned port = 0;
+    for (char c : digits)
+        port = port * 10 + static_cast<unsigned>(c - '0');
+    if (port == 0 || port > 65535)
+        return std::nullopt;
+    return Ipv4Endpoint{*address, static_cast<std::uint16_t>(port)};
+}
+
 } // namespace lblab

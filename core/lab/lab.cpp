@@ -2,6 +2,8 @@
 
 #include "core/lab/descriptor_budget.h"
 #include "core/record/run_export.h"
+#include "core/base/ipv4.h"
+#include "core/config/config_writer.h"
 #include "core/config/user_count.h"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -37,21 +39,10 @@ constexpr auto kPublishPeriod = std::chrono::milliseconds(33);
 /// The endpoint of an outside server ("ADDR:PORT", IPv4); throws std::runtime_error naming it.
 asio::ip::tcp::endpoint externalEndpoint(const ServerSpec& spec)
 {
-    const std::string& text = spec.externalAddress;
-    const auto colon = text.rfind(':');
-    boost::system::error_code ec;
-    const auto address = colon == std::string::npos ? asio::ip::address{} : asio::ip::make_address_v4(text.substr(0, colon), ec);
-    unsigned long port = 0;
-    try {
-        if (colon != std::string::npos && colon + 1 < text.size() &&
-            text.find_first_not_of("0123456789", colon + 1) == std::string::npos)
-            port = std::stoul(text.substr(colon + 1));
-    } catch (const std::exception&) {
-        port = 0;
-    }
-    if (colon == std::string::npos || ec || port == 0 || port > 65535)
-        throw std::runtime_error("server " + spec.name + ": '" + text + "' is not an IPv4 ADDRESS:PORT");
-    return {address, static_cast<unsigned short>(port)};
+    const auto endpoint = parseIpv4Endpoint(spec.externalAddress);
+    if (!endpoint)
+        throw std::runtime_error("server " + spec.name + ": '" + spec.externalAddress + "' is not an IPv4 ADDRESS:PORT");
+    return {asio::ip::address_v4(endpoint->address), endpoint->port};
 }
 
 } // namespace
@@ -478,7 +469,7 @@ void Lab::exportRun(const std::filesystem::path& dir) const
     RunExport::writeAtomically(dir / "run.json", [&](std::ostream& out) {
         nlohmann::json j;
         j["summary"] = nlohmann::json::parse(s.toJson());
-        j["config"] = RunExport::configJson(configInForce()); // the run as it ended
+        j["config"] = ConfigWriter::toJson(configInForce()); // the run as it ended, in the scenario form
         j["balancer_url"] = m_impl->url;
         j["events_recorded"] = m_impl->capture.eventCount();
         nlohmann::json log = nlohmann::json::array();

@@ -1,7 +1,5 @@
 #include "core/record/run_export.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -36,44 +34,6 @@ void RunExport::writeAtomically(const std::filesystem::path& path, const std::fu
         std::filesystem::remove(tmp, ec);
         throw std::runtime_error("cannot write " + path.string() + ": " + ec.message());
     }
-}
-
-nlohmann::json RunExport::configJson(const LabConfig& c)
-{
-    nlohmann::json servers = nlohmann::json::array();
-    for (const auto& s : c.servers) {
-        if (!s.externalAddress.empty()) {
-            servers.push_back({{"name", s.name}, {"weight", s.weight}, {"region", s.region}, {"address", s.externalAddress}});
-            continue;
-        }
-        servers.push_back({{"name", s.name},
-                           {"weight", s.weight},
-                           {"region", s.region},
-                           {"service_time_ms", s.serviceTimeMs},
-                           {"service_time_model", s.model == ServiceTimeModel::Constant ? "constant" : "exponential"},
-                           {"capacity", s.capacity},
-                           {"queue_limit", s.queueLimit},
-                           {"error_rate", s.errorRate}});
-    }
-    nlohmann::json clients = nlohmann::json::array();
-    for (const auto& g : c.clients)
-        clients.push_back({{"name", g.name},
-                           {"count", g.count},
-                           {"behaviour", g.behaviour == ClientBehaviour::Login ? "login" : "anonymous"},
-                           {"region", g.region},
-                           {"ip_change_mean_s", g.ipChangeMeanSeconds},
-                           {"nat_group_size", g.natGroupSize},
-                           {"session_carrier", g.carrier == SessionCarrier::UrlParam ? "url" : "cookie"},
-                           {"rate_share", g.rateShare}});
-    return {{"preset", c.preset},
-            {"title", c.title},
-            {"policy", c.policy},
-            {"request_rate", c.requestRate},
-            {"duration_s", c.durationSeconds},
-            {"seed", c.seed},
-            {"interval_ms", c.intervalMs},
-            {"servers", servers},
-            {"clients", clients}};
 }
 
 } // namespace lblab

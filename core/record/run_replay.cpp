@@ -180,7 +180,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
                               ": some of it may be ignored");
         if (j.contains("config") && j["config"].is_object()) {
             const auto& c = j["config"];
-            m_preset = c.value("preset", std::string());
+            m_preset = c.value("name", c.value("preset", std::string())); // "preset": exports before the scenario form
             m_policy = c.value("policy", std::string());
             m_requestRate = c.value("request_rate", 0.0);
             const double intervalMs = c.value("interval_ms", 500.0);

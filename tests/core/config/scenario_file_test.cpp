@@ -6,6 +6,7 @@
 #include "core/config/scenario_file.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,9 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"health_rise_zero.json", "health_check.rise: must be a whole number between 1 and 100, got 0"},
         Malformed{"change_ips_zero.json",
                   "timeline[0].value: must be a fraction of the users > 0 and <= 1, got 0"},
+        Malformed{"bad_address.json",
+                  "servers[1].address: must be an IPv4 ADDRESS:PORT of a running server, such as 127.0.0.1:8081, "
+                  "got \"localhost:8081\""},
         Malformed{"negative_rate.json",
                   "request_rate: must be a number between 0 and 1000000 (requests/s), got -10"}),
     [](const ::testing::TestParamInfo<Malformed>& info) {
@@ -307,6 +311,23 @@ TEST(ScenarioFileTest, SavedScenarioReopensIdentically)
     changed.timeline[9].value = 0.31;
     EXPECT_FALSE(sameConfig(original, changed, why));
     EXPECT_EQ(why, "timeline[i].value");
+}
+
+TEST(ScenarioFileTest, AnOutsideServerKeepsItsAddressAndNothingTheLabWouldStart)
+{
+    LabConfig c;
+    c.servers.resize(2);
+    c.servers[0].name = "s1";
+    c.servers[1].name = "s2";
+    c.servers[1].externalAddress = "127.0.0.1:8081";
+    const std::string text = ScenarioFile::toJson(c);
+    const auto doc = nlohmann::json::parse(text);
+    EXPECT_EQ(doc["servers"][1]["address"], "127.0.0.1:8081");
+    EXPECT_FALSE(doc["servers"][1].contains("service_time_ms")) << "the lab does not run that server";
+    EXPECT_FALSE(doc["servers"][0].contains("address"));
+    const LabConfig reopened = ScenarioFile::parse(text, "outside.json");
+    EXPECT_EQ(reopened.servers[1].externalAddress, "127.0.0.1:8081");
+    EXPECT_TRUE(reopened.servers[0].externalAddress.empty());
 }
 
 TEST(ScenarioFileTest, SavingIntoAMissingFolderFailsWithThePath)

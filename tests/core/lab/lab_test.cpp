@@ -1,5 +1,6 @@
 // The whole lab through real sockets: fleet -> balancer -> backends, capture, snapshots, export.
 
+#include "core/config/scenario_file.h"
 #include "core/record/csv_reader.h"
 #include "core/lab/lab.h"
 #include "core/config/preset_catalog.h"
@@ -92,6 +93,11 @@ TEST(LabTest, ExportWritesThreeReadableFiles)
     EXPECT_EQ(run["summary"]["preset"], "round-robin-basics");
     EXPECT_EQ(run["config"]["servers"].size(), 3u);
     EXPECT_FALSE(run["lab_events"].empty());
+    // run.json's config is written by the one configuration writer: it opens as a scenario.
+    const LabConfig reopened = ScenarioFile::parse(run["config"].dump(), "run.json#config");
+    EXPECT_EQ(reopened.preset, "round-robin-basics");
+    EXPECT_EQ(reopened.servers.size(), 3u);
+    EXPECT_EQ(reopened.policy, run["summary"]["policy"].get<std::string>());
 }
 
 TEST(LabTest, ExportToAnUnwritablePlaceFailsClearlyAndKeepsTheCapture)

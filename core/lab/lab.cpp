@@ -1,6 +1,7 @@
 #include "core/lab/lab_impl.h"
 
 #include "core/lab/descriptor_budget.h"
+#include "core/lab/engine_factory.h"
 #include "core/record/run_export.h"
 #include "core/base/ipv4.h"
 #include "core/config/config_writer.h"
@@ -87,15 +88,9 @@ void Lab::Impl::start()
     startedAt = Clock::now();
     capture.begin(startedAt);
 
-    Balancer::Options bo;
-    bo.listenAddress = config.listenAddress;
-    bo.listenPort = config.listenPort;
-    bo.ioThreads = config.ioThreads;
-    bo.policy = config.policy;
-    bo.policyOptions = config.policyOptions;
-    bo.policyOptions.seed = config.seed;
-    bo.healthCheck = config.healthCheck;
-    balancer = std::make_unique<Balancer>(bo, capture);
+    balancer = makeEngine(config, capture);
+    if (!balancer)
+        throw std::runtime_error("no balancer engine for this configuration");
 
     backendIo.start();
     try {
@@ -296,7 +291,12 @@ void Lab::Impl::scheduleInterval()
 
 // ---- public ----------------------------------------------------------------------------------
 
-Lab::Lab(LabConfig config) : m_impl(std::make_unique<Impl>(std::move(config))) {}
+Lab::Lab(LabConfig config) : Lab(std::move(config), makeBalancerEngine) {}
+
+Lab::Lab(LabConfig config, BalancerEngineFactory makeEngine)
+    : m_impl(std::make_unique<Impl>(std::move(config), std::move(makeEngine)))
+{
+}
 
 Lab::~Lab() { stop(); }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/balancer_engine.h"
 #include "core/record/capture.h"
 #include "core/fleet/client_fleet.h"
 #include "core/config/lab_config.h"
@@ -19,6 +20,9 @@ class Lab {
 public:
     /// Prepares a lab for `config`; nothing runs until start().
     explicit Lab(LabConfig config);
+    /// The same with the balancer made by `makeEngine` at start() (the lab drives it only through
+    /// BalancerEngine); the one-argument form uses makeBalancerEngine.
+    Lab(LabConfig config, BalancerEngineFactory makeEngine);
     /// Stops it if running.
     ~Lab();
     Lab(const Lab&) = delete;

@@ -6,7 +6,7 @@
 #include "core/lab/lab.h"
 
 #include "core/backend/backend_server.h"
-#include "core/proxy/balancer.h"
+#include "core/balancer_engine.h"
 #include "core/fleet/client_fleet.h"
 #include "core/lab/lab_setup.h"
 
@@ -50,7 +50,10 @@ struct IoThread {
 /// Everything a running lab owns; commands run on its control thread.
 class Lab::Impl {
 public:
-    explicit Impl(LabConfig c) : config(std::move(c)), capture(captureOptions(config)), setup(config) {}
+    Impl(LabConfig c, BalancerEngineFactory f)
+        : config(std::move(c)), capture(captureOptions(config)), setup(config), makeEngine(std::move(f))
+    {
+    }
 
     static Capture::Options captureOptions(const LabConfig& c)
     {
@@ -62,11 +65,12 @@ public:
     LabConfig config;
     Capture capture;
     LabSetup setup;         // the configuration in force and the user's, as commands take effect
+    BalancerEngineFactory makeEngine; // makes `balancer` at start()
     std::string followed;   // the client whose story snapshots carry (control thread only)
     lab_detail::IoThread control;   // timers, commands, snapshots
     lab_detail::IoThread backendIo; // every BackendServer
     lab_detail::IoThread fleetIo;   // the ClientFleet
-    std::unique_ptr<Balancer> balancer;
+    std::unique_ptr<BalancerEngine> balancer; // the engine, driven through the seam only
     std::vector<std::unique_ptr<BackendServer>> backends; // same index as in the balancer; null = outside server
     std::vector<std::string> backendNames;                 // same index as in the balancer
     std::vector<bool> killed;

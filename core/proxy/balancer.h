@@ -1,9 +1,7 @@
 #pragma once
 
-#include "core/record/capture.h"
-#include "core/config/lab_config.h"
-#include "core/policies/policy.h"
-#include "core/policies/policy_catalog.h"
+#include "core/balancer_engine.h"
+#include "core/proxy/balancer_options.h"
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -15,85 +13,68 @@
 
 namespace lblab {
 
-/// A backend as the balancer knows it: where it is and what policies may see of it.
-struct BalancerBackend {
-    BackendInfo info;                          ///< what policies see
-    boost::asio::ip::tcp::endpoint endpoint;   ///< where to forward
-};
+class Capture;
 
-/// The lab's reverse proxy: HTTP/1.1 on loopback, keep-alive on both sides, pooled upstream
-/// connections, X-Forwarded-For, a live-switchable policy, active and passive health checks.
-/// Every proxied request becomes one event in the Capture. Runs on its own threads.
-class Balancer {
+/// The lab's builtin reverse proxy, the engine behind BalancerEngine: HTTP/1.1 on loopback,
+/// keep-alive on both sides, pooled upstream connections, X-Forwarded-For, a live-switchable
+/// policy, active and passive health checks. Every proxied request becomes one event in the
+/// Capture. Runs on its own threads. It owns its parts and routes each call to the one that does
+/// the work: BackendRegistry (backends and policy), HealthChecker, one ProxyWorker per thread
+/// (io_context and UpstreamPool) whose ClientConnections serve the clients, RequestRecorder.
+class Balancer : public BalancerEngine {
 public:
     /// Limits, timeouts and the first policy.
-    struct Options {
-        std::string listenAddress = "127.0.0.1";
-        std::uint16_t listenPort = 0;           ///< 0 = a free port
-        int ioThreads = 1;                      ///< one io_context per thread
-        std::string policy = "round-robin";
-        PolicyOptions policyOptions;
-        HealthCheckSpec healthCheck;
-        double headerTimeoutSeconds = 5;        ///< a request's headers must arrive within this
-        double idleTimeoutSeconds = 30;         ///< keep-alive idle limit on the client side
-        double connectTimeoutSeconds = 1;       ///< upstream connect
-        double upstreamTimeoutSeconds = 10;     ///< upstream write + response
-        std::size_t maxConnections = 20000;     ///< client connections; more get 503 and close
-        std::size_t idlePoolPerBackend = 256;   ///< idle upstream connections kept per backend and thread
-        std::size_t idlePoolTotal = 1024;       ///< idle upstream connections kept in all (descriptors are finite)
-        double upstreamIdleSeconds = 15;        ///< an idle upstream connection older than this is closed
-        std::size_t requestBodyLimit = 1 << 20; ///< bytes
-        std::size_t responseBodyLimit = 8 << 20;///< bytes
-    };
+    using Options = BalancerOptions;
 
-    /// Prepares a balancer recording into `capture` (which must outlive it).
+    /// Prepares a balancer recording into `capture` (which must outlive it). Throws
+    /// std::runtime_error for an unknown policy.
     Balancer(Options options, Capture& capture);
     /// Stops it.
-    ~Balancer();
+    ~Balancer() override;
     Balancer(const Balancer&) = delete;
     Balancer& operator=(const Balancer&) = delete;
 
     /// Binds and starts the threads. Throws std::runtime_error naming the address on failure.
-    void start();
-    /// Closes the acceptor, cancels every session, joins the threads. Idempotent.
-    void stop();
+    void start() override;
+    /// Closes the acceptor, cancels every connection, joins the threads. Idempotent.
+    void stop() override;
     /// Where it listens (valid after start()).
-    boost::asio::ip::tcp::endpoint endpoint() const;
+    boost::asio::ip::tcp::endpoint endpoint() const override;
 
     /// Adds a backend; returns its index (indices are never reused).
     int addBackend(const std::string& name, const std::string& region, int weight,
-                   const boost::asio::ip::tcp::endpoint& endpoint);
+                   const boost::asio::ip::tcp::endpoint& endpoint) override;
     /// Takes a backend out of the set for good.
-    void removeBackend(int index);
+    void removeBackend(int index) override;
     /// Drains a backend (pinned clients stay, no new ones) or undrains it.
-    void setDraining(int index, bool draining);
+    void setDraining(int index, bool draining) override;
     /// Changes a backend's weight.
-    void setWeight(int index, int weight);
+    void setWeight(int index, int weight) override;
     /// Marks a backend down (or up) at once, as a failed (or passed) health check would.
-    void markBackend(int index, bool up, const std::string& reason);
+    void markBackend(int index, bool up, const std::string& reason) override;
 
     /// Switches the policy live; returns what happened to existing pins (nullopt: unknown id).
-    std::optional<PinHandover> setPolicy(const std::string& id);
+    std::optional<PinHandover> setPolicy(const std::string& id) override;
     /// The policy in force.
-    std::string policyId() const;
+    std::string policyId() const override;
     /// True when the policy in force keeps a session table.
-    bool policyStateful() const;
+    bool policyStateful() const override;
     /// The backends (by index).
-    std::vector<BalancerBackend> backends() const;
+    std::vector<BalancerBackend> backends() const override;
     /// The policy's table, most recently used first, at most `limit` rows.
-    std::vector<SessionEntry> table(std::size_t limit) const;
+    std::vector<SessionEntry> table(std::size_t limit) const override;
     /// Rows in the policy's table.
-    std::size_t tableSize() const;
+    std::size_t tableSize() const override;
     /// For each key, the table row if the table holds it (one lock for all).
-    std::vector<std::optional<SessionEntry>> lookup(const std::vector<std::string>& keys) const;
+    std::vector<std::optional<SessionEntry>> lookup(const std::vector<std::string>& keys) const override;
     /// Client connections open now.
-    std::size_t openConnections() const;
+    std::size_t openConnections() const override;
     /// Kept-alive upstream connections waiting in the pools (closed ones are swept once a second).
-    std::size_t idleUpstreamConnections() const;
+    std::size_t idleUpstreamConnections() const override;
 
 private:
     class Impl;
-    std::shared_ptr<Impl> m_impl;
+    std::unique_ptr<Impl> m_impl;
 };
 
 } // namespace lblab

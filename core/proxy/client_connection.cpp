@@ -1,0 +1,386 @@
+#include "core/proxy/client_connection.h"
+
+#include "core/http/wire_format.h"
+#include "core/proxy/backend_registry.h"
+#include "core/proxy/balancer_options.h"
+#include "core/proxy/health_checker.h"
+#include "core/proxy/proxy_services.h"
+#include "core/proxy/proxy_wire.h"
+#include "core/proxy/proxy_worker.h"
+#include "core/proxy/request_recorder.h"
+#include "core/proxy/watchdog.h"
+
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+namespace lblab {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using proxy_wire::nothrow;
+using proxy_wire::kReadChunk;
+using proxy_wire::twoBuffers;
+
+namespace {
+
+constexpr std::size_t kLingerBytes = 256 * 1024;
+
+} // namespace
+
+ClientConnection::ClientConnection(ProxyServices& services, ProxyWorker& worker, tcp::socket socket)
+    : m_services(services),
+      m_socket(std::move(socket)),
+      m_watch(std::make_shared<Watchdog>(worker.io)),
+      m_in(kReadChunk),
+      m_upstream(worker.io, worker.pool, m_watch, services.options)
+{
+    m_request.fields.reserve(32);
+    m_out.reserve(2048);
+    m_cookies.reserve(8);
+}
+
+ClientConnection::~ClientConnection()
+{
+    m_watch->disarm();
+    m_watch->timer.cancel(); // releases the handler's reference
+}
+
+asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWorker& worker, tcp::socket socket)
+{
+    struct Count {
+        std::atomic<std::size_t>& n;
+        explicit Count(std::atomic<std::size_t>& c) : n(c) { ++n; }
+        ~Count() { --n; }
+    } count(services.connections);
+
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    const tcp::endpoint peerEndpoint = socket.remote_endpoint(ignored);
+    const Ipv4 peer = peerEndpoint.address().is_v4() ? peerEndpoint.address().to_v4().to_uint() : 0;
+    auto connection = std::make_unique<ClientConnection>(services, worker, std::move(socket));
+    ClientConnection& c = *connection;
+    const BalancerOptions& options = services.options;
+
+    if (services.connections > options.maxConnections) {
+        proxy_wire::beginPlainResponse(c.m_out, c.m_plainBody, 503, "the balancer has too many connections", 11);
+        c.m_body = c.m_plainBody;
+        proxy_wire::finishHead(c.m_out, 11, false, true, c.m_body.size());
+        Watchdog::arm(c.m_watch, c.m_socket, options.headerTimeoutSeconds);
+        co_await asio::async_write(c.m_socket, twoBuffers(c.m_out, c.m_body), nothrow);
+        c.m_watch->disarm();
+        c.m_socket.shutdown(tcp::socket::shutdown_both, ignored);
+        co_return;
+    }
+
+    bool first = true;
+    for (;;) {
+        RequestVerdict verdict;
+        std::size_t headerSize = 0;
+        const ReadState state = co_await c.readHeader(first, verdict, headerSize);
+        if (state == ReadState::Closed)
+            break;
+        const TimePoint arrival = Clock::now();
+        if (state == ReadState::Silent) {
+            // Connected but never sent a byte: answered, but there is no request to capture.
+            co_await c.refuse(verdict, false, 0, {});
+            co_return;
+        }
+        if (state == ReadState::Rejected) {
+            co_await c.refuse(verdict, true, peer, arrival);
+            co_return;
+        }
+        if (!c.m_request.parseRequest(c.m_in.data().substr(0, headerSize))) {
+            // A named verdict: GCC 12 destroys a temporary bound to a coroutine's reference twice.
+            verdict = {400, "malformed request: bad request line"};
+            co_await c.refuse(verdict, true, peer, arrival);
+            co_return;
+        }
+        verdict = RequestValidator::checkFields(c.m_request);
+        if (!verdict.ok()) {
+            co_await c.refuse(verdict, true, peer, arrival);
+            co_return;
+        }
+        std::string_view body;
+        std::size_t rawSize = headerSize;
+        // Most requests have no body: no coroutine frame for them (Asio recycles only a few per thread).
+        const bool hasBody = c.m_request.contentLengthFields > 0 || c.m_request.transferEncodingFields > 0;
+        const BodyState bodyState =
+            hasBody ? co_await c.readBody(headerSize, verdict, body, rawSize) : BodyState::Ok;
+        if (bodyState == BodyState::Closed)
+            break;
+        if (bodyState == BodyState::Rejected) {
+            co_await c.refuse(verdict, true, peer, arrival);
+            co_return;
+        }
+        first = false;
+        const bool keepAlive = co_await c.handle(body, peer, arrival);
+        c.m_in.consume(rawSize);
+        if (c.m_in.capacity() > proxy_wire::kKeptBufferBytes)
+            c.m_in.shrink(proxy_wire::kKeptBufferBytes);
+        if (!keepAlive || services.stopping)
+            break;
+    }
+    c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(bool first, RequestVerdict& verdict,
+                                                                          std::size_t& headerSize)
+{
+    const BalancerOptions& options = m_services.options;
+    // The header phase has its own deadline, and the watchdog only cancels the read: a 408 needs
+    // the socket open.
+    bool begun = m_in.size() > 0;
+    Watchdog::arm(m_watch, m_socket, first || begun ? options.headerTimeoutSeconds : options.idleTimeoutSeconds);
+    WatchdogDisarm disarm{*m_watch};
+    std::size_t scanned = 0;
+    for (;;) {
+        const std::string_view bytes = m_in.data();
+        if (const std::size_t skip = RequestValidator::leadingEmptyLines(bytes); skip > 0) {
+            m_in.consume(skip);
+            scanned = 0;
+            continue;
+        }
+        const HeaderScan scan = RequestValidator::scan(bytes, scanned);
+        if (scan.state == HeaderScan::State::Complete) {
+            headerSize = scan.size;
+            co_return ReadState::Ok;
+        }
+        if (scan.state == HeaderScan::State::Rejected) {
+            verdict = scan.verdict;
+            co_return ReadState::Rejected;
+        }
+        scanned = bytes.size();
+        const auto space = m_in.prepare(4096);
+        // A deadline that passed while the previous read was completing cancelled nothing.
+        auto [ec, n] = m_watch->fired ? std::tuple{boost::system::error_code(asio::error::operation_aborted), std::size_t{0}}
+                                      : co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        if (ec) {
+            if (!m_watch->fired || (!begun && !first))
+                co_return ReadState::Closed; // gone, or an idle keep-alive connection: close quietly
+            verdict = {408, "request headers not complete within " + proxy_wire::formatSeconds(options.headerTimeoutSeconds)};
+            co_return begun ? ReadState::Rejected : ReadState::Silent;
+        }
+        m_in.commit(n);
+        if (!begun && n > 0) {
+            begun = true;
+            if (!first) // a request started: it now has the header deadline
+                Watchdog::arm(m_watch, m_socket, options.headerTimeoutSeconds);
+        }
+    }
+}
+
+asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::size_t headerSize, RequestVerdict& verdict,
+                                                                        std::string_view& body, std::size_t& rawSize)
+{
+    const BalancerOptions& options = m_services.options;
+    MessageHead& req = m_request;
+    const bool chunked = req.transferEncodingFields > 0; // checkFields allows only a single "chunked"
+    const std::uint64_t length = req.contentLengthFields > 0 ? req.contentLength : 0;
+    rawSize = headerSize;
+    body = {};
+    if (!chunked && length == 0)
+        co_return BodyState::Ok;
+    if (!chunked && length > options.requestBodyLimit) {
+        verdict = {413, "malformed request: body limit exceeded"};
+        co_return BodyState::Rejected;
+    }
+    if (chunked) {
+        m_requestBody.clear();
+        m_chunks.reset(options.requestBodyLimit);
+    }
+    Watchdog::arm(m_watch, m_socket, options.headerTimeoutSeconds);
+    WatchdogDisarm disarm{*m_watch};
+    if (const std::string_view expect = req.find("Expect"); !expect.empty()) {
+        // RFC 9110 10.1.1: 100-continue is the only expectation; the client waits for the interim
+        // answer before it sends the body, so send it unless the body is already here.
+        if (!iequals(expect, "100-continue")) {
+            verdict = {417, "malformed request: unsupported expectation"};
+            co_return BodyState::Rejected;
+        }
+        if (req.version >= 11 && m_in.size() == headerSize) {
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            auto [ec, n] = co_await asio::async_write(m_socket, asio::buffer(kContinue.data(), kContinue.size()), nothrow);
+            if (ec)
+                co_return BodyState::Closed;
+        }
+    }
+    for (;;) {
+        if (chunked) {
+            // Decoded bytes go to m_requestBody; their framing is cut out of the buffer, so the
+            // request head stays at the front and the next request follows it directly.
+            std::size_t used = 0;
+            const auto r = m_chunks.feed(m_in.data().substr(headerSize), m_requestBody, used);
+            m_in.erase(headerSize, used);
+            if (r == ChunkedDecoder::Result::Done) {
+                body = m_requestBody;
+                co_return BodyState::Ok;
+            }
+            if (r == ChunkedDecoder::Result::Bad) {
+                verdict = {400, std::string("malformed body: ") + m_chunks.error()};
+                co_return BodyState::Rejected;
+            }
+            if (r == ChunkedDecoder::Result::TooLarge) {
+                verdict = {413, "malformed body: body limit exceeded"};
+                co_return BodyState::Rejected;
+            }
+        } else if (m_in.size() >= headerSize + length) {
+            body = m_in.data().substr(headerSize, length);
+            rawSize = headerSize + length;
+            co_return BodyState::Ok;
+        }
+        const char* before = m_in.data().data();
+        const std::size_t want = chunked ? kReadChunk : std::min<std::size_t>(length - (m_in.size() - headerSize), kReadChunk * 4);
+        const auto space = m_in.prepare(want);
+        m_request.rebase(before, m_in.data().data());
+        if (m_watch->fired)
+            co_return BodyState::Closed;
+        auto [ec, n] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        if (ec)
+            co_return BodyState::Closed; // timed out, or the client went away
+        m_in.commit(n);
+    }
+}
+
+asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bool captured, Ipv4 peer,
+                                               TimePoint arrival)
+{
+    if (captured) {
+        const RequestRecorder& recorder = m_services.recorder;
+        recorder.startRefusal(m_event, arrival, peer, m_in.data());
+        m_services.registry.copyPolicyId(m_event.policy);
+        recorder.recordRefusal(m_event, verdict.status);
+    }
+    proxy_wire::beginPlainResponse(m_out, m_plainBody, verdict.status, verdict.reason, 11);
+    m_body = m_plainBody;
+    proxy_wire::finishHead(m_out, 11, false, true, m_body.size());
+    Watchdog::arm(m_watch, m_socket, std::min(m_services.options.headerTimeoutSeconds, 2.0));
+    WatchdogDisarm disarm{*m_watch};
+    auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(m_out, m_body), nothrow);
+    if (ec)
+        co_return;
+    // Lingering close: read (and drop) what the client still sends for a moment, so closing with
+    // unread data does not reset the connection before the client has read the answer.
+    boost::system::error_code ignored;
+    m_socket.shutdown(tcp::socket::shutdown_send, ignored);
+    std::size_t drained = 0;
+    while (drained < kLingerBytes) {
+        m_in.clear();
+        const auto space = m_in.prepare(kReadChunk);
+        auto [rec, rn] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        if (rec)
+            break;
+        drained += rn;
+    }
+}
+
+asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer, TimePoint arrival)
+{
+    BackendRegistry& registry = m_services.registry;
+    const MessageHead& req = m_request;
+    RequestEvent& event = m_event;
+    m_services.recorder.startRequest(event, arrival, peer, req);
+
+    RequestView view;
+    view.peer = peer;
+    view.method = req.method;
+    view.target = req.target;
+    view.cookieHeader = req.find("Cookie");
+    view.regionHeader = req.find("X-Region");
+    view.now = arrival;
+
+    proxy_wire::writeUpstreamHead(m_upstream.head(), req, peer, body.size());
+
+    const bool idempotent = proxy_wire::isIdempotent(req.method);
+    const bool headRequest = req.method == "HEAD";
+    tcp::endpoint ep;
+    Decision& decision = m_decision;
+    registry.choose(view, decision, ep, event.backendName, event.policy);
+    UpstreamResult result;
+    if (decision.backend < 0) {
+        result.status = 503;
+        result.reason = "no backend is available";
+    } else {
+        result = co_await m_upstream.forward(decision.backend, ep, event.backendName, headRequest, body);
+        // A backend that cannot be reached, or that dropped the connection without answering (it
+        // died under load), has not answered: an idempotent request may safely go elsewhere.
+        if (!result.ok && (result.connectFailed || (result.dropped && idempotent))) {
+            registry.release(decision.backend);
+            if (result.connectFailed)
+                m_services.health.connectFailed(decision.backend, result.reason);
+            if (idempotent) {
+                // Retry once elsewhere: the policy now sees the failed backend as down.
+                Decision& retry = m_retry;
+                registry.choose(view, retry, ep, event.backendName, event.policy);
+                if (retry.backend >= 0) {
+                    if (retry.kind != DecisionKind::Repinned)
+                        retry.kind = DecisionKind::Retried;
+                    std::swap(decision, retry); // both keep their buffers for the next request
+                    result = co_await m_upstream.forward(decision.backend, ep, event.backendName, headRequest, body);
+                    if (!result.ok && result.connectFailed)
+                        m_services.health.connectFailed(decision.backend, result.reason);
+                } else {
+                    std::swap(decision, retry);
+                }
+            } else {
+                decision.backend = -1; // already released
+            }
+        }
+    }
+
+    const bool keepAlive = req.keepAlive() && !m_services.stopping;
+    const unsigned version = req.version;
+    unsigned status = 0;
+    bool withLength = true;
+    std::uint64_t length = 0;
+    if (result.ok) {
+        const MessageHead& res = m_upstream.response();
+        m_body = m_upstream.body();
+        status = res.status;
+        m_cookies.clear();
+        for (const auto& f : res.fields)
+            if (iequals(f.name, "Set-Cookie"))
+                m_cookies.push_back(f.value);
+        ResponseView rv{decision.backend, status, m_cookies};
+        registry.observeResponse(view, decision, rv);
+        event.session = parseSessionOutcome(res.find("X-Session"));
+        m_out.clear();
+        wire::appendStatusLine(m_out, version, status, res.reason.empty() ? wire::reasonPhrase(status) : res.reason);
+        for (const auto& f : res.fields)
+            if (!proxy_wire::isHopByHop(f.name) && !res.namedByConnection(f.name))
+                wire::appendField(m_out, f.name, f.value);
+        if (status < 200 || status == 204 || status == 304) {
+            withLength = false;
+        } else if (headRequest) {
+            // No body follows a HEAD answer; its Content-Length describes what a GET would get.
+            withLength = res.contentLengthFields > 0;
+            length = res.contentLength;
+        } else {
+            length = m_body.size();
+        }
+    } else {
+        status = result.status;
+        proxy_wire::beginPlainResponse(m_out, m_plainBody, status, result.reason, version);
+        m_body = m_plainBody;
+        if (decision.backend >= 0)
+            wire::appendField(m_out, "X-Backend", event.backendName);
+        length = m_body.size();
+    }
+    if (!decision.setCookie.empty())
+        wire::appendField(m_out, "Set-Cookie", decision.setCookie);
+    if (decision.backend >= 0)
+        registry.release(decision.backend);
+    proxy_wire::finishHead(m_out, version, keepAlive, withLength, length);
+
+    // Recorded before the answer leaves, so a client never sees an answer the capture lacks.
+    m_services.recorder.recordAnswer(event, status, decision, arrival);
+    Watchdog::arm(m_watch, m_socket, m_services.options.upstreamTimeoutSeconds);
+    auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(m_out, m_body), nothrow);
+    m_watch->disarm();
+    m_upstream.trimBuffers();
+    co_return keepAlive && !ec;
+}
+
+} // namespace lblab

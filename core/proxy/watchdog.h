@@ -1,0 +1,56 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace lblab {
+
+/// Cancels a socket's pending operation when its deadline passes. One per client connection,
+/// shared by the client socket and the upstream socket in use (a connection does one thing at a
+/// time). Lazy: arming only moves the deadline; the timer is re-armed only when the new deadline
+/// is earlier than the pending wait, so a busy keep-alive connection costs about one timer wake-up
+/// per timeout period instead of a timer operation per read and write.
+struct Watchdog {
+    using TimePoint = std::chrono::steady_clock::time_point;
+
+    explicit Watchdog(boost::asio::io_context& io) : timer(io) {}
+
+    boost::asio::steady_timer timer;
+    TimePoint deadline = TimePoint::max();
+    TimePoint pending = TimePoint::max();
+    boost::asio::ip::tcp::socket* target = nullptr;
+    bool fired = false; ///< the last armed deadline passed and cancelled `target`
+
+    /// From now on, `socket`'s pending operation is cancelled `s` seconds from now. Inline: it runs
+    /// before every read and write of a request.
+    static void arm(const std::shared_ptr<Watchdog>& self, boost::asio::ip::tcp::socket& socket, double s)
+    {
+        self->target = &socket;
+        self->fired = false;
+        self->deadline = std::chrono::steady_clock::now() +
+                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+        if (self->deadline < self->pending)
+            wait(self, self->deadline);
+    }
+    /// No deadline until the next arm().
+    void disarm()
+    {
+        target = nullptr;
+        deadline = TimePoint::max();
+    }
+
+private:
+    static void wait(const std::shared_ptr<Watchdog>& self, TimePoint at);
+};
+
+/// Disarms a watchdog when the scope ends (whichever way a coroutine leaves it).
+struct WatchdogDisarm {
+    Watchdog& watch;
+    ~WatchdogDisarm() { watch.disarm(); }
+};
+
+} // namespace lblab

@@ -144,6 +144,7 @@ int CompareRun::exec()
                       [](const TimelineStep& s) { return s.action == TimelineStep::Action::SwitchPolicy; });
         skippedSwitches = skippedSwitches || config.timeline.size() != before;
         labs[i] = std::make_unique<Lab>(std::move(config));
+        labs[i]->setPeriodicSnapshots(false); // headless: nobody draws them
     }
     try {
         for (auto& lab : labs)

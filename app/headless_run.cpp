@@ -68,6 +68,7 @@ int HeadlessRun::exec()
     }
 
     Lab lab(m_commandLine.config);
+    lab.setPeriodicSnapshots(false); // nobody draws them
     try {
         lab.start();
     } catch (const std::exception& e) {

@@ -57,6 +57,7 @@ void Lab::Impl::addBackend(const ServerSpec& spec)
     }
     if (!spec.externalAddress.empty()) {
         balancer->addBackend(spec.name, spec.region, spec.weight, externalEndpoint(spec));
+        std::lock_guard lock(backendsMutex);
         backends.push_back(nullptr);
         backendNames.push_back(spec.name);
         killed.push_back(false);
@@ -69,6 +70,7 @@ void Lab::Impl::addBackend(const ServerSpec& spec)
         throw std::runtime_error("cannot start backend " + spec.name + ": " + e.what());
     }
     balancer->addBackend(spec.name, spec.region, spec.weight, server->endpoint());
+    std::lock_guard lock(backendsMutex);
     backends.push_back(std::move(server));
     backendNames.push_back(spec.name);
     killed.push_back(false);
@@ -102,6 +104,7 @@ void Lab::Impl::start()
             if (b)
                 b->stop();
         backendIo.stop();
+        std::lock_guard lock(backendsMutex);
         backends.clear();
         backendNames.clear();
         balancer.reset();
@@ -145,7 +148,8 @@ void Lab::Impl::start()
     publishTimer = std::make_unique<asio::steady_timer>(control.io);
     intervalTimer = std::make_unique<asio::steady_timer>(control.io);
     publish(buildSnapshot());
-    schedulePublish();
+    if (periodicSnapshots)
+        schedulePublish();
     scheduleInterval();
     scheduleTimeline();
     control.start();
@@ -195,6 +199,8 @@ std::vector<ServerGauge> Lab::Impl::gauges() const
         return out;
     const auto list = balancer->backends();
     out.reserve(list.size());
+    // Called from any thread (the summary, an export): the control thread may be adding a server.
+    std::lock_guard lock(backendsMutex);
     for (std::size_t i = 0; i < list.size(); ++i) {
         const BackendInfo& info = list[i].info;
         ServerGauge g;
@@ -299,6 +305,8 @@ Lab::Lab(LabConfig config, BalancerEngineFactory makeEngine)
 }
 
 Lab::~Lab() { stop(); }
+
+void Lab::setPeriodicSnapshots(bool periodic) { m_impl->periodicSnapshots = periodic; }
 
 void Lab::start() { m_impl->start(); }
 

@@ -31,6 +31,9 @@ public:
     /// Starts backends, balancer, fleet and threads. Throws std::runtime_error with a one-line
     /// reason (e.g. "cannot listen on 127.0.0.1:8080: address already in use").
     void start();
+    /// Whether snapshots are built about 30 times a second for a window (the default) or only at
+    /// start, at stop and on publishNow(): a headless run has nobody to draw them. Before start().
+    void setPeriodicSnapshots(bool periodic);
     /// Pauses or resumes the generated traffic (outside clients are still served).
     void setPaused(bool paused);
     /// Stops everything and joins the threads. Idempotent. Captured data stays readable.

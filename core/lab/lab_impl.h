@@ -71,7 +71,10 @@ public:
     lab_detail::IoThread backendIo; // every BackendServer
     lab_detail::IoThread fleetIo;   // the ClientFleet
     std::unique_ptr<BalancerEngine> balancer; // the engine, driven through the seam only
-    std::vector<std::unique_ptr<BackendServer>> backends; // same index as in the balancer; null = outside server
+    // Same index as in the balancer; null = outside server. Grows on the control thread under
+    // backendsMutex (servers are never destroyed while the lab lives); read elsewhere under it.
+    std::vector<std::unique_ptr<BackendServer>> backends;
+    mutable std::mutex backendsMutex;
     std::vector<std::string> backendNames;                 // same index as in the balancer
     std::vector<bool> killed;
     std::unique_ptr<ClientFleet> fleet;
@@ -88,6 +91,7 @@ public:
     std::mutex namesMutex;
     std::set<std::string> names; // every server name used or reserved
 
+    bool periodicSnapshots = true; // false: snapshots only at start, stop and publishNow() (a headless run)
     mutable std::mutex snapshotMutex;
     std::shared_ptr<const Snapshot> latest;
 

@@ -163,9 +163,10 @@ TEST(PresetOutcomesTest, ServerFailureRepinsItsClients)
 TEST(PresetOutcomesTest, ScaleOutMovesModNMostConsistentHashFewStickyTableNone)
 {
     const double users = 80;
-    // s4 joined and every user has come back since, so each one that moved has been counted.
+    // s4 joined and every user has come back since, so each one that moved has been counted (a
+    // sticky table may send s4 nobody).
     const Enough joinedAndAllBack = [](const Snapshot& s) {
-        return s.servers.size() == 4 && s.servers[3].requests > 0 && everyUserSeenSinceTheChange(s);
+        return s.servers.size() == 4 && everyUserSeenSinceTheChange(s);
     };
     const auto modN = run("scale-out", joinedAndAllBack, "ip-hash");
     const auto ring = run("scale-out", joinedAndAllBack, "consistent-hash");

@@ -67,11 +67,22 @@ int HeadlessRun::exec()
         }
     }
 
+    // The handlers come first: once the balancer answers or the banner is out, Ctrl+C or a
+    // SIGTERM ends the run with its summary and export instead of killing the process.
+    struct sigaction action {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    struct sigaction oldInt {}, oldTerm {};
+    sigaction(SIGINT, &action, &oldInt);
+    sigaction(SIGTERM, &action, &oldTerm);
+
     Lab lab(m_commandLine.config);
     lab.setPeriodicSnapshots(false); // nobody draws them
     try {
         lab.start();
     } catch (const std::exception& e) {
+        sigaction(SIGINT, &oldInt, nullptr);
+        sigaction(SIGTERM, &oldTerm, nullptr);
         m_err << "lblab: " << e.what() << '\n';
         return 1;
     }
@@ -79,13 +90,6 @@ int HeadlessRun::exec()
         m_out << "LB Lab: preset " << m_commandLine.config.preset << ", policy " << m_commandLine.config.policy
               << ", balancer at " << lab.balancerUrl() << " for " << m_commandLine.config.durationSeconds << " s"
               << std::endl;
-
-    struct sigaction action {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    struct sigaction oldInt {}, oldTerm {};
-    sigaction(SIGINT, &action, &oldInt);
-    sigaction(SIGTERM, &action, &oldTerm);
 
     const double duration = m_commandLine.config.durationSeconds;
     while (!g_interrupted && (duration <= 0 || lab.elapsedSeconds() < duration))

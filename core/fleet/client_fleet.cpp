@@ -177,6 +177,7 @@ public:
         s.droppedArrivals = c.droppedArrivals.load(std::memory_order_relaxed);
         s.ipChanges = c.ipChanges.load(std::memory_order_relaxed);
         s.distinctBackends = c.distinctBackends.load(std::memory_order_relaxed);
+        s.pending = c.pending.load(std::memory_order_relaxed);
         return s;
     }
 

@@ -36,6 +36,7 @@ struct FleetStats {
     std::uint64_t droppedArrivals = 0;///< arrivals skipped because the user's queue was full
     std::uint64_t ipChanges = 0;
     std::uint64_t distinctBackends = 0; ///< distinct X-Backend values seen
+    std::uint64_t pending = 0;        ///< requests queued or in flight right now (a gauge)
 };
 
 /// N virtual users on loopback, each with its own source address (bound before connect),

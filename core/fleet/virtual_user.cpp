@@ -44,6 +44,7 @@ bool VirtualUser::enqueue()
     if (m_shared->stopped || m_queued >= std::max(1, m_shared->maxQueued))
         return false;
     ++m_queued;
+    m_shared->counters.pending.fetch_add(1, std::memory_order_relaxed);
     if (!m_running) {
         m_running = true;
         asio::co_spawn(m_stream.get_executor(), drain(shared_from_this()), [](std::exception_ptr) {});
@@ -70,6 +71,7 @@ asio::awaitable<void> VirtualUser::drain(std::shared_ptr<VirtualUser> self)
     while (m_queued > 0 && !m_shared->stopped) {
         co_await sendOne();
         --m_queued;
+        m_shared->counters.pending.fetch_sub(1, std::memory_order_relaxed);
     }
     m_running = false;
     (void)self;

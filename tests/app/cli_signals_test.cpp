@@ -1,10 +1,15 @@
 // The headless run interrupted by SIGTERM under load: it must still print its summary and export.
 
 #include "core/record/csv_reader.h"
+#include "support/run_lblab.h"
+#include "support/test_http_client.h"
+
+#include <boost/asio/ip/tcp.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -21,25 +26,48 @@ TEST(CliSignalsTest, SigtermUnderLoadEndsTheRunWithSummaryAndCompleteExport)
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir.parent_path());
     const auto outFile = dir.string() + ".out";
+    // A port that was free a moment ago, so the test can reach the balancer.
+    namespace asio = boost::asio;
+    asio::io_context io;
+    asio::ip::tcp::endpoint balancer(asio::ip::address_v4::loopback(), 0);
+    {
+        asio::ip::tcp::acceptor probe(io, balancer);
+        balancer.port(probe.local_endpoint().port());
+    }
+    const std::string listen = "127.0.0.1:" + std::to_string(balancer.port());
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         std::freopen(outFile.c_str(), "w", stdout);
-        ::execl(LBLAB_BINARY, LBLAB_BINARY, "--headless", "--duration", "60", "--json", "--export", dir.c_str(),
-                nullptr);
+        ::execl(LBLAB_BINARY, LBLAB_BINARY, "--headless", "--duration", "60", "--json", "--listen", listen.c_str(),
+                "--export", dir.c_str(), nullptr);
         ::_exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // under load by now
-    ::kill(pid, SIGTERM);
+    // A client of the test's own keeps requests in flight while the signal comes (the run's own
+    // users do too); its first answer shows the lab runs.
+    std::atomic<bool> probing{true};
+    std::atomic<int> answered{0};
+    std::thread prober([&] {
+        lblab::test::TestHttpClient client(balancer);
+        const auto ok = [&] {
+            const auto a = client.get("/search");
+            return a && a->status == 200;
+        };
+        if (!lblab::test::waitFor([&] { return !probing || ok(); }))
+            return;
+        ++answered;
+        while (probing && ok()) // until the lab stops listening
+            ++answered;
+    });
+    const bool running = lblab::test::waitFor([&] { return answered.load() > 0; });
+    if (running)
+        ::kill(pid, SIGTERM);
     int status = 0;
-    pid_t done = 0;
-    for (int i = 0; i < 150 && (done = ::waitpid(pid, &status, WNOHANG)) == 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (done == 0) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
-        FAIL() << "lblab did not exit within 15 s of SIGTERM";
-    }
+    const bool exited = lblab::test::waitForExit(pid, status);
+    probing = false;
+    prober.join();
+    ASSERT_TRUE(running) << "the balancer never answered";
+    ASSERT_TRUE(exited) << "lblab did not exit after SIGTERM";
     ASSERT_TRUE(WIFEXITED(status)) << "lblab must exit by itself after SIGTERM, not die of it";
     EXPECT_EQ(WEXITSTATUS(status), 0);
     std::ifstream in(outFile);

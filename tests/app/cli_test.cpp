@@ -116,11 +116,14 @@ TEST(CliTest, SigintEndsTheRunEarlyWithSummaryAndExport)
         ::execl(LBLAB_BINARY, LBLAB_BINARY, "--headless", "--duration", "60", "--export", dir.c_str(), nullptr);
         ::_exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    ::kill(pid, SIGINT);
+    // The banner comes once the lab runs (and Ctrl+C is handled).
+    const bool running =
+        lblab::test::waitFor([&] { return lblab::test::fileText(outFile).find("balancer at") != std::string::npos; });
+    if (running)
+        ::kill(pid, SIGINT);
     int status = 0;
-    for (int i = 0; i < 100 && ::waitpid(pid, &status, WNOHANG) == 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_TRUE(lblab::test::waitForExit(pid, status)) << "lblab did not exit after SIGINT";
+    ASSERT_TRUE(running) << "lblab never printed its banner";
     ASSERT_TRUE(WIFEXITED(status)) << "lblab must exit by itself after SIGINT";
     EXPECT_EQ(WEXITSTATUS(status), 0);
     std::ifstream in(outFile);

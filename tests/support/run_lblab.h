@@ -3,7 +3,11 @@
 // Runs the real lblab binary for CLI tests: arguments as a shell string, stdout and stderr captured,
 // bounded by timeout(1).
 
+#include "support/wait_for.h"
+
 #include <array>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -40,6 +44,24 @@ inline LblabResult runLblab(const std::string& args, const std::string& tag = "c
     std::ifstream err(errFile);
     r.err.assign(std::istreambuf_iterator<char>(err), {});
     return r;
+}
+
+/// Waits (generously) until the child `pid` exits and stores its wait status; if it does not, kills
+/// it so that no test leaves a process behind, and returns false.
+inline bool waitForExit(pid_t pid, int& status)
+{
+    if (waitFor([&] { return ::waitpid(pid, &status, WNOHANG) != 0; }))
+        return true;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return false;
+}
+
+/// The whole text of a file ("" if it cannot be read).
+inline std::string fileText(const std::filesystem::path& file)
+{
+    std::ifstream in(file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 } // namespace lblab::test

@@ -59,7 +59,7 @@ TEST_F(LabBridgeTest, RunsAPresetAndEmitsEachNewSnapshotOnce)
 {
     LabBridge bridge;
     std::vector<std::uint64_t> sequences;
-    QObject::connect(&bridge, &LabBridge::snapshotReady, [&](std::shared_ptr<const Snapshot> s) {
+    const auto connection = QObject::connect(&bridge, &LabBridge::snapshotReady, [&](std::shared_ptr<const Snapshot> s) {
         ASSERT_NE(s, nullptr);
         sequences.push_back(s->sequence);
     });
@@ -129,14 +129,27 @@ TEST_F(LabBridgeTest, ResetStartsAFreshRun)
 {
     LabBridge bridge;
     bridge.startPreset(basics());
-    ASSERT_TRUE(waitUntil([&] { return bridge.latest() && bridge.latest()->totals.requests > 10; }, 5000));
-    const lblab::Lab* first = bridge.lab();
+    // A second into the first run: a fresh one is told apart by its clock and its counters.
+    ASSERT_TRUE(waitUntil([&] { return bridge.latest() && bridge.latest()->totals.requests > 10
+                                       && bridge.latest()->tUs > 1'000'000; }, 5000));
+    const std::shared_ptr<const Snapshot> old = bridge.latest();
+    std::shared_ptr<const Snapshot> firstAfterReset;
+    QObject receiver; // goes first, and its connection with it
+    QObject::connect(&bridge, &LabBridge::snapshotReady, &receiver, [&](std::shared_ptr<const Snapshot> s) {
+        if (!firstAfterReset)
+            firstAfterReset = std::move(s);
+    });
     bridge.reset();
     EXPECT_NE(bridge.lab(), nullptr);
     EXPECT_TRUE(bridge.isActive());
-    (void)first;
-    ASSERT_TRUE(waitUntil([&] { return bridge.latest() && bridge.latest()->tUs < 2'000'000
-                                       && bridge.latest()->state == RunState::Running; }, 3000));
+    ASSERT_TRUE(waitUntil([&] { return firstAfterReset != nullptr; }, 3000));
+    EXPECT_NE(firstAfterReset, old);
+    EXPECT_EQ(firstAfterReset->state, RunState::Running);
+    EXPECT_LT(firstAfterReset->tUs, old->tUs) << "the new run's clock starts over";
+    EXPECT_LT(firstAfterReset->totals.requests, old->totals.requests) << "the new run's counters start over";
+    EXPECT_LT(firstAfterReset->sequence, old->sequence);
+    // And the bridge shows the new run from then on.
+    EXPECT_TRUE(waitUntil([&] { return bridge.latest()->sequence > firstAfterReset->sequence; }, 3000));
     bridge.stop();
 }
 

@@ -1,11 +1,11 @@
 #include "ui/load_charts.h"
 
 #include "panels_qt_app.h"
+#include "qt_app.h"
 #include "ui/chart_marker_layer.h"
 
 #include <QApplication>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
 #include <QRegularExpression>
@@ -262,10 +262,7 @@ TEST_F(LoadChartsTest, MarksAKillAPolicySwitchAndAnIpBurstButNotALoneIpChange)
                     return false;
         return true;
     };
-    QElapsedTimer waited;
-    waited.start();
-    while (!placed() && waited.elapsed() < 5000)
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
+    lblab::test::waitUntil(placed, 5000); // the labels' rows are checked one by one below
     for (Series series : {Series::RequestRate, Series::ActiveConnections, Series::LatencyP50, Series::SessionMisses}) {
         const lblab::ui::ChartMarkerLayer* layer = charts.markerLayer(series);
         ASSERT_NE(layer, nullptr);

@@ -121,12 +121,12 @@ TEST_F(MainWindowTest, EveryPanelIsInAnAddressableDock)
         EXPECT_TRUE(names.contains(name)) << name;
     EXPECT_TRUE(window.centralWidget()->isAncestorOf(window.assignmentMap()));
     window.show();
-    waitUntil([] { return false; }, 200);
+    lblab::test::pumpEvents(200);
     EXPECT_EQ(window.bridge()->lab(), nullptr) << "autoStart=false starts nothing";
     window.close();
 }
 
-TEST_F(MainWindowTest, APolicySwitchShowsOnTheMapWithinASecond)
+TEST_F(MainWindowTest, APolicySwitchShowsItsPinsOnTheMap)
 {
     const LabConfig* preset = lblab::PresetCatalog::find("login-round-robin");
     ASSERT_NE(preset, nullptr);
@@ -144,8 +144,9 @@ TEST_F(MainWindowTest, APolicySwitchShowsOnTheMapWithinASecond)
     };
     EXPECT_EQ(pins(), 0) << "round robin pins nobody";
     window.controls()->choosePolicy("source-ip-affinity");
+    // About a second on an idle machine (the clients must come back); waitUntil allows far more.
     EXPECT_TRUE(waitUntil([&] { return pins() > map->tileCount() / 2; }, 1500))
-        << "pins must appear on the map within about a second, got " << pins();
+        << "pins must appear on the map, got " << pins();
     window.close();
 }
 

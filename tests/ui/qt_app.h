@@ -1,10 +1,15 @@
 #pragma once
 
+#include "support/wait_for.h"
+
 #include <QApplication>
 #include <QCoreApplication>
-#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QTemporaryDir>
+#include <QTimer>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <functional>
 
@@ -33,20 +38,27 @@ inline QApplication& qtApp()
     return *app;
 }
 
-/// Processes events until `done()` or `timeoutMs` passed; returns done().
-inline bool waitUntil(const std::function<bool()>& done, int timeoutMs)
+/// Runs the Qt event loop for `pause` (events are handled as they come, nothing spins).
+inline void runEventLoopFor(std::chrono::milliseconds pause)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (!done() && timer.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    return done();
+    QEventLoop loop;
+    QTimer::singleShot(pause, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+/// Processes events until `done()`; returns done(). The shared waitFor() of support/wait_for.h,
+/// with the event loop running between two checks. `expectedMs` is how long the test expects it
+/// to take on an idle machine; the wait is never shorter than kPatience, since a sanitizer build on
+/// two busy cores can be many times slower (a condition that holds returns at once anyway).
+inline bool waitUntil(const std::function<bool()>& done, int expectedMs)
+{
+    return waitFor(done, std::max(std::chrono::milliseconds(expectedMs), kPatience), runEventLoopFor);
 }
 
 /// Processes events for `ms` milliseconds.
 inline void pumpEvents(int ms)
 {
-    waitUntil([] { return false; }, ms);
+    runEventLoopFor(std::chrono::milliseconds(ms));
 }
 
 } // namespace lblab::test

@@ -51,9 +51,20 @@ const fs::path& recordedRun()
         c.clients[0].count = 48;
         lblab::Lab lab(c);
         lab.start();
-        std::this_thread::sleep_for(std::chrono::milliseconds(800));
+        // Some load and one closed interval before a third of the users move, then enough after
+        // it for every moved user to come back from its new address, over several intervals.
+        EXPECT_TRUE(lblab::test::waitFor([&] {
+            const auto s = lab.snapshot();
+            return s->totals.requests >= 200 && !s->history.empty();
+        }));
         lab.changeClientIps(0.3);
-        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+        EXPECT_TRUE(lblab::test::waitFor([&] {
+            const auto s = lab.snapshot();
+            const auto back = std::count_if(s->clients.begin(), s->clients.end(), [](const lblab::ClientView& v) {
+                return v.ipChangedUs >= 0 && v.lastUs > v.ipChangedUs;
+            });
+            return back >= 14 && s->history.size() >= 3;
+        }));
         lab.stop();
         const fs::path out = outputDir("replay-window-run");
         lab.exportRun(out);
@@ -65,13 +76,7 @@ const fs::path& recordedRun()
 // Polls the lab's published snapshot until `done` holds (bounded; the core works on its own threads).
 bool waitForLab(lblab::Lab& lab, const std::function<bool(const lblab::Snapshot&)>& done)
 {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done(*lab.publishNow()))
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
+    return lblab::test::waitFor([&] { return done(*lab.publishNow()); });
 }
 
 std::size_t logCount(const lblab::Snapshot& s, lblab::LabEventKind kind)

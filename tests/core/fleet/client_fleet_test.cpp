@@ -12,8 +12,11 @@
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 
+#include "support/wait_for.h"
+
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -31,6 +34,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using asio::ip::tcp;
+using lblab::test::elapsedSince;
+using lblab::test::staysFalse;
+using lblab::test::waitFor;
 
 namespace {
 
@@ -86,6 +92,7 @@ public:
     std::atomic<bool> hang{false};
     std::atomic<bool> closeAfterAnswer{false};
     std::atomic<int> connections{0};
+    std::atomic<int> openSessions{0}; ///< accepted connections whose session has not ended
 
 private:
     asio::awaitable<void> accept()
@@ -102,6 +109,7 @@ private:
                 continue;
             }
             ++connections;
+            ++openSessions; // counted from the accept, so no session is missed before it starts
             auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
             m_streams.push_back(stream);
             asio::co_spawn(m_io, session(stream), asio::detached);
@@ -110,6 +118,10 @@ private:
 
     asio::awaitable<void> session(std::shared_ptr<beast::tcp_stream> stream)
     {
+        struct Closed {
+            std::atomic<int>& open;
+            ~Closed() { --open; }
+        } closed{openSessions};
         beast::flat_buffer buffer;
         beast::error_code ec;
         const std::string peer = stream->socket().remote_endpoint(ec).address().to_string();
@@ -196,8 +208,10 @@ public:
         });
     }
 
-    /// Stops fleet and server; true if io_context::run returned within `limit` (nothing left pending).
-    bool finish(ClientFleet& fleet, std::chrono::milliseconds limit = 2000ms)
+    /// Stops fleet and server; true if io_context::run returned within `limit` (nothing left pending:
+    /// no timer and no socket of the fleet outlives stop()). The limit is generous, yet far shorter
+    /// than the 30 s request timeout a test leaves pending to check that stop() cancels it.
+    bool finish(ClientFleet& fleet, std::chrono::milliseconds limit = 10'000ms)
     {
         fleet.stop();
         server.stop();
@@ -206,6 +220,15 @@ public:
             io.stop();
         m_thread.join();
         return drained;
+    }
+
+    /// Waits until everything posted to the io_context before this call has run: a fleet's public
+    /// calls are posted, so afterwards they have taken effect.
+    bool postedCallsRan()
+    {
+        auto ran = std::make_shared<std::atomic<bool>>(false);
+        asio::post(io, [ran] { *ran = true; });
+        return waitFor([&] { return ran->load(); });
     }
 
     ClientFleet::Options options(std::vector<ClientGroupSpec> groups, double rate)
@@ -251,6 +274,43 @@ bool startsWith(const std::string& s, std::string_view prefix)
     return s.rfind(prefix, 0) == 0;
 }
 
+std::size_t countTarget(const std::vector<Seen>& seen, std::string_view prefix)
+{
+    return static_cast<std::size_t>(
+        std::count_if(seen.begin(), seen.end(), [&](const Seen& s) { return startsWith(s.target, prefix); }));
+}
+
+/// Logins after each user's first one.
+int relogins(const std::vector<Seen>& seen)
+{
+    int n = 0;
+    for (const auto& [id, reqs] : byClient(seen))
+        for (std::size_t i = 1; i < reqs.size(); ++i)
+            n += reqs[i].target == "/login" ? 1 : 0;
+    return n;
+}
+
+/// The most connection attempts one user can make in `seconds` when every refusal waits the
+/// fleet's backoff (50 ms, doubling up to 1 s) before the next: without backoff it would be thousands.
+std::uint64_t attemptsWithBackoff(double seconds)
+{
+    std::uint64_t attempts = 1;
+    double waited = 0, backoff = 0.05;
+    while (waited + backoff <= seconds) {
+        waited += backoff;
+        ++attempts;
+        backoff = std::min(backoff * 2, 1.0);
+    }
+    return attempts;
+}
+
+/// The most a Poisson source of `rate` per second can plausibly send in `seconds`: the test
+/// measures `seconds` itself, so a slow machine only makes the bound looser, never tighter.
+double atMostAtRate(double rate, double seconds)
+{
+    return rate * seconds * 1.4 + 30;
+}
+
 } // namespace
 
 TEST(ClientFleet, RosterIsReadyAtConstruction)
@@ -275,15 +335,18 @@ TEST(ClientFleet, OpenLoopLoadFromManyAddresses)
     Harness h;
     const double rate = 300;
     ClientFleet fleet(h.io, h.options({group("web", 50)}, rate));
+    const auto started = std::chrono::steady_clock::now();
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(1500ms);
+    // About a second of load: every user has had a few turns.
+    ASSERT_TRUE(waitFor([&] { return fleet.stats().answered >= 300 && fleet.stats().distinctBackends == 3; }));
     const FleetStats st = fleet.stats();
     ASSERT_TRUE(h.finish(fleet));
+    const double seconds = elapsedSince(started).count();
 
     const auto seen = h.server.seen();
-    EXPECT_GT(seen.size(), rate * 1.5 * 0.6);
-    EXPECT_LT(seen.size(), rate * 1.5 * 1.4);
+    EXPECT_GE(seen.size(), 300u);
+    EXPECT_LT(static_cast<double>(seen.size()), atMostAtRate(rate, seconds)) << "in " << seconds << " s";
     std::set<std::string> peers, clients;
     for (const Seen& s : seen) {
         EXPECT_TRUE(startsWith(s.client, "c")) << s.client;
@@ -298,7 +361,6 @@ TEST(ClientFleet, OpenLoopLoadFromManyAddresses)
     // Keep-alive: about one connection per user, not one per request.
     EXPECT_LE(h.server.connections.load(), 55);
     EXPECT_EQ(st.failed, 0u);
-    EXPECT_GT(st.answered, rate * 1.5 * 0.6);
     EXPECT_EQ(st.distinctBackends, 3u);
     EXPECT_GE(st.sent, st.answered);
 }
@@ -309,7 +371,10 @@ TEST(ClientFleet, CookiesComeBackAfterLogin)
     ClientFleet fleet(h.io, h.options({group("shop", 10, ClientBehaviour::Login)}, 150));
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(1000ms);
+    ASSERT_TRUE(waitFor([&] {
+        const auto seen = h.server.seen();
+        return countTarget(seen, "/account") > 50 && byClient(seen).size() >= 8;
+    }));
     ASSERT_TRUE(h.finish(fleet));
 
     const auto clients = byClient(h.server.seen());
@@ -339,19 +404,16 @@ TEST(ClientFleet, A401MakesTheUserLogInAgain)
     ClientFleet fleet(h.io, h.options({group("shop", 5, ClientBehaviour::Login)}, 100));
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(1000ms);
+    ASSERT_TRUE(waitFor([&] { return relogins(h.server.seen()) > 10; }));
     ASSERT_TRUE(h.finish(fleet));
 
-    int relogins = 0;
     for (const auto& [id, reqs] : byClient(h.server.seen())) {
         for (std::size_t i = 0; i < reqs.size(); ++i) {
             // Login and account strictly alternate.
             EXPECT_EQ(reqs[i].target, i % 2 == 0 ? "/login" : "/account") << id << " #" << i;
-            if (i > 0 && reqs[i].target == "/login")
-                ++relogins;
         }
     }
-    EXPECT_GT(relogins, 10);
+    EXPECT_GT(relogins(h.server.seen()), 10);
 }
 
 TEST(ClientFleet, UrlParamUsersSendSidAndNoCookies)
@@ -362,7 +424,7 @@ TEST(ClientFleet, UrlParamUsersSendSidAndNoCookies)
     ClientFleet fleet(h.io, h.options({g}, 150));
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(800ms);
+    ASSERT_TRUE(waitFor([&] { return countTarget(h.server.seen(), "/account") > 30; }));
     ASSERT_TRUE(h.finish(fleet));
 
     int accounts = 0;
@@ -384,7 +446,7 @@ TEST(ClientFleet, NatGroupShowsAsOneAddress)
     ClientFleet fleet(h.io, h.options({g}, 200));
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(800ms);
+    ASSERT_TRUE(waitFor([&] { return byClient(h.server.seen()).size() >= 8; }));
     ASSERT_TRUE(h.finish(fleet));
 
     std::set<std::string> peers, clients;
@@ -409,16 +471,26 @@ TEST(ClientFleet, MobileUsersChangeAddress)
         std::lock_guard lock(mutex);
         changes.push_back(c);
     };
+    const auto changeCount = [&] {
+        std::lock_guard lock(mutex);
+        return changes.size();
+    };
+    const auto mobileRequests = [&] {
+        const auto seen = h.server.seen();
+        return std::count_if(seen.begin(), seen.end(), [](const Seen& s) { return startsWith(s.peer, "127.100."); });
+    };
     ClientFleet fleet(h.io, o);
+    const auto started = std::chrono::steady_clock::now();
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(1200ms);
+    ASSERT_TRUE(waitFor([&] { return changeCount() > 25 && mobileRequests() > 20; }));
     ASSERT_TRUE(h.finish(fleet));
+    const double seconds = elapsedSince(started).count();
 
     std::lock_guard lock(mutex);
-    // 10 users * 1.2 s / 0.2 s = 60 expected.
+    // 10 users, one change every 0.2 s on average each: 50 a second.
     EXPECT_GT(changes.size(), 25u);
-    EXPECT_LT(changes.size(), 120u);
+    EXPECT_LT(static_cast<double>(changes.size()), atMostAtRate(10 / 0.2, seconds)) << "in " << seconds << " s";
     EXPECT_EQ(fleet.stats().ipChanges, changes.size());
     std::set<std::string> announced;
     std::map<std::string, Ipv4> last;
@@ -451,12 +523,22 @@ TEST(ClientFleet, ChangeIpsMovesEveryUserAndNatGroupsTogether)
         std::lock_guard lock(mutex);
         changes.push_back(c);
     };
+    const auto changeCount = [&] {
+        std::lock_guard lock(mutex);
+        return changes.size();
+    };
+    const auto sawNewAddress = [&] {
+        const auto seen = h.server.seen();
+        return std::any_of(seen.begin(), seen.end(), [](const Seen& s) { return startsWith(s.peer, "127.100."); });
+    };
     ClientFleet fleet(h.io, o);
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(waitFor([&] { return h.server.count() >= 20; })); // users are connected and busy
     fleet.changeIps(1.0);
-    std::this_thread::sleep_for(600ms);
+    ASSERT_TRUE(h.postedCallsRan());
+    EXPECT_EQ(changeCount(), 20u) << "every user moved at once";
+    EXPECT_TRUE(waitFor([&] { return sawNewAddress(); }));
     ASSERT_TRUE(h.finish(fleet));
 
     std::lock_guard lock(mutex);
@@ -474,32 +556,32 @@ TEST(ClientFleet, ChangeIpsMovesEveryUserAndNatGroupsTogether)
         EXPECT_EQ(byId[id.id].from, id.ip) << id.id;
     EXPECT_EQ(byId["c10"].to, byId["c14"].to);
     EXPECT_NE(byId["c14"].to, byId["c15"].to);
-
-    const auto seen = h.server.seen();
-    const bool sawNew = std::any_of(seen.begin(), seen.end(), [](const Seen& s) { return startsWith(s.peer, "127.100."); });
-    EXPECT_TRUE(sawNew);
 }
 
 TEST(ClientFleet, RefusedBalancerCountsFailuresWithoutSpinning)
 {
     Harness h;
-    auto o = h.options({group("web", 10)}, 300);
+    const int users = 10;
+    auto o = h.options({group("web", users)}, 300);
     {
         // A port that was just free: nothing listens there now.
         tcp::acceptor probe(h.io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
         o.balancer.port(probe.local_endpoint().port());
     }
     ClientFleet fleet(h.io, o);
+    const auto started = std::chrono::steady_clock::now();
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(600ms);
-    const auto started = std::chrono::steady_clock::now();
-    ASSERT_TRUE(h.finish(fleet, 1000ms));
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 1000ms);
+    ASSERT_TRUE(waitFor([&] { return fleet.stats().failed > 10 && fleet.stats().droppedArrivals > 0; }));
+    // Backoff: each user tries a few times, not once per arrival (and never in a tight loop).
+    const auto spinning = [&] {
+        return fleet.stats().failed > users * attemptsWithBackoff(elapsedSince(started).count());
+    };
+    EXPECT_TRUE(staysFalse(spinning, 300ms)) << fleet.stats().failed << " failures in "
+                                             << elapsedSince(started).count() << " s";
+    ASSERT_TRUE(h.finish(fleet)) << "a backoff timer outlived stop()";
     const FleetStats st = fleet.stats();
     EXPECT_GT(st.failed, 10u);
-    // Backoff: each user tries a few times, not once per arrival.
-    EXPECT_LT(st.failed, 100u);
     EXPECT_GT(st.droppedArrivals, 0u);
     EXPECT_EQ(st.answered, 0u);
 }
@@ -513,10 +595,9 @@ TEST(ClientFleet, StopWithRequestsInFlightReturnsPromptly)
     ClientFleet fleet(h.io, o);
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(300ms);
-    const auto started = std::chrono::steady_clock::now();
-    ASSERT_TRUE(h.finish(fleet, 1000ms));
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 1000ms);
+    ASSERT_TRUE(waitFor([&] { return fleet.stats().sent > 5 && h.server.count() > 5; }));
+    // Far less than the 30 s timeout of the requests in flight: stop() cancelled them.
+    ASSERT_TRUE(h.finish(fleet));
     const FleetStats st = fleet.stats();
     EXPECT_GT(st.sent, 5u);
     EXPECT_EQ(st.answered, 0u);
@@ -530,7 +611,7 @@ TEST(ClientFleet, AConnectionClosedWhileIdleIsRetriedNotFailed)
     ClientFleet fleet(h.io, h.options({group("web", 5)}, 200));
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(600ms);
+    ASSERT_TRUE(waitFor([&] { return fleet.stats().answered > 60; }));
     const FleetStats st = fleet.stats();
     ASSERT_TRUE(h.finish(fleet));
     EXPECT_GT(st.answered, 60u);
@@ -551,7 +632,10 @@ TEST(ClientFleet, TimeoutsCountAsFailuresAndQueuesAreBounded)
     ClientFleet fleet(h.io, o);
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(700ms);
+    ASSERT_TRUE(waitFor([&] {
+        const FleetStats st = fleet.stats();
+        return st.failed >= 4 && st.droppedArrivals > 50 && h.server.connections.load() >= 4;
+    }));
     ASSERT_TRUE(h.finish(fleet));
     const FleetStats st = fleet.stats();
     EXPECT_GE(st.failed, 4u);
@@ -559,6 +643,8 @@ TEST(ClientFleet, TimeoutsCountAsFailuresAndQueuesAreBounded)
     EXPECT_EQ(st.answered, 0u);
     // Each timed-out request closed its connection; the next one reconnected.
     EXPECT_GE(h.server.connections.load(), 4);
+    // Never more than maxQueuedPerUser waiting per user.
+    EXPECT_LE(st.pending, 4u);
 }
 
 TEST(ClientFleet, PauseAndRateChangesTakeEffect)
@@ -567,26 +653,31 @@ TEST(ClientFleet, PauseAndRateChangesTakeEffect)
     ClientFleet fleet(h.io, h.options({group("web", 10)}, 300));
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(waitFor([&] { return h.server.count() > 30; }));
+    // Once the call took effect and the requests already queued are answered, nothing more is sent.
+    const auto quiet = [&] {
+        const FleetStats st = fleet.stats();
+        return st.pending == 0 && h.server.count() == st.sent;
+    };
     fleet.setPaused(true);
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(h.postedCallsRan());
+    ASSERT_TRUE(waitFor(quiet));
     const std::size_t paused = h.server.count();
-    EXPECT_GT(paused, 30u);
-    std::this_thread::sleep_for(300ms);
-    EXPECT_EQ(h.server.count(), paused);
+    EXPECT_TRUE(staysFalse([&] { return h.server.count() != paused; }, 300ms)) << "sent while paused";
 
     fleet.setPaused(false);
     fleet.setRequestRate(0);
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(h.postedCallsRan());
+    ASSERT_TRUE(waitFor(quiet));
     const std::size_t zero = h.server.count();
-    std::this_thread::sleep_for(300ms);
-    EXPECT_EQ(h.server.count(), zero);
+    EXPECT_TRUE(staysFalse([&] { return h.server.count() != zero; }, 300ms)) << "sent at rate 0";
 
+    const auto faster = std::chrono::steady_clock::now();
     fleet.setRequestRate(500);
-    std::this_thread::sleep_for(400ms);
+    ASSERT_TRUE(waitFor([&] { return h.server.count() - zero > 100; }));
     const std::size_t after = h.server.count() - zero;
-    EXPECT_GT(after, 100u);
-    EXPECT_LT(after, 350u);
+    const double seconds = elapsedSince(faster).count();
+    EXPECT_LT(static_cast<double>(after), atMostAtRate(500, seconds)) << "in " << seconds << " s";
     ASSERT_TRUE(h.finish(fleet));
 }
 
@@ -597,13 +688,15 @@ TEST(ClientFleet, DestroyingARunningFleetIsSafe)
     {
         ClientFleet fleet(h.io, h.options({group("web", 20)}, 400));
         fleet.start();
-        std::this_thread::sleep_for(200ms);
+        ASSERT_TRUE(waitFor([&] { return h.server.count() > 20; }));
     }
-    std::this_thread::sleep_for(100ms);
+    // The destructor's stop has run and closed every connection; the server has read all that
+    // was sent before.
+    ASSERT_TRUE(h.postedCallsRan());
+    ASSERT_TRUE(waitFor([&] { return h.server.openSessions.load() == 0; }));
     const std::size_t after = h.server.count();
     EXPECT_GT(after, 20u);
-    std::this_thread::sleep_for(200ms);
-    EXPECT_EQ(h.server.count(), after);
+    EXPECT_TRUE(staysFalse([&] { return h.server.count() != after; }, 200ms)) << "a destroyed fleet still sends";
     ClientFleet idle(h.io, h.options({}, 100));
     ASSERT_TRUE(h.finish(idle));
 }
@@ -622,10 +715,11 @@ TEST(ClientFleet, OutOfDescriptorsCountsFailuresWithoutCrashing)
     ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
     fleet.start();
     h.run();
-    std::this_thread::sleep_for(500ms);
+    const bool both = waitFor([&] { return fleet.stats().failed > 0 && fleet.stats().answered > 0; });
     ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
     const FleetStats st = fleet.stats();
     ASSERT_TRUE(h.finish(fleet));
+    EXPECT_TRUE(both);
     EXPECT_GT(st.failed, 0u);
     EXPECT_GT(st.answered, 0u);
 }

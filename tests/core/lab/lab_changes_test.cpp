@@ -6,6 +6,7 @@
 #include "core/lab/lab.h"
 #include "core/config/preset_catalog.h"
 #include "core/record/run_replay.h"
+#include "support/wait_for.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -28,19 +29,18 @@ std::filesystem::path freshDir(const std::string& name)
     return dir;
 }
 
-/// Publishes snapshots until `pred` holds for one (bounded generously: ASan on two busy cores).
-std::shared_ptr<const Snapshot> waitForSnapshot(Lab& lab, const std::function<bool(const Snapshot&)>& pred,
-                                                std::chrono::milliseconds limit = 15s)
+/// Publishes snapshots until `pred` holds for one (bounded generously: ASan on two busy cores);
+/// null if none did.
+std::shared_ptr<const Snapshot> waitForSnapshot(Lab& lab, const std::function<bool(const Snapshot&)>& pred)
 {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    for (;;) {
+    std::shared_ptr<const Snapshot> found;
+    test::waitFor([&] {
         auto s = lab.publishNow();
         if (s && pred(*s))
-            return s;
-        if (std::chrono::steady_clock::now() > until)
-            return nullptr;
-        std::this_thread::sleep_for(20ms);
-    }
+            found = std::move(s);
+        return found != nullptr;
+    });
+    return found;
 }
 
 const ClientView* clientNamed(const Snapshot& s, const std::string& id)

@@ -5,6 +5,7 @@
 #include "core/config/preset_catalog.h"
 #include "support/outside_servers.h"
 #include "support/test_http_client.h"
+#include "support/wait_for.h"
 
 #include <gtest/gtest.h>
 
@@ -116,7 +117,8 @@ TEST(LabExternalBackendsTest, ADeadOutsideServerIsMarkedDownByHealthChecks)
     OutsideServers fresh(1);
     Lab lab(externalConfig({fresh.address(0), dead}));
     lab.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(700)); // fall = 2 probes at 0.1 s
+    // fall = 2 probes at 0.1 s
+    ASSERT_TRUE(test::waitFor([&] { return lab.publishNow()->servers.at(1).state == ServerState::Down; }));
     test::TestHttpClient client(endpointOf(lab.balancerUrl()));
     int ok = 0;
     for (int i = 0; i < 10; ++i)

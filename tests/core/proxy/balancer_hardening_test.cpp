@@ -5,6 +5,7 @@
 #include "core/proxy/balancer.h"
 #include "core/record/capture.h"
 #include "support/test_http_client.h"
+#include "support/wait_for.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,6 +29,7 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
+using test::waitFor;
 
 /// What came back on a raw connection.
 struct RawReply {
@@ -41,7 +43,9 @@ struct RawReply {
     }
 };
 
-/// A plain blocking socket with a receive timeout, so no test can hang.
+/// A plain blocking socket with a receive timeout, so no test can hang: a reply that was cut by
+/// this timeout, not by the balancer, is not `closed`, which is how the tests below tell that the
+/// balancer's own deadline fired (without timing it against the wall clock).
 class RawConnection {
 public:
     explicit RawConnection(tcp::endpoint server, std::chrono::milliseconds timeout = 3000ms) : m_socket(m_io)
@@ -344,14 +348,13 @@ TEST_F(BalancerHardeningTest, SlowHeadersGet408AndClose)
     RawConnection c(balancer->endpoint());
     const auto start = std::chrono::steady_clock::now();
     ASSERT_TRUE(c.send("GET /search HTTP/1.1\r\nHost: x\r\nX-Slow: "));
-    std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(100ms); // the stimulus: a byte trickles in while the deadline runs
     c.send("a"); // still trickling: the deadline is for the whole header block
     const auto reply = c.read();
     const auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(reply.status(), 408u) << reply.bytes;
-    EXPECT_TRUE(reply.closed);
-    EXPECT_LT(took, 2s);
-    EXPECT_GE(took, 250ms);
+    EXPECT_TRUE(reply.closed) << "the balancer's header deadline closed it, not the test's read timeout";
+    EXPECT_GE(took, 250ms) << "not before the 0.3 s header deadline";
     EXPECT_EQ(forwarded(), 0u);
     EXPECT_EQ(capture.eventCount(), 1u);
 }
@@ -372,11 +375,9 @@ TEST_F(BalancerHardeningTest, IdleKeepAliveClosesQuietly)
     RawConnection c(balancer->endpoint());
     ASSERT_TRUE(c.send("GET /search HTTP/1.1\r\nHost: x\r\n\r\n"));
     EXPECT_EQ(c.read(true).status(), 200u);
-    const auto start = std::chrono::steady_clock::now();
     const auto after = c.read();
-    EXPECT_TRUE(after.closed);
+    EXPECT_TRUE(after.closed) << "the balancer's idle deadline closed it, not the test's read timeout";
     EXPECT_EQ(after.bytes, "") << "an idle keep-alive connection closes without an answer";
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
     EXPECT_EQ(capture.eventCount(), 1u);
 }
 
@@ -388,8 +389,7 @@ TEST_F(BalancerHardeningTest, ConnectionsBeyondTheBoundGet503)
     startLab(o);
     RawConnection a(balancer->endpoint());
     RawConnection b(balancer->endpoint());
-    for (int i = 0; i < 100 && balancer->openConnections() < 2; ++i)
-        std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(waitFor([&] { return balancer->openConnections() >= 2; }));
     RawConnection c(balancer->endpoint());
     const auto reply = c.read();
     EXPECT_EQ(reply.status(), 503u) << reply.bytes;
@@ -408,11 +408,10 @@ TEST_F(BalancerHardeningTest, HangingBackendGives504WithinTheUpstreamTimeout)
     startLab(options(), 0);
     balancer->addBackend("hang", "eu", 1, hang.endpoint());
     RawConnection c(balancer->endpoint());
-    const auto start = std::chrono::steady_clock::now();
     ASSERT_TRUE(c.send("GET /search HTTP/1.1\r\nHost: x\r\n\r\n"));
     const auto reply = c.read(true);
+    // A 504 (not a cut read) shows the 0.3 s upstream timeout fired well before the test's 3 s one.
     EXPECT_EQ(reply.status(), 504u) << reply.bytes;
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
     EXPECT_EQ(capture.totals().errors, 1u);
 }
 
@@ -459,15 +458,17 @@ TEST_F(BalancerHardeningTest, BackendKilledUnderLoadNoClientHangsAndIdempotentRe
                 }
             }
         });
-    std::this_thread::sleep_for(300ms);
+    const bool loaded = waitFor([&] { return answered >= 30; });
     const int before = answered;
     backends[1]->kill();
-    std::this_thread::sleep_for(500ms);
+    // Requests keep flowing, and some met the killed backend and were retried.
+    const bool retried = waitFor([&] { return answered >= before + 60 && capture.totals().retries >= 1; });
     run = false;
-    const auto joinStart = std::chrono::steady_clock::now();
+    // A hung request would end at the client's 5 s socket timeout and count as lost.
     for (auto& c : clients)
         c.join();
-    EXPECT_LT(std::chrono::steady_clock::now() - joinStart, 2s) << "a client hung";
+    ASSERT_TRUE(loaded);
+    EXPECT_TRUE(retried);
     EXPECT_GT(before, 0);
     EXPECT_GT(answered.load(), before);
     EXPECT_EQ(lost.load(), 0) << "every request gets an answer";
@@ -493,12 +494,10 @@ TEST_F(BalancerHardeningTest, VanishingClientsLeaveNoSessionBehind)
             }
             gone.push_back(std::move(c));
         }
-        for (int i = 0; i < 100 && balancer->openConnections() < 30; ++i)
-            std::this_thread::sleep_for(10ms);
+        EXPECT_TRUE(waitFor([&] { return balancer->openConnections() >= 30; }));
         EXPECT_EQ(balancer->openConnections(), 30u);
     } // all of them vanish here
-    for (int i = 0; i < 300 && balancer->openConnections() > 0; ++i)
-        std::this_thread::sleep_for(10ms);
+    EXPECT_TRUE(waitFor([&] { return balancer->openConnections() == 0; }));
     EXPECT_EQ(balancer->openConnections(), 0u) << "sessions leaked";
     test::TestHttpClient client(balancer->endpoint());
     auto a = client.get("/search");
@@ -662,7 +661,6 @@ TEST_F(BalancerHardeningTest, HeadAnswerHasNoBodyAndKeepsItsLength)
     balancer->addBackend("scripted", "eu", 1, backend.endpoint());
     RawConnection c(balancer->endpoint());
     ASSERT_TRUE(c.send("HEAD /search HTTP/1.1\r\nHost: x\r\n\r\n"));
-    const auto start = std::chrono::steady_clock::now();
     RawConnection probe(balancer->endpoint(), 1000ms);
     const auto reply = c.read(true);
     (void)probe;
@@ -671,7 +669,6 @@ TEST_F(BalancerHardeningTest, HeadAnswerHasNoBodyAndKeepsItsLength)
     EXPECT_EQ(reply.status(), 200u) << reply.bytes;
     EXPECT_NE(reply.bytes.find("Content-Length: 42\r\n"), std::string::npos) << reply.bytes;
     EXPECT_EQ(reply.bytes.size(), reply.bytes.find("\r\n\r\n") + 4) << "no body after a HEAD answer";
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
 TEST_F(BalancerHardeningTest, UpstreamRequestIsReformattedInOnePiece)
@@ -743,19 +740,6 @@ TEST_F(BalancerHardeningTest, ExpectContinueWithTheBodyAlreadySentGetsNoInterimA
     EXPECT_EQ(reply.status(), 200u) << reply.bytes;
 }
 
-/// Polls `done` every 50 ms for up to `limit`.
-template <typename F>
-bool eventually(F done, std::chrono::milliseconds limit)
-{
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > end)
-            return false;
-        std::this_thread::sleep_for(50ms);
-    }
-    return true;
-}
-
 TEST_F(BalancerHardeningTest, IdleUpstreamConnectionClosedByTheBackendLeavesThePool)
 {
     // Keep-alive answer, then the backend closes: the pooled socket is dead and must not hold a
@@ -766,7 +750,7 @@ TEST_F(BalancerHardeningTest, IdleUpstreamConnectionClosedByTheBackendLeavesTheP
     RawConnection c(balancer->endpoint());
     ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
     ASSERT_EQ(c.read(true).status(), 200u);
-    EXPECT_TRUE(eventually([&] { return balancer->idleUpstreamConnections() == 0; }, 3000ms))
+    EXPECT_TRUE(waitFor([&] { return balancer->idleUpstreamConnections() == 0; }))
         << balancer->idleUpstreamConnections() << " idle upstream connections left after the backend closed";
 }
 
@@ -781,7 +765,7 @@ TEST_F(BalancerHardeningTest, IdleUpstreamConnectionIsClosedAfterTheIdleLimit)
     ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
     ASSERT_EQ(c.read(true).status(), 200u);
     EXPECT_EQ(balancer->idleUpstreamConnections(), 1u) << "a kept-alive answer pools its connection";
-    EXPECT_TRUE(eventually([&] { return balancer->idleUpstreamConnections() == 0; }, 3000ms));
+    EXPECT_TRUE(waitFor([&] { return balancer->idleUpstreamConnections() == 0; }));
     // The next request simply opens a fresh upstream connection (a fresh client one too: the
     // client side's idle limit here is 0.3 s).
     RawConnection next(balancer->endpoint());

@@ -5,6 +5,7 @@
 #include "core/record/capture.h"
 #include "core/record/csv_reader.h"
 #include "support/test_http_client.h"
+#include "support/wait_for.h"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
@@ -141,10 +142,8 @@ TEST_F(BalancerTest, KilledBackendIsRetriedElsewhereAndMarkedDown)
 
     // Restored, it comes back through the health checks.
     backends[1]->restore();
-    // Bounded at 5 s: the health check runs every few hundred ms, but a sanitizer build runs slower.
-    for (int i = 0; i < 250 && !balancer->backends()[1].info.up; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    EXPECT_TRUE(balancer->backends()[1].info.up);
+    // The health check runs every few hundred ms; a sanitizer build on a busy machine runs slower.
+    EXPECT_TRUE(test::waitFor([&] { return balancer->backends()[1].info.up; }));
     EXPECT_FALSE(eventsOf(LabEventKind::ServerUp).empty());
 }
 

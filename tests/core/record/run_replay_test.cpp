@@ -7,6 +7,7 @@
 #include "core/record/csv_writer.h"
 #include "core/lab/lab.h"
 #include "core/config/preset_catalog.h"
+#include "support/wait_for.h"
 
 #include <gtest/gtest.h>
 
@@ -43,9 +44,20 @@ const Recorded& recorded()
         c.clients[0].count = 40;
         Lab lab(c);
         lab.start();
-        std::this_thread::sleep_for(std::chrono::milliseconds(700));
+        // A few hundred requests and one closed interval before half the users move, then enough
+        // after it for every moved user to come back from its new address, over several intervals.
+        EXPECT_TRUE(test::waitFor([&] {
+            const auto s = lab.snapshot();
+            return s->totals.requests >= 200 && !s->history.empty();
+        }));
         lab.changeClientIps(0.5);
-        std::this_thread::sleep_for(std::chrono::milliseconds(900));
+        EXPECT_TRUE(test::waitFor([&] {
+            const auto s = lab.snapshot();
+            const auto back = std::count_if(s->clients.begin(), s->clients.end(), [](const ClientView& v) {
+                return v.ipChangedUs >= 0 && v.lastUs > v.ipChangedUs;
+            });
+            return back >= 20 && s->history.size() >= 3;
+        }));
         lab.stop();
         Recorded out;
         out.dir = outputDir("run-replay-export");

@@ -49,8 +49,11 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
     std::optional<int> clients, ioThreads;
     std::vector<std::string> backends;
 
+    std::vector<std::string> runOptions; // options that start or shape a run (--replay takes none)
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
+        if (arg != "--json" && arg != "--replay" && arg.rfind("--", 0) == 0)
+            runOptions.push_back(arg);
         auto value = [&]() -> std::string {
             if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0)
                 throw CommandLineError(arg + " needs a value");
@@ -96,12 +99,20 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             listen = value();
         else if (arg == "--export")
             cl.exportDir = value();
+        else if (arg == "--replay")
+            cl.replayDir = value();
         else if (arg == "--backend")
             backends.push_back(value());
         else
             throw CommandLineError("unknown option '" + arg + "' (see --help)");
     }
 
+    if (cl.replayDir) {
+        if (!runOptions.empty())
+            throw CommandLineError("--replay DIR goes only with --json, not with " + runOptions.front());
+        cl.mode = Mode::Replay;
+        return cl;
+    }
     if (preset && scenario)
         throw CommandLineError("--preset and --scenario cannot be used together");
     if (scenario) {
@@ -230,9 +241,11 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --backend ADDR:PORT       balance to a server the lab did not start (repeatable; they replace the
                             preset's servers and are named s1..sN); with --clients 0 only outside
                             clients (e.g. wrk, curl at the balancer's address) drive it
-  --export DIR              headless (or --quit-after): write events.csv, servers.csv and run.json
-                            to DIR
-  --json                    headless (or --quit-after): print the summary as JSON
+  --export DIR              headless (or --quit-after): write events.csv, servers.csv, changes.csv
+                            and run.json to DIR
+  --json                    headless (or --quit-after, --replay): print the summary as JSON
+  --replay DIR              print the summary of a run exported to DIR, counted again from its
+                            files: the same table (or, with --json, the same JSON) the run printed
   --compare A,B             headless: run the same seeded workload under policies A and B at
                             once (two labs) and print their outcomes side by side
   --save-scenario FILE      write the configuration (after the options above) as a scenario
@@ -246,7 +259,8 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --version                 print the version
   -h, --help                print this help
 
-Exit status: 0 on success, 2 on bad input, 1 when the run or the export failed.
+Exit status: 0 on success, 2 on bad input (a --replay folder that is not a readable run too),
+1 when the run or the export failed.
 )";
 }
 

@@ -18,10 +18,11 @@ public:
 /// What the user asked for on the command line (DESIGN.md's contract).
 struct CommandLine {
     /// What to do.
-    enum class Mode { Gui, Headless, ListPresets, ListPolicies, Help, Version, SaveScenario };
+    enum class Mode { Gui, Headless, ListPresets, ListPolicies, Help, Version, SaveScenario, Replay };
     Mode mode = Mode::Gui;
     LabConfig config;                      ///< the preset after every override
     std::optional<std::string> exportDir;  ///< --export DIR
+    std::optional<std::string> replayDir;  ///< --replay DIR: print the summary of an exported run
     bool json = false;                     ///< --json
     std::vector<std::string> comparePolicies; ///< --compare A,B: the two policy ids (else empty)
     std::optional<std::string> saveScenario;  ///< --save-scenario FILE: write the config there and exit

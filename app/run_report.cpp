@@ -20,7 +20,7 @@ int reportRun(const Lab& lab, const CommandLine& commandLine, bool interrupted, 
         try {
             lab.exportRun(*commandLine.exportDir);
             if (!commandLine.json)
-                out << "Exported events.csv, servers.csv and run.json to " << *commandLine.exportDir << '\n';
+                out << "Exported events.csv, servers.csv, changes.csv and run.json to " << *commandLine.exportDir << '\n';
         } catch (const std::exception& e) {
             err << "lblab: export failed: " << e.what() << '\n';
             return 1;

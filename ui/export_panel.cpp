@@ -46,7 +46,7 @@ ExportPanel::ExportPanel(QWidget* parent)
 {
     auto* exportBox = new QGroupBox(tr("Export"), this);
     m_exportRun = new QPushButton(tr("Export run as CSV..."), exportBox);
-    m_exportRun->setToolTip(tr("Writes events.csv, servers.csv and run.json into a folder you choose."));
+    m_exportRun->setToolTip(tr("Writes events.csv, servers.csv, changes.csv and run.json into a folder you choose."));
     m_exportCharts = new QPushButton(tr("Save charts as PNG/PDF..."), exportBox);
     m_status = new QLabel(exportBox);
     m_status->setWordWrap(true);

@@ -176,7 +176,7 @@ void LabBridge::exportRun(const QString& directory)
         QString message;
         try {
             lab->exportRun(dir);
-            message = tr("Exported events.csv, servers.csv and run.json to %1").arg(directory);
+            message = tr("Exported events.csv, servers.csv, changes.csv and run.json to %1").arg(directory);
         } catch (const std::exception& e) {
             ok = false;
             message = QString::fromStdString(e.what());

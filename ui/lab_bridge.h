@@ -78,7 +78,7 @@ public slots:
     void setRequestRate(double perSecond);
     /// Moves `fraction` (0..1] of the users to new addresses now.
     void changeClientIps(double fraction);
-    /// Writes events.csv, servers.csv and run.json into `directory` on a worker thread.
+    /// Writes events.csv, servers.csv, changes.csv and run.json into `directory` on a worker thread.
     void exportRun(const QString& directory);
 
     /// Takes the lab's latest snapshot and emits it if it is new (the frame timer calls this).

@@ -88,7 +88,7 @@ void Lab::Impl::start()
         throw std::runtime_error(shortfall);
 
     startedAt = Clock::now();
-    capture.begin(startedAt);
+    capture.begin(startedAt, config.policy);
 
     balancer = makeEngine(config, capture);
     if (!balancer)
@@ -473,6 +473,7 @@ void Lab::exportRun(const std::filesystem::path& dir) const
                                  (ec ? ec.message() : "not a directory"));
     RunExport::writeAtomically(dir / "events.csv", [&](std::ostream& out) { m_impl->capture.writeEventsCsv(out); });
     RunExport::writeAtomically(dir / "servers.csv", [&](std::ostream& out) { m_impl->capture.writeServersCsv(out); });
+    RunExport::writeAtomically(dir / "changes.csv", [&](std::ostream& out) { m_impl->capture.writeChangesCsv(out); });
     const RunSummary s = summary();
     RunExport::writeAtomically(dir / "run.json", [&](std::ostream& out) {
         nlohmann::json j;

@@ -91,7 +91,7 @@ public:
     const Capture& capture() const;
     /// The generated users' own counters (what they sent and got back).
     FleetStats fleetStats() const;
-    /// Writes events.csv, servers.csv and run.json into `dir` (created if needed), each written
+    /// Writes events.csv, servers.csv, changes.csv and run.json into `dir` (created if needed), each written
     /// to a temporary file then renamed. Throws std::runtime_error naming the path on failure.
     void exportRun(const std::filesystem::path& dir) const;
 

@@ -1,16 +1,15 @@
 #include "core/record/capture.h"
 
-#include "core/record/client_tracker.h"
 #include "core/record/csv_writer.h"
-#include "core/record/latency_histogram.h"
+#include "core/record/run_change.h"
 #include "core/record/spill_file.h"
 #include "core/record/time_ordered_rows.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 
@@ -18,10 +17,10 @@ namespace lblab {
 
 namespace {
 
-// events.csv: one row per proxied request (DESIGN.md's CSV contract, in this order).
+// events.csv: one row per proxied request (docs/csv-format.md, in this order; new columns go last).
 constexpr std::string_view kEventsHeader =
     "t_ms,client_id,client_ip,session_key,method,path,policy,decision,backend,status,latency_us,"
-    "session";
+    "session,seq";
 
 // servers.csv: one row per server per closed interval, named after HAProxy's stats CSV where a
 // name fits:
@@ -44,9 +43,10 @@ constexpr std::string_view kServersHeader =
     "hrsp_5xx,p50_us,p99_us,sessions,session_misses";
 
 // A bogus backend index must not allocate gigabytes of counters.
-constexpr int kMaxBackends = 4096;
-// servers.csv rows kept in memory before they spill; rows are ~80 bytes, so hours of a small lab.
-constexpr std::size_t kServerRowBytesInMemory = 1 << 20;
+constexpr std::size_t kMaxBackends = 4096;
+// servers.csv and changes.csv rows kept in memory before they spill; rows are ~80 bytes, so hours of
+// a small lab.
+constexpr std::size_t kRowBytesInMemory = 1 << 20;
 // Memory may hold this many times the configured bound while the spill file cannot be written.
 constexpr std::size_t kHardCapFactor = 4;
 // Events per in-memory chunk at most, and written chunks kept for reuse.
@@ -54,24 +54,7 @@ constexpr std::size_t kMaxChunkEvents = 4096;
 constexpr std::size_t kSpareChunks = 8;
 constexpr std::size_t kTypicalRowBytes = 96;
 
-enum Hrsp : std::size_t { Hrsp2xx, Hrsp3xx, Hrsp4xx, Hrsp5xx, HrspOther, HrspCount };
-
-Hrsp hrspClass(unsigned status)
-{
-    switch (status / 100) {
-    case 2: return Hrsp2xx;
-    case 3: return Hrsp3xx;
-    case 4: return Hrsp4xx;
-    case 5: return Hrsp5xx;
-    default: return HrspOther;
-    }
-}
-
-bool isError(unsigned status)
-{
-    return status >= 500 || status == 0;
-}
-
+// Every column but the last (seq, known only under the lock), and its separator.
 void appendEventRow(std::string& out, const RequestEvent& e)
 {
     CsvWriter w(out);
@@ -87,23 +70,40 @@ void appendEventRow(std::string& out, const RequestEvent& e)
         .field(e.status)
         .field(e.latencyUs)
         .field(toString(e.session));
-    w.endRow();
+    out += ',';
 }
 
-struct BackendRun {
-    std::string name;
-    std::uint64_t requests = 0;
-    std::uint64_t errors = 0;
-    std::uint64_t sessionMisses = 0;
-    std::array<std::uint64_t, HrspCount> hrsp{};
-    LatencyHistogram latency;
-};
+/// The kind of changes.csv row a lab event is, if it is one.
+std::optional<RunChange::Kind> changeKindOf(LabEventKind kind)
+{
+    using K = RunChange::Kind;
+    switch (kind) {
+    case LabEventKind::ServerDown: return K::ServerDown;
+    case LabEventKind::ServerUp: return K::ServerUp;
+    case LabEventKind::ServerDraining: return K::ServerDraining;
+    case LabEventKind::ServerAdded: return K::ServerAdded;
+    case LabEventKind::ServerRemoved: return K::ServerRemoved;
+    case LabEventKind::WeightChanged: return K::WeightChanged;
+    case LabEventKind::PolicySwitched: return K::PolicySwitched;
+    default: return std::nullopt;
+    }
+}
 
-struct BackendInterval {
-    std::uint64_t requests = 0;
-    std::uint64_t sessionMisses = 0;
-    std::array<std::uint64_t, HrspCount> hrsp{};
-    LatencyHistogram latency;
+/// Formatted CSV rows of one file, oldest first: in `file`, then `pending` (cut from memory, not
+/// yet written), then `rows`. Bounded: past a hard cap new rows are counted, not kept.
+struct SpilledRows {
+    SpilledRows(const std::filesystem::path& directory, std::string stem, std::string_view header)
+        : file(directory, stem), name(std::move(stem) + ".csv"), header(header)
+    {
+    }
+    SpillFile file;
+    std::string name;        ///< the exported file, e.g. "servers.csv"
+    std::string_view header; ///< its header row
+    std::string rows;
+    std::deque<std::string> pending;
+    std::size_t pendingBytes = 0;
+    bool failing = false;
+    std::uint64_t droppedBytes = 0;
 };
 
 /// Consecutive events, kept as their formatted events.csv rows: about a third of the memory of
@@ -119,8 +119,9 @@ struct Capture::State {
     explicit State(Options o)
         : options(std::move(o)),
           eventsFile(options.spillDirectory, "events"),
-          serversFile(options.spillDirectory, "servers"),
-          clients({options.clientCapacity, options.storyEntries})
+          servers(options.spillDirectory, "servers", kServersHeader),
+          changes(options.spillDirectory, "changes", RunChange::kCsvHeader),
+          accounting({options.clientCapacity, options.storyEntries})
     {
         options.memoryEvents = std::max<std::size_t>(options.memoryEvents, 2);
         chunkEvents = std::clamp<std::size_t>(options.memoryEvents / 8, 1, kMaxChunkEvents);
@@ -148,17 +149,8 @@ struct Capture::State {
     std::uint64_t spilledEvents = 0;
     bool eventSpillFailing = false;
 
-    // servers.csv rows, formatted, oldest first: serversFile, serversPending, serverRows.
-    std::string serverRows;
-    std::deque<std::string> serversPending;
-    std::size_t pendingServerBytes = 0;
-    bool serverSpillFailing = false;
-    std::uint64_t droppedServerRowBytes = 0;
-
-    Totals totals;
-    std::vector<BackendRun> backends;
-    std::vector<BackendInterval> interval;
-    IntervalRow current; // lab-wide counters of the open interval
+    std::uint64_t droppedEvents = 0;
+    std::uint64_t droppedLabEvents = 0;
     std::int64_t intervalStartUs = 0;
     std::deque<IntervalRow> history;
 
@@ -166,13 +158,15 @@ struct Capture::State {
     std::deque<LabEvent> log;
 
     SpillFile eventsFile;
-    SpillFile serversFile;
-    ClientTracker clients;
+    SpilledRows servers;
+    SpilledRows changes;
+    RequestAccounting accounting;
 
     Totals totalsNow() const
     {
-        Totals t = totals;
-        t.untrackedClients = clients.untracked();
+        Totals t = accounting.totals();
+        t.droppedEvents = droppedEvents;
+        t.droppedLabEvents = droppedLabEvents;
         return t;
     }
 
@@ -187,73 +181,56 @@ struct Capture::State {
         log.push_back(std::move(event));
         while (log.size() > options.logCapacity) {
             log.pop_front();
-            ++totals.droppedLabEvents;
+            ++droppedLabEvents;
         }
     }
 
-    void ensureBackend(std::size_t index)
+    /// Keeps `text` (whole rows) for its file; true when there is something to spill.
+    bool keepRows(SpilledRows& to, std::string text)
     {
-        if (backends.size() <= index)
-            backends.resize(index + 1);
-        if (interval.size() <= index)
-            interval.resize(index + 1);
+        if (to.rows.size() + to.pendingBytes + text.size() > kHardCapFactor * kRowBytesInMemory) {
+            if (to.droppedBytes == 0)
+                pushLog({nowUs(), LabEventKind::Error, "capture",
+                         to.name + " rows are being dropped: the spill file cannot be written"});
+            to.droppedBytes += text.size();
+            return true; // a try now and then notices a disk with room again
+        }
+        to.rows += text;
+        if (to.rows.size() <= kRowBytesInMemory)
+            return false;
+        to.pendingBytes += to.rows.size();
+        to.pending.push_back(std::move(to.rows));
+        to.rows.clear();
+        return true;
     }
 
+    /// Records a change as it happens, after the requests counted so far; true when there is
+    /// something to spill.
+    bool keepChange(RunChange change)
+    {
+        change.afterSeq = accounting.totals().requests;
+        std::string row;
+        change.appendCsvRow(row);
+        return keepRows(changes, std::move(row));
+    }
+
+    // Counts a request; the part of the snapshot that only the live run has (counts since the
+    // lab's last change) is counted here too.
     void account(const RequestEvent& e)
     {
-        ++totals.requests;
-        const bool error = isError(e.status);
-        const bool miss = e.session == SessionOutcome::Miss;
-        if (error)
-            ++totals.errors;
-        if (miss || e.session == SessionOutcome::Hit) {
-            ++totals.sessionRequests;
-            ++current.sessionRequests;
-        }
-        if (miss) {
-            ++totals.sessionMisses;
-            ++current.sessionMisses;
-        }
+        accounting.request(e);
         // A request that arrived before the change was routed before it: it belongs to the earlier period.
         if (sinceChange.tUs < 0 || e.tUs >= sinceChange.tUs) {
+            const bool miss = e.session == SessionOutcome::Miss;
             ++sinceChange.requests;
             sinceChange.sessionRequests += miss || e.session == SessionOutcome::Hit ? 1 : 0;
             sinceChange.sessionMisses += miss ? 1 : 0;
         }
-        if (e.decision == DecisionKind::Repinned)
-            ++totals.repins;
-        if (e.decision == DecisionKind::Retried)
-            ++totals.retries;
-
-        if (e.backend >= 0 && e.backend < kMaxBackends) {
-            const auto index = static_cast<std::size_t>(e.backend);
-            ensureBackend(index);
-            const Hrsp cls = hrspClass(e.status);
-            BackendRun& run = backends[index];
-            if (!e.backendName.empty() && run.name != e.backendName)
-                run.name = e.backendName;
-            ++run.requests;
-            run.errors += error ? 1 : 0;
-            run.sessionMisses += miss ? 1 : 0;
-            ++run.hrsp[cls];
-            run.latency.record(e.latencyUs);
-            BackendInterval& now = interval[index];
-            ++now.requests;
-            now.sessionMisses += miss ? 1 : 0;
-            ++now.hrsp[cls];
-            now.latency.record(e.latencyUs);
-        }
-
-        const ClientTracker::Outcome outcome = clients.record(e);
-        totals.affinityBreaks += outcome.affinityBreak ? 1 : 0;
-        current.affinityBreaks += outcome.affinityBreak ? 1 : 0;
-        totals.remappedClients += outcome.remapped ? 1 : 0;
-        current.remaps += outcome.remapped ? 1 : 0;
     }
 
-    /// Appends one formatted row to the chunk being filled; past the memory bound, moves the older
-    /// half to the spill queue. True when there is something to spill.
-    bool keep(std::string_view row)
+    /// Appends one formatted row, ended by its `seq`, to the chunk being filled; past the memory
+    /// bound, moves the older half to the spill queue. True when there is something to spill.
+    bool keep(std::string_view row, std::uint64_t seq)
     {
         if (events.empty() || events.back().events >= chunkEvents) {
             EventChunk chunk;
@@ -266,6 +243,9 @@ struct Capture::State {
             events.push_back(std::move(chunk));
         }
         events.back().rows += row;
+        CsvWriter end(events.back().rows);
+        end.field(seq);
+        end.endRow();
         ++events.back().events;
         ++memoryEventCount;
         if (memoryEventCount <= options.memoryEvents)
@@ -291,27 +271,28 @@ struct Capture::State {
         for (;;) {
             EventChunk batch;
             std::string rows;
-            bool isEvents = false;
+            SpilledRows* other = nullptr; // the servers.csv or changes.csv rows being written
             {
                 std::lock_guard lock(mutex);
                 if (!eventsPending.empty()) {
                     // Moved out but still counted as pending until it is on disk.
                     batch = std::move(eventsPending.front());
-                    isEvents = true;
-                } else if (!serversPending.empty()) {
-                    rows = std::move(serversPending.front());
+                } else if (!servers.pending.empty() || !changes.pending.empty()) {
+                    other = servers.pending.empty() ? &changes : &servers;
+                    rows = std::move(other->pending.front());
                 } else {
                     return;
                 }
             }
-            const std::string error = isEvents ? eventsFile.append(batch.rows) : serversFile.append(rows);
+            const bool isEvents = other == nullptr;
+            const std::string error = isEvents ? eventsFile.append(batch.rows) : other->file.append(rows);
             std::lock_guard lock(mutex);
-            bool& failing = isEvents ? eventSpillFailing : serverSpillFailing;
+            bool& failing = isEvents ? eventSpillFailing : other->failing;
             if (!error.empty()) {
                 if (isEvents)
                     eventsPending.front() = std::move(batch);
                 else
-                    serversPending.front() = std::move(rows);
+                    other->pending.front() = std::move(rows);
                 if (!failing)
                     pushLog({nowUs(), LabEventKind::Error, "capture",
                              error + "; keeping data in memory up to a bound, then counting losses"});
@@ -330,8 +311,8 @@ struct Capture::State {
                     spareChunks.push_back(std::move(batch.rows));
                 }
             } else {
-                pendingServerBytes -= rows.size();
-                serversPending.pop_front();
+                other->pendingBytes -= rows.size();
+                other->pending.pop_front();
             }
         }
     }
@@ -341,9 +322,17 @@ Capture::Capture(Options options) : m_state(std::make_unique<State>(std::move(op
 
 Capture::~Capture() = default;
 
-void Capture::begin(TimePoint runStart)
+void Capture::begin(TimePoint runStart, const std::string& policy)
 {
-    m_state->runStartTicks.store(runStart.time_since_epoch().count(), std::memory_order_relaxed);
+    State& s = *m_state;
+    s.runStartTicks.store(runStart.time_since_epoch().count(), std::memory_order_relaxed);
+    if (policy.empty())
+        return;
+    RunChange started;
+    started.kind = RunChange::Kind::RunStarted;
+    started.policy = policy;
+    std::lock_guard lock(s.mutex);
+    s.keepChange(std::move(started));
 }
 
 TimePoint Capture::runStart() const
@@ -359,7 +348,7 @@ std::int64_t Capture::sinceStartUs(TimePoint t) const
 void Capture::registerClient(const std::string& id, const std::string& group, Ipv4 ip)
 {
     std::lock_guard lock(m_state->mutex);
-    m_state->clients.registerClient(id, group, ip);
+    m_state->accounting.registerClient(id, group, ip);
 }
 
 void Capture::record(const RequestEvent& event)
@@ -380,12 +369,13 @@ void Capture::record(const RequestEvent& event)
         if (full && s.eventSpillFailing) {
             // The spill file cannot be written: the balancer must go on, so the event is
             // counted, not kept. Now and then the disk is tried again.
-            ++s.totals.droppedEvents;
-            spill = s.totals.droppedEvents % s.options.memoryEvents == 0;
+            ++s.droppedEvents;
+            spill = s.droppedEvents % s.options.memoryEvents == 0;
         } else {
-            // Full while spilling works means the writer lags: wait for it (backpressure).
+            // Full while spilling works means the writer lags: wait for it (backpressure). The
+            // row's seq is the order of counting, which the replay follows.
             wait = full;
-            spill = s.keep(row) || full;
+            spill = s.keep(row, s.accounting.totals().requests) || full;
         }
     }
     if (spill)
@@ -395,23 +385,58 @@ void Capture::record(const RequestEvent& event)
 void Capture::recordIpChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs)
 {
     State& s = *m_state;
-    std::lock_guard lock(s.mutex);
-    ++s.totals.ipChanges;
-    ++s.current.ipChanges;
-    s.clients.recordIpChange(clientId, from, to, tUs);
+    RunChange change;
+    change.tUs = tUs;
+    change.kind = RunChange::Kind::IpChanged;
+    change.clientId = clientId;
+    change.oldIp = from;
+    change.newIp = to;
+    bool spill = false;
+    {
+        std::lock_guard lock(s.mutex);
+        s.accounting.ipChange(clientId, from, to, tUs);
+        spill = s.keepChange(std::move(change));
+    }
+    if (spill)
+        s.drainSpills(false);
 }
 
 void Capture::recordLabEvent(LabEvent event)
 {
     State& s = *m_state;
-    std::lock_guard lock(s.mutex);
-    s.pushLog(std::move(event));
+    std::optional<RunChange> change;
+    if (const auto kind = changeKindOf(event.kind)) {
+        change.emplace();
+        change->tUs = event.tUs;
+        change->kind = *kind;
+        (*kind == RunChange::Kind::PolicySwitched ? change->policy : change->server) = event.subject;
+        change->detail = event.detail;
+    }
+    bool spill = false;
+    {
+        std::lock_guard lock(s.mutex);
+        s.pushLog(std::move(event));
+        if (change)
+            spill = s.keepChange(std::move(*change));
+    }
+    if (spill)
+        s.drainSpills(false);
 }
 
 void Capture::markTopologyChange()
 {
-    std::lock_guard lock(m_state->mutex);
-    m_state->clients.markTopologyChange();
+    State& s = *m_state;
+    RunChange change;
+    change.tUs = s.nowUs();
+    change.kind = RunChange::Kind::TopologyChanged;
+    bool spill = false;
+    {
+        std::lock_guard lock(s.mutex);
+        s.accounting.topologyChange();
+        spill = s.keepChange(std::move(change));
+    }
+    if (spill)
+        s.drainSpills(false);
 }
 
 void Capture::markChange(std::int64_t tUs, std::string what)
@@ -423,7 +448,7 @@ void Capture::markChange(std::int64_t tUs, std::string what)
 ClientStory Capture::story(const std::string& clientId) const
 {
     std::lock_guard lock(m_state->mutex);
-    return m_state->clients.story(clientId);
+    return m_state->accounting.clients().story(clientId);
 }
 
 void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& gauges)
@@ -432,29 +457,34 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
     bool spill = false;
     {
         std::lock_guard lock(s.mutex);
-        const std::size_t n =
-            std::min<std::size_t>(std::max(gauges.size(), s.backends.size()), kMaxBackends);
-        if (n > 0)
-            s.ensureBackend(n - 1);
+        RequestAccounting& a = s.accounting;
+        const std::size_t n = std::min(std::max(gauges.size(), a.servers().size()), kMaxBackends);
+        a.ensureServers(n);
+        for (std::size_t i = 0; i < n && i < gauges.size(); ++i)
+            a.nameServer(i, gauges[i].name);
+        const IntervalCounts closed = a.closeInterval();
 
-        IntervalRow row = s.current;
+        IntervalRow row;
         row.endUs = endUs;
         row.lengthUs = endUs - s.intervalStartUs;
         if (row.lengthUs <= 0)
             row.lengthUs = static_cast<std::int64_t>(s.options.intervalMs) * 1000;
+        row.sessionRequests = closed.sessionRequests;
+        row.sessionMisses = closed.sessionMisses;
+        row.affinityBreaks = closed.affinityBreaks;
+        row.ipChanges = closed.ipChanges;
+        row.remaps = closed.remaps;
         const double seconds = static_cast<double>(row.lengthUs) / 1e6;
         row.servers.resize(n);
 
         std::string rows;
         CsvWriter w(rows);
         for (std::size_t i = 0; i < n; ++i) {
-            BackendRun& run = s.backends[i];
-            BackendInterval& now = s.interval[i];
+            const ServerCounts& run = a.servers()[i];
+            const ServerCounts& now = closed.servers[i];
             ServerInterval& si = row.servers[i];
             if (i < gauges.size()) {
                 const ServerGauge& g = gauges[i];
-                if (!g.name.empty())
-                    run.name = g.name;
                 si.active = g.active;
                 si.sessions = g.sessions;
                 si.state = g.state;
@@ -463,11 +493,11 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
             si.requests = now.requests;
             si.p50Us = now.latency.percentile(0.50);
             si.p99Us = now.latency.percentile(0.99);
-            si.hrsp2xx = now.hrsp[Hrsp2xx];
-            si.hrsp3xx = now.hrsp[Hrsp3xx];
-            si.hrsp4xx = now.hrsp[Hrsp4xx];
-            si.hrsp5xx = now.hrsp[Hrsp5xx];
-            si.hrspOther = now.hrsp[HrspOther];
+            si.hrsp2xx = now.byStatusClass[Status2xx];
+            si.hrsp3xx = now.byStatusClass[Status3xx];
+            si.hrsp4xx = now.byStatusClass[Status4xx];
+            si.hrsp5xx = now.byStatusClass[Status5xx];
+            si.hrspOther = now.byStatusClass[StatusOther];
             si.sessionMisses = now.sessionMisses;
 
             w.millis(endUs)
@@ -479,44 +509,22 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
                 .decimal(static_cast<double>(si.requests) / seconds, 2)
                 .field(si.requests)
                 .field(run.requests)
-                .field(run.hrsp[Hrsp2xx])
-                .field(run.hrsp[Hrsp3xx])
-                .field(run.hrsp[Hrsp4xx])
-                .field(run.hrsp[Hrsp5xx])
+                .field(run.byStatusClass[Status2xx])
+                .field(run.byStatusClass[Status3xx])
+                .field(run.byStatusClass[Status4xx])
+                .field(run.byStatusClass[Status5xx])
                 .field(si.p50Us)
                 .field(si.p99Us)
                 .field(si.sessions)
                 .field(si.sessionMisses);
             w.endRow();
-
-            now.requests = 0;
-            now.sessionMisses = 0;
-            now.hrsp = {};
-            now.latency.clear();
         }
 
-        s.current = IntervalRow{};
         s.intervalStartUs = endUs;
         s.history.push_back(std::move(row));
         while (s.history.size() > std::max<std::size_t>(s.options.historyIntervals, 1))
             s.history.pop_front();
-
-        if (s.serverRows.size() + s.pendingServerBytes + rows.size() >
-            kHardCapFactor * kServerRowBytesInMemory) {
-            if (s.droppedServerRowBytes == 0)
-                s.pushLog({s.nowUs(), LabEventKind::Error, "capture",
-                           "servers.csv rows are being dropped: the spill file cannot be written"});
-            s.droppedServerRowBytes += rows.size();
-            spill = true; // two tries a second cost nothing and notice a disk with room again
-        } else {
-            s.serverRows += rows;
-            if (s.serverRows.size() > kServerRowBytesInMemory) {
-                s.pendingServerBytes += s.serverRows.size();
-                s.serversPending.push_back(std::move(s.serverRows));
-                s.serverRows.clear();
-                spill = true;
-            }
-        }
+        spill = s.keepRows(s.servers, std::move(rows));
     }
     if (spill)
         s.drainSpills(false);
@@ -530,21 +538,8 @@ Totals Capture::totals() const
 
 std::vector<ServerRunStats> Capture::serverStats() const
 {
-    const State& s = *m_state;
-    std::lock_guard lock(s.mutex);
-    std::vector<ServerRunStats> stats;
-    stats.reserve(s.backends.size());
-    for (const BackendRun& run : s.backends) {
-        ServerRunStats st;
-        st.name = run.name;
-        st.requests = run.requests;
-        st.p50Us = run.latency.percentile(0.50);
-        st.p99Us = run.latency.percentile(0.99);
-        st.errors = run.errors;
-        st.sessionMisses = run.sessionMisses;
-        stats.push_back(std::move(st));
-    }
-    return stats;
+    std::lock_guard lock(m_state->mutex);
+    return m_state->accounting.serverStats();
 }
 
 std::uint64_t Capture::eventCount() const
@@ -561,9 +556,9 @@ void Capture::fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t 
     out.totals = s.totalsNow();
     out.sinceChange = s.sinceChange;
     out.clients.clear();
-    s.clients.fill(out.clients);
+    s.accounting.clients().fill(out.clients);
     if (!out.story.clientId.empty())
-        out.story = s.clients.story(out.story.clientId);
+        out.story = s.accounting.clients().story(out.story.clientId);
 
     const std::size_t h = std::min(historyLimit, s.history.size());
     out.history.assign(s.history.end() - static_cast<std::ptrdiff_t>(h), s.history.end());
@@ -573,8 +568,8 @@ void Capture::fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t 
     const IntervalRow* last = s.history.empty() ? nullptr : &s.history.back();
     for (std::size_t i = 0; i < out.servers.size(); ++i) {
         ServerView& v = out.servers[i];
-        if (i < s.backends.size()) {
-            const BackendRun& run = s.backends[i];
+        if (i < s.accounting.servers().size()) {
+            const ServerCounts& run = s.accounting.servers()[i];
             v.requests = run.requests;
             v.errors = run.errors;
             v.sessionMisses = run.sessionMisses;
@@ -632,30 +627,44 @@ void Capture::writeEventsCsv(std::ostream& out) const
         throw std::runtime_error("cannot write events.csv: flushing the output failed");
 }
 
-void Capture::writeServersCsv(std::ostream& out) const
+namespace {
+
+/// Writes the header, then every row of `rows` (spilled first), consistently cut while recording goes on.
+void writeSpilledRows(std::mutex& spillMutex, std::mutex& mutex, const SpilledRows& rows, std::ostream& out)
 {
-    const State& s = *m_state;
     std::string rest;
     std::filesystem::path file;
     std::uint64_t fileBytes = 0;
     {
-        std::lock_guard spillLock(s.spillMutex);
-        std::lock_guard lock(s.mutex);
-        file = s.serversFile.path();
-        fileBytes = s.serversFile.bytes();
-        rest.reserve(s.pendingServerBytes + s.serverRows.size());
-        for (const std::string& chunk : s.serversPending)
+        std::lock_guard spillLock(spillMutex);
+        std::lock_guard lock(mutex);
+        file = rows.file.path();
+        fileBytes = rows.file.bytes();
+        rest.reserve(rows.pendingBytes + rows.rows.size());
+        for (const std::string& chunk : rows.pending)
             rest += chunk;
-        rest += s.serverRows;
+        rest += rows.rows;
     }
-    std::string header(kServersHeader);
+    std::string header(rows.header);
     header += CsvWriter::kLineEnd;
-    writeOrThrow(out, header, "servers.csv");
-    copySpillPrefix(file, fileBytes, out, "servers.csv");
-    writeOrThrow(out, rest, "servers.csv");
+    writeOrThrow(out, header, rows.name);
+    copySpillPrefix(file, fileBytes, out, rows.name);
+    writeOrThrow(out, rest, rows.name);
     out.flush();
     if (!out)
-        throw std::runtime_error("cannot write servers.csv: flushing the output failed");
+        throw std::runtime_error("cannot write " + rows.name + ": flushing the output failed");
+}
+
+} // namespace
+
+void Capture::writeServersCsv(std::ostream& out) const
+{
+    writeSpilledRows(m_state->spillMutex, m_state->mutex, m_state->servers, out);
+}
+
+void Capture::writeChangesCsv(std::ostream& out) const
+{
+    writeSpilledRows(m_state->spillMutex, m_state->mutex, m_state->changes, out);
 }
 
 } // namespace lblab

@@ -2,6 +2,7 @@
 
 #include "core/base/clock.h"
 #include "core/lab/lab_event.h"
+#include "core/record/request_accounting.h"
 #include "core/request_event.h"
 #include "core/lab/snapshot.h"
 
@@ -25,19 +26,11 @@ struct ServerGauge {
     int sessions = 0;  ///< server-side sessions the backend holds
 };
 
-/// Whole-run figures of one backend.
-struct ServerRunStats {
-    std::string name;
-    std::uint64_t requests = 0;
-    std::uint32_t p50Us = 0;
-    std::uint32_t p99Us = 0;
-    std::uint64_t errors = 0;        ///< 5xx
-    std::uint64_t sessionMisses = 0;
-};
-
-/// The single record of a run: every proxied request, IP changes, lab events, and per-server
-/// per-interval aggregates. Thread-safe: recorders and readers may be on any thread.
-/// Memory stays bounded: older events spill to a file and are exported from there.
+/// The single record of a run: every proxied request, IP changes and topology changes, lab events,
+/// and per-server per-interval aggregates. Its numbers come from a RequestAccounting, fed in the
+/// order things happened, which is also the order the export keeps (events.csv's seq, changes.csv's
+/// after_seq) so that a replay counts the same. Thread-safe: recorders and readers may be on any
+/// thread. Memory stays bounded: older events and rows spill to files and are exported from there.
 class Capture {
 public:
     /// Bounds and places.
@@ -59,8 +52,9 @@ public:
     Capture(const Capture&) = delete;
     Capture& operator=(const Capture&) = delete;
 
-    /// Starts the clock of the run; times are microseconds since `runStart`.
-    void begin(TimePoint runStart);
+    /// Starts the clock of the run; times are microseconds since `runStart`. With a `policy`, the
+    /// run's first change row says the run began under it.
+    void begin(TimePoint runStart, const std::string& policy = {});
     /// The run's start.
     TimePoint runStart() const;
     /// Microseconds since the run's start.
@@ -72,10 +66,10 @@ public:
     void record(const RequestEvent& event);
     /// Records that a user's source address changed; its next request tells whether affinity broke.
     void recordIpChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs);
-    /// Appends to the lab's event log.
+    /// Appends to the lab's event log; a server or policy event is also a changes.csv row.
     void recordLabEvent(LabEvent event);
     /// The server set or the policy changed: each known client whose next backend differs
-    /// from its last one counts once as remapped.
+    /// from its last one counts once as remapped. A changes.csv row (topology-changed).
     void markTopologyChange();
     /// The lab changed (a policy switch, a server killed...): from `tUs` on, the snapshot's
     /// sinceChange counts the requests that arrived after it. `what` says what changed.
@@ -103,6 +97,8 @@ public:
     void writeEventsCsv(std::ostream& out) const;
     /// Writes servers.csv (header + one row per server per closed interval). Throws on I/O failure.
     void writeServersCsv(std::ostream& out) const;
+    /// Writes changes.csv (header + one row per change, in the order they happened). Throws on I/O failure.
+    void writeChangesCsv(std::ostream& out) const;
 
 private:
     struct State;

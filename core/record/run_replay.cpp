@@ -1,13 +1,14 @@
 #include "core/record/run_replay.h"
 
 #include "core/record/csv_reader.h"
+#include "core/record/export_columns.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -23,29 +24,6 @@ constexpr std::size_t kMaxLog = 1000;
 constexpr std::size_t kMaxServers = 4096;
 constexpr std::string_view kFormat = "lblab-run/1";
 
-[[noreturn]] void fail(const std::string& file, const std::string& problem)
-{
-    throw std::runtime_error(file + ": " + problem);
-}
-
-std::string lineOf(std::size_t row)
-{
-    // Rows are records, the header is record 0; for exports without line breaks in fields this is the
-    // physical line too, which is what a reader opening the file in an editor looks for.
-    return "line " + std::to_string(row + 1);
-}
-
-std::optional<double> parseNumber(std::string_view text)
-{
-    if (text.empty())
-        return std::nullopt;
-    double value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-        return std::nullopt;
-    return value;
-}
-
 template <typename Enum>
 std::optional<Enum> parseEnum(std::string_view text, Enum last)
 {
@@ -55,55 +33,19 @@ std::optional<Enum> parseEnum(std::string_view text, Enum last)
     return std::nullopt;
 }
 
-std::int64_t msToUs(double ms) { return static_cast<std::int64_t>(std::llround(ms * 1000.0)); }
-
-// Columns of one CSV file, looked up once; required ones fail loudly, optional ones leave a note.
-class Columns {
-public:
-    Columns(const CsvReader::Row& header, std::string file, std::vector<std::string>& notes)
-        : m_header(header), m_file(std::move(file)), m_notes(notes)
-    {
-    }
-
-    std::size_t required(std::string_view name) const
-    {
-        const auto c = CsvReader::column(m_header, name);
-        if (!c)
-            fail(m_file, "required column '" + std::string(name) + "' is missing");
-        return *c;
-    }
-
-    std::optional<std::size_t> optional(std::string_view name, const std::string& consequence)
-    {
-        const auto c = CsvReader::column(m_header, name);
-        if (!c)
-            m_notes.push_back(m_file + " has no '" + std::string(name) + "' column (older export): " + consequence);
-        return c;
-    }
-
-private:
-    const CsvReader::Row& m_header;
-    std::string m_file;
-    std::vector<std::string>& m_notes;
-};
-
+// The export readers' helpers, by short names.
+using Columns = ExportColumns;
+[[noreturn]] void fail(const std::string& file, const std::string& problem) { ExportColumns::fail(file, problem); }
+std::string lineOf(std::size_t row) { return ExportColumns::lineOf(row); }
+std::optional<double> parseNumber(std::string_view text) { return ExportColumns::number(text); }
+std::int64_t msToUs(double ms) { return ExportColumns::msToUs(ms); }
 CsvReader::Result readCsv(const std::filesystem::path& file, const std::string& name)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
-        fail(name, "missing (expected " + file.string() + ")");
-    CsvReader::Result r = CsvReader::readFile(file);
-    if (!r.ok())
-        fail(name, r.error);
-    if (r.rows.empty())
-        fail(name, "empty file (no header row)");
-    return r;
+    return ExportColumns::readFile(file, name);
 }
-
 const std::string& cell(const CsvReader::Row& row, std::optional<std::size_t> column)
 {
-    static const std::string empty;
-    return column && *column < row.size() ? row[*column] : empty;
+    return ExportColumns::cell(row, column);
 }
 
 } // namespace
@@ -115,6 +57,9 @@ RunReplay RunReplay::load(const std::filesystem::path& dir)
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec))
         throw std::runtime_error(dir.string() + ": not a folder");
+    if (!std::filesystem::exists(dir / "events.csv", ec) && !std::filesystem::exists(dir / "servers.csv", ec) &&
+        !std::filesystem::exists(dir / "run.json", ec))
+        throw std::runtime_error(dir.string() + ": not an exported run (no events.csv, servers.csv or run.json)");
     r.readRunJson(dir / "run.json");
     // servers.csv lists the servers in the lab's own order, removed ones included; run.json's
     // config lists those in the set when the run ended (added ones last, removed ones left out).
@@ -125,6 +70,7 @@ RunReplay RunReplay::load(const std::filesystem::path& dir)
             r.m_serverRegions[static_cast<std::size_t>(i)] = region;
     }
     r.readEvents(dir / "events.csv");
+    r.readChanges(dir / "changes.csv");
     r.finish();
     return r;
 }
@@ -182,6 +128,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
             const auto& c = j["config"];
             m_preset = c.value("name", c.value("preset", std::string())); // "preset": exports before the scenario form
             m_policy = c.value("policy", std::string());
+            m_seed = c.value("seed", std::uint64_t{0});
             m_requestRate = c.value("request_rate", 0.0);
             const double intervalMs = c.value("interval_ms", 500.0);
             if (intervalMs > 0)
@@ -201,6 +148,15 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
                 m_durationUs = std::max<std::int64_t>(m_durationUs, msToUs(s["duration_s"].get<double>() * 1000.0));
             if (m_policy.empty())
                 m_policy = s.value("policy", std::string());
+            if (m_preset.empty())
+                m_preset = s.value("preset", std::string());
+            if (s.contains("duration_s") && s["duration_s"].is_number())
+                m_summaryDurationS = s["duration_s"].get<double>();
+            m_tableSize = s.value("table_size", std::size_t{0});
+            if (s.contains("capture") && s["capture"].is_object()) {
+                m_droppedEvents = s["capture"].value("dropped_events", std::uint64_t{0});
+                m_droppedLabEvents = s["capture"].value("dropped_lab_events", std::uint64_t{0});
+            }
         }
         if (j.contains("lab_events") && j["lab_events"].is_array()) {
             for (const auto& e : j["lab_events"]) {
@@ -216,7 +172,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
                 m_labEvents.push_back(std::move(le));
             }
         } else {
-            m_notes.push_back("run.json has no 'lab_events': the event log is empty and IP changes are not shown");
+            m_notes.push_back("run.json has no 'lab_events': the event log is empty");
         }
     } catch (const nlohmann::json::exception& e) {
         fail("run.json", std::string("unexpected value: ") + e.what());
@@ -226,6 +182,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
     for (const auto& [name, count] : m_groups)
         for (int i = 0; i < count && m_clients.size() < 1'000'000; ++i)
             m_clients.push_back({"c" + std::to_string(next++), name, false});
+    m_users = m_clients.size();
 }
 
 void RunReplay::readEvents(const std::filesystem::path& file)
@@ -242,6 +199,10 @@ void RunReplay::readEvents(const std::filesystem::path& file)
     const auto decision = cols.optional("decision", "decisions are shown as no-backend");
     const auto session = cols.optional("session", "session outcomes are shown as none");
     const auto policy = cols.optional("policy", "the policy is taken from run.json");
+    const auto latency = cols.optional("latency_us", "latencies are shown as 0");
+    const auto seq = cols.optional("seq", "requests are counted in arrival order, so affinity breaks and "
+                                          "remapped clients may differ a little from the run's");
+    m_seqKnown = seq.has_value();
 
     std::unordered_map<std::string, int> clients;
     for (std::size_t i = 0; i < m_clients.size(); ++i)
@@ -279,6 +240,20 @@ void RunReplay::readEvents(const std::filesystem::path& file)
             e.decision = e.backend >= 0 ? DecisionKind::RoundRobin : DecisionKind::NoBackend;
         }
         e.session = parseSessionOutcome(cell(row, session));
+        if (latency && !row[*latency].empty()) {
+            const auto us = parseNumber(row[*latency]);
+            if (!us || *us < 0 || *us > 4e9)
+                fail(name, lineOf(r) + ": latency_us '" + row[*latency] + "' is not a latency");
+            e.latencyUs = static_cast<std::uint32_t>(*us);
+        }
+        e.countedUs = e.tUs;
+        if (seq) {
+            const auto n = parseNumber(row[*seq]);
+            if (!n || *n < 1 || *n != std::floor(*n))
+                fail(name, lineOf(r) + ": seq '" + row[*seq] + "' is not a request number");
+            e.seq = static_cast<std::uint64_t>(*n);
+            e.countedUs = e.tUs + e.latencyUs;
+        }
         const std::string& p = cell(row, policy);
         if (!p.empty()) {
             auto found = std::find(m_policies.begin(), m_policies.end(), p);
@@ -291,8 +266,26 @@ void RunReplay::readEvents(const std::filesystem::path& file)
     if (badDecisions > 0)
         m_notes.push_back("events.csv: " + std::to_string(badDecisions) +
                           " rows name a decision this version does not know: shown as no-backend");
-    // Rows are written as requests complete; the replay wants arrival order.
-    std::stable_sort(m_events.begin(), m_events.end(), [](const Event& a, const Event& b) { return a.tUs < b.tUs; });
+    // Replayed in the order the capture counted them; an older export has only arrival order.
+    if (m_seqKnown) {
+        std::stable_sort(m_events.begin(), m_events.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
+    } else {
+        std::stable_sort(m_events.begin(), m_events.end(), [](const Event& a, const Event& b) { return a.tUs < b.tUs; });
+        for (std::size_t i = 0; i < m_events.size(); ++i)
+            m_events[i].seq = i + 1;
+    }
+}
+
+void RunReplay::readChanges(const std::filesystem::path& file)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        m_notes.push_back("changes.csv is missing (older export): IP changes, affinity breaks and remapped "
+                          "clients are not counted");
+        return;
+    }
+    m_changes = RunChange::readCsv(file, m_notes);
+    m_changesKnown = true;
 }
 
 void RunReplay::readServers(const std::filesystem::path& file)
@@ -380,165 +373,151 @@ void RunReplay::finish()
 {
     for (auto& interval : m_intervals)
         interval.servers.resize(m_serverNames.size());
-    if (!m_events.empty())
-        m_durationUs = std::max(m_durationUs, m_events.back().tUs);
+    for (const Event& e : m_events)
+        m_durationUs = std::max(m_durationUs, e.countedUs);
     if (!m_intervals.empty())
         m_durationUs = std::max(m_durationUs, m_intervals.back().endUs);
     std::stable_sort(m_labEvents.begin(), m_labEvents.end(),
                      [](const LabEvent& a, const LabEvent& b) { return a.tUs < b.tUs; });
-    // run.json's config holds the policy in force at the end; the run began with the one the
-    // first switch came from ("from round-robin; ...").
-    for (const LabEvent& e : m_labEvents) {
-        if (e.kind != LabEventKind::PolicySwitched)
-            continue;
-        constexpr std::string_view kFrom = "from ";
-        if (e.detail.rfind(kFrom, 0) == 0) {
-            const std::string from = e.detail.substr(kFrom.size(), e.detail.find(';') - kFrom.size());
-            if (!from.empty())
-                m_policy = from;
-        }
-        break;
-    }
     // Lab events recorded after the last request (e.g. run-stopped) still belong to the run.
     if (!m_labEvents.empty())
         m_durationUs = std::max(m_durationUs, m_labEvents.back().tUs);
-    m_clientIds.clear();
-    for (std::size_t i = 0; i < m_clients.size(); ++i)
-        m_clientIds.emplace(m_clients[i].id, static_cast<int>(i));
+    // Changes go where the capture counted them: after the request numbered after_seq. Without
+    // seq numbers (an older events.csv) they go by time among the requests' arrivals.
+    if (!m_seqKnown) {
+        for (RunChange& c : m_changes) {
+            const auto before = std::lower_bound(m_events.begin(), m_events.end(), c.tUs,
+                                                 [](const Event& e, std::int64_t t) { return e.tUs < t; });
+            c.afterSeq = static_cast<std::uint64_t>(before - m_events.begin());
+        }
+    }
+    std::stable_sort(m_changes.begin(), m_changes.end(),
+                     [](const RunChange& a, const RunChange& b) { return a.afterSeq < b.afterSeq; });
+    for (const RunChange& c : m_changes)
+        m_durationUs = std::max(m_durationUs, c.tUs);
+    // An older export does not say which policy the run began with: its first request does.
+    if (!m_events.empty() && m_events.front().policy >= 0)
+        m_startPolicy = m_policies[static_cast<std::size_t>(m_events.front().policy)];
     // The first interval with a row for a server tells from when it existed (servers added later).
     m_firstSeenUs.assign(m_serverNames.size(), -1);
     for (const auto& interval : m_intervals)
         for (std::size_t i = 0; i < interval.servers.size(); ++i)
             if (interval.servers[i].present && m_firstSeenUs[i] < 0)
                 m_firstSeenUs[i] = interval.endUs - m_intervalUs;
-    // Per-interval counts that only events.csv and the lab log know.
+    // Per-interval counts that only events.csv and changes.csv know.
     m_intervalExtras.assign(m_intervals.size(), {});
     m_checkpoints.clear();
     Walk all = startWalk();
     walk(all, m_durationUs, &m_intervalExtras, &m_checkpoints);
+    m_endTotals = all.accounting.totals();
+    m_endServerStats = all.accounting.serverStats();
+    m_endPolicy = all.policy;
 }
 
 RunReplay::Walk RunReplay::startWalk() const
 {
-    Walk w;
-    w.clients.resize(m_clients.size());
-    for (std::size_t i = 0; i < m_clients.size(); ++i) {
-        ClientView& c = w.clients[i];
-        c.id = m_clients[i].id;
-        c.group = m_clients[i].group;
-        c.external = m_clients[i].external;
-    }
-    w.servers.resize(m_serverNames.size());
-    w.backendBeforeChange.assign(m_clients.size(), -2); // -2: no IP change pending
+    // As the live capture counts, but with one story entry per client: a replay shows no stories.
+    RequestAccounting::Options options;
+    options.storyEntries = 1;
+    Walk w(options);
+    // The generated users in the order the lab registered them, so the map's tiles never move.
+    for (std::size_t i = 0; i < m_users && i < m_clients.size(); ++i)
+        w.accounting.registerClient(m_clients[i].id, m_clients[i].group, 0);
+    w.accounting.ensureServers(m_serverNames.size());
+    for (std::size_t i = 0; i < m_serverNames.size(); ++i)
+        w.accounting.nameServer(i, m_serverNames[i]);
     return w;
+}
+
+void RunReplay::replayChange(Walk& w, const RunChange& c) const
+{
+    using K = RunChange::Kind;
+    switch (c.kind) {
+    case K::RunStarted:
+    case K::PolicySwitched:
+        if (!c.policy.empty())
+            w.policy = c.policy;
+        break;
+    case K::IpChanged: w.accounting.ipChange(c.clientId, c.oldIp, c.newIp, c.tUs); break;
+    case K::TopologyChanged: w.accounting.topologyChange(); break;
+    default: break; // the servers' states come from servers.csv
+    }
+}
+
+void RunReplay::replayEvent(Walk& w, const Event& ev, RequestEvent& r) const
+{
+    r.tUs = ev.tUs;
+    if (ev.client >= 0)
+        r.clientId = m_clients[static_cast<std::size_t>(ev.client)].id;
+    else
+        r.clientId.clear();
+    r.clientIp = ev.ip;
+    r.sessionKey = ev.sessionKey;
+    if (ev.policy >= 0)
+        r.policy = m_policies[static_cast<std::size_t>(ev.policy)];
+    else
+        r.policy.clear();
+    r.decision = ev.decision;
+    r.backend = ev.backend;
+    if (ev.backend >= 0)
+        r.backendName = m_serverNames[static_cast<std::size_t>(ev.backend)];
+    else
+        r.backendName.clear();
+    r.status = ev.status;
+    r.latencyUs = ev.latencyUs;
+    r.session = ev.session;
+    w.accounting.request(r);
+    // Without changes.csv the requests are all that tells the policy in force.
+    if (!m_changesKnown && ev.policy >= 0)
+        w.policy = r.policy;
 }
 
 void RunReplay::walk(Walk& w, std::int64_t tUs, std::vector<IntervalExtra>* extras,
                      std::vector<Walk>* checkpoints) const
 {
-    auto binOf = [&](std::int64_t at) -> IntervalExtra* {
-        if (!extras)
-            return nullptr;
-        const auto it = std::lower_bound(m_intervals.begin(), m_intervals.end(), at,
-                                         [](const Interval& i, std::int64_t v) { return i.endUs < v; });
-        return it == m_intervals.end() ? nullptr : &(*extras)[static_cast<std::size_t>(it - m_intervals.begin())];
+    // Counts of intervals that ended before `at` are taken: the live capture closed them by then.
+    auto closeIntervalsBefore = [&](std::int64_t at) {
+        while (w.intervalsClosed < m_intervals.size() && m_intervals[w.intervalsClosed].endUs < at) {
+            const IntervalCounts closed = w.accounting.closeInterval();
+            IntervalExtra& x = (*extras)[w.intervalsClosed++];
+            x.sessionRequests = closed.sessionRequests;
+            x.sessionMisses = closed.sessionMisses;
+            x.affinityBreaks = closed.affinityBreaks;
+            x.ipChanges = closed.ipChanges;
+            x.remaps = closed.remaps;
+            x.requests.assign(m_serverNames.size(), 0);
+            for (std::size_t i = 0; i < closed.servers.size() && i < x.requests.size(); ++i)
+                x.requests[i] = closed.servers[i].requests;
+        }
     };
-    std::vector<int>& backendBeforeChange = w.backendBeforeChange;
     // Enough checkpoints that at(t) replays a bounded stretch, few enough to keep memory small.
-    const std::size_t every = std::max<std::size_t>(20'000, (m_events.size() + m_labEvents.size()) / 64);
-
+    const std::size_t every = std::max<std::size_t>(20'000, (m_events.size() + m_changes.size()) / 64);
+    RequestEvent scratch;
     std::size_t& e = w.nextEvent;
-    std::size_t& l = w.logEnd;
+    std::size_t& c = w.nextChange;
     while (true) {
-        if (checkpoints && (e + l) % every == 0 && e + l > 0 &&
-            (checkpoints->empty() || checkpoints->back().nextEvent + checkpoints->back().logEnd != e + l))
+        if (checkpoints && (e + c) % every == 0 && e + c > 0 &&
+            (checkpoints->empty() || checkpoints->back().nextEvent + checkpoints->back().nextChange != e + c))
             checkpoints->push_back(w);
-        const bool moreEvents = e < m_events.size() && m_events[e].tUs <= tUs;
-        const bool moreLab = l < m_labEvents.size() && m_labEvents[l].tUs <= tUs;
-        if (!moreEvents && !moreLab)
+        const bool moreEvents = e < m_events.size();
+        const bool moreChanges = c < m_changes.size();
+        if (!moreEvents && !moreChanges)
             break;
-        // A lab event at the same time as a request happened first: an IP change precedes the request it moves.
-        if (moreLab && (!moreEvents || m_labEvents[l].tUs <= m_events[e].tUs)) {
-            const LabEvent& le = m_labEvents[l++];
-            w.lastUs = le.tUs;
-            if (le.kind == LabEventKind::PolicySwitched && !le.subject.empty())
-                w.policy = le.subject;
-            if (le.kind != LabEventKind::IpChanged)
-                continue;
-            ++w.totals.ipChanges;
-            if (IntervalExtra* x = binOf(le.tUs))
-                ++x->ipChanges;
-            const auto found = m_clientIds.find(le.subject);
-            if (found == m_clientIds.end())
-                continue;
-            ClientView& c = w.clients[static_cast<std::size_t>(found->second)];
-            c.ipChangedUs = le.tUs;
-            // Several changes before the next request still compare with the backend before the first.
-            int& before = backendBeforeChange[static_cast<std::size_t>(found->second)];
-            if (before == -2)
-                before = c.backend;
-            const auto arrow = le.detail.rfind("-> ");
-            if (arrow != std::string::npos)
-                if (const auto ip = parseIpv4(le.detail.substr(arrow + 3)))
-                    c.ip = *ip;
-            continue;
-        }
-        const Event& ev = m_events[e++];
-        w.lastUs = ev.tUs;
-        IntervalExtra* x = binOf(ev.tUs);
-        ++w.totals.requests;
-        const bool error = ev.status >= 500 || ev.status == 0;
-        const bool miss = ev.session == SessionOutcome::Miss;
-        w.totals.errors += error ? 1 : 0;
-        if (miss || ev.session == SessionOutcome::Hit) {
-            ++w.totals.sessionRequests;
-            if (x)
-                ++x->sessionRequests;
-        }
-        if (miss) {
-            ++w.totals.sessionMisses;
-            if (x)
-                ++x->sessionMisses;
-        }
-        w.totals.repins += ev.decision == DecisionKind::Repinned ? 1 : 0;
-        w.totals.retries += ev.decision == DecisionKind::Retried ? 1 : 0;
-        if (ev.policy >= 0)
-            w.policy = m_policies[static_cast<std::size_t>(ev.policy)];
-        if (ev.backend >= 0) {
-            ServerView& s = w.servers[static_cast<std::size_t>(ev.backend)];
-            ++s.requests;
-            s.errors += error ? 1 : 0;
-            s.sessionMisses += miss ? 1 : 0;
-            if (x) {
-                if (x->requests.size() < m_serverNames.size())
-                    x->requests.resize(m_serverNames.size());
-                ++x->requests[static_cast<std::size_t>(ev.backend)];
-            }
-        }
-        if (ev.client < 0)
-            continue;
-        const auto ci = static_cast<std::size_t>(ev.client);
-        ClientView& c = w.clients[ci];
-        if (ev.backend >= 0 && backendBeforeChange[ci] != -2) {
-            if (backendBeforeChange[ci] >= 0 && ev.backend != backendBeforeChange[ci]) {
-                ++w.totals.affinityBreaks;
-                if (x)
-                    ++x->affinityBreaks;
-            }
-            backendBeforeChange[ci] = -2;
-        }
-        if (ev.ip != 0)
-            c.ip = ev.ip;
-        c.sessionKey = ev.sessionKey;
-        c.backend = ev.backend;
-        c.decision = ev.decision;
-        c.status = ev.status;
-        c.session = ev.session;
-        ++c.requests;
-        c.lastUs = ev.tUs;
-        if (miss)
-            c.missUs = ev.tUs;
+        // A change goes before the requests the capture counted after it.
+        const bool change = moreChanges && (!moreEvents || m_changes[c].afterSeq < m_events[e].seq);
+        const std::int64_t at = change ? m_changes[c].tUs : m_events[e].countedUs;
+        if (at > tUs)
+            break;
+        w.lastUs = std::max(w.lastUs, at);
+        if (extras)
+            closeIntervalsBefore(at);
+        if (change)
+            replayChange(w, m_changes[c++]);
+        else
+            replayEvent(w, m_events[e++], scratch);
     }
+    if (extras && e == m_events.size() && c == m_changes.size())
+        closeIntervalsBefore(std::numeric_limits<std::int64_t>::max());
 }
 
 Snapshot RunReplay::at(std::int64_t tUs) const
@@ -555,17 +534,23 @@ Snapshot RunReplay::at(std::int64_t tUs) const
     s.tUs = tUs;
     s.state = tUs >= m_durationUs ? RunState::Stopped : RunState::Paused;
     s.preset = m_preset;
-    s.policy = w.policy.empty() ? m_policy : w.policy;
+    s.policy = !w.policy.empty() ? w.policy : !m_startPolicy.empty() ? m_startPolicy : m_policy;
     s.requestRate = m_requestRate;
-    s.totals = w.totals;
+    s.totals = w.accounting.totals();
 
     // The last closed interval at or before t.
     const auto closed = std::upper_bound(m_intervals.begin(), m_intervals.end(), tUs,
                                          [](std::int64_t v, const Interval& i) { return v < i.endUs; });
     const std::size_t closedCount = static_cast<std::size_t>(closed - m_intervals.begin());
 
+    const std::vector<ServerCounts>& counted = w.accounting.servers();
     for (std::size_t i = 0; i < m_serverNames.size(); ++i) {
-        ServerView v = w.servers[i];
+        ServerView v;
+        if (i < counted.size()) {
+            v.requests = counted[i].requests;
+            v.errors = counted[i].errors;
+            v.sessionMisses = counted[i].sessionMisses;
+        }
         v.name = m_serverNames[i];
         v.region = i < m_serverRegions.size() ? m_serverRegions[i] : std::string();
         // A server that appears only later was added during the run: until then it is not there.
@@ -588,11 +573,8 @@ Snapshot RunReplay::at(std::int64_t tUs) const
         s.servers.push_back(std::move(v));
     }
 
-    // Generated users are always there (they exist from the start); outside clients once seen.
-    for (std::size_t i = 0; i < w.clients.size(); ++i)
-        if (!m_clients[i].external || w.clients[i].requests > 0)
-            s.clients.push_back(std::move(w.clients[i]));
-    std::stable_partition(s.clients.begin(), s.clients.end(), [](const ClientView& c) { return !c.external; });
+    // Generated users are always there (they exist from the start), then outside clients once seen.
+    w.accounting.clients().fill(s.clients);
 
     const std::size_t firstInterval = closedCount > kMaxHistory ? closedCount - kMaxHistory : 0;
     for (std::size_t k = firstInterval; k < closedCount; ++k) {
@@ -635,14 +617,48 @@ Snapshot RunReplay::at(std::int64_t tUs) const
         row.sessionRequests = extra.sessionRequests;
         row.affinityBreaks = extra.affinityBreaks;
         row.ipChanges = extra.ipChanges;
+        row.remaps = extra.remaps;
         s.history.push_back(std::move(row));
     }
 
-    const std::size_t firstLog = w.logEnd > kMaxLog ? w.logEnd - kMaxLog : 0;
+    const auto logEnd = static_cast<std::size_t>(
+        std::upper_bound(m_labEvents.begin(), m_labEvents.end(), tUs,
+                         [](std::int64_t v, const LabEvent& e) { return v < e.tUs; }) -
+        m_labEvents.begin());
+    const std::size_t firstLog = logEnd > kMaxLog ? logEnd - kMaxLog : 0;
     s.log.assign(m_labEvents.begin() + static_cast<std::ptrdiff_t>(firstLog),
-                 m_labEvents.begin() + static_cast<std::ptrdiff_t>(w.logEnd));
+                 m_labEvents.begin() + static_cast<std::ptrdiff_t>(logEnd));
     s.totals.droppedLabEvents = firstLog;
     return s;
+}
+
+RunSummary RunReplay::summary() const
+{
+    // The servers as the last interval left them: what the lab's gauges said when the run ended.
+    std::vector<ServerGauge> gauges(m_serverNames.size());
+    for (std::size_t i = 0; i < m_serverNames.size(); ++i) {
+        ServerGauge& g = gauges[i];
+        g.name = m_serverNames[i];
+        g.region = i < m_serverRegions.size() ? m_serverRegions[i] : std::string();
+        for (std::size_t k = m_intervals.size(); k-- > 0;) {
+            const ServerRow& row = m_intervals[k].servers[i];
+            if (!row.present)
+                continue;
+            g.state = row.state;
+            g.weight = row.weight;
+            g.sessions = row.sessions;
+            break;
+        }
+    }
+    Totals totals = m_endTotals;
+    totals.droppedEvents = m_droppedEvents;
+    totals.droppedLabEvents = m_droppedLabEvents;
+    const std::string policy = !m_endPolicy.empty() ? m_endPolicy : m_policy;
+    const double seconds = m_summaryDurationS >= 0 ? m_summaryDurationS : static_cast<double>(m_durationUs) / 1e6;
+    RunSummary summary =
+        RunSummary::make(m_preset, policy, seconds, m_seed, totals, m_endServerStats, gauges, m_tableSize);
+    summary.users = m_users;
+    return summary;
 }
 
 } // namespace lblab

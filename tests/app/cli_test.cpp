@@ -100,8 +100,9 @@ TEST(CliTest, HeadlessRunWithJsonAndExport)
     EXPECT_EQ(events.rows.size(), j["requests"].get<std::size_t>() + 1);
     EXPECT_EQ(events.rows[0],
               (lblab::CsvReader::Row{"t_ms", "client_id", "client_ip", "session_key", "method", "path", "policy",
-                                     "decision", "backend", "status", "latency_us", "session"}));
+                                     "decision", "backend", "status", "latency_us", "session", "seq"}));
     EXPECT_TRUE(std::filesystem::exists(dir / "servers.csv"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "changes.csv"));
     EXPECT_TRUE(std::filesystem::exists(dir / "run.json"));
 }
 

@@ -89,7 +89,7 @@ std::vector<ServerGauge> gauges(std::size_t n)
 
 const std::vector<std::string> kEventColumns{"t_ms", "client_id", "client_ip", "session_key",
                                              "method", "path", "policy", "decision", "backend",
-                                             "status", "latency_us", "session"};
+                                             "status", "latency_us", "session", "seq"};
 
 } // namespace
 
@@ -149,13 +149,14 @@ TEST(CaptureTest, CsvRoundTripsAwkwardText)
     ASSERT_EQ(csv.rows.size(), 12u);
     const auto& row = csv.rows[1];
     EXPECT_EQ(row, (std::vector<std::string>{"1.500", "c1", "127.0.3.17", key, "POST", path,
-                                             "round-robin", "new-pin", "s2", "401", "2345", "miss"}));
+                                             "round-robin", "new-pin", "s2", "401", "2345", "miss", "1"}));
     const auto& last = csv.rows[11];
     EXPECT_EQ(last[0], "99.999");
     EXPECT_EQ(last[7], "no-backend");
     EXPECT_EQ(last[8], "");
     EXPECT_EQ(last[9], "503");
     EXPECT_EQ(last[11], "none");
+    EXPECT_EQ(last[12], "11") << "seq: the order the capture counted it";
 }
 
 TEST(CaptureTest, TotalsCountErrorsSessionsRepinsRetries)

@@ -1,0 +1,134 @@
+#include "core/record/request_accounting.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace lblab {
+
+namespace {
+
+// A bogus server index must not allocate gigabytes of counters.
+constexpr int kMaxServers = 4096;
+
+void count(ServerCounts& s, const RequestEvent& e, bool error, bool miss)
+{
+    ++s.requests;
+    s.errors += error ? 1 : 0;
+    s.sessionMisses += miss ? 1 : 0;
+    ++s.byStatusClass[RequestAccounting::classOf(e.status)];
+    s.latency.record(e.latencyUs);
+}
+
+} // namespace
+
+RequestAccounting::RequestAccounting(Options options)
+    : m_clients({options.clientCapacity, options.storyEntries})
+{
+}
+
+StatusClass RequestAccounting::classOf(unsigned status)
+{
+    switch (status / 100) {
+    case 2: return Status2xx;
+    case 3: return Status3xx;
+    case 4: return Status4xx;
+    case 5: return Status5xx;
+    default: return StatusOther;
+    }
+}
+
+void RequestAccounting::registerClient(const std::string& id, const std::string& group, Ipv4 ip)
+{
+    m_clients.registerClient(id, group, ip);
+}
+
+void RequestAccounting::request(const RequestEvent& e)
+{
+    ++m_totals.requests;
+    const bool error = isError(e.status);
+    const bool miss = e.session == SessionOutcome::Miss;
+    const bool needsSession = miss || e.session == SessionOutcome::Hit;
+    m_totals.errors += error ? 1 : 0;
+    m_totals.sessionRequests += needsSession ? 1 : 0;
+    m_totals.sessionMisses += miss ? 1 : 0;
+    m_interval.sessionRequests += needsSession ? 1 : 0;
+    m_interval.sessionMisses += miss ? 1 : 0;
+    m_totals.repins += e.decision == DecisionKind::Repinned ? 1 : 0;
+    m_totals.retries += e.decision == DecisionKind::Retried ? 1 : 0;
+
+    if (e.backend >= 0 && e.backend < kMaxServers) {
+        const auto index = static_cast<std::size_t>(e.backend);
+        ensureServers(index + 1);
+        ServerCounts& run = m_servers[index];
+        if (!e.backendName.empty() && run.name != e.backendName)
+            run.name = e.backendName;
+        count(run, e, error, miss);
+        count(m_interval.servers[index], e, error, miss);
+    }
+
+    const ClientTracker::Outcome outcome = m_clients.record(e);
+    m_totals.affinityBreaks += outcome.affinityBreak ? 1 : 0;
+    m_interval.affinityBreaks += outcome.affinityBreak ? 1 : 0;
+    m_totals.remappedClients += outcome.remapped ? 1 : 0;
+    m_interval.remaps += outcome.remapped ? 1 : 0;
+}
+
+void RequestAccounting::ipChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs)
+{
+    ++m_totals.ipChanges;
+    ++m_interval.ipChanges;
+    m_clients.recordIpChange(clientId, from, to, tUs);
+}
+
+void RequestAccounting::topologyChange() { m_clients.markTopologyChange(); }
+
+void RequestAccounting::ensureServers(std::size_t count)
+{
+    count = std::min<std::size_t>(count, kMaxServers);
+    if (m_servers.size() < count)
+        m_servers.resize(count);
+    if (m_interval.servers.size() < count)
+        m_interval.servers.resize(count);
+}
+
+void RequestAccounting::nameServer(std::size_t index, const std::string& name)
+{
+    if (name.empty() || index >= static_cast<std::size_t>(kMaxServers))
+        return;
+    ensureServers(index + 1);
+    m_servers[index].name = name;
+}
+
+IntervalCounts RequestAccounting::closeInterval()
+{
+    IntervalCounts closed = std::move(m_interval);
+    m_interval = IntervalCounts{};
+    m_interval.servers.resize(m_servers.size());
+    return closed;
+}
+
+Totals RequestAccounting::totals() const
+{
+    Totals t = m_totals;
+    t.untrackedClients = m_clients.untracked();
+    return t;
+}
+
+std::vector<ServerRunStats> RequestAccounting::serverStats() const
+{
+    std::vector<ServerRunStats> stats;
+    stats.reserve(m_servers.size());
+    for (const ServerCounts& s : m_servers) {
+        ServerRunStats st;
+        st.name = s.name;
+        st.requests = s.requests;
+        st.p50Us = s.latency.percentile(0.50);
+        st.p99Us = s.latency.percentile(0.99);
+        st.errors = s.errors;
+        st.sessionMisses = s.sessionMisses;
+        stats.push_back(std::move(st));
+    }
+    return stats;
+}
+
+} // namespace lblab

@@ -28,11 +28,11 @@ struct BalancerBackend {
 /// builtin proxy (`Balancer`, core/proxy); the next is a real HAProxy (or NGINX) that the lab
 /// configures and supervises. What a second implementation must provide:
 /// - **Traffic.** After start() it accepts HTTP/1.1 on endpoint() and forwards to the backends,
-///   adding X-Forwarded-For. Every request it answers (or refuses) reaches the Capture it was made
-///   with as one RequestEvent, before the answer leaves; an engine that cannot observe requests
-///   itself turns its log into RequestEvents. This interface has no event call on purpose. (The
-///   builtin records each event before the answer leaves, so a client never sees an answer the
-///   capture lacks; a supervised proxy records as soon as its log line arrives.)
+///   adding X-Forwarded-For and passing X-LBLab-Client through. Every request it answers (or
+///   refuses) reaches the Capture it was made with as one RequestEvent (Capture::record), whoever
+///   produced it: this interface has no event call on purpose. The builtin records each event
+///   before the answer leaves, so a client never sees an answer the capture lacks; a supervised
+///   proxy turns each of its log lines into a RequestEvent as soon as the line arrives.
 /// - **Lab events.** Backends marked up or down (a health check or a failed connection), and policy
 ///   switches, are recorded in the Capture as LabEvents (ServerUp/ServerDown, PolicySwitched) with
 ///   a topology change, as the builtin does; the lab logs its own commands.

@@ -15,7 +15,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// What the user asked for on the command line (DESIGN.md's contract).
+/// What the user asked for on the command line (README.md's Command line section, docs/architecture.md).
 struct CommandLine {
     /// What to do.
     enum class Mode { Gui, Headless, ListPresets, ListPolicies, Help, Version, SaveScenario, Replay };

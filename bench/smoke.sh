@@ -4,7 +4,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 export LBLAB_BUILD_DIR=${LBLAB_BUILD_DIR:-$HERE/../build}
-for bench in policy_bench session_table_bench proxy_alloc_bench http_write_bench; do
+for bench in policy_bench pin_table_bench proxy_alloc_bench http_write_bench; do
     exe=$LBLAB_BUILD_DIR/bench/$bench
     [[ -x $exe ]] || { echo "smoke: $exe is missing (configure with -DLBLAB_BUILD_BENCH=ON)" >&2; exit 1; }
     echo "== $bench"

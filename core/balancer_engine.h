@@ -82,11 +82,11 @@ public:
     virtual std::size_t idleUpstreamConnections() const = 0;
 
     /// The policy's table, most recently used first, at most `limit` rows.
-    virtual std::vector<SessionEntry> table(std::size_t limit) const = 0;
+    virtual std::vector<PinEntry> table(std::size_t limit) const = 0;
     /// Rows in the policy's table.
     virtual std::size_t tableSize() const = 0;
     /// For each key, the table row if the table holds it (one consistent look for all).
-    virtual std::vector<std::optional<SessionEntry>> lookup(const std::vector<std::string>& keys) const = 0;
+    virtual std::vector<std::optional<PinEntry>> lookup(const std::vector<std::string>& keys) const = 0;
 };
 
 /// Makes the engine for a run of `config`, recording into `capture` (which outlives it).

@@ -20,7 +20,7 @@
 #include "ui/panel_zoom.h"
 #include "ui/replay_window.h"
 #include "ui/servers_panel.h"
-#include "ui/session_table_panel.h"
+#include "ui/pin_table_panel.h"
 #include "ui/shortcut_catalog.h"
 #include "ui/space_key_filter.h"
 #include "ui/status_line.h"
@@ -93,7 +93,7 @@ MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
     m_controls = new ControlsPanel(this);
     m_servers = new ServersPanel(this);
     m_charts = new LoadCharts(this);
-    m_table = new SessionTablePanel(this);
+    m_table = new PinTablePanel(this);
     m_log = new EventLogPanel(this);
     m_explain = new ExplainPanel(this);
     m_story = new ClientStoryPanel(this);

@@ -28,7 +28,7 @@ class LabBridge;
 class LoadCharts;
 class PanelZoom;
 class ServersPanel;
-class SessionTablePanel;
+class PinTablePanel;
 class StatusLine;
 
 /// The window: composes the panels around the assignment map and wires their signals to the one
@@ -55,7 +55,7 @@ public:
     ControlsPanel* controls() const { return m_controls; }
     ServersPanel* servers() const { return m_servers; }
     EventLogPanel* eventLog() const { return m_log; }
-    SessionTablePanel* sessionTable() const { return m_table; }
+    PinTablePanel* sessionTable() const { return m_table; }
     ClientStoryPanel* clientStory() const { return m_story; }
     LoadCharts* charts() const { return m_charts; }
     StatusLine* statusLine() const { return m_status; }
@@ -141,7 +141,7 @@ private:
     ControlsPanel* m_controls;
     ServersPanel* m_servers;
     LoadCharts* m_charts;
-    SessionTablePanel* m_table;
+    PinTablePanel* m_table;
     EventLogPanel* m_log;
     ExplainPanel* m_explain;
     ClientStoryPanel* m_story;

@@ -18,7 +18,7 @@ struct PolicyExplanation {
     QString weakness;    ///< where it goes wrong
 };
 
-/// The explanations of all 13 policies, stateless first, in DESIGN.md's order.
+/// The explanations of all 13 policies, stateless first, in the order README.md lists them.
 const std::vector<PolicyExplanation>& allPolicyExplanations();
 
 /// The explanation of `id`, or nullptr for an unknown id.

@@ -98,7 +98,7 @@ double missRate(const Totals& t)
 
 std::string RunSummary::toJson() const
 {
-    // ordered_json keeps DESIGN.md's field order, which makes the file easy to read.
+    // ordered_json keeps docs/csv-format.md's field order, which makes the file easy to read.
     nlohmann::ordered_json j;
     j["preset"] = preset;
     j["policy"] = policy;

@@ -9,7 +9,7 @@
 
 namespace lblab {
 
-/// The outcome of a run: what headless prints and run.json holds (DESIGN.md's --json fields).
+/// The outcome of a run: what headless prints and run.json holds (docs/csv-format.md, "The JSON summary").
 struct RunSummary {
     /// One server's line.
     struct Server {
@@ -40,7 +40,7 @@ struct RunSummary {
                            std::uint64_t seed, const Totals& totals,
                            const std::vector<ServerRunStats>& stats,
                            const std::vector<ServerGauge>& gauges, std::size_t tableSize);
-    /// The --json object (DESIGN.md's fields and a few more), pretty-printed.
+    /// The --json object (docs/csv-format.md's fields), pretty-printed.
     std::string toJson() const;
     /// The human-readable per-server table and outcome lines.
     std::string toTable() const;

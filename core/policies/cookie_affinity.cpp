@@ -64,7 +64,7 @@ void CookieAffinityPolicy::decide(const RequestView& request, std::span<const Ba
     const auto cookie = findCookie(request.cookieHeader, m_cookieName);
     bool wasPinned = false; // the client carried a valid pin whose server can no longer serve it
     if (cookie && !cookie->empty()) {
-        if (SessionEntry* entry = m_table.find(*cookie, request.now)) {
+        if (PinEntry* entry = m_table.find(*cookie, request.now)) {
             if (servesPinnedAt(backends, entry->backend)) {
                 m_table.touch(*entry, request.now);
                 d.backend = entry->backend;
@@ -78,7 +78,7 @@ void CookieAffinityPolicy::decide(const RequestView& request, std::span<const Ba
             // server: honour it, as HAProxy does, since the cookie itself carries the server.
             const int index = findBackendByName(backends, name);
             if (servesPinnedAt(backends, index)) {
-                SessionEntry& e = m_table.pin(*cookie, index, request.now);
+                PinEntry& e = m_table.pin(*cookie, index, request.now);
                 m_table.touch(e, request.now);
                 d.backend = index;
                 d.kind = DecisionKind::Pinned;

@@ -25,7 +25,7 @@ void LearnedSessionPolicy::decide(const RequestView& request, std::span<const Ba
 {
     d.reset();
     const auto key = requestKey(request);
-    SessionEntry* entry = nullptr;
+    PinEntry* entry = nullptr;
     if (key && !key->empty() && key->size() <= kMaxSessionId) {
         d.key = *key;
         entry = m_table.find(*key, request.now);
@@ -67,7 +67,7 @@ void LearnedSessionPolicy::observeResponse(const RequestView& request, const Dec
         }
         if (response.backend < 0 || cookie->value.size() > kMaxSessionId)
             continue;
-        SessionEntry* entry = m_table.find(cookie->value, request.now);
+        PinEntry* entry = m_table.find(cookie->value, request.now);
         if (entry && entry->backend == response.backend)
             continue; // the same session re-announced: keep its history
         m_table.pin(cookie->value, response.backend, request.now);

@@ -48,7 +48,7 @@ struct ResponseView {
 };
 
 /// One row of a stateful policy's table.
-struct SessionEntry {
+struct PinEntry {
     std::string key;      ///< client address, cookie value or session id
     int backend = -1;     ///< pinned backend index
     TimePoint created{};  ///< when the pin was made
@@ -87,16 +87,16 @@ public:
     /// Drops expired entries; called about once a second.
     virtual void expire(TimePoint) {}
     /// A copy of the table, at most `limit` rows (most recently used first). Empty for stateless policies.
-    virtual std::vector<SessionEntry> table(std::size_t /*limit*/) const { return {}; }
+    virtual std::vector<PinEntry> table(std::size_t /*limit*/) const { return {}; }
     /// Rows in the table.
     virtual std::size_t tableSize() const { return 0; }
     /// Pins whose backend was unusable and were moved, since the policy was made.
     virtual std::uint64_t repins() const { return 0; }
     /// The table row for `key`, if the table holds it.
-    virtual std::optional<SessionEntry> lookup(std::string_view /*key*/) const { return std::nullopt; }
+    virtual std::optional<PinEntry> lookup(std::string_view /*key*/) const { return std::nullopt; }
     /// Takes over the pins of the policy `fromPolicy` it replaces, if their keys mean the same
     /// thing here (Converted, or Kept for the same id); otherwise Dropped.
-    virtual PinHandover adoptPins(std::string_view /*fromPolicy*/, const std::vector<SessionEntry>&)
+    virtual PinHandover adoptPins(std::string_view /*fromPolicy*/, const std::vector<PinEntry>&)
     {
         return PinHandover::Dropped;
     }

@@ -36,7 +36,7 @@ struct PolicyDescriptor {
 /// Every policy the lab knows, and the one place that makes them.
 class PolicyCatalog {
 public:
-    /// All policies, stateless first, in DESIGN.md's order.
+    /// All policies, stateless first, in the order README.md lists them.
     static const std::vector<PolicyDescriptor>& all();
     /// The descriptor of `id`, or nullptr.
     static const PolicyDescriptor* find(std::string_view id);

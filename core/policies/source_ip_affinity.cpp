@@ -10,7 +10,7 @@ void SourceIpAffinityPolicy::decide(const RequestView& request, std::span<const 
     d.reset();
     const PeerText peer(request.peer);
     d.key = peer.view();
-    SessionEntry* entry = m_table.find(peer.view(), request.now);
+    PinEntry* entry = m_table.find(peer.view(), request.now);
     if (entry && servesPinnedAt(backends, entry->backend)) {
         m_table.touch(*entry, request.now);
         d.backend = entry->backend;

@@ -2,7 +2,7 @@
 
 namespace lblab {
 
-PinHandover StatefulPolicy::adoptPins(std::string_view fromPolicy, const std::vector<SessionEntry>& rows)
+PinHandover StatefulPolicy::adoptPins(std::string_view fromPolicy, const std::vector<PinEntry>& rows)
 {
     PinHandover result = PinHandover::Dropped;
     if (fromPolicy == id())

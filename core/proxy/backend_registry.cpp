@@ -209,7 +209,7 @@ void BackendRegistry::expire(TimePoint now)
     m_policy->expire(now);
 }
 
-std::vector<SessionEntry> BackendRegistry::table(std::size_t limit) const
+std::vector<PinEntry> BackendRegistry::table(std::size_t limit) const
 {
     std::lock_guard lock(m_mutex);
     return m_policy->table(limit);
@@ -221,9 +221,9 @@ std::size_t BackendRegistry::tableSize() const
     return m_policy->tableSize();
 }
 
-std::vector<std::optional<SessionEntry>> BackendRegistry::lookup(const std::vector<std::string>& keys) const
+std::vector<std::optional<PinEntry>> BackendRegistry::lookup(const std::vector<std::string>& keys) const
 {
-    std::vector<std::optional<SessionEntry>> out;
+    std::vector<std::optional<PinEntry>> out;
     out.reserve(keys.size());
     std::lock_guard lock(m_mutex);
     const bool stateful = m_policy->stateful();

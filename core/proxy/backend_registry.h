@@ -73,11 +73,11 @@ public:
     /// Drops the policy's expired pins.
     void expire(TimePoint now);
     /// The policy's table, most recently used first, at most `limit` rows.
-    std::vector<SessionEntry> table(std::size_t limit) const;
+    std::vector<PinEntry> table(std::size_t limit) const;
     /// Rows in the policy's table.
     std::size_t tableSize() const;
     /// For each key, the table row if the table holds it (one lock for all).
-    std::vector<std::optional<SessionEntry>> lookup(const std::vector<std::string>& keys) const;
+    std::vector<std::optional<PinEntry>> lookup(const std::vector<std::string>& keys) const;
 
 private:
     /// Consecutive probe results of one backend.

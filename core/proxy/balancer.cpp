@@ -205,11 +205,11 @@ bool Balancer::policyStateful() const { return m_impl->registry.policyStateful()
 
 std::vector<BalancerBackend> Balancer::backends() const { return m_impl->registry.backends(); }
 
-std::vector<SessionEntry> Balancer::table(std::size_t limit) const { return m_impl->registry.table(limit); }
+std::vector<PinEntry> Balancer::table(std::size_t limit) const { return m_impl->registry.table(limit); }
 
 std::size_t Balancer::tableSize() const { return m_impl->registry.tableSize(); }
 
-std::vector<std::optional<SessionEntry>> Balancer::lookup(const std::vector<std::string>& keys) const
+std::vector<std::optional<PinEntry>> Balancer::lookup(const std::vector<std::string>& keys) const
 {
     return m_impl->registry.lookup(keys);
 }

@@ -62,11 +62,11 @@ public:
     /// The backends (by index).
     std::vector<BalancerBackend> backends() const override;
     /// The policy's table, most recently used first, at most `limit` rows.
-    std::vector<SessionEntry> table(std::size_t limit) const override;
+    std::vector<PinEntry> table(std::size_t limit) const override;
     /// Rows in the policy's table.
     std::size_t tableSize() const override;
     /// For each key, the table row if the table holds it (one lock for all).
-    std::vector<std::optional<SessionEntry>> lookup(const std::vector<std::string>& keys) const override;
+    std::vector<std::optional<PinEntry>> lookup(const std::vector<std::string>& keys) const override;
     /// Client connections open now.
     std::size_t openConnections() const override;
     /// Kept-alive upstream connections waiting in the pools (closed ones are swept once a second).

@@ -1,4 +1,4 @@
-// The command-line contract (DESIGN.md), through the real lblab binary.
+// The command-line contract (README.md's Command line section), through the real lblab binary.
 
 #include "core/record/csv_reader.h"
 #include "support/run_lblab.h"

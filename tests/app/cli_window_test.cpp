@@ -58,7 +58,7 @@ TEST_F(CliWindowTest, QuitAfterEndsTheWindowRunAndPrintsTheHeadlessSummary)
     ASSERT_EQ(result.status, 0) << result.err;
     const auto j = nlohmann::json::parse(result.out, nullptr, false);
     ASSERT_FALSE(j.is_discarded()) << result.out;
-    // The same fields a headless run prints (DESIGN.md), and the users of this run.
+    // The same fields a headless run prints (docs/csv-format.md), and the users of this run.
     for (const char* field : {"preset", "policy", "duration_s", "requests", "errors", "servers", "sessions", "ip_changes",
                               "affinity_breaks", "repins", "remapped_clients", "table_size", "fairness", "users"})
         EXPECT_TRUE(j.contains(field)) << field;

@@ -23,7 +23,7 @@ using lblab::ui::ControlsPanel;
 
 namespace {
 
-/// The 13 policies of DESIGN.md, deliberately not in catalog order, to check the grouping.
+/// The 13 policies of README.md, deliberately not in catalog order, to check the grouping.
 std::vector<PolicyDescriptor> policies()
 {
     return {

@@ -18,7 +18,7 @@
 #include "ui/number_field.h"
 #include "ui/server_card.h"
 #include "ui/servers_panel.h"
-#include "ui/session_table_panel.h"
+#include "ui/pin_table_panel.h"
 #include "ui/shortcut_catalog.h"
 #include "ui/status_line.h"
 

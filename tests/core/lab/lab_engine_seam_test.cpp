@@ -65,9 +65,9 @@ public:
         ++m_calls->idleUpstreamConnections;
         return m_inner->idleUpstreamConnections();
     }
-    std::vector<SessionEntry> table(std::size_t limit) const override { ++m_calls->table; return m_inner->table(limit); }
+    std::vector<PinEntry> table(std::size_t limit) const override { ++m_calls->table; return m_inner->table(limit); }
     std::size_t tableSize() const override { ++m_calls->tableSize; return m_inner->tableSize(); }
-    std::vector<std::optional<SessionEntry>> lookup(const std::vector<std::string>& keys) const override
+    std::vector<std::optional<PinEntry>> lookup(const std::vector<std::string>& keys) const override
     {
         ++m_calls->lookup;
         return m_inner->lookup(keys);

@@ -9,10 +9,10 @@ using namespace lblab::test;
 
 namespace {
 
-std::vector<SessionEntry> rows()
+std::vector<PinEntry> rows()
 {
-    SessionEntry a{"abc", 1, at(1), at(5), 3, at(305)};
-    SessionEntry b{"def", 0, at(2), at(4), 1, at(304)};
+    PinEntry a{"abc", 1, at(1), at(5), 3, at(305)};
+    PinEntry b{"def", 0, at(2), at(4), 1, at(304)};
     return {a, b};
 }
 

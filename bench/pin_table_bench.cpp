@@ -4,7 +4,7 @@
 // view (mallinfo2: in-use arena bytes + mmapped bytes, so allocator headers count too).
 
 #include "core/base/peer_text.h"
-#include "core/policies/session_table.h"
+#include "core/policies/pin_table.h"
 
 #include <benchmark/benchmark.h>
 
@@ -64,7 +64,7 @@ std::size_t heapInUse()
 }
 
 /// A full table of `entries` rows (keys address(0..entries-1)), with its heap cost recorded in `state`.
-void fill(benchmark::State& state, lblab::SessionTable& table, std::size_t entries, lblab::TimePoint now,
+void fill(benchmark::State& state, lblab::PinTable& table, std::size_t entries, lblab::TimePoint now,
           std::size_t bytesBefore, std::size_t heapBefore)
 {
     for (std::size_t i = 0; i < entries; ++i)
@@ -78,7 +78,7 @@ void BM_Lookup(benchmark::State& state)
     static const auto k = keys();
     const std::size_t bytesBefore = g_bytes;
     const std::size_t heapBefore = heapInUse();
-    lblab::SessionTable table(300, kEntries);
+    lblab::PinTable table(300, kEntries);
     const auto now = lblab::Clock::now();
     fill(state, table, kEntries, now, bytesBefore, heapBefore);
     std::size_t i = 0;
@@ -94,7 +94,7 @@ void BM_Lookup(benchmark::State& state)
 void BM_LookupKeyFromRequest(benchmark::State& state)
 {
     const auto entries = static_cast<std::size_t>(state.range(0));
-    lblab::SessionTable table(300, entries);
+    lblab::PinTable table(300, entries);
     const auto now = lblab::Clock::now();
     fill(state, table, entries, now, g_bytes, heapInUse());
     std::size_t i = 0;
@@ -131,7 +131,7 @@ std::vector<std::uint32_t> shuffledOrder()
 /// clients come in no such order, so this is the figure for a cold lookup among a million rows.
 void BM_Shuffled(benchmark::State& state, bool touch)
 {
-    lblab::SessionTable table(300, kEntries);
+    lblab::PinTable table(300, kEntries);
     const auto now = lblab::Clock::now();
     fill(state, table, kEntries, now, g_bytes, heapInUse());
     const auto order = shuffledOrder();
@@ -149,7 +149,7 @@ void BM_Shuffled(benchmark::State& state, bool touch)
 void BM_FindTouch(benchmark::State& state)
 {
     const auto entries = static_cast<std::size_t>(state.range(0));
-    lblab::SessionTable table(300, entries);
+    lblab::PinTable table(300, entries);
     auto now = lblab::Clock::now();
     fill(state, table, entries, now, g_bytes, heapInUse());
     std::size_t i = 0;
@@ -166,7 +166,7 @@ void BM_FindTouch(benchmark::State& state)
 void BM_Insert(benchmark::State& state)
 {
     static const auto k = keys();
-    lblab::SessionTable table(300, kEntries);
+    lblab::PinTable table(300, kEntries);
     const auto now = lblab::Clock::now();
     std::size_t i = 0;
     // Past the first million the keys repeat: those inserts re-pin the least recently used row.
@@ -179,7 +179,7 @@ void BM_Insert(benchmark::State& state)
 /// Inserts into a table already at its 1M bound with keys it does not hold: each one evicts.
 void BM_InsertEvicting(benchmark::State& state)
 {
-    lblab::SessionTable table(300, kEntries);
+    lblab::PinTable table(300, kEntries);
     const auto now = lblab::Clock::now();
     for (std::size_t i = 0; i < kEntries; ++i)
         table.pin(lblab::PeerText(address(kEntries + i)).view(), 1, now);

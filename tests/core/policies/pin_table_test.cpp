@@ -1,4 +1,4 @@
-#include "core/policies/session_table.h"
+#include "core/policies/pin_table.h"
 #include "core/policies/policy_test_util.h"
 
 #include <gtest/gtest.h>
@@ -12,11 +12,11 @@
 using namespace lblab;
 using namespace lblab::test;
 
-TEST(SessionTable, PinFindTouchCountsHitsAndLastUsed)
+TEST(PinTable, PinFindTouchCountsHitsAndLastUsed)
 {
-    SessionTable t(60, 10);
+    PinTable t(60, 10);
     t.pin("a", 2, at(1));
-    SessionEntry* e = t.find("a", at(5));
+    PinEntry* e = t.find("a", at(5));
     ASSERT_NE(e, nullptr);
     EXPECT_EQ(e->backend, 2);
     EXPECT_EQ(e->hits, 0u);
@@ -31,9 +31,9 @@ TEST(SessionTable, PinFindTouchCountsHitsAndLastUsed)
     EXPECT_EQ(t.find("missing", at(7)), nullptr);
 }
 
-TEST(SessionTable, IdleEntriesExpireAfterTtl)
+TEST(PinTable, IdleEntriesExpireAfterTtl)
 {
-    SessionTable t(10, 100);
+    PinTable t(10, 100);
     t.pin("old", 0, at(0));
     t.pin("young", 1, at(5));
     t.pin("used", 2, at(0));
@@ -50,18 +50,18 @@ TEST(SessionTable, IdleEntriesExpireAfterTtl)
     EXPECT_EQ(t.size(), 0u);
 }
 
-TEST(SessionTable, ZeroTtlNeverExpires)
+TEST(PinTable, ZeroTtlNeverExpires)
 {
-    SessionTable t(0, 10);
+    PinTable t(0, 10);
     t.pin("k", 1, at(0));
     EXPECT_EQ(t.lookup("k")->expires, TimePoint::max());
     EXPECT_EQ(t.expire(at(1e6)), 0u);
     EXPECT_NE(t.find("k", at(1e6)), nullptr);
 }
 
-TEST(SessionTable, CapacityEvictsLeastRecentlyUsed)
+TEST(PinTable, CapacityEvictsLeastRecentlyUsed)
 {
-    SessionTable t(0, 3);
+    PinTable t(0, 3);
     t.pin("a", 0, at(1));
     t.pin("b", 1, at(2));
     t.pin("c", 2, at(3));
@@ -78,9 +78,9 @@ TEST(SessionTable, CapacityEvictsLeastRecentlyUsed)
     EXPECT_EQ(t.evictions(), 2u);
 }
 
-TEST(SessionTable, TableIsMostRecentlyUsedFirstAndLimited)
+TEST(PinTable, TableIsMostRecentlyUsedFirstAndLimited)
 {
-    SessionTable t(0, 10);
+    PinTable t(0, 10);
     t.pin("a", 0, at(1));
     t.pin("b", 1, at(2));
     t.pin("c", 2, at(3));
@@ -94,9 +94,9 @@ TEST(SessionTable, TableIsMostRecentlyUsedFirstAndLimited)
     EXPECT_TRUE(t.table(0).empty());
 }
 
-TEST(SessionTable, RepinReplacesBackendAndResetsHistory)
+TEST(PinTable, RepinReplacesBackendAndResetsHistory)
 {
-    SessionTable t(0, 10);
+    PinTable t(0, 10);
     t.pin("k", 1, at(1));
     t.touch(*t.find("k", at(2)), at(2));
     t.pin("k", 3, at(5));
@@ -106,14 +106,14 @@ TEST(SessionTable, RepinReplacesBackendAndResetsHistory)
     EXPECT_EQ(t.lookup("k")->created, at(5));
 }
 
-TEST(SessionTable, AdoptKeepsTimesAndLruOrder)
+TEST(PinTable, AdoptKeepsTimesAndLruOrder)
 {
-    SessionTable source(0, 10);
+    PinTable source(0, 10);
     source.pin("a", 0, at(1));
     source.pin("b", 1, at(2));
     source.pin("c", 2, at(3));
     source.touch(*source.find("b", at(4)), at(4));
-    SessionTable t(100, 2);
+    PinTable t(100, 2);
     for (const auto& row : source.table(10))
         t.adopt(row);
     // Capacity 2: the least recently used ("a") did not fit.
@@ -124,9 +124,9 @@ TEST(SessionTable, AdoptKeepsTimesAndLruOrder)
     EXPECT_EQ(t.table(10)[0].key, "b");
 }
 
-TEST(SessionTable, EraseAndClear)
+TEST(PinTable, EraseAndClear)
 {
-    SessionTable t(0, 10);
+    PinTable t(0, 10);
     t.pin("a", 0, at(1));
     t.pin("b", 0, at(1));
     EXPECT_TRUE(t.erase("a"));
@@ -137,9 +137,9 @@ TEST(SessionTable, EraseAndClear)
     EXPECT_TRUE(t.table(5).empty());
 }
 
-TEST(SessionTable, StaysBoundedUnderAFlood)
+TEST(PinTable, StaysBoundedUnderAFlood)
 {
-    SessionTable t(0, 1000);
+    PinTable t(0, 1000);
     for (int i = 0; i < 50000; ++i)
         t.pin("client-" + std::to_string(i), i % 4, at(i * 0.001));
     EXPECT_EQ(t.size(), 1000u);
@@ -158,7 +158,7 @@ std::vector<std::string> keysHomingToSlotZero(std::size_t count, std::size_t slo
     std::vector<std::string> out;
     for (std::size_t n = 0; out.size() < count; ++n) {
         std::string key = prefix + std::to_string(n);
-        const auto tag = static_cast<std::uint32_t>(SessionTable::hashKey(key) >> 32);
+        const auto tag = static_cast<std::uint32_t>(PinTable::hashKey(key) >> 32);
         if ((std::uint64_t{tag} * slots) >> 32 == 0)
             out.push_back(std::move(key));
     }
@@ -170,7 +170,7 @@ std::vector<std::string> keysHomingToSlotZero(std::size_t count, std::size_t slo
 TEST(SessionTableIndex, ManyKeysInOneProbeRunSurviveErasesFromTheMiddle)
 {
     // Capacity 40: the index ends at 52 slots, and all 40 keys want slot 0, so they form one run.
-    SessionTable t(0, 40);
+    PinTable t(0, 40);
     t.pin("probe", 0, at(0));
     const std::size_t slots = t.indexSlots();
     ASSERT_EQ(slots, 52u);
@@ -202,7 +202,7 @@ TEST(SessionTableIndex, KeysSharingTheWholeTagStayApart)
     std::string a, b;
     for (int n = 0; a.empty() && n < 2'000'000; ++n) {
         std::string key = "k" + std::to_string(n);
-        const auto tag = static_cast<std::uint32_t>(SessionTable::hashKey(key) >> 32);
+        const auto tag = static_cast<std::uint32_t>(PinTable::hashKey(key) >> 32);
         auto [it, fresh] = seen.emplace(tag, key);
         if (!fresh) {
             a = it->second;
@@ -210,7 +210,7 @@ TEST(SessionTableIndex, KeysSharingTheWholeTagStayApart)
         }
     }
     ASSERT_FALSE(a.empty());
-    SessionTable t(0, 10);
+    PinTable t(0, 10);
     t.pin(a, 1, at(1));
     t.pin(b, 2, at(2));
     EXPECT_EQ(t.size(), 2u);
@@ -223,7 +223,7 @@ TEST(SessionTableIndex, KeysSharingTheWholeTagStayApart)
 
 TEST(SessionTableIndex, EvictsAtTheBoundAndIndexStopsGrowing)
 {
-    SessionTable t(0, 1000);
+    PinTable t(0, 1000);
     for (int i = 0; i < 5000; ++i)
         t.pin("client-" + std::to_string(i), i % 4, at(i));
     EXPECT_EQ(t.size(), 1000u);
@@ -241,7 +241,7 @@ TEST(SessionTableIndex, EvictsAtTheBoundAndIndexStopsGrowing)
 
 TEST(SessionTableIndex, TtlExpiryRemovesOnlyTheIdleRunAndFindDropsExpired)
 {
-    SessionTable t(100, 100);
+    PinTable t(100, 100);
     for (int i = 0; i < 50; ++i)
         t.pin("k" + std::to_string(i), 0, at(i));
     // Keep k0..k9 alive by using them at t=80.
@@ -258,8 +258,8 @@ TEST(SessionTableIndex, TtlExpiryRemovesOnlyTheIdleRunAndFindDropsExpired)
 
 TEST(SessionTableIndex, EntryPointersStayValidWhileTheTableGrows)
 {
-    SessionTable t(0, 100000);
-    SessionEntry& first = t.pin("first", 7, at(1));
+    PinTable t(0, 100000);
+    PinEntry& first = t.pin("first", 7, at(1));
     for (int i = 0; i < 20000; ++i)
         t.pin("other-" + std::to_string(i), 1, at(2));
     EXPECT_EQ(first.key, "first");
@@ -271,7 +271,7 @@ TEST(SessionTableIndex, EntryPointersStayValidWhileTheTableGrows)
 
 TEST(SessionTableIndex, LongKeysAndReuseOfFreedRows)
 {
-    SessionTable t(0, 4);
+    PinTable t(0, 4);
     const std::string longKey(120, 'x');
     t.pin(longKey, 1, at(1));
     EXPECT_EQ(t.lookup(longKey)->key, longKey);
@@ -289,10 +289,10 @@ TEST(SessionTableIndex, MatchesASimpleModelUnderRandomOperations)
     // A straightforward model (a vector ordered most recently used first) against the table,
     // through pins, finds, touches, erases, adopts and expiry, with a small bound so eviction is constant.
     std::mt19937 rng(7);
-    SessionTable t(20, 50);
-    std::vector<SessionEntry> model;
+    PinTable t(20, 50);
+    std::vector<PinEntry> model;
     auto modelFind = [&](const std::string& key) {
-        return std::find_if(model.begin(), model.end(), [&](const SessionEntry& e) { return e.key == key; });
+        return std::find_if(model.begin(), model.end(), [&](const PinEntry& e) { return e.key == key; });
     };
     double now = 0;
     for (int step = 0; step < 20000; ++step) {
@@ -304,11 +304,11 @@ TEST(SessionTableIndex, MatchesASimpleModelUnderRandomOperations)
             t.pin(key, backend, at(now));
             if (auto it = modelFind(key); it != model.end())
                 model.erase(it);
-            model.insert(model.begin(), SessionEntry{key, backend, at(now), at(now), 0, at(now + 20)});
+            model.insert(model.begin(), PinEntry{key, backend, at(now), at(now), 0, at(now + 20)});
             if (model.size() > 50)
                 model.pop_back();
         } else if (op < 8) {
-            SessionEntry* e = t.find(key, at(now));
+            PinEntry* e = t.find(key, at(now));
             auto it = modelFind(key);
             if (it != model.end() && it->expires <= at(now)) {
                 model.erase(it);
@@ -317,7 +317,7 @@ TEST(SessionTableIndex, MatchesASimpleModelUnderRandomOperations)
             ASSERT_EQ(e != nullptr, it != model.end()) << "step " << step;
             if (e) {
                 t.touch(*e, at(now));
-                SessionEntry row = *it;
+                PinEntry row = *it;
                 ++row.hits;
                 row.lastUsed = at(now);
                 row.expires = at(now + 20);
@@ -351,7 +351,7 @@ TEST(SessionTableIndex, MatchesASimpleModelUnderRandomOperations)
         EXPECT_EQ(rows[i].expires, model[i].expires);
     }
     // Adopting the rows into a smaller table keeps the newest, in order.
-    SessionTable copy(20, 10);
+    PinTable copy(20, 10);
     for (const auto& row : rows)
         copy.adopt(row);
     const auto adopted = copy.table(100);

@@ -1,4 +1,4 @@
-#include "core/policies/session_table.h"
+#include "core/policies/pin_table.h"
 
 #include "core/policies/hashing.h"
 
@@ -17,7 +17,7 @@ std::size_t slotsFor(std::size_t rows) { return rows + rows / 4 + 1; }
 
 } // namespace
 
-SessionTable::SessionTable(double ttlSeconds, std::size_t capacity)
+PinTable::PinTable(double ttlSeconds, std::size_t capacity)
     : m_capacity(std::clamp<std::size_t>(capacity, 1, kMaxCapacity)), m_maxSlots(slotsFor(m_capacity + 1))
 {
     if (ttlSeconds > 0)
@@ -29,19 +29,19 @@ SessionTable::SessionTable(double ttlSeconds, std::size_t capacity)
     m_pageMask = (std::uint32_t{1} << m_pageBits) - 1;
 }
 
-std::uint64_t SessionTable::hashKey(std::string_view key)
+std::uint64_t PinTable::hashKey(std::string_view key)
 {
     return hashText(key);
 }
 
-TimePoint SessionTable::expiryFor(TimePoint lastUsed) const
+TimePoint PinTable::expiryFor(TimePoint lastUsed) const
 {
     if (m_ttl == Clock::duration::zero() || lastUsed > TimePoint::max() - m_ttl)
         return TimePoint::max();
     return lastUsed + m_ttl;
 }
 
-std::uint32_t SessionTable::findSlot(std::string_view key, std::uint64_t hash) const
+std::uint32_t PinTable::findSlot(std::string_view key, std::uint64_t hash) const
 {
     if (m_size == 0)
         return kNone;
@@ -60,7 +60,7 @@ std::uint32_t SessionTable::findSlot(std::string_view key, std::uint64_t hash) c
     }
 }
 
-void SessionTable::growIndex()
+void PinTable::growIndex()
 {
     const std::size_t target = std::min(m_maxSlots, std::max(kInitialSlots, m_slots.size() * 2));
     std::vector<Slot> old(target);
@@ -77,7 +77,7 @@ void SessionTable::growIndex()
     }
 }
 
-void SessionTable::indexInsert(std::uint64_t hash, std::uint32_t nodeIndex)
+void PinTable::indexInsert(std::uint64_t hash, std::uint32_t nodeIndex)
 {
     // m_size already counts the new row.
     if (m_slots.size() < m_maxSlots && slotsFor(m_size) > m_slots.size())
@@ -91,7 +91,7 @@ void SessionTable::indexInsert(std::uint64_t hash, std::uint32_t nodeIndex)
     m_slots[i] = {tag, nodeIndex};
 }
 
-void SessionTable::indexEraseAt(std::uint32_t slot)
+void PinTable::indexEraseAt(std::uint32_t slot)
 {
     // Backward-shift deletion: pull later members of the probe run back so no tombstones pile up.
     const std::size_t n = m_slots.size();
@@ -113,7 +113,7 @@ void SessionTable::indexEraseAt(std::uint32_t slot)
     m_slots[i] = Slot{};
 }
 
-std::uint32_t SessionTable::allocateNode()
+std::uint32_t PinTable::allocateNode()
 {
     if (m_free != kNone) {
         const std::uint32_t i = m_free;
@@ -125,7 +125,7 @@ std::uint32_t SessionTable::allocateNode()
     return m_allocated++;
 }
 
-void SessionTable::unlink(std::uint32_t i)
+void PinTable::unlink(std::uint32_t i)
 {
     Node& x = node(i);
     if (x.prev != kNone)
@@ -139,9 +139,9 @@ void SessionTable::unlink(std::uint32_t i)
     x.prev = x.next = kNone;
 }
 
-void SessionTable::linkFront(std::uint32_t i) { linkBefore(i, m_head); }
+void PinTable::linkFront(std::uint32_t i) { linkBefore(i, m_head); }
 
-void SessionTable::linkBefore(std::uint32_t i, std::uint32_t before)
+void PinTable::linkBefore(std::uint32_t i, std::uint32_t before)
 {
     Node& x = node(i);
     x.next = before;
@@ -156,7 +156,7 @@ void SessionTable::linkBefore(std::uint32_t i, std::uint32_t before)
         m_tail = i;
 }
 
-void SessionTable::removeAt(std::uint32_t slot, std::uint32_t i)
+void PinTable::removeAt(std::uint32_t slot, std::uint32_t i)
 {
     indexEraseAt(slot);
     unlink(i);
@@ -169,13 +169,13 @@ void SessionTable::removeAt(std::uint32_t slot, std::uint32_t i)
         m_last = kNone;
 }
 
-void SessionTable::removeNode(std::uint32_t i)
+void PinTable::removeNode(std::uint32_t i)
 {
     const std::string& key = node(i).entry.key;
     removeAt(findSlot(key, hashKey(key)), i);
 }
 
-void SessionTable::evictOverflow()
+void PinTable::evictOverflow()
 {
     while (m_size > m_capacity) {
         removeNode(m_tail);
@@ -183,7 +183,7 @@ void SessionTable::evictOverflow()
     }
 }
 
-std::uint32_t SessionTable::nodeOf(const SessionEntry& entry) const
+std::uint32_t PinTable::nodeOf(const PinEntry& entry) const
 {
     if (m_last != kNone && &node(m_last).entry == &entry)
         return m_last;
@@ -191,7 +191,7 @@ std::uint32_t SessionTable::nodeOf(const SessionEntry& entry) const
     return slot == kNone ? kNone : m_slots[slot].node;
 }
 
-SessionEntry* SessionTable::find(std::string_view key, TimePoint now)
+PinEntry* PinTable::find(std::string_view key, TimePoint now)
 {
     const std::uint32_t slot = findSlot(key, hashKey(key));
     if (slot == kNone)
@@ -205,7 +205,7 @@ SessionEntry* SessionTable::find(std::string_view key, TimePoint now)
     return &node(i).entry;
 }
 
-void SessionTable::touch(SessionEntry& entry, TimePoint now)
+void PinTable::touch(PinEntry& entry, TimePoint now)
 {
     ++entry.hits;
     entry.lastUsed = std::max(entry.lastUsed, now);
@@ -217,12 +217,12 @@ void SessionTable::touch(SessionEntry& entry, TimePoint now)
     }
 }
 
-SessionEntry& SessionTable::pin(std::string_view key, int backend, TimePoint now)
+PinEntry& PinTable::pin(std::string_view key, int backend, TimePoint now)
 {
     const std::uint64_t hash = hashKey(key);
     if (const std::uint32_t slot = findSlot(key, hash); slot != kNone) {
         const std::uint32_t i = m_slots[slot].node;
-        SessionEntry& e = node(i).entry;
+        PinEntry& e = node(i).entry;
         e.backend = backend;
         e.created = now;
         e.lastUsed = now;
@@ -236,7 +236,7 @@ SessionEntry& SessionTable::pin(std::string_view key, int backend, TimePoint now
         return e;
     }
     const std::uint32_t i = allocateNode();
-    SessionEntry& e = node(i).entry;
+    PinEntry& e = node(i).entry;
     e.key.assign(key);
     e.backend = backend;
     e.created = now;
@@ -251,7 +251,7 @@ SessionEntry& SessionTable::pin(std::string_view key, int backend, TimePoint now
     return e;
 }
 
-void SessionTable::adopt(const SessionEntry& row)
+void PinTable::adopt(const PinEntry& row)
 {
     if (row.key.empty())
         return;
@@ -269,7 +269,7 @@ void SessionTable::adopt(const SessionEntry& row)
             before = node(before).next;
     }
     const std::uint32_t i = allocateNode();
-    SessionEntry& e = node(i).entry;
+    PinEntry& e = node(i).entry;
     e.key.assign(row.key);
     e.backend = row.backend;
     e.created = row.created;
@@ -282,7 +282,7 @@ void SessionTable::adopt(const SessionEntry& row)
     evictOverflow(); // may drop the adopted row itself when it is the oldest
 }
 
-bool SessionTable::erase(std::string_view key)
+bool PinTable::erase(std::string_view key)
 {
     const std::uint32_t slot = findSlot(key, hashKey(key));
     if (slot == kNone)
@@ -291,7 +291,7 @@ bool SessionTable::erase(std::string_view key)
     return true;
 }
 
-std::size_t SessionTable::expire(TimePoint now)
+std::size_t PinTable::expire(TimePoint now)
 {
     // The back is the least recently used and all entries share one TTL, so the expired ones
     // are exactly a run at the back.
@@ -303,7 +303,7 @@ std::size_t SessionTable::expire(TimePoint now)
     return removed;
 }
 
-void SessionTable::clear()
+void PinTable::clear()
 {
     m_pages.clear();
     m_slots = {};
@@ -312,16 +312,16 @@ void SessionTable::clear()
     m_size = 0;
 }
 
-std::vector<SessionEntry> SessionTable::table(std::size_t limit) const
+std::vector<PinEntry> PinTable::table(std::size_t limit) const
 {
-    std::vector<SessionEntry> rows;
+    std::vector<PinEntry> rows;
     rows.reserve(std::min(limit, m_size));
     for (std::uint32_t i = m_head; i != kNone && rows.size() < limit; i = node(i).next)
         rows.push_back(node(i).entry);
     return rows;
 }
 
-std::optional<SessionEntry> SessionTable::lookup(std::string_view key) const
+std::optional<PinEntry> PinTable::lookup(std::string_view key) const
 {
     const std::uint32_t slot = findSlot(key, hashKey(key));
     if (slot == kNone)

@@ -1,7 +1,7 @@
-#include "ui/session_table_panel.h"
+#include "ui/pin_table_panel.h"
 
 #include "ui/policy_explanations.h"
-#include "ui/session_table_model.h"
+#include "ui/pin_table_model.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -39,7 +39,7 @@ protected:
         const QString& text = m_text;
         if (text.isEmpty())
             return true;
-        for (int column : {SessionTableModel::Key, SessionTableModel::Backend}) {
+        for (int column : {PinTableModel::Key, PinTableModel::Backend}) {
             const QModelIndex i = sourceModel()->index(sourceRow, column, sourceParent);
             if (i.data(Qt::DisplayRole).toString().contains(text, Qt::CaseInsensitive))
                 return true;
@@ -53,7 +53,7 @@ private:
 
 } // namespace
 
-SessionTablePanel::SessionTablePanel(QWidget* parent)
+PinTablePanel::PinTablePanel(QWidget* parent)
     : QWidget(parent)
 {
     m_header = new QLabel(this);
@@ -65,24 +65,24 @@ SessionTablePanel::SessionTablePanel(QWidget* parent)
     m_filter->setPlaceholderText(tr("Filter by key or backend"));
     m_filter->setClearButtonEnabled(true);
 
-    m_model = new SessionTableModel(this);
+    m_model = new PinTableModel(this);
     m_proxy = new KeyOrBackendFilter(this);
     m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(SessionTableModel::SortRole);
+    m_proxy->setSortRole(PinTableModel::SortRole);
     m_proxy->setDynamicSortFilter(true);
 
     m_view = new QTableView(this);
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
-    m_view->sortByColumn(SessionTableModel::Idle, Qt::AscendingOrder);
+    m_view->sortByColumn(PinTableModel::Idle, Qt::AscendingOrder);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->setVisible(false);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setSectionResizeMode(SessionTableModel::Key, QHeaderView::Stretch);
-    for (int c = SessionTableModel::Backend; c < SessionTableModel::ColumnCount; ++c)
+    m_view->horizontalHeader()->setSectionResizeMode(PinTableModel::Key, QHeaderView::Stretch);
+    for (int c = PinTableModel::Backend; c < PinTableModel::ColumnCount; ++c)
         m_view->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
 
     m_stateless = new QLabel(this);
@@ -102,11 +102,11 @@ SessionTablePanel::SessionTablePanel(QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(m_stack, 1);
 
-    connect(m_filter, &QLineEdit::textChanged, this, &SessionTablePanel::setFilterText);
+    connect(m_filter, &QLineEdit::textChanged, this, &PinTablePanel::setFilterText);
     updateHeader();
 }
 
-void SessionTablePanel::setFilterText(const QString& text)
+void PinTablePanel::setFilterText(const QString& text)
 {
     if (m_filter->text() != text)
         m_filter->setText(text); // re-enters through textChanged
@@ -114,15 +114,15 @@ void SessionTablePanel::setFilterText(const QString& text)
     updateHeader();
 }
 
-int SessionTablePanel::shownRowCount() const { return m_proxy->rowCount(); }
+int PinTablePanel::shownRowCount() const { return m_proxy->rowCount(); }
 
-QString SessionTablePanel::headerText() const { return m_header->text(); }
+QString PinTablePanel::headerText() const { return m_header->text(); }
 
-bool SessionTablePanel::showsStatelessExplanation() const { return m_stack->currentWidget() == m_stateless; }
+bool PinTablePanel::showsStatelessExplanation() const { return m_stack->currentWidget() == m_stateless; }
 
-QString SessionTablePanel::statelessText() const { return m_stateless->text(); }
+QString PinTablePanel::statelessText() const { return m_stateless->text(); }
 
-void SessionTablePanel::updateHeader()
+void PinTablePanel::updateHeader()
 {
     const QLocale locale(QLocale::English);
     if (showsStatelessExplanation()) {
@@ -134,7 +134,7 @@ void SessionTablePanel::updateHeader()
                                locale.toString(shownRowCount())));
 }
 
-void SessionTablePanel::showSnapshot(const lblab::Snapshot& snapshot)
+void PinTablePanel::showSnapshot(const lblab::Snapshot& snapshot)
 {
     const bool stateful = snapshot.policyStateful;
     if (!stateful) {
@@ -174,11 +174,11 @@ void SessionTablePanel::showSnapshot(const lblab::Snapshot& snapshot)
 
     // A reset forgets the selection and scroll position; keep them by key.
     QSet<QString> selected;
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows(SessionTableModel::Key);
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(PinTableModel::Key);
     for (const QModelIndex& i : rows)
         selected.insert(i.data(Qt::DisplayRole).toString());
     const QString currentKey = m_view->currentIndex().isValid()
-        ? m_view->currentIndex().siblingAtColumn(SessionTableModel::Key).data().toString()
+        ? m_view->currentIndex().siblingAtColumn(PinTableModel::Key).data().toString()
         : QString();
     const int scroll = m_view->verticalScrollBar()->value();
 
@@ -187,10 +187,10 @@ void SessionTablePanel::showSnapshot(const lblab::Snapshot& snapshot)
         if (!selected.isEmpty() || !currentKey.isEmpty()) {
             QItemSelection selection;
             for (int r = 0; r < m_proxy->rowCount(); ++r) {
-                const QModelIndex key = m_proxy->index(r, SessionTableModel::Key);
+                const QModelIndex key = m_proxy->index(r, PinTableModel::Key);
                 const QString text = key.data().toString();
                 if (selected.contains(text))
-                    selection.select(key, m_proxy->index(r, SessionTableModel::ColumnCount - 1));
+                    selection.select(key, m_proxy->index(r, PinTableModel::ColumnCount - 1));
                 if (text == currentKey)
                     m_view->selectionModel()->setCurrentIndex(key, QItemSelectionModel::NoUpdate);
             }

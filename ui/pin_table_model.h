@@ -11,7 +11,7 @@
 namespace lblab::ui {
 
 /// The policy's session table as a Qt model. It holds one snapshot's rows and swaps them whole.
-class SessionTableModel : public QAbstractTableModel {
+class PinTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     /// Columns, left to right.
@@ -20,7 +20,7 @@ public:
     static constexpr int SortRole = Qt::UserRole + 1;
 
     /// An empty table.
-    explicit SessionTableModel(QObject* parent = nullptr);
+    explicit PinTableModel(QObject* parent = nullptr);
 
     /// Takes the snapshot's table. Resets the model only when the rows changed; when only the
     /// clock moved, it signals a change of the time columns instead. Returns true on a reset.

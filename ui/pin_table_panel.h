@@ -15,15 +15,15 @@ class QTableView;
 
 namespace lblab::ui {
 
-class SessionTableModel;
+class PinTableModel;
 
 /// The policy's session table (key -> backend, age, idle, hits, expiry), sortable and filterable;
 /// for a stateless policy, an explanation of why there is no table.
-class SessionTablePanel : public QWidget {
+class PinTablePanel : public QWidget {
     Q_OBJECT
 public:
     /// An empty panel.
-    explicit SessionTablePanel(QWidget* parent = nullptr);
+    explicit PinTablePanel(QWidget* parent = nullptr);
 
     /// Filters rows whose key or backend contains `text` (case-insensitive), as the filter box does.
     void setFilterText(const QString& text);
@@ -54,7 +54,7 @@ private:
     QStackedWidget* m_stack = nullptr;
     QTableView* m_view = nullptr;
     QLabel* m_stateless = nullptr;
-    SessionTableModel* m_model = nullptr;
+    PinTableModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     std::size_t m_tableSize = 0;
     std::string m_policy;

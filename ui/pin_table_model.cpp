@@ -1,4 +1,4 @@
-#include "ui/session_table_model.h"
+#include "ui/pin_table_model.h"
 
 #include "ui/backend_palette.h"
 
@@ -18,12 +18,12 @@ double seconds(std::int64_t us) { return static_cast<double>(us) / 1e6; }
 
 } // namespace
 
-SessionTableModel::SessionTableModel(QObject* parent)
+PinTableModel::PinTableModel(QObject* parent)
     : QAbstractTableModel(parent)
 {
 }
 
-bool SessionTableModel::setSnapshot(const Snapshot& snapshot)
+bool PinTableModel::setSnapshot(const Snapshot& snapshot)
 {
     bool namesChanged = snapshot.servers.size() != m_serverNames.size();
     for (std::size_t i = 0; !namesChanged && i < snapshot.servers.size(); ++i)
@@ -50,14 +50,14 @@ bool SessionTableModel::setSnapshot(const Snapshot& snapshot)
     return false;
 }
 
-int SessionTableModel::rowCount(const QModelIndex& parent) const
+int PinTableModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int SessionTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int PinTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-QString SessionTableModel::backendName(int backend) const
+QString PinTableModel::backendName(int backend) const
 {
     if (backend < 0)
         return QStringLiteral("-");
@@ -66,14 +66,14 @@ QString SessionTableModel::backendName(int backend) const
     return QStringLiteral("s%1").arg(backend + 1);
 }
 
-QString SessionTableModel::keyAt(int row) const
+QString PinTableModel::keyAt(int row) const
 {
     if (row < 0 || row >= rowCount())
         return {};
     return QString::fromStdString(m_rows[static_cast<std::size_t>(row)].key);
 }
 
-QVariant SessionTableModel::data(const QModelIndex& index, int role) const
+QVariant PinTableModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= rowCount())
         return {};
@@ -111,7 +111,7 @@ QVariant SessionTableModel::data(const QModelIndex& index, int role) const
     return {};
 }
 
-QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant PinTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);

@@ -1,5 +1,5 @@
-#include "ui/session_table_panel.h"
-#include "ui/session_table_model.h"
+#include "ui/pin_table_panel.h"
+#include "ui/pin_table_model.h"
 
 #include "panels_qt_app.h"
 
@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-using lblab::ui::SessionTableModel;
-using lblab::ui::SessionTablePanel;
+using lblab::ui::PinTableModel;
+using lblab::ui::PinTablePanel;
 
 namespace {
 
@@ -42,7 +42,7 @@ lblab::Snapshot makeSnapshot(std::int64_t tUs = 10'000'000)
     return snap;
 }
 
-QString cell(const SessionTablePanel& panel, int row, int column)
+QString cell(const PinTablePanel& panel, int row, int column)
 {
     return panel.proxy()->index(row, column).data().toString();
 }
@@ -56,7 +56,7 @@ protected:
 
 TEST_F(SessionTablePanelTest, ShowsRowsAndHeader)
 {
-    SessionTablePanel panel;
+    PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
     EXPECT_FALSE(panel.showsStatelessExplanation());
     EXPECT_EQ(panel.shownRowCount(), 5);
@@ -64,36 +64,36 @@ TEST_F(SessionTablePanelTest, ShowsRowsAndHeader)
     // Find the row of 127.0.1.11 and check its cells.
     int row = -1;
     for (int r = 0; r < panel.shownRowCount(); ++r)
-        if (cell(panel, r, SessionTableModel::Key) == QStringLiteral("127.0.1.11"))
+        if (cell(panel, r, PinTableModel::Key) == QStringLiteral("127.0.1.11"))
             row = r;
     ASSERT_GE(row, 0);
-    EXPECT_EQ(cell(panel, row, SessionTableModel::Backend), QStringLiteral("s2"));
-    EXPECT_EQ(cell(panel, row, SessionTableModel::Age), QStringLiteral("9.0"));
-    EXPECT_EQ(cell(panel, row, SessionTableModel::Idle), QStringLiteral("1.0"));
-    EXPECT_EQ(cell(panel, row, SessionTableModel::Hits), QStringLiteral("40"));
-    EXPECT_EQ(cell(panel, row, SessionTableModel::ExpiresIn), QStringLiteral("299.0"));
-    EXPECT_TRUE(panel.proxy()->index(row, SessionTableModel::Backend).data(Qt::DecorationRole).isValid());
+    EXPECT_EQ(cell(panel, row, PinTableModel::Backend), QStringLiteral("s2"));
+    EXPECT_EQ(cell(panel, row, PinTableModel::Age), QStringLiteral("9.0"));
+    EXPECT_EQ(cell(panel, row, PinTableModel::Idle), QStringLiteral("1.0"));
+    EXPECT_EQ(cell(panel, row, PinTableModel::Hits), QStringLiteral("40"));
+    EXPECT_EQ(cell(panel, row, PinTableModel::ExpiresIn), QStringLiteral("299.0"));
+    EXPECT_TRUE(panel.proxy()->index(row, PinTableModel::Backend).data(Qt::DecorationRole).isValid());
 }
 
 TEST_F(SessionTablePanelTest, SortsByHitsAndKeepsTheSortAcrossSnapshots)
 {
-    SessionTablePanel panel;
+    PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
-    panel.view()->sortByColumn(SessionTableModel::Hits, Qt::DescendingOrder);
-    EXPECT_EQ(cell(panel, 0, SessionTableModel::Hits), QStringLiteral("40"));
-    EXPECT_EQ(cell(panel, 4, SessionTableModel::Hits), QStringLiteral("1"));
+    panel.view()->sortByColumn(PinTableModel::Hits, Qt::DescendingOrder);
+    EXPECT_EQ(cell(panel, 0, PinTableModel::Hits), QStringLiteral("40"));
+    EXPECT_EQ(cell(panel, 4, PinTableModel::Hits), QStringLiteral("1"));
 
     // A new table arrives: still sorted by hits, descending (numerically: 100 before 40).
     lblab::Snapshot next = makeSnapshot(11'000'000);
     next.table[3].hits = 100;
     panel.showSnapshot(next);
-    EXPECT_EQ(cell(panel, 0, SessionTableModel::Hits), QStringLiteral("100"));
-    EXPECT_EQ(cell(panel, 1, SessionTableModel::Hits), QStringLiteral("40"));
+    EXPECT_EQ(cell(panel, 0, PinTableModel::Hits), QStringLiteral("100"));
+    EXPECT_EQ(cell(panel, 1, PinTableModel::Hits), QStringLiteral("40"));
 }
 
 TEST_F(SessionTablePanelTest, FiltersByKeyOrBackend)
 {
-    SessionTablePanel panel;
+    PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
     panel.setFilterText(QStringLiteral("127.0.2."));
     EXPECT_EQ(panel.shownRowCount(), 2);
@@ -110,27 +110,27 @@ TEST_F(SessionTablePanelTest, FiltersByKeyOrBackend)
 
 TEST_F(SessionTablePanelTest, ResetsOnlyWhenRowsChangeAndKeepsSelection)
 {
-    SessionTablePanel panel;
+    PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
     const int resets = panel.resetCount();
     // Only the clock moved: no reset, but the ages follow.
     panel.showSnapshot(makeSnapshot(12'000'000));
     EXPECT_EQ(panel.resetCount(), resets);
 
-    panel.view()->sortByColumn(SessionTableModel::Key, Qt::AscendingOrder);
+    panel.view()->sortByColumn(PinTableModel::Key, Qt::AscendingOrder);
     panel.view()->selectRow(2); // 127.0.1.12
     lblab::Snapshot next = makeSnapshot(13'000'000);
     next.table[2].hits = 13;
     panel.showSnapshot(next);
     EXPECT_EQ(panel.resetCount(), resets + 1);
-    const QModelIndexList selected = panel.view()->selectionModel()->selectedRows(SessionTableModel::Key);
+    const QModelIndexList selected = panel.view()->selectionModel()->selectedRows(PinTableModel::Key);
     ASSERT_EQ(selected.size(), 1);
     EXPECT_EQ(selected.front().data().toString(), QStringLiteral("127.0.1.12"));
 }
 
 TEST_F(SessionTablePanelTest, StatelessPolicyShowsExplanationInsteadOfTable)
 {
-    SessionTablePanel panel;
+    PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
     lblab::Snapshot stateless;
     stateless.policy = "round-robin";
@@ -162,11 +162,11 @@ TEST_F(SessionTablePanelTest, RendersARealisticTable)
         snap.table.push_back(row);
     }
     snap.tableSize = 1234;
-    SessionTablePanel panel;
+    PinTablePanel panel;
     panel.showSnapshot(snap);
     EXPECT_FALSE(lblab::test::savePanelGrab(panel, QStringLiteral("session_table")).isEmpty());
 
-    SessionTablePanel stateless;
+    PinTablePanel stateless;
     lblab::Snapshot rr;
     rr.policy = "least-connections";
     stateless.showSnapshot(rr);
@@ -175,7 +175,7 @@ TEST_F(SessionTablePanelTest, RendersARealisticTable)
 
 TEST_F(SessionTablePanelTest, RefreshesABusyTableAFewTimesASecond)
 {
-    SessionTablePanel panel;
+    PinTablePanel panel;
     lblab::Snapshot snap = makeSnapshot(10'000'000);
     panel.showSnapshot(snap);
     const int resets = panel.resetCount();
@@ -192,8 +192,8 @@ TEST_F(SessionTablePanelTest, RefreshesABusyTableAFewTimesASecond)
     panel.showSnapshot(snap);
     int row = -1;
     for (int r = 0; r < panel.shownRowCount(); ++r)
-        if (cell(panel, r, SessionTableModel::Key) == QStringLiteral("127.0.1.10"))
+        if (cell(panel, r, PinTableModel::Key) == QStringLiteral("127.0.1.10"))
             row = r;
     ASSERT_GE(row, 0);
-    EXPECT_EQ(cell(panel, row, SessionTableModel::Hits), QStringLiteral("35"));
+    EXPECT_EQ(cell(panel, row, PinTableModel::Hits), QStringLiteral("35"));
 }

@@ -23,22 +23,22 @@ namespace lblab {
 /// into the LRU list by 32-bit indices; an open-addressing index of 8-byte slots (32-bit hash tag +
 /// row index, linear probing, at most 80 % full, backward-shift deletion) finds them. Keys up to 15
 /// characters (addresses, the lab's cookies and session ids) live inside the row, with no heap node.
-class SessionTable {
+class PinTable {
 public:
     /// A table of at most `capacity` entries (at least 1, at most 2^28) with idle TTL `ttlSeconds`.
-    SessionTable(double ttlSeconds, std::size_t capacity);
-    SessionTable(const SessionTable&) = delete;
-    SessionTable& operator=(const SessionTable&) = delete;
+    PinTable(double ttlSeconds, std::size_t capacity);
+    PinTable(const PinTable&) = delete;
+    PinTable& operator=(const PinTable&) = delete;
 
     /// The live entry for `key`, or nullptr. An entry found expired at `now` is removed here.
     /// The pointer stays valid until the entry is removed.
-    SessionEntry* find(std::string_view key, TimePoint now);
+    PinEntry* find(std::string_view key, TimePoint now);
     /// Records a request that followed the pin: hits++, lastUsed = now, most recently used.
-    void touch(SessionEntry& entry, TimePoint now);
+    void touch(PinEntry& entry, TimePoint now);
     /// Pins `key` to `backend` at `now` (created = lastUsed = now, hits = 0), replacing any old pin.
-    SessionEntry& pin(std::string_view key, int backend, TimePoint now);
+    PinEntry& pin(std::string_view key, int backend, TimePoint now);
     /// Inserts a row copied from another table, keeping its times and hits (TTL recomputed here).
-    void adopt(const SessionEntry& row);
+    void adopt(const PinEntry& row);
     /// Removes `key`; false if absent.
     bool erase(std::string_view key);
     /// Removes every entry idle past its TTL at `now`; returns how many.
@@ -47,11 +47,11 @@ public:
     void clear();
 
     /// At most `limit` rows, most recently used first.
-    std::vector<SessionEntry> table(std::size_t limit) const;
+    std::vector<PinEntry> table(std::size_t limit) const;
     /// True when a row for `key` is held (expired or not).
     bool contains(std::string_view key) const { return findSlot(key, hashKey(key)) != kNone; }
     /// A copy of the row for `key`, if present.
-    std::optional<SessionEntry> lookup(std::string_view key) const;
+    std::optional<PinEntry> lookup(std::string_view key) const;
     /// Rows held.
     std::size_t size() const { return m_size; }
     /// The bound.
@@ -69,7 +69,7 @@ private:
 
     /// A row and its LRU links (row indices; kNone at the ends).
     struct Node {
-        SessionEntry entry;
+        PinEntry entry;
         std::uint32_t prev = kNone; ///< more recently used
         std::uint32_t next = kNone; ///< less recently used (free list link when unused)
     };
@@ -102,7 +102,7 @@ private:
     void linkBefore(std::uint32_t i, std::uint32_t before);
     void evictOverflow();
     /// The row holding `entry` (a pointer this table handed out).
-    std::uint32_t nodeOf(const SessionEntry& entry) const;
+    std::uint32_t nodeOf(const PinEntry& entry) const;
 
     Clock::duration m_ttl{};  ///< zero: entries never expire
     std::size_t m_capacity;

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -60,7 +62,8 @@ const Recorded& recorded()
         }));
         lab.stop();
         Recorded out;
-        out.dir = outputDir("run-replay-export");
+        // ctest runs each test in its own process, two at a time: each records into its own folder.
+        out.dir = outputDir("run-replay-export-" + std::to_string(::getpid()));
         lab.exportRun(out.dir);
         out.summary = lab.summary();
         out.totals = lab.capture().totals();

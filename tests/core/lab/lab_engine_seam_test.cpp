@@ -7,6 +7,8 @@
 #include "core/lab/engine_factory.h"
 #include "core/lab/lab.h"
 
+#include "support/wait_for.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -78,19 +80,6 @@ private:
     std::shared_ptr<EngineCalls> m_calls;
 };
 
-/// Waits until `done()` holds, checking every few milliseconds, at most `limit`. True if it held.
-template <typename Condition>
-bool waitUntil(Condition done, std::chrono::seconds limit = std::chrono::seconds(30))
-{
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
-
 LabConfig smallLab()
 {
     LabConfig c = *PresetCatalog::find("round-robin-basics"); // s1, s2, s3, round robin
@@ -120,7 +109,7 @@ TEST(LabEngineSeamTest, TheLabRunsThroughTheEngineItWasGiven)
     EXPECT_NE(lab.balancerUrl().find("http://127.0.0.1:"), std::string::npos) << lab.balancerUrl();
 
     // The users' requests go through the wrapped engine to real backends and reach the capture.
-    ASSERT_TRUE(waitUntil([&] { return lab.capture().totals().requests >= 40; }))
+    ASSERT_TRUE(test::waitFor([&] { return lab.capture().totals().requests >= 40; }))
         << "requests so far: " << lab.capture().totals().requests;
     EXPECT_EQ(lab.capture().totals().errors, 0u);
     const auto firstStats = lab.capture().serverStats();
@@ -135,7 +124,7 @@ TEST(LabEngineSeamTest, TheLabRunsThroughTheEngineItWasGiven)
     const std::string added = lab.addServer();
     lab.removeServer("s3");
     std::shared_ptr<const Snapshot> s;
-    ASSERT_TRUE(waitUntil([&] {
+    ASSERT_TRUE(test::waitFor([&] {
         s = lab.publishNow();
         const ServerView* a = s ? find(*s, added) : nullptr;
         const ServerView* removed = s ? find(*s, "s3") : nullptr;
@@ -156,7 +145,7 @@ TEST(LabEngineSeamTest, TheLabRunsThroughTheEngineItWasGiven)
     EXPECT_GE(calls->policyStateful, 1);
 
     // A stateful policy's pins are read through the seam too, and the new server takes traffic.
-    ASSERT_TRUE(waitUntil([&] {
+    ASSERT_TRUE(test::waitFor([&] {
         bool served = false;
         for (const auto& server : lab.capture().serverStats())
             served = served || (server.name == added && server.requests > 0);

@@ -1,5 +1,7 @@
 #include "core/record/run_replay.h"
 
+#include "core/config/config_reader.h"
+#include "core/config/scenario_error.h"
 #include "core/record/csv_reader.h"
 #include "core/record/export_columns.h"
 
@@ -124,9 +126,22 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
         else if (format != kFormat)
             m_notes.push_back("run.json is format '" + format + "', this version reads " + std::string(kFormat) +
                               ": some of it may be ignored");
-        if (j.contains("config") && j["config"].is_object()) {
+        if (j.contains("config") && j["config"].is_object() && !j["config"].contains("preset")) {
+            // The scenario form, read by the one configuration reader (core/config/config_reader.h).
+            const LabConfig c = ConfigReader::read(j["config"], "run.json", {});
+            m_preset = c.preset;
+            m_policy = c.policy;
+            m_seed = c.seed;
+            m_requestRate = c.requestRate;
+            m_intervalUs = msToUs(c.intervalMs);
+            for (const auto& server : c.servers)
+                m_configServers.emplace_back(server.name, server.region);
+            for (const auto& group : c.clients)
+                m_groups.emplace_back(group.name, group.count);
+        } else if (j.contains("config") && j["config"].is_object()) {
+            // Exports before run.json's config took the scenario form: read what is there.
             const auto& c = j["config"];
-            m_preset = c.value("name", c.value("preset", std::string())); // "preset": exports before the scenario form
+            m_preset = c.value("preset", std::string());
             m_policy = c.value("policy", std::string());
             m_seed = c.value("seed", std::uint64_t{0});
             m_requestRate = c.value("request_rate", 0.0);
@@ -176,6 +191,8 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
         }
     } catch (const nlohmann::json::exception& e) {
         fail("run.json", std::string("unexpected value: ") + e.what());
+    } catch (const ScenarioError& e) {
+        fail("run.json", "config." + (e.fieldPath().empty() ? std::string() : e.fieldPath() + ": ") + e.reason());
     }
     // The generated users, in the order the fleet made them, so the map's tiles never move.
     int next = 0;

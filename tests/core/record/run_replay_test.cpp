@@ -10,6 +10,7 @@
 #include "support/wait_for.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -293,6 +294,48 @@ TEST(RunReplayTest, AMissingRunJsonLoadsWithANote)
     EXPECT_TRUE(end.log.empty());
 }
 
+
+TEST(RunReplayTest, RunJsonsConfigIsReadByTheConfigurationReader)
+{
+    const fs::path dir = copyOfRun("run-replay-bad-config");
+    nlohmann::json run;
+    {
+        std::ifstream in(dir / "run.json");
+        run = nlohmann::json::parse(in);
+    }
+    run["config"]["servers"][1]["weight"] = -3;
+    std::ofstream(dir / "run.json") << run.dump(2);
+    try {
+        (void)RunReplay::load(dir);
+        FAIL() << "a config the scenario reader refuses must not load";
+    } catch (const std::exception& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("run.json"), std::string::npos) << message;
+        EXPECT_NE(message.find("config.servers[1].weight: must be a whole number >= 0, got -3"), std::string::npos)
+            << message;
+    }
+}
+
+TEST(RunReplayTest, AnOlderRunJsonConfigStillNamesThePresetAndGroups)
+{
+    // Exports before run.json's config took the scenario form wrote "preset" and fewer fields.
+    const fs::path dir = copyOfRun("run-replay-old-config");
+    nlohmann::json run;
+    {
+        std::ifstream in(dir / "run.json");
+        run = nlohmann::json::parse(in);
+    }
+    nlohmann::json old = {{"preset", "login-round-robin"}, {"policy", run["config"]["policy"]},
+                          {"request_rate", 300}, {"interval_ms", run["config"]["interval_ms"]},
+                          {"servers", run["config"]["servers"]}, {"clients", run["config"]["clients"]}};
+    run["config"] = old;
+    std::ofstream(dir / "run.json") << run.dump(2);
+    const RunReplay replay = RunReplay::load(dir);
+    const Snapshot end = replay.at(replay.durationUs());
+    EXPECT_EQ(end.preset, "login-round-robin");
+    EXPECT_EQ(end.totals.requests, recorded().totals.requests);
+    EXPECT_EQ(end.clients.size(), 40u) << "the configured group's users";
+}
 
 TEST(RunReplayTest, ALongRunAnswersEveryTimeLikeCountingTheRows)
 {

@@ -45,6 +45,7 @@ void Lab::Impl::runStep(const TimelineStep& step)
     case A::ChangeIps: doChangeIps(step.value > 0 ? step.value : 1.0); break;
     case A::Note: log(LabEventKind::Note, "timeline", step.text); break;
     }
+    setup.timelineStepRan(); // after its effect, so the configuration in force never counts it twice
 }
 
 void Lab::Impl::doSetPolicy(const std::string& id, ChangeOrigin origin)

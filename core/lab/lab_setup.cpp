@@ -70,7 +70,15 @@ LabConfig LabSetup::inForce(double runSeconds) const
     std::lock_guard lock(m_mutex);
     LabConfig c = m_inForce;
     c.durationSeconds = runSeconds;
+    c.timeline.erase(c.timeline.begin(), c.timeline.begin() + static_cast<std::ptrdiff_t>(
+                                                                std::min(m_stepsRun, c.timeline.size())));
     return c;
+}
+
+void LabSetup::timelineStepRan()
+{
+    std::lock_guard lock(m_mutex);
+    ++m_stepsRun;
 }
 
 LabConfig LabSetup::userSetup() const

@@ -34,7 +34,12 @@ public:
     /// The total request rate changed.
     void rateChanged(double perSecond, ChangeOrigin origin);
 
-    /// The configuration in force, with durationSeconds set to `runSeconds` (the run so far).
+    /// The timeline's next step has run (steps run in their order): its effect is in force now, so
+    /// the configuration in force no longer lists it.
+    void timelineStepRan();
+
+    /// The configuration in force, with durationSeconds set to `runSeconds` (the run so far) and only
+    /// the timeline steps still to come (a step that added s4 has run: s4 is among the servers).
     LabConfig inForce(double runSeconds) const;
     /// The starting configuration plus the user's own commands since.
     LabConfig userSetup() const;
@@ -46,6 +51,7 @@ private:
 
     mutable std::mutex m_mutex;
     LabConfig m_inForce;
+    std::size_t m_stepsRun = 0;
     LabConfig m_user;
 };
 

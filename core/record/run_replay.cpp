@@ -126,22 +126,11 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
         else if (format != kFormat)
             m_notes.push_back("run.json is format '" + format + "', this version reads " + std::string(kFormat) +
                               ": some of it may be ignored");
-        if (j.contains("config") && j["config"].is_object() && !j["config"].contains("preset")) {
-            // The scenario form, read by the one configuration reader (core/config/config_reader.h).
-            const LabConfig c = ConfigReader::read(j["config"], "run.json", {});
-            m_preset = c.preset;
-            m_policy = c.policy;
-            m_seed = c.seed;
-            m_requestRate = c.requestRate;
-            m_intervalUs = msToUs(c.intervalMs);
-            for (const auto& server : c.servers)
-                m_configServers.emplace_back(server.name, server.region);
-            for (const auto& group : c.clients)
-                m_groups.emplace_back(group.name, group.count);
-        } else if (j.contains("config") && j["config"].is_object()) {
-            // Exports before run.json's config took the scenario form: read what is there.
-            const auto& c = j["config"];
-            m_preset = c.value("preset", std::string());
+        // The scenario form is read by the one configuration reader (core/config/config_reader.h);
+        // an export from before that form ("preset" instead of "name"), or a config the reader
+        // refuses, is read for what it holds, with a note.
+        const auto readWhatIsThere = [this](const nlohmann::json& c) {
+            m_preset = c.value("name", c.value("preset", std::string()));
             m_policy = c.value("policy", std::string());
             m_seed = c.value("seed", std::uint64_t{0});
             m_requestRate = c.value("request_rate", 0.0);
@@ -154,6 +143,29 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
             if (c.contains("clients") && c["clients"].is_array())
                 for (const auto& g : c["clients"])
                     m_groups.emplace_back(g.value("name", std::string()), std::max(0, g.value("count", 0)));
+        };
+        if (j.contains("config") && j["config"].is_object() && j["config"].contains("preset")) {
+            readWhatIsThere(j["config"]);
+        } else if (j.contains("config") && j["config"].is_object()) {
+            std::optional<LabConfig> config;
+            try {
+                config = ConfigReader::read(j["config"], "run.json", {});
+            } catch (const ScenarioError& e) {
+                m_notes.push_back("run.json's config is not a valid configuration (config." + e.fieldPath() + ": " +
+                                  e.reason() + "): read for what it holds");
+                readWhatIsThere(j["config"]);
+            }
+            if (config) {
+                m_preset = config->preset;
+                m_policy = config->policy;
+                m_seed = config->seed;
+                m_requestRate = config->requestRate;
+                m_intervalUs = msToUs(config->intervalMs);
+                for (const auto& server : config->servers)
+                    m_configServers.emplace_back(server.name, server.region);
+                for (const auto& group : config->clients)
+                    m_groups.emplace_back(group.name, group.count);
+            }
         } else {
             m_notes.push_back("run.json has no 'config': server regions and client groups are unknown");
         }
@@ -191,8 +203,6 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
         }
     } catch (const nlohmann::json::exception& e) {
         fail("run.json", std::string("unexpected value: ") + e.what());
-    } catch (const ScenarioError& e) {
-        fail("run.json", "config." + (e.fieldPath().empty() ? std::string() : e.fieldPath() + ": ") + e.reason());
     }
     // The generated users, in the order the fleet made them, so the map's tiles never move.
     int next = 0;

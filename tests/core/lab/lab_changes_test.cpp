@@ -233,6 +233,7 @@ TEST(LabChangesTest, RunJsonHasTheConfigInForceAndUserSetupOnlyTheUsersCommands)
     EXPECT_EQ(now.policy, "random");
     EXPECT_GT(now.durationSeconds, 0.2);
     EXPECT_LT(now.durationSeconds, 60.0);
+    EXPECT_TRUE(now.timeline.empty()) << "both steps ran: their effects are in force, not still to come";
 
     lab.setPolicy("least-connections");
     ASSERT_TRUE(waitForSnapshot(lab, [](const Snapshot& s) { return s.policy == "least-connections"; }));

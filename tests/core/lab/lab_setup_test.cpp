@@ -1,5 +1,7 @@
 #include "core/lab/lab_setup.h"
 
+#include "core/config/scenario_file.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -27,6 +29,36 @@ std::vector<std::string> names(const LabConfig& c)
     for (const auto& s : c.servers)
         out.push_back(s.name);
     return out;
+}
+
+TEST(LabSetupTest, InForceListsOnlyTheTimelineStillToComeSoItOpensAsAScenario)
+{
+    LabConfig c = threeServers();
+    TimelineStep add;
+    add.atSeconds = 1;
+    add.action = TimelineStep::Action::AddServer;
+    add.target = "s4";
+    TimelineStep remove;
+    remove.atSeconds = 2;
+    remove.action = TimelineStep::Action::RemoveServer;
+    remove.target = "s4";
+    c.timeline = {add, remove};
+    LabSetup setup(c);
+    // The first step runs: s4 joins, and the step is spent.
+    ServerSpec s4;
+    s4.name = "s4";
+    setup.serverAdded(s4, ChangeOrigin::Timeline);
+    setup.timelineStepRan();
+    const LabConfig now = setup.inForce(1.5);
+    EXPECT_EQ(names(now), (std::vector<std::string>{"s1", "s2", "s3", "s4"}));
+    ASSERT_EQ(now.timeline.size(), 1u);
+    EXPECT_EQ(now.timeline[0].action, TimelineStep::Action::RemoveServer);
+    // Written and read back, it is a valid scenario (s4 is not added twice).
+    const LabConfig reopened = ScenarioFile::parse(ScenarioFile::toJson(now), "run.json");
+    EXPECT_EQ(reopened.servers.size(), 4u);
+    EXPECT_EQ(reopened.timeline.size(), 1u);
+    // The user's setup keeps the whole timeline: a restart replays it.
+    EXPECT_EQ(setup.userSetup().timeline.size(), 2u);
 }
 
 TEST(LabSetupTest, InForceTakesEveryChangeTheUserSetupOnlyTheUsers)

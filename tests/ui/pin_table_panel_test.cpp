@@ -47,14 +47,14 @@ QString cell(const PinTablePanel& panel, int row, int column)
     return panel.proxy()->index(row, column).data().toString();
 }
 
-class SessionTablePanelTest : public ::testing::Test {
+class PinTablePanelTest : public ::testing::Test {
 protected:
     void SetUp() override { lblab::test::panelsQtApp(); }
 };
 
 } // namespace
 
-TEST_F(SessionTablePanelTest, ShowsRowsAndHeader)
+TEST_F(PinTablePanelTest, ShowsRowsAndHeader)
 {
     PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
@@ -75,7 +75,7 @@ TEST_F(SessionTablePanelTest, ShowsRowsAndHeader)
     EXPECT_TRUE(panel.proxy()->index(row, PinTableModel::Backend).data(Qt::DecorationRole).isValid());
 }
 
-TEST_F(SessionTablePanelTest, SortsByHitsAndKeepsTheSortAcrossSnapshots)
+TEST_F(PinTablePanelTest, SortsByHitsAndKeepsTheSortAcrossSnapshots)
 {
     PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
@@ -91,7 +91,7 @@ TEST_F(SessionTablePanelTest, SortsByHitsAndKeepsTheSortAcrossSnapshots)
     EXPECT_EQ(cell(panel, 1, PinTableModel::Hits), QStringLiteral("40"));
 }
 
-TEST_F(SessionTablePanelTest, FiltersByKeyOrBackend)
+TEST_F(PinTablePanelTest, FiltersByKeyOrBackend)
 {
     PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
@@ -108,7 +108,7 @@ TEST_F(SessionTablePanelTest, FiltersByKeyOrBackend)
     EXPECT_EQ(panel.shownRowCount(), 5);
 }
 
-TEST_F(SessionTablePanelTest, ResetsOnlyWhenRowsChangeAndKeepsSelection)
+TEST_F(PinTablePanelTest, ResetsOnlyWhenRowsChangeAndKeepsSelection)
 {
     PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
@@ -128,7 +128,7 @@ TEST_F(SessionTablePanelTest, ResetsOnlyWhenRowsChangeAndKeepsSelection)
     EXPECT_EQ(selected.front().data().toString(), QStringLiteral("127.0.1.12"));
 }
 
-TEST_F(SessionTablePanelTest, StatelessPolicyShowsExplanationInsteadOfTable)
+TEST_F(PinTablePanelTest, StatelessPolicyShowsExplanationInsteadOfTable)
 {
     PinTablePanel panel;
     panel.showSnapshot(makeSnapshot());
@@ -147,7 +147,7 @@ TEST_F(SessionTablePanelTest, StatelessPolicyShowsExplanationInsteadOfTable)
     EXPECT_EQ(panel.shownRowCount(), 5);
 }
 
-TEST_F(SessionTablePanelTest, RendersARealisticTable)
+TEST_F(PinTablePanelTest, RendersARealisticTable)
 {
     lblab::Snapshot snap = makeSnapshot(95'400'000);
     snap.table.clear();
@@ -173,7 +173,7 @@ TEST_F(SessionTablePanelTest, RendersARealisticTable)
     EXPECT_FALSE(lblab::test::savePanelGrab(stateless, QStringLiteral("session_table_stateless")).isEmpty());
 }
 
-TEST_F(SessionTablePanelTest, RefreshesABusyTableAFewTimesASecond)
+TEST_F(PinTablePanelTest, RefreshesABusyTableAFewTimesASecond)
 {
     PinTablePanel panel;
     lblab::Snapshot snap = makeSnapshot(10'000'000);

@@ -167,7 +167,7 @@ std::vector<std::string> keysHomingToSlotZero(std::size_t count, std::size_t slo
 
 } // namespace
 
-TEST(SessionTableIndex, ManyKeysInOneProbeRunSurviveErasesFromTheMiddle)
+TEST(PinTableIndex, ManyKeysInOneProbeRunSurviveErasesFromTheMiddle)
 {
     // Capacity 40: the index ends at 52 slots, and all 40 keys want slot 0, so they form one run.
     PinTable t(0, 40);
@@ -195,7 +195,7 @@ TEST(SessionTableIndex, ManyKeysInOneProbeRunSurviveErasesFromTheMiddle)
     EXPECT_EQ(t.size(), 26u);
 }
 
-TEST(SessionTableIndex, KeysSharingTheWholeTagStayApart)
+TEST(PinTableIndex, KeysSharingTheWholeTagStayApart)
 {
     // Two different keys whose 32-bit tags are equal (found by brute force) are still two rows.
     std::unordered_map<std::uint32_t, std::string> seen;
@@ -221,7 +221,7 @@ TEST(SessionTableIndex, KeysSharingTheWholeTagStayApart)
     EXPECT_EQ(t.find(b, at(4))->backend, 2);
 }
 
-TEST(SessionTableIndex, EvictsAtTheBoundAndIndexStopsGrowing)
+TEST(PinTableIndex, EvictsAtTheBoundAndIndexStopsGrowing)
 {
     PinTable t(0, 1000);
     for (int i = 0; i < 5000; ++i)
@@ -239,7 +239,7 @@ TEST(SessionTableIndex, EvictsAtTheBoundAndIndexStopsGrowing)
     EXPECT_TRUE(t.contains("client-4001"));
 }
 
-TEST(SessionTableIndex, TtlExpiryRemovesOnlyTheIdleRunAndFindDropsExpired)
+TEST(PinTableIndex, TtlExpiryRemovesOnlyTheIdleRunAndFindDropsExpired)
 {
     PinTable t(100, 100);
     for (int i = 0; i < 50; ++i)
@@ -256,7 +256,7 @@ TEST(SessionTableIndex, TtlExpiryRemovesOnlyTheIdleRunAndFindDropsExpired)
     EXPECT_EQ(t.size(), 38u);
 }
 
-TEST(SessionTableIndex, EntryPointersStayValidWhileTheTableGrows)
+TEST(PinTableIndex, EntryPointersStayValidWhileTheTableGrows)
 {
     PinTable t(0, 100000);
     PinEntry& first = t.pin("first", 7, at(1));
@@ -269,7 +269,7 @@ TEST(SessionTableIndex, EntryPointersStayValidWhileTheTableGrows)
     EXPECT_EQ(t.lookup("first")->hits, 1u);
 }
 
-TEST(SessionTableIndex, LongKeysAndReuseOfFreedRows)
+TEST(PinTableIndex, LongKeysAndReuseOfFreedRows)
 {
     PinTable t(0, 4);
     const std::string longKey(120, 'x');
@@ -284,7 +284,7 @@ TEST(SessionTableIndex, LongKeysAndReuseOfFreedRows)
     EXPECT_FALSE(t.contains(longKey));
 }
 
-TEST(SessionTableIndex, MatchesASimpleModelUnderRandomOperations)
+TEST(PinTableIndex, MatchesASimpleModelUnderRandomOperations)
 {
     // A straightforward model (a vector ordered most recently used first) against the table,
     // through pins, finds, touches, erases, adopts and expiry, with a small bound so eviction is constant.

@@ -20,7 +20,8 @@ struct Ipv4Endpoint {
     std::uint16_t port = 0;
 };
 /// Parses "ADDR:PORT" (a dotted quad, a port 1..65535 in decimal digits); nullopt otherwise. The one
-/// rule for --backend, a scenario's "address" and the lab that connects to it.
+/// rule for a scenario's "address" and the lab that connects to it (--backend checks the same shape
+/// part by part, to say which part is wrong).
 std::optional<Ipv4Endpoint> parseIpv4Endpoint(std::string_view text);
 /// The n-th usable loopback address of a block starting at 127.`firstOctet`.0.1, skipping .0 and .255.
 Ipv4 loopbackAddress(std::uint8_t firstOctet, std::uint32_t n);

@@ -158,8 +158,8 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
         if (backends.size() > 64)
             throw CommandLineError("--backend can be given at most 64 times");
         // Outside servers replace the preset's: named s1..sN, otherwise like the preset's first server.
-        const ServerSpec base = cl.config.servers.empty() ? ServerSpec{} : cl.config.servers.front();
-        std::vector<ServerSpec> servers;
+        const BackendSpec base = cl.config.servers.empty() ? BackendSpec{} : cl.config.servers.front();
+        std::vector<BackendSpec> servers;
         for (const auto& text : backends) {
             const auto colon = text.rfind(':');
             if (colon == std::string::npos || colon == 0)
@@ -170,7 +170,7 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             const auto port = parseNumber("--backend port", text.substr(colon + 1), 1, 65535);
             if (port != std::floor(port))
                 throw CommandLineError("--backend port must be a whole number, got '" + text.substr(colon + 1) + "'");
-            ServerSpec spec = base;
+            BackendSpec spec = base;
             spec.name = 's';
             spec.name += std::to_string(servers.size() + 1); // not "s" + ...: GCC 12 warns falsely (-Wrestrict)
             spec.externalAddress = address + ':' + std::to_string(static_cast<int>(port));

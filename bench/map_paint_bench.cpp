@@ -21,7 +21,7 @@ lblab::Snapshot fleet(int clients, int servers)
     lblab::Snapshot s;
     s.tUs = 10'000'000;
     for (int b = 0; b < servers; ++b) {
-        lblab::ServerView v;
+        lblab::BackendView v;
         v.name = "s" + std::to_string(b + 1);
         s.servers.push_back(v);
     }

@@ -117,7 +117,7 @@ int main(int argc, char** argv)
     }
     boost::asio::io_context io;
     auto guard = boost::asio::make_work_guard(io);
-    lblab::ServerSpec spec;
+    lblab::BackendSpec spec;
     spec.name = "s1";
     spec.serviceTimeMs = 0;
     spec.model = lblab::ServiceTimeModel::Constant;

@@ -34,7 +34,7 @@ struct BalancerBackend {
 ///   before the answer leaves, so a client never sees an answer the capture lacks; a supervised
 ///   proxy turns each of its log lines into a RequestEvent as soon as the line arrives.
 /// - **Lab events.** Backends marked up or down (a health check or a failed connection), and policy
-///   switches, are recorded in the Capture as LabEvents (ServerUp/ServerDown, PolicySwitched) with
+///   switches, are recorded in the Capture as LabEvents (BackendUp/BackendDown, PolicySwitched) with
 ///   a topology change, as the builtin does; the lab logs its own commands.
 /// - **Backends by index.** addBackend() returns an index that is never reused; every other call
 ///   names a backend by it; a removed backend keeps its index. backends() lists them all by index

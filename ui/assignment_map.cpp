@@ -326,7 +326,7 @@ std::vector<MapLegend::Entry> AssignmentMap::legendEntries() const
         const QString wide = widestCount(s->clients.size());
         for (std::size_t b = 0; b < s->servers.size(); ++b) {
             const int n = b < m_serverCounts.size() ? m_serverCounts[b] : 0;
-            if (s->servers[b].state == ServerState::Removed && n == 0)
+            if (s->servers[b].state == BackendState::Removed && n == 0)
                 continue;
             const QString name = QString::fromStdString(s->servers[b].name);
             out.push_back({Swatch::Colour, BackendPalette::colourFor(static_cast<int>(b)), {},

@@ -37,11 +37,11 @@ QColor ChartMarkerLayer::colourFor(ChartMarker::Kind kind)
     switch (kind) {
     case K::Policy: return QColor(0x6a, 0x3d, 0x9a);
     case K::ServerKilled:
-    case K::ServerDown: return QColor(0x9b, 0x11, 0x11);
-    case K::ServerUp:
-    case K::ServerAdded: return QColor(0x1b, 0x6b, 0x35);
-    case K::ServerRemoved: return QColor(0x44, 0x44, 0x44);
-    case K::ServerDraining: return QColor(0x8a, 0x64, 0x00);
+    case K::BackendDown: return QColor(0x9b, 0x11, 0x11);
+    case K::BackendUp:
+    case K::BackendAdded: return QColor(0x1b, 0x6b, 0x35);
+    case K::BackendRemoved: return QColor(0x44, 0x44, 0x44);
+    case K::BackendDraining: return QColor(0x8a, 0x64, 0x00);
     case K::IpBurst: return QColor(0x8c, 0x51, 0x0a);
     case K::Note: return QColor(0x3c, 0x4d, 0x66);
     }

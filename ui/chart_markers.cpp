@@ -37,25 +37,25 @@ bool ChartMarkers::markerFor(const LabEvent& event, ChartMarker& out)
             out.fromPolicy = detail.mid(5).section(QLatin1Char(';'), 0, 0).trimmed();
         break;
     }
-    case LabEventKind::ServerDown:
+    case LabEventKind::BackendDown:
         // The lab's own kill says "killed: ..."; a failed health check says why it failed.
-        out.kind = event.detail.starts_with("killed") ? K::ServerKilled : K::ServerDown;
+        out.kind = event.detail.starts_with("killed") ? K::ServerKilled : K::BackendDown;
         out.label = out.kind == K::ServerKilled ? tr("%1 killed").arg(subject) : tr("%1 down").arg(subject);
         break;
-    case LabEventKind::ServerUp:
-        out.kind = K::ServerUp;
+    case LabEventKind::BackendUp:
+        out.kind = K::BackendUp;
         out.label = tr("%1 up").arg(subject);
         break;
-    case LabEventKind::ServerAdded:
-        out.kind = K::ServerAdded;
+    case LabEventKind::BackendAdded:
+        out.kind = K::BackendAdded;
         out.label = QStringLiteral("+ ") + subject;
         break;
-    case LabEventKind::ServerRemoved:
-        out.kind = K::ServerRemoved;
+    case LabEventKind::BackendRemoved:
+        out.kind = K::BackendRemoved;
         out.label = tr("%1 removed").arg(subject);
         break;
-    case LabEventKind::ServerDraining:
-        out.kind = K::ServerDraining;
+    case LabEventKind::BackendDraining:
+        out.kind = K::BackendDraining;
         out.label = tr("%1 draining").arg(subject);
         break;
     case LabEventKind::Note: {
@@ -119,7 +119,7 @@ bool ChartMarkers::addFromLog(const std::vector<LabEvent>& log)
             continue;
         // A killed server fails its health checks: one marker says it, whichever the log has first
         // (the balancer can notice the dead server before the lab has logged that it killed it).
-        const bool down = marker.kind == ChartMarker::Kind::ServerDown || marker.kind == ChartMarker::Kind::ServerKilled;
+        const bool down = marker.kind == ChartMarker::Kind::BackendDown || marker.kind == ChartMarker::Kind::ServerKilled;
         if (ChartMarker* before = down ? downMarkerOf(marker.subject) : nullptr) {
             if (marker.kind == ChartMarker::Kind::ServerKilled && before->kind != marker.kind) {
                 before->kind = marker.kind;
@@ -143,7 +143,7 @@ ChartMarker* ChartMarkers::downMarkerOf(const QString& server)
     for (auto it = m_markers.rbegin(); it != m_markers.rend(); ++it) {
         if (it->subject != server || it->kind == K::Note || it->kind == K::Policy || it->kind == K::IpBurst)
             continue;
-        return it->kind == K::ServerDown || it->kind == K::ServerKilled ? &*it : nullptr;
+        return it->kind == K::BackendDown || it->kind == K::ServerKilled ? &*it : nullptr;
     }
     return nullptr;
 }

@@ -16,7 +16,7 @@ namespace lblab::ui {
 struct ChartMarker {
     /// What changed (it picks the line's colour).
     enum class Kind : std::uint8_t {
-        Policy, ServerKilled, ServerDown, ServerUp, ServerAdded, ServerRemoved, ServerDraining, IpBurst, Note
+        Policy, ServerKilled, BackendDown, BackendUp, BackendAdded, BackendRemoved, BackendDraining, IpBurst, Note
     };
     std::uint64_t id = 0; ///< unique within a run (a burst's marker keeps its id while it grows)
     double x = 0;         ///< seconds since run start

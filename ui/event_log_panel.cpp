@@ -34,7 +34,7 @@ const std::array<KindGroup, 6>& kindGroups()
 {
     static const std::array<KindGroup, 6> groups = {{
         {QT_TRANSLATE_NOOP("EventLogPanel", "Servers"),
-         {Kind::ServerDown, Kind::ServerUp, Kind::ServerDraining, Kind::ServerAdded, Kind::ServerRemoved,
+         {Kind::BackendDown, Kind::BackendUp, Kind::BackendDraining, Kind::BackendAdded, Kind::BackendRemoved,
           Kind::WeightChanged}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "Policy"), {Kind::PolicySwitched}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "IP changes"), {Kind::IpChanged}},
@@ -118,11 +118,11 @@ QString EventLogPanel::kindLabel(Kind kind)
     case Kind::RunResumed: return tr("run resumed");
     case Kind::RunStopped: return tr("run stopped");
     case Kind::PolicySwitched: return tr("policy switched");
-    case Kind::ServerDown: return tr("server down");
-    case Kind::ServerUp: return tr("server up");
-    case Kind::ServerDraining: return tr("draining");
-    case Kind::ServerAdded: return tr("server added");
-    case Kind::ServerRemoved: return tr("server removed");
+    case Kind::BackendDown: return tr("server down");
+    case Kind::BackendUp: return tr("server up");
+    case Kind::BackendDraining: return tr("draining");
+    case Kind::BackendAdded: return tr("server added");
+    case Kind::BackendRemoved: return tr("server removed");
     case Kind::WeightChanged: return tr("weight changed");
     case Kind::IpChanged: return tr("IP changed");
     case Kind::Repinned: return tr("re-pinned");
@@ -136,12 +136,12 @@ QString EventLogPanel::kindLabel(Kind kind)
 QColor EventLogPanel::kindColour(Kind kind)
 {
     switch (kind) {
-    case Kind::ServerDown:
-    case Kind::ServerRemoved:
+    case Kind::BackendDown:
+    case Kind::BackendRemoved:
     case Kind::Error: return BackendPalette::missColour();
-    case Kind::ServerUp:
-    case Kind::ServerAdded: return QColor(0x1B, 0x8A, 0x3C);
-    case Kind::ServerDraining:
+    case Kind::BackendUp:
+    case Kind::BackendAdded: return QColor(0x1B, 0x8A, 0x3C);
+    case Kind::BackendDraining:
     case Kind::WeightChanged: return QColor(0xB3, 0x6B, 0x00);
     case Kind::PolicySwitched: return QColor(0x1F, 0x5F, 0xD0);
     case Kind::IpChanged: return QColor(0x8E, 0x3F, 0xB0);
@@ -255,7 +255,7 @@ void EventLogPanel::showSnapshot(const lblab::Snapshot& snapshot)
         const QColor colour = kindColour(e.kind);
         item->setIcon(1, iconFor(e.kind));
         item->setForeground(1, colour);
-        if (e.kind == Kind::Error || e.kind == Kind::ServerDown) {
+        if (e.kind == Kind::Error || e.kind == Kind::BackendDown) {
             QFont bold = m_tree->font();
             bold.setBold(true);
             item->setFont(1, bold);

@@ -106,13 +106,13 @@ void LabBridge::setPolicy(const QString& id)
 void LabBridge::killServer(const QString& name)
 {
     if (m_lab)
-        m_lab->killServer(name.toStdString());
+        m_lab->killBackend(name.toStdString());
 }
 
 void LabBridge::restoreServer(const QString& name)
 {
     if (m_lab)
-        m_lab->restoreServer(name.toStdString());
+        m_lab->restoreBackend(name.toStdString());
 }
 
 void LabBridge::setDraining(const QString& name, bool draining)
@@ -132,7 +132,7 @@ void LabBridge::addServer()
     if (!m_lab)
         return;
     try {
-        m_lab->addServer();
+        m_lab->addBackend();
     } catch (const std::exception& e) {
         emit errorOccurred(QString::fromStdString(e.what()));
     }
@@ -141,7 +141,7 @@ void LabBridge::addServer()
 void LabBridge::removeServer(const QString& name)
 {
     if (m_lab)
-        m_lab->removeServer(name.toStdString());
+        m_lab->removeBackend(name.toStdString());
 }
 
 void LabBridge::setRequestRate(double perSecond)

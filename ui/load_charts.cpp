@@ -244,7 +244,7 @@ void LoadCharts::clearAll()
     setWindowSeconds(m_windowSeconds);
 }
 
-void LoadCharts::ensureServers(const Snapshot& snapshot)
+void LoadCharts::ensureBackends(const Snapshot& snapshot)
 {
     std::size_t count = snapshot.servers.size();
     for (const IntervalRow& row : snapshot.history)
@@ -316,8 +316,8 @@ void LoadCharts::updateShares(const Snapshot& snapshot)
         }
     }
     double weightUp = 0;
-    for (const ServerView& s : snapshot.servers)
-        if (s.state == ServerState::Up)
+    for (const BackendView& s : snapshot.servers)
+        if (s.state == BackendState::Up)
             weightUp += std::max(0, s.weight);
     double top = 10;
     for (std::size_t i = 0; i < m_servers.size(); ++i) {
@@ -325,7 +325,7 @@ void LoadCharts::updateShares(const Snapshot& snapshot)
         const double share = total > 0 ? 100.0 * requests[i] / total : 0.0;
         s.share->data()->clear();
         s.share->addData(static_cast<double>(i), share);
-        const bool up = i < snapshot.servers.size() && snapshot.servers[i].state == ServerState::Up;
+        const bool up = i < snapshot.servers.size() && snapshot.servers[i].state == BackendState::Up;
         s.idealValue = up && weightUp > 0 ? 100.0 * std::max(0, snapshot.servers[i].weight) / weightUp : 0.0;
         const double x = static_cast<double>(i);
         s.ideal->start->setCoords(x - kBarWidth * 0.75, s.idealValue);
@@ -368,7 +368,7 @@ void LoadCharts::showSnapshot(const lblab::Snapshot& snapshot)
 
 void LoadCharts::appendIntervals(const Snapshot& snapshot, std::int64_t newest)
 {
-    ensureServers(snapshot);
+    ensureBackends(snapshot);
     updateNames(snapshot);
 
     auto first = snapshot.history.end();
@@ -389,7 +389,7 @@ void LoadCharts::appendIntervals(const Snapshot& snapshot, std::int64_t newest)
         const double x = static_cast<double>(row.endUs) / 1e6;
         const double seconds = static_cast<double>(row.lengthUs) / 1e6;
         for (std::size_t i = 0; i < row.servers.size() && i < n; ++i) {
-            const ServerInterval& si = row.servers[i];
+            const BackendInterval& si = row.servers[i];
             rateKeys[i].push_back(x);
             rate[i].push_back(static_cast<double>(si.requests) / seconds);
             activeKeys[i].push_back(x);

@@ -106,7 +106,7 @@ private:
     QFont scaledFont(double points, bool bold = false) const;
     QString policyText() const;
     void drawTitle(QPainter& painter, const QRect& band) const;
-    void ensureServers(const Snapshot& snapshot);
+    void ensureBackends(const Snapshot& snapshot);
     void updateShares(const Snapshot& snapshot);
     void updateNames(const Snapshot& snapshot);
     const QCPGraph* timeGraph(Series series, int server) const;

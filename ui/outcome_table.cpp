@@ -76,11 +76,11 @@ void OutcomeTable::setPolicies(const QString& policyA, const QString& policyB)
 
 RunSummary OutcomeTable::summaryOf(const Snapshot& snapshot)
 {
-    std::vector<ServerRunStats> stats;
-    std::vector<ServerGauge> gauges;
+    std::vector<BackendRunStats> stats;
+    std::vector<BackendGauge> gauges;
     stats.reserve(snapshot.servers.size());
     gauges.reserve(snapshot.servers.size());
-    for (const ServerView& v : snapshot.servers) {
+    for (const BackendView& v : snapshot.servers) {
         stats.push_back({v.name, v.requests, v.p50Us, v.p99Us, v.errors, v.sessionMisses});
         gauges.push_back({v.name, v.region, v.weight, v.state, v.active, v.sessions});
     }

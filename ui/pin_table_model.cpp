@@ -25,9 +25,9 @@ PinTableModel::PinTableModel(QObject* parent)
 
 bool PinTableModel::setSnapshot(const Snapshot& snapshot)
 {
-    bool namesChanged = snapshot.servers.size() != m_serverNames.size();
+    bool namesChanged = snapshot.servers.size() != m_backendNames.size();
     for (std::size_t i = 0; !namesChanged && i < snapshot.servers.size(); ++i)
-        namesChanged = snapshot.servers[i].name != m_serverNames[i];
+        namesChanged = snapshot.servers[i].name != m_backendNames[i];
     bool rowsChanged = snapshot.table.size() != m_rows.size();
     for (std::size_t i = 0; !rowsChanged && i < m_rows.size(); ++i)
         rowsChanged = !sameRow(snapshot.table[i], m_rows[i]);
@@ -35,9 +35,9 @@ bool PinTableModel::setSnapshot(const Snapshot& snapshot)
     if (rowsChanged || namesChanged) {
         beginResetModel();
         m_rows = snapshot.table;
-        m_serverNames.clear();
-        for (const ServerView& s : snapshot.servers)
-            m_serverNames.push_back(s.name);
+        m_backendNames.clear();
+        for (const BackendView& s : snapshot.servers)
+            m_backendNames.push_back(s.name);
         m_tUs = snapshot.tUs;
         endResetModel();
         return true;
@@ -61,8 +61,8 @@ QString PinTableModel::backendName(int backend) const
 {
     if (backend < 0)
         return QStringLiteral("-");
-    if (static_cast<std::size_t>(backend) < m_serverNames.size())
-        return QString::fromStdString(m_serverNames[static_cast<std::size_t>(backend)]);
+    if (static_cast<std::size_t>(backend) < m_backendNames.size())
+        return QString::fromStdString(m_backendNames[static_cast<std::size_t>(backend)]);
     return QStringLiteral("s%1").arg(backend + 1);
 }
 

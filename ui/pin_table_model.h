@@ -42,7 +42,7 @@ public:
 
 private:
     std::vector<SessionRow> m_rows;
-    std::vector<std::string> m_serverNames;
+    std::vector<std::string> m_backendNames;
     std::int64_t m_tUs = 0;
 };
 

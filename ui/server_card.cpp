@@ -91,19 +91,19 @@ QString ServerCard::stateText() const { return m_state->text(); }
 
 QString ServerCard::statsText() const { return m_stats->text(); }
 
-void ServerCard::showServer(const ServerView& server)
+void ServerCard::showServer(const BackendView& server)
 {
     m_killed = server.killed;
-    m_draining = server.state == ServerState::Draining;
+    m_draining = server.state == BackendState::Draining;
     QString state;
     QString colour;
     switch (server.state) {
-    case ServerState::Up: state = tr("UP"); colour = "#1a7f37"; break;
-    case ServerState::Down: state = server.killed ? tr("KILLED") : tr("DOWN"); colour = "#c62828"; break;
-    case ServerState::Draining: state = tr("DRAINING"); colour = "#b26a00"; break;
-    case ServerState::Removed: state = tr("REMOVED"); colour = "#666666"; break;
+    case BackendState::Up: state = tr("UP"); colour = "#1a7f37"; break;
+    case BackendState::Down: state = server.killed ? tr("KILLED") : tr("DOWN"); colour = "#c62828"; break;
+    case BackendState::Draining: state = tr("DRAINING"); colour = "#b26a00"; break;
+    case BackendState::Removed: state = tr("REMOVED"); colour = "#666666"; break;
     }
-    if (server.state != ServerState::Down && server.killed) {
+    if (server.state != BackendState::Down && server.killed) {
         state = tr("KILLED");
         colour = "#c62828";
     }

@@ -21,7 +21,7 @@ public:
     ServerCard(int index, const QString& name, QWidget* parent = nullptr);
 
     /// Updates the texts and buttons from the backend's current view.
-    void showServer(const lblab::ServerView& server);
+    void showServer(const lblab::BackendView& server);
 
     /// The backend's name.
     QString name() const { return m_name; }

@@ -40,7 +40,7 @@ int ServersPanel::heightFor(int cards, int width) const
 {
     // A card as this font makes it (cards may not exist yet when the window lays itself out).
     ServerCard probe(0, QStringLiteral("s1"));
-    ServerView view;
+    BackendView view;
     view.sessionMisses = 1; // the taller card: the one with a misses line
     probe.showServer(view);
     probe.setFont(font());
@@ -95,9 +95,9 @@ void ServersPanel::showSnapshot(const Snapshot& snapshot)
         m_cards.push_back(c);
     }
     for (std::size_t i = 0; i < m_cards.size(); ++i) {
-        const ServerView& s = snapshot.servers[i];
-        m_cards[i]->setVisible(s.state != ServerState::Removed);
-        if (s.state != ServerState::Removed)
+        const BackendView& s = snapshot.servers[i];
+        m_cards[i]->setVisible(s.state != BackendState::Removed);
+        if (s.state != BackendState::Removed)
             m_cards[i]->showServer(s);
     }
 }

@@ -129,7 +129,7 @@ class BackendServer::Impl : public std::enable_shared_from_this<BackendServer::I
     using SyncFailure = backend_server_detail::SyncFailure;
 
 public:
-    Impl(asio::io_context& io, ServerSpec spec, std::uint64_t seed)
+    Impl(asio::io_context& io, BackendSpec spec, std::uint64_t seed)
         : m_io(io), m_strand(asio::make_strand(io)), m_spec(std::move(spec)),
           m_errorRate(std::clamp(m_spec.errorRate, 0.0, 1.0)),
           m_serviceTimeMs(std::max(0.0, m_spec.serviceTimeMs)), m_acceptor(m_strand), m_sweepTimer(m_strand),
@@ -191,7 +191,7 @@ public:
 
     void setErrorRate(double rate) { m_errorRate = std::clamp(rate, 0.0, 1.0); }
     void setServiceTimeMs(double ms) { m_serviceTimeMs = std::max(0.0, ms); }
-    const ServerSpec& spec() const { return m_spec; }
+    const BackendSpec& spec() const { return m_spec; }
     tcp::endpoint endpoint() const { return {asio::ip::address_v4::loopback(), m_port.load()}; }
     bool alive() const { return m_alive; }
 
@@ -474,7 +474,7 @@ private:
 
     asio::io_context& m_io;
     asio::strand<asio::io_context::executor_type> m_strand;
-    const ServerSpec m_spec;
+    const BackendSpec m_spec;
     std::atomic<double> m_errorRate;
     std::atomic<double> m_serviceTimeMs;
     tcp::acceptor m_acceptor;
@@ -504,7 +504,7 @@ private:
     std::atomic<int> m_sessions{0};
 };
 
-BackendServer::BackendServer(asio::io_context& io, ServerSpec spec, std::uint64_t seed)
+BackendServer::BackendServer(asio::io_context& io, BackendSpec spec, std::uint64_t seed)
     : m_impl(std::make_shared<Impl>(io, std::move(spec), seed))
 {
 }
@@ -524,7 +524,7 @@ void BackendServer::restore() { m_impl->restore(); }
 void BackendServer::stop() { m_impl->stop(); }
 void BackendServer::setErrorRate(double rate) { m_impl->setErrorRate(rate); }
 void BackendServer::setServiceTimeMs(double ms) { m_impl->setServiceTimeMs(ms); }
-const ServerSpec& BackendServer::spec() const { return m_impl->spec(); }
+const BackendSpec& BackendServer::spec() const { return m_impl->spec(); }
 tcp::endpoint BackendServer::endpoint() const { return m_impl->endpoint(); }
 bool BackendServer::alive() const { return m_impl->alive(); }
 BackendStats BackendServer::stats() const { return m_impl->stats(); }

@@ -31,7 +31,7 @@ struct BackendStats {
 class BackendServer {
 public:
     /// Makes a backend that will run on `io`.
-    BackendServer(boost::asio::io_context& io, ServerSpec spec, std::uint64_t seed);
+    BackendServer(boost::asio::io_context& io, BackendSpec spec, std::uint64_t seed);
     /// Stops it.
     ~BackendServer();
     BackendServer(const BackendServer&) = delete;
@@ -53,7 +53,7 @@ public:
     void setServiceTimeMs(double ms);
 
     /// The spec it was made with (name, region, weight...).
-    const ServerSpec& spec() const;
+    const BackendSpec& spec() const;
     /// The address it listens on (valid after start()).
     boost::asio::ip::tcp::endpoint endpoint() const;
     /// True between start()/restore() and kill()/stop().

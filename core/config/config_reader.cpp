@@ -25,7 +25,7 @@ using json = nlohmann::json;
 // Bounds of the format; docs/scenario-format.md lists the same numbers.
 constexpr double maxDurationSeconds = 7 * 24 * 3600;
 constexpr double maxRequestRate = 1e6;
-constexpr int maxServers = 256;
+constexpr int maxBackends = 256;
 constexpr int maxWeight = std::numeric_limits<int>::max();
 constexpr int maxTimelineSteps = 10000;
 
@@ -288,12 +288,12 @@ HealthCheckSpec readHealthCheck(const json& j, const std::string& file)
     return h;
 }
 
-ServerSpec readServer(const json& j, const std::string& path, const std::string& file)
+BackendSpec readBackend(const json& j, const std::string& path, const std::string& file)
 {
     ObjectReader r(j, path, file,
                    {"name", "weight", "region", "service_time_ms", "service_time_model", "capacity", "queue_limit",
                     "error_rate", "address"});
-    ServerSpec s;
+    BackendSpec s;
     s.name = r.text("name", {}, true, true);
     s.externalAddress = r.text("address", {}, false, true);
     if (r.has("address") && !parseIpv4Endpoint(s.externalAddress))
@@ -331,7 +331,7 @@ ClientGroupSpec readClients(const json& j, const std::string& path, const std::s
 }
 
 /// The servers as the timeline goes: which names exist at each step, which were removed.
-struct ServerSet {
+struct BackendSet {
     std::vector<std::string> present;
     std::set<std::string> removed;
 
@@ -342,7 +342,7 @@ struct ServerSet {
 };
 
 TimelineStep readStep(const json& j, const std::string& path, const std::string& file, double previousAt,
-                      ServerSet& servers)
+                      BackendSet& servers)
 {
     // The action decides which other fields belong; read it before rejecting unknown fields.
     if (j.is_object()) {
@@ -386,15 +386,15 @@ TimelineStep readStep(const json& j, const std::string& path, const std::string&
     };
     switch (step.action) {
     case A::SwitchPolicy: step.target = policyId(r, "policy", {}, true); break;
-    case A::KillServer:
-    case A::RestoreServer:
-    case A::DrainServer: existing(); break;
-    case A::RemoveServer:
+    case A::KillBackend:
+    case A::RestoreBackend:
+    case A::DrainBackend: existing(); break;
+    case A::RemoveBackend:
         existing();
         servers.present.erase(std::find(servers.present.begin(), servers.present.end(), step.target));
         servers.removed.insert(step.target);
         break;
-    case A::AddServer:
+    case A::AddBackend:
         step.target = r.text("server", {}, true, true);
         if (servers.has(step.target) || servers.removed.count(step.target))
             r.fail("server", "a server named \"" + step.target + "\" already exists" + when +
@@ -454,12 +454,12 @@ LabConfig ConfigReader::read(const json& doc, const std::string& file, const std
     const json& servers = r.array("servers", true);
     if (servers.empty())
         r.fail("servers", "needs at least one server");
-    if (servers.size() > static_cast<std::size_t>(maxServers))
-        r.fail("servers", "at most " + std::to_string(maxServers) + " servers, got " + std::to_string(servers.size()));
-    ServerSet set;
+    if (servers.size() > static_cast<std::size_t>(maxBackends))
+        r.fail("servers", "at most " + std::to_string(maxBackends) + " servers, got " + std::to_string(servers.size()));
+    BackendSet set;
     for (std::size_t i = 0; i < servers.size(); ++i) {
         const std::string path = "servers[" + std::to_string(i) + "]";
-        c.servers.push_back(readServer(servers[i], path, file));
+        c.servers.push_back(readBackend(servers[i], path, file));
         if (set.has(c.servers.back().name))
             throw ScenarioError(file, path + ".name", "duplicate server name \"" + c.servers.back().name + "\"");
         set.present.push_back(c.servers.back().name);

@@ -12,7 +12,7 @@ namespace lblab {
 enum class ServiceTimeModel : std::uint8_t { Constant, Exponential };
 
 /// One backend server of the lab.
-struct ServerSpec {
+struct BackendSpec {
     std::string name;                 ///< "s1"...
     int weight = 1;                   ///< relative weight (weighted policies)
     std::string region = "eu";        ///< for the geo policy
@@ -49,7 +49,7 @@ struct ClientGroupSpec {
 struct TimelineStep {
     /// What the step does.
     enum class Action : std::uint8_t {
-        SwitchPolicy, KillServer, RestoreServer, AddServer, RemoveServer, DrainServer,
+        SwitchPolicy, KillBackend, RestoreBackend, AddBackend, RemoveBackend, DrainBackend,
         SetWeight, SetRate, ChangeIps, Note,
     };
     double atSeconds = 0;   ///< seconds since run start
@@ -73,7 +73,7 @@ struct LabConfig {
     std::string title;                   ///< one-line title
     std::string whatItShows;             ///< the lesson, for the Explain panel and --list-presets
     std::string whatToWatch;             ///< what to look at while it runs
-    std::vector<ServerSpec> servers;
+    std::vector<BackendSpec> servers;
     std::vector<ClientGroupSpec> clients;
     std::string policy = "round-robin";  ///< policy id
     PolicyOptions policyOptions;

@@ -8,7 +8,7 @@ namespace lblab {
 
 namespace {
 
-bool sameServers(const std::vector<ServerSpec>& a, const std::vector<ServerSpec>& b)
+bool sameBackends(const std::vector<BackendSpec>& a, const std::vector<BackendSpec>& b)
 {
     if (a.size() != b.size())
         return false;
@@ -31,7 +31,7 @@ std::vector<std::string> setupChanges(const LabConfig& preset, const LabConfig& 
         changes.emplace_back("clients");
     if (setup.seed != preset.seed)
         changes.emplace_back("seed");
-    if (!sameServers(preset.servers, setup.servers))
+    if (!sameBackends(preset.servers, setup.servers))
         changes.emplace_back("servers");
     return changes;
 }

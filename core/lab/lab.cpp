@@ -38,7 +38,7 @@ constexpr auto kPublishPeriod = std::chrono::milliseconds(33);
 
 
 /// The endpoint of an outside server ("ADDR:PORT", IPv4); throws std::runtime_error naming it.
-asio::ip::tcp::endpoint externalEndpoint(const ServerSpec& spec)
+asio::ip::tcp::endpoint externalEndpoint(const BackendSpec& spec)
 {
     const auto endpoint = parseIpv4Endpoint(spec.externalAddress);
     if (!endpoint)
@@ -49,7 +49,7 @@ asio::ip::tcp::endpoint externalEndpoint(const ServerSpec& spec)
 } // namespace
 
 
-void Lab::Impl::addBackend(const ServerSpec& spec)
+void Lab::Impl::startBackend(const BackendSpec& spec)
 {
     {
         std::lock_guard lock(namesMutex);
@@ -97,7 +97,7 @@ void Lab::Impl::start()
     backendIo.start();
     try {
         for (const auto& spec : config.servers)
-            addBackend(spec);
+            startBackend(spec);
         balancer->start();
     } catch (...) {
         for (auto& b : backends)
@@ -192,9 +192,9 @@ void Lab::Impl::stop()
     publish(buildSnapshot());
 }
 
-std::vector<ServerGauge> Lab::Impl::gauges() const
+std::vector<BackendGauge> Lab::Impl::gauges() const
 {
-    std::vector<ServerGauge> out;
+    std::vector<BackendGauge> out;
     if (!balancer)
         return out;
     const auto list = balancer->backends();
@@ -203,14 +203,14 @@ std::vector<ServerGauge> Lab::Impl::gauges() const
     std::lock_guard lock(backendsMutex);
     for (std::size_t i = 0; i < list.size(); ++i) {
         const BackendInfo& info = list[i].info;
-        ServerGauge g;
+        BackendGauge g;
         g.name = info.name;
         g.region = info.region;
         g.weight = info.weight;
-        g.state = info.removed ? ServerState::Removed
-                  : !info.up   ? ServerState::Down
-                  : info.draining ? ServerState::Draining
-                                  : ServerState::Up;
+        g.state = info.removed ? BackendState::Removed
+                  : !info.up   ? BackendState::Down
+                  : info.draining ? BackendState::Draining
+                                  : BackendState::Up;
         g.active = info.active;
         g.sessions = i < backends.size() && backends[i] ? backends[i]->stats().sessions : 0;
         out.push_back(std::move(g));
@@ -232,7 +232,7 @@ std::shared_ptr<const Snapshot> Lab::Impl::buildSnapshot()
         s->policyStateful = balancer->policyStateful();
         const auto g = gauges();
         for (std::size_t i = 0; i < g.size(); ++i) {
-            ServerView v;
+            BackendView v;
             v.name = g[i].name;
             v.region = g[i].region;
             v.weight = g[i].weight;
@@ -367,12 +367,12 @@ void Lab::setPolicy(const std::string& id)
     m_impl->post([impl = m_impl.get(), id] { impl->doSetPolicy(id, ChangeOrigin::User); });
 }
 
-void Lab::killServer(const std::string& name)
+void Lab::killBackend(const std::string& name)
 {
     m_impl->post([impl = m_impl.get(), name] { impl->doKill(name); });
 }
 
-void Lab::restoreServer(const std::string& name)
+void Lab::restoreBackend(const std::string& name)
 {
     m_impl->post([impl = m_impl.get(), name] { impl->doRestore(name); });
 }
@@ -387,9 +387,9 @@ void Lab::setWeight(const std::string& name, int weight)
     m_impl->post([impl = m_impl.get(), name, weight] { impl->doWeight(name, weight, ChangeOrigin::User); });
 }
 
-std::string Lab::addServer()
+std::string Lab::addBackend()
 {
-    ServerSpec spec = m_impl->config.servers.empty() ? ServerSpec{} : m_impl->config.servers.back();
+    BackendSpec spec = m_impl->config.servers.empty() ? BackendSpec{} : m_impl->config.servers.back();
     spec.externalAddress.clear(); // a copy of an outside server would point at the same one: start a lab server
     {
         // The name is chosen (and reserved) here so the caller learns it without waiting.
@@ -401,16 +401,16 @@ std::string Lab::addServer()
                 break;
         }
     }
-    addServer(spec);
+    addBackend(spec);
     return spec.name;
 }
 
-void Lab::addServer(const ServerSpec& spec)
+void Lab::addBackend(const BackendSpec& spec)
 {
     m_impl->post([impl = m_impl.get(), spec] { impl->doAdd(spec, ChangeOrigin::User); });
 }
 
-void Lab::removeServer(const std::string& name)
+void Lab::removeBackend(const std::string& name)
 {
     m_impl->post([impl = m_impl.get(), name] { impl->doRemove(name, ChangeOrigin::User); });
 }
@@ -455,7 +455,7 @@ RunSummary Lab::summary() const
     const std::size_t tableSize = m_impl->balancer ? m_impl->balancer->tableSize() : 0;
     const std::string policy = m_impl->balancer ? m_impl->balancer->policyId() : m_impl->config.policy;
     RunSummary s = RunSummary::make(m_impl->config.preset, policy, elapsedSeconds(), m_impl->config.seed,
-                                    m_impl->capture.totals(), m_impl->capture.serverStats(), g, tableSize);
+                                    m_impl->capture.totals(), m_impl->capture.backendStats(), g, tableSize);
     s.users = static_cast<std::size_t>(totalUsers(m_impl->config));
     return s;
 }

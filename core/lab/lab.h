@@ -51,19 +51,19 @@ public:
     /// Switches policy live; what happens to existing pins is logged. Unknown ids are logged as errors.
     void setPolicy(const std::string& id);
     /// Kills a backend like a crash: its connections and its sessions are lost.
-    void killServer(const std::string& name);
+    void killBackend(const std::string& name);
     /// Restarts a killed backend, with no sessions.
-    void restoreServer(const std::string& name);
+    void restoreBackend(const std::string& name);
     /// Drains a backend (keeps pinned clients, takes no new ones) or undrains it.
     void setDraining(const std::string& name, bool draining);
     /// Changes a backend's weight.
     void setWeight(const std::string& name, int weight);
     /// Adds a backend like the existing ones; returns its name ("s4").
-    std::string addServer();
+    std::string addBackend();
     /// Adds a backend from a spec (its name must be new).
-    void addServer(const ServerSpec& spec);
+    void addBackend(const BackendSpec& spec);
     /// Removes a backend from the set (it stops; its index stays reserved).
-    void removeServer(const std::string& name);
+    void removeBackend(const std::string& name);
     /// Changes the total rate of generated requests.
     void setRequestRate(double perSecond);
     /// Moves a fraction (0..1] of the generated users to new source addresses now.

@@ -29,17 +29,17 @@ void Lab::Impl::runStep(const TimelineStep& step)
     using A = TimelineStep::Action;
     switch (step.action) {
     case A::SwitchPolicy: doSetPolicy(step.target, ChangeOrigin::Timeline); break;
-    case A::KillServer: doKill(step.target); break;
-    case A::RestoreServer: doRestore(step.target); break;
-    case A::AddServer: {
-        ServerSpec spec = config.servers.empty() ? ServerSpec{} : config.servers.front();
+    case A::KillBackend: doKill(step.target); break;
+    case A::RestoreBackend: doRestore(step.target); break;
+    case A::AddBackend: {
+        BackendSpec spec = config.servers.empty() ? BackendSpec{} : config.servers.front();
         spec.externalAddress.clear();
         spec.name = step.target;
         doAdd(spec, ChangeOrigin::Timeline);
         break;
     }
-    case A::RemoveServer: doRemove(step.target, ChangeOrigin::Timeline); break;
-    case A::DrainServer: doDrain(step.target, true); break;
+    case A::RemoveBackend: doRemove(step.target, ChangeOrigin::Timeline); break;
+    case A::DrainBackend: doDrain(step.target, true); break;
     case A::SetWeight: doWeight(step.target, static_cast<int>(step.value), ChangeOrigin::Timeline); break;
     case A::SetRate: doRate(step.value, ChangeOrigin::Timeline); break;
     case A::ChangeIps: doChangeIps(step.value > 0 ? step.value : 1.0); break;
@@ -67,7 +67,7 @@ void Lab::Impl::doKill(const std::string& name)
         return;
     backends[i]->kill();
     killed[i] = true;
-    log(LabEventKind::ServerDown, name, "killed: its connections and its sessions are gone");
+    log(LabEventKind::BackendDown, name, "killed: its connections and its sessions are gone");
     changed(name + " killed");
 }
 
@@ -97,7 +97,7 @@ void Lab::Impl::doDrain(const std::string& name, bool draining)
     if (i < 0)
         return log(LabEventKind::Error, name, "no such server");
     balancer->setDraining(i, draining);
-    log(draining ? LabEventKind::ServerDraining : LabEventKind::ServerUp, name,
+    log(draining ? LabEventKind::BackendDraining : LabEventKind::BackendUp, name,
         draining ? "draining: keeps pinned clients, takes no new ones" : "no longer draining");
     changed(name + (draining ? " drained" : " undrained"));
 }
@@ -113,17 +113,17 @@ void Lab::Impl::doWeight(const std::string& name, int weight, ChangeOrigin origi
     changed(name + " weight " + std::to_string(std::max(0, weight)));
 }
 
-void Lab::Impl::doAdd(const ServerSpec& spec, ChangeOrigin origin)
+void Lab::Impl::doAdd(const BackendSpec& spec, ChangeOrigin origin)
 {
     if (indexOf(spec.name) >= 0)
         return log(LabEventKind::Error, spec.name, "a server with this name already exists");
     try {
-        addBackend(spec);
+        startBackend(spec);
     } catch (const std::exception& e) {
         return log(LabEventKind::Error, spec.name, e.what());
     }
-    setup.serverAdded(spec, origin);
-    log(LabEventKind::ServerAdded, spec.name, origin == ChangeOrigin::User ? "added to the set" : "added by the timeline");
+    setup.backendAdded(spec, origin);
+    log(LabEventKind::BackendAdded, spec.name, origin == ChangeOrigin::User ? "added to the set" : "added by the timeline");
     changed(spec.name + " added");
 }
 
@@ -136,8 +136,8 @@ void Lab::Impl::doRemove(const std::string& name, ChangeOrigin origin)
     if (backends[i])
         backends[i]->kill(); // an outside server keeps running; the lab only stops sending to it
     killed[i] = true;
-    setup.serverRemoved(name, origin);
-    log(LabEventKind::ServerRemoved, name, "removed from the set");
+    setup.backendRemoved(name, origin);
+    log(LabEventKind::BackendRemoved, name, "removed from the set");
     changed(name + " removed");
 }
 

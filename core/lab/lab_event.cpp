@@ -10,11 +10,11 @@ std::string_view toString(LabEventKind kind)
     case LabEventKind::RunResumed: return "run-resumed";
     case LabEventKind::RunStopped: return "run-stopped";
     case LabEventKind::PolicySwitched: return "policy-switched";
-    case LabEventKind::ServerDown: return "server-down";
-    case LabEventKind::ServerUp: return "server-up";
-    case LabEventKind::ServerDraining: return "server-draining";
-    case LabEventKind::ServerAdded: return "server-added";
-    case LabEventKind::ServerRemoved: return "server-removed";
+    case LabEventKind::BackendDown: return "server-down";
+    case LabEventKind::BackendUp: return "server-up";
+    case LabEventKind::BackendDraining: return "server-draining";
+    case LabEventKind::BackendAdded: return "server-added";
+    case LabEventKind::BackendRemoved: return "server-removed";
     case LabEventKind::WeightChanged: return "weight-changed";
     case LabEventKind::IpChanged: return "ip-changed";
     case LabEventKind::Repinned: return "re-pinned";

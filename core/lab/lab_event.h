@@ -10,7 +10,7 @@ namespace lblab {
 enum class LabEventKind : std::uint8_t {
     RunStarted, RunPaused, RunResumed, RunStopped,
     PolicySwitched, ///< detail says what happened to existing pins
-    ServerDown, ServerUp, ServerDraining, ServerAdded, ServerRemoved, WeightChanged,
+    BackendDown, BackendUp, BackendDraining, BackendAdded, BackendRemoved, WeightChanged,
     IpChanged,      ///< subject is the client, detail "old -> new"
     Repinned,       ///< a pinned client moved because its backend was unusable
     RateChanged,

@@ -109,8 +109,8 @@ public:
                 return static_cast<int>(i);
         return -1;
     }
-    void addBackend(const ServerSpec& spec);
-    std::vector<ServerGauge> gauges() const;
+    void startBackend(const BackendSpec& spec); ///< starts (or connects to) one backend and adds it to the engine
+    std::vector<BackendGauge> gauges() const;
     std::shared_ptr<const Snapshot> buildSnapshot();
     void publish(std::shared_ptr<const Snapshot> s)
     {
@@ -136,7 +136,7 @@ public:
     void doRestore(const std::string& name);
     void doDrain(const std::string& name, bool draining);
     void doWeight(const std::string& name, int weight, ChangeOrigin origin);
-    void doAdd(const ServerSpec& spec, ChangeOrigin origin);
+    void doAdd(const BackendSpec& spec, ChangeOrigin origin);
     void doRemove(const std::string& name, ChangeOrigin origin);
     void doRate(double rate, ChangeOrigin origin);
     void doChangeIps(double fraction);

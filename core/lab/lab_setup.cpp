@@ -6,21 +6,21 @@ namespace lblab {
 
 LabSetup::LabSetup(LabConfig initial) : m_inForce(initial), m_user(std::move(initial)) {}
 
-void LabSetup::addServer(LabConfig& config, const ServerSpec& spec)
+void LabSetup::addBackend(LabConfig& config, const BackendSpec& spec)
 {
     // A name comes back only if it left: the lab never reuses a name in one run.
-    removeServer(config, spec.name);
+    removeBackend(config, spec.name);
     config.servers.push_back(spec);
 }
 
-void LabSetup::removeServer(LabConfig& config, const std::string& name)
+void LabSetup::removeBackend(LabConfig& config, const std::string& name)
 {
-    std::erase_if(config.servers, [&](const ServerSpec& s) { return s.name == name; });
+    std::erase_if(config.servers, [&](const BackendSpec& s) { return s.name == name; });
 }
 
 void LabSetup::setWeight(LabConfig& config, const std::string& name, int weight)
 {
-    for (ServerSpec& s : config.servers)
+    for (BackendSpec& s : config.servers)
         if (s.name == name)
             s.weight = std::max(0, weight);
 }
@@ -33,20 +33,20 @@ void LabSetup::policyChanged(const std::string& id, ChangeOrigin origin)
         m_user.policy = id;
 }
 
-void LabSetup::serverAdded(const ServerSpec& spec, ChangeOrigin origin)
+void LabSetup::backendAdded(const BackendSpec& spec, ChangeOrigin origin)
 {
     std::lock_guard lock(m_mutex);
-    addServer(m_inForce, spec);
+    addBackend(m_inForce, spec);
     if (origin == ChangeOrigin::User)
-        addServer(m_user, spec);
+        addBackend(m_user, spec);
 }
 
-void LabSetup::serverRemoved(const std::string& name, ChangeOrigin origin)
+void LabSetup::backendRemoved(const std::string& name, ChangeOrigin origin)
 {
     std::lock_guard lock(m_mutex);
-    removeServer(m_inForce, name);
+    removeBackend(m_inForce, name);
     if (origin == ChangeOrigin::User)
-        removeServer(m_user, name); // a server only the timeline added is not in it: nothing to do
+        removeBackend(m_user, name); // a server only the timeline added is not in it: nothing to do
 }
 
 void LabSetup::weightChanged(const std::string& name, int weight, ChangeOrigin origin)

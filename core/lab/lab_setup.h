@@ -26,9 +26,9 @@ public:
     /// The policy in force became `id`.
     void policyChanged(const std::string& id, ChangeOrigin origin);
     /// A server joined the set.
-    void serverAdded(const ServerSpec& spec, ChangeOrigin origin);
+    void backendAdded(const BackendSpec& spec, ChangeOrigin origin);
     /// A server left the set for good.
-    void serverRemoved(const std::string& name, ChangeOrigin origin);
+    void backendRemoved(const std::string& name, ChangeOrigin origin);
     /// A server's weight changed.
     void weightChanged(const std::string& name, int weight, ChangeOrigin origin);
     /// The total request rate changed.
@@ -45,8 +45,8 @@ public:
     LabConfig userSetup() const;
 
 private:
-    static void addServer(LabConfig& config, const ServerSpec& spec);
-    static void removeServer(LabConfig& config, const std::string& name);
+    static void addBackend(LabConfig& config, const BackendSpec& spec);
+    static void removeBackend(LabConfig& config, const std::string& name);
     static void setWeight(LabConfig& config, const std::string& name, int weight);
 
     mutable std::mutex m_mutex;

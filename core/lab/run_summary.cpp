@@ -12,8 +12,8 @@ namespace lblab {
 
 RunSummary RunSummary::make(std::string preset, std::string policy, double durationSeconds,
                             std::uint64_t seed, const Totals& totals,
-                            const std::vector<ServerRunStats>& stats,
-                            const std::vector<ServerGauge>& gauges, std::size_t tableSize)
+                            const std::vector<BackendRunStats>& stats,
+                            const std::vector<BackendGauge>& gauges, std::size_t tableSize)
 {
     RunSummary summary;
     summary.preset = std::move(preset);
@@ -28,9 +28,9 @@ RunSummary RunSummary::make(std::string preset, std::string policy, double durat
     std::uint64_t proxied = 0;
     for (std::size_t i = 0; i < n; ++i) {
         Server& s = summary.servers[i];
-        ServerState state = ServerState::Up;
+        BackendState state = BackendState::Up;
         if (i < stats.size()) {
-            const ServerRunStats& st = stats[i];
+            const BackendRunStats& st = stats[i];
             s.name = st.name;
             s.requests = st.requests;
             s.p50Us = st.p50Us;
@@ -39,7 +39,7 @@ RunSummary RunSummary::make(std::string preset, std::string policy, double durat
             s.sessionMisses = st.sessionMisses;
         }
         if (i < gauges.size()) {
-            const ServerGauge& g = gauges[i];
+            const BackendGauge& g = gauges[i];
             if (!g.name.empty())
                 s.name = g.name;
             s.sessions = g.sessions;
@@ -64,7 +64,7 @@ RunSummary RunSummary::make(std::string preset, std::string policy, double durat
     std::size_t counted = 0;
     for (Server& s : summary.servers) {
         s.share = proxied ? static_cast<double>(s.requests) / static_cast<double>(proxied) : 0.0;
-        if (s.status == toString(ServerState::Removed))
+        if (s.status == toString(BackendState::Removed))
             continue;
         ++counted;
         sum += s.requests;

@@ -38,8 +38,8 @@ struct RunSummary {
     /// Builds a summary; shares and fairness are computed over servers not removed.
     static RunSummary make(std::string preset, std::string policy, double durationSeconds,
                            std::uint64_t seed, const Totals& totals,
-                           const std::vector<ServerRunStats>& stats,
-                           const std::vector<ServerGauge>& gauges, std::size_t tableSize);
+                           const std::vector<BackendRunStats>& stats,
+                           const std::vector<BackendGauge>& gauges, std::size_t tableSize);
     /// The --json object (docs/csv-format.md's fields), pretty-printed.
     std::string toJson() const;
     /// The human-readable per-server table and outcome lines.

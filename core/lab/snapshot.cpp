@@ -2,13 +2,13 @@
 
 namespace lblab {
 
-std::string_view toString(ServerState state)
+std::string_view toString(BackendState state)
 {
     switch (state) {
-    case ServerState::Up: return "up";
-    case ServerState::Down: return "down";
-    case ServerState::Draining: return "draining";
-    case ServerState::Removed: return "removed";
+    case BackendState::Up: return "up";
+    case BackendState::Down: return "down";
+    case BackendState::Draining: return "draining";
+    case BackendState::Removed: return "removed";
     }
     return "up";
 }

@@ -12,16 +12,16 @@
 namespace lblab {
 
 /// A backend's state as the balancer sees it.
-enum class ServerState : std::uint8_t { Up, Down, Draining, Removed };
+enum class BackendState : std::uint8_t { Up, Down, Draining, Removed };
 /// "up", "down", "draining", "removed" (HAProxy prints UP/DOWN/DRAIN/MAINT).
-std::string_view toString(ServerState state);
+std::string_view toString(BackendState state);
 
 /// One backend, now.
-struct ServerView {
+struct BackendView {
     std::string name;
     std::string region;
     int weight = 1;
-    ServerState state = ServerState::Up;
+    BackendState state = BackendState::Up;
     bool killed = false;            ///< the backend process is stopped (what the user asked), vs. detected down
     int active = 0;                 ///< requests in flight through the balancer (scur)
     std::uint64_t requests = 0;     ///< proxied to it since run start (stot)
@@ -93,7 +93,7 @@ struct SinceChange {
 };
 
 /// One aggregation interval of one server (a servers.csv row, without the cumulative columns).
-struct ServerInterval {
+struct BackendInterval {
     std::uint64_t requests = 0;     ///< requests completed in the interval
     int active = 0;                 ///< in flight at the interval's end
     std::uint32_t p50Us = 0;
@@ -101,7 +101,7 @@ struct ServerInterval {
     std::uint64_t hrsp2xx = 0, hrsp3xx = 0, hrsp4xx = 0, hrsp5xx = 0, hrspOther = 0;
     std::uint64_t sessionMisses = 0;
     int sessions = 0;               ///< sessions held at the interval's end
-    ServerState state = ServerState::Up;
+    BackendState state = BackendState::Up;
     int weight = 1;
 };
 
@@ -109,7 +109,7 @@ struct ServerInterval {
 struct IntervalRow {
     std::int64_t endUs = 0;                 ///< interval end, since run start
     std::int64_t lengthUs = 0;              ///< interval length
-    std::vector<ServerInterval> servers;    ///< by backend index
+    std::vector<BackendInterval> servers;    ///< by backend index
     std::uint64_t sessionRequests = 0;      ///< requests that needed a session
     std::uint64_t sessionMisses = 0;
     std::uint64_t affinityBreaks = 0;
@@ -156,7 +156,7 @@ struct Snapshot {
     bool policyStateful = false;
     std::string balancerUrl;            ///< e.g. "http://127.0.0.1:40123/"
     double requestRate = 0;             ///< configured total rate
-    std::vector<ServerView> servers;    ///< by backend index
+    std::vector<BackendView> servers;    ///< by backend index
     std::vector<ClientView> clients;    ///< generated users first, then outside clients
     std::vector<IntervalRow> history;   ///< recent intervals, oldest first (bounded)
     std::vector<SessionRow> table;      ///< the policy's table, most recently used first (bounded)

@@ -78,11 +78,11 @@ std::optional<RunChange::Kind> changeKindOf(LabEventKind kind)
 {
     using K = RunChange::Kind;
     switch (kind) {
-    case LabEventKind::ServerDown: return K::ServerDown;
-    case LabEventKind::ServerUp: return K::ServerUp;
-    case LabEventKind::ServerDraining: return K::ServerDraining;
-    case LabEventKind::ServerAdded: return K::ServerAdded;
-    case LabEventKind::ServerRemoved: return K::ServerRemoved;
+    case LabEventKind::BackendDown: return K::BackendDown;
+    case LabEventKind::BackendUp: return K::BackendUp;
+    case LabEventKind::BackendDraining: return K::BackendDraining;
+    case LabEventKind::BackendAdded: return K::BackendAdded;
+    case LabEventKind::BackendRemoved: return K::BackendRemoved;
     case LabEventKind::WeightChanged: return K::WeightChanged;
     case LabEventKind::PolicySwitched: return K::PolicySwitched;
     default: return std::nullopt;
@@ -451,7 +451,7 @@ ClientStory Capture::story(const std::string& clientId) const
     return m_state->accounting.clients().story(clientId);
 }
 
-void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& gauges)
+void Capture::closeInterval(std::int64_t endUs, const std::vector<BackendGauge>& gauges)
 {
     State& s = *m_state;
     bool spill = false;
@@ -459,9 +459,9 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
         std::lock_guard lock(s.mutex);
         RequestAccounting& a = s.accounting;
         const std::size_t n = std::min(std::max(gauges.size(), a.servers().size()), kMaxBackends);
-        a.ensureServers(n);
+        a.ensureBackends(n);
         for (std::size_t i = 0; i < n && i < gauges.size(); ++i)
-            a.nameServer(i, gauges[i].name);
+            a.nameBackend(i, gauges[i].name);
         const IntervalCounts closed = a.closeInterval();
 
         IntervalRow row;
@@ -480,11 +480,11 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& 
         std::string rows;
         CsvWriter w(rows);
         for (std::size_t i = 0; i < n; ++i) {
-            const ServerCounts& run = a.servers()[i];
-            const ServerCounts& now = closed.servers[i];
-            ServerInterval& si = row.servers[i];
+            const BackendCounts& run = a.servers()[i];
+            const BackendCounts& now = closed.servers[i];
+            BackendInterval& si = row.servers[i];
             if (i < gauges.size()) {
-                const ServerGauge& g = gauges[i];
+                const BackendGauge& g = gauges[i];
                 si.active = g.active;
                 si.sessions = g.sessions;
                 si.state = g.state;
@@ -536,10 +536,10 @@ Totals Capture::totals() const
     return m_state->totalsNow();
 }
 
-std::vector<ServerRunStats> Capture::serverStats() const
+std::vector<BackendRunStats> Capture::backendStats() const
 {
     std::lock_guard lock(m_state->mutex);
-    return m_state->accounting.serverStats();
+    return m_state->accounting.backendStats();
 }
 
 std::uint64_t Capture::eventCount() const
@@ -567,15 +567,15 @@ void Capture::fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t 
 
     const IntervalRow* last = s.history.empty() ? nullptr : &s.history.back();
     for (std::size_t i = 0; i < out.servers.size(); ++i) {
-        ServerView& v = out.servers[i];
+        BackendView& v = out.servers[i];
         if (i < s.accounting.servers().size()) {
-            const ServerCounts& run = s.accounting.servers()[i];
+            const BackendCounts& run = s.accounting.servers()[i];
             v.requests = run.requests;
             v.errors = run.errors;
             v.sessionMisses = run.sessionMisses;
         }
         if (last && i < last->servers.size()) {
-            const ServerInterval& si = last->servers[i];
+            const BackendInterval& si = last->servers[i];
             v.rps = static_cast<double>(si.requests) * 1e6 / static_cast<double>(last->lengthUs);
             v.p50Us = si.p50Us;
             v.p99Us = si.p99Us;

@@ -17,11 +17,11 @@
 namespace lblab {
 
 /// Live state of one backend read by the lab when an interval closes.
-struct ServerGauge {
+struct BackendGauge {
     std::string name;
     std::string region;
     int weight = 1;
-    ServerState state = ServerState::Up;
+    BackendState state = BackendState::Up;
     int active = 0;    ///< requests in flight through the balancer
     int sessions = 0;  ///< server-side sessions the backend holds
 };
@@ -75,12 +75,12 @@ public:
     /// sinceChange counts the requests that arrived after it. `what` says what changed.
     void markChange(std::int64_t tUs, std::string what);
     /// Closes the current interval at `endUs` with the servers' live gauges (by backend index).
-    void closeInterval(std::int64_t endUs, const std::vector<ServerGauge>& gauges);
+    void closeInterval(std::int64_t endUs, const std::vector<BackendGauge>& gauges);
 
     /// Whole-run counters.
     Totals totals() const;
     /// Whole-run figures per backend index.
-    std::vector<ServerRunStats> serverStats() const;
+    std::vector<BackendRunStats> backendStats() const;
     /// Events recorded so far (memory and spilled).
     std::uint64_t eventCount() const;
     /// Fills clients, history (last `historyLimit`), log (last `logLimit`), totals, sinceChange, the

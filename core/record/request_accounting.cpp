@@ -8,9 +8,9 @@ namespace lblab {
 namespace {
 
 // A bogus server index must not allocate gigabytes of counters.
-constexpr int kMaxServers = 4096;
+constexpr int kMaxBackends = 4096;
 
-void count(ServerCounts& s, const RequestEvent& e, bool error, bool miss)
+void count(BackendCounts& s, const RequestEvent& e, bool error, bool miss)
 {
     ++s.requests;
     s.errors += error ? 1 : 0;
@@ -56,10 +56,10 @@ void RequestAccounting::request(const RequestEvent& e)
     m_totals.repins += e.decision == DecisionKind::Repinned ? 1 : 0;
     m_totals.retries += e.decision == DecisionKind::Retried ? 1 : 0;
 
-    if (e.backend >= 0 && e.backend < kMaxServers) {
+    if (e.backend >= 0 && e.backend < kMaxBackends) {
         const auto index = static_cast<std::size_t>(e.backend);
-        ensureServers(index + 1);
-        ServerCounts& run = m_servers[index];
+        ensureBackends(index + 1);
+        BackendCounts& run = m_servers[index];
         if (!e.backendName.empty() && run.name != e.backendName)
             run.name = e.backendName;
         count(run, e, error, miss);
@@ -82,20 +82,20 @@ void RequestAccounting::ipChange(const std::string& clientId, Ipv4 from, Ipv4 to
 
 void RequestAccounting::topologyChange() { m_clients.markTopologyChange(); }
 
-void RequestAccounting::ensureServers(std::size_t count)
+void RequestAccounting::ensureBackends(std::size_t count)
 {
-    count = std::min<std::size_t>(count, kMaxServers);
+    count = std::min<std::size_t>(count, kMaxBackends);
     if (m_servers.size() < count)
         m_servers.resize(count);
     if (m_interval.servers.size() < count)
         m_interval.servers.resize(count);
 }
 
-void RequestAccounting::nameServer(std::size_t index, const std::string& name)
+void RequestAccounting::nameBackend(std::size_t index, const std::string& name)
 {
-    if (name.empty() || index >= static_cast<std::size_t>(kMaxServers))
+    if (name.empty() || index >= static_cast<std::size_t>(kMaxBackends))
         return;
-    ensureServers(index + 1);
+    ensureBackends(index + 1);
     m_servers[index].name = name;
 }
 
@@ -114,12 +114,12 @@ Totals RequestAccounting::totals() const
     return t;
 }
 
-std::vector<ServerRunStats> RequestAccounting::serverStats() const
+std::vector<BackendRunStats> RequestAccounting::backendStats() const
 {
-    std::vector<ServerRunStats> stats;
+    std::vector<BackendRunStats> stats;
     stats.reserve(m_servers.size());
-    for (const ServerCounts& s : m_servers) {
-        ServerRunStats st;
+    for (const BackendCounts& s : m_servers) {
+        BackendRunStats st;
         st.name = s.name;
         st.requests = s.requests;
         st.p50Us = s.latency.percentile(0.50);

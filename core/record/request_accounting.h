@@ -15,7 +15,7 @@
 namespace lblab {
 
 /// Whole-run figures of one server, as the summary reports them.
-struct ServerRunStats {
+struct BackendRunStats {
     std::string name;
     std::uint64_t requests = 0;
     std::uint32_t p50Us = 0;
@@ -28,7 +28,7 @@ struct ServerRunStats {
 enum StatusClass : std::size_t { Status2xx, Status3xx, Status4xx, Status5xx, StatusOther, StatusClassCount };
 
 /// One server's counts over a stretch of a run: the whole run, or one interval.
-struct ServerCounts {
+struct BackendCounts {
     std::string name;                ///< kept for the whole run only
     std::uint64_t requests = 0;
     std::uint64_t errors = 0;        ///< 5xx or no answer
@@ -44,7 +44,7 @@ struct IntervalCounts {
     std::uint64_t affinityBreaks = 0;
     std::uint64_t remaps = 0;
     std::uint64_t ipChanges = 0;
-    std::vector<ServerCounts> servers; ///< by server index
+    std::vector<BackendCounts> servers; ///< by server index
 };
 
 /// The one place where a run's events become its numbers: requests, errors, per-server counts and
@@ -75,18 +75,18 @@ public:
     void topologyChange();
 
     /// Makes room for servers 0..count-1 (a server that has answered nothing yet still has a line).
-    void ensureServers(std::size_t count);
+    void ensureBackends(std::size_t count);
     /// Names server `index` (a gauge or an export knows names before any request does).
-    void nameServer(std::size_t index, const std::string& name);
+    void nameBackend(std::size_t index, const std::string& name);
     /// Ends the open interval: returns what it counted and starts an empty one.
     IntervalCounts closeInterval();
 
     /// Whole-run counters (the capture's losses, which it alone knows, are left at 0).
     Totals totals() const;
     /// Whole-run figures per server index, with p50/p99 latencies.
-    std::vector<ServerRunStats> serverStats() const;
+    std::vector<BackendRunStats> backendStats() const;
     /// Whole-run counts per server index.
-    const std::vector<ServerCounts>& servers() const { return m_servers; }
+    const std::vector<BackendCounts>& servers() const { return m_servers; }
     /// What the open interval has counted so far.
     const IntervalCounts& openInterval() const { return m_interval; }
     /// The clients, for the map and the stories.
@@ -99,7 +99,7 @@ public:
 
 private:
     Totals m_totals;
-    std::vector<ServerCounts> m_servers;
+    std::vector<BackendCounts> m_servers;
     IntervalCounts m_interval;
     ClientTracker m_clients;
 };

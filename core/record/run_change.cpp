@@ -14,11 +14,11 @@ std::string_view toString(RunChange::Kind kind)
     case K::RunStarted: return "run-started";
     case K::IpChanged: return "ip-changed";
     case K::TopologyChanged: return "topology-changed";
-    case K::ServerDown: return "server-down";
-    case K::ServerUp: return "server-up";
-    case K::ServerDraining: return "server-draining";
-    case K::ServerAdded: return "server-added";
-    case K::ServerRemoved: return "server-removed";
+    case K::BackendDown: return "server-down";
+    case K::BackendUp: return "server-up";
+    case K::BackendDraining: return "server-draining";
+    case K::BackendAdded: return "server-added";
+    case K::BackendRemoved: return "server-removed";
     case K::WeightChanged: return "weight-changed";
     case K::PolicySwitched: return "policy-switched";
     }

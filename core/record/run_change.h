@@ -20,11 +20,11 @@ struct RunChange {
         RunStarted,      ///< the run began under `policy`
         IpChanged,       ///< `clientId` moved from `oldIp` to `newIp`
         TopologyChanged, ///< the balancer's server set, a server's state or weight, or its policy changed
-        ServerDown,      ///< `server` went down (killed by the lab, or found down by health checks)
-        ServerUp,        ///< `server` came (back) up
-        ServerDraining,  ///< `server` takes no new clients
-        ServerAdded,
-        ServerRemoved,
+        BackendDown,      ///< `server` went down (killed by the lab, or found down by health checks)
+        BackendUp,        ///< `server` came (back) up
+        BackendDraining,  ///< `server` takes no new clients
+        BackendAdded,
+        BackendRemoved,
         WeightChanged,   ///< `detail` says the new weight
         PolicySwitched,  ///< `policy` is now in force; `detail` says what became of the pins
     };

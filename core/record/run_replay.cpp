@@ -23,7 +23,7 @@ namespace {
 constexpr std::size_t kMaxHistory = 1200;
 constexpr std::size_t kMaxLog = 1000;
 // A bogus backend name per row must not grow the server list without bound.
-constexpr std::size_t kMaxServers = 4096;
+constexpr std::size_t kMaxBackends = 4096;
 constexpr std::string_view kFormat = "lblab-run/1";
 
 template <typename Enum>
@@ -66,8 +66,8 @@ RunReplay RunReplay::load(const std::filesystem::path& dir)
     // servers.csv lists the servers in the lab's own order, removed ones included; run.json's
     // config lists those in the set when the run ended (added ones last, removed ones left out).
     r.readServers(dir / "servers.csv");
-    for (const auto& [name, region] : r.m_configServers) {
-        const int i = r.serverIndex(name);
+    for (const auto& [name, region] : r.m_configBackends) {
+        const int i = r.backendIndex(name);
         if (i >= 0)
             r.m_serverRegions[static_cast<std::size_t>(i)] = region;
     }
@@ -77,16 +77,16 @@ RunReplay RunReplay::load(const std::filesystem::path& dir)
     return r;
 }
 
-int RunReplay::serverIndex(const std::string& name)
+int RunReplay::backendIndex(const std::string& name)
 {
-    const auto it = std::find(m_serverNames.begin(), m_serverNames.end(), name);
-    if (it != m_serverNames.end())
-        return static_cast<int>(it - m_serverNames.begin());
-    if (m_serverNames.size() >= kMaxServers)
+    const auto it = std::find(m_backendNames.begin(), m_backendNames.end(), name);
+    if (it != m_backendNames.end())
+        return static_cast<int>(it - m_backendNames.begin());
+    if (m_backendNames.size() >= kMaxBackends)
         return -1;
-    m_serverNames.push_back(name);
+    m_backendNames.push_back(name);
     m_serverRegions.emplace_back();
-    return static_cast<int>(m_serverNames.size() - 1);
+    return static_cast<int>(m_backendNames.size() - 1);
 }
 
 int RunReplay::clientIndex(const std::string& id)
@@ -139,7 +139,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
                 m_intervalUs = msToUs(intervalMs);
             if (c.contains("servers") && c["servers"].is_array())
                 for (const auto& s : c["servers"])
-                    m_configServers.emplace_back(s.value("name", std::string()), s.value("region", std::string()));
+                    m_configBackends.emplace_back(s.value("name", std::string()), s.value("region", std::string()));
             if (c.contains("clients") && c["clients"].is_array())
                 for (const auto& g : c["clients"])
                     m_groups.emplace_back(g.value("name", std::string()), std::max(0, g.value("count", 0)));
@@ -162,7 +162,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
                 m_requestRate = config->requestRate;
                 m_intervalUs = msToUs(config->intervalMs);
                 for (const auto& server : config->servers)
-                    m_configServers.emplace_back(server.name, server.region);
+                    m_configBackends.emplace_back(server.name, server.region);
                 for (const auto& group : config->clients)
                     m_groups.emplace_back(group.name, group.count);
             }
@@ -256,7 +256,7 @@ void RunReplay::readEvents(const std::filesystem::path& file)
             it->second = clientIndex(row[clientId]);
         e.client = it->second;
         if (!row[backend].empty())
-            e.backend = serverIndex(row[backend]);
+            e.backend = backendIndex(row[backend]);
         e.ip = parseIpv4(cell(row, ip)).value_or(0);
         e.sessionKey = cell(row, key);
         if (decision) {
@@ -361,7 +361,7 @@ void RunReplay::readServers(const std::filesystem::path& file)
         if (!ms || *ms < 0)
             fail(name, lineOf(r) + ": t_ms '" + row[t] + "' is not a time");
         const std::int64_t endUs = msToUs(*ms);
-        const int index = serverIndex(row[server]);
+        const int index = backendIndex(row[server]);
         if (index < 0)
             continue;
         // Rows of one interval share t_ms and come together; a later time opens the next interval.
@@ -373,10 +373,10 @@ void RunReplay::readServers(const std::filesystem::path& file)
         auto& rows = m_intervals.back().servers;
         if (rows.size() <= static_cast<std::size_t>(index))
             rows.resize(static_cast<std::size_t>(index) + 1);
-        ServerRow& s = rows[static_cast<std::size_t>(index)];
+        BackendRow& s = rows[static_cast<std::size_t>(index)];
         s.present = true;
         if (status) {
-            const auto st = parseEnum(row[*status], ServerState::Removed);
+            const auto st = parseEnum(row[*status], BackendState::Removed);
             if (!st)
                 fail(name, lineOf(r) + ": status '" + row[*status] + "' is not up, down, draining or removed");
             s.state = *st;
@@ -399,7 +399,7 @@ void RunReplay::readServers(const std::filesystem::path& file)
 void RunReplay::finish()
 {
     for (auto& interval : m_intervals)
-        interval.servers.resize(m_serverNames.size());
+        interval.servers.resize(m_backendNames.size());
     for (const Event& e : m_events)
         m_durationUs = std::max(m_durationUs, e.countedUs);
     if (!m_intervals.empty())
@@ -426,7 +426,7 @@ void RunReplay::finish()
     if (!m_events.empty() && m_events.front().policy >= 0)
         m_startPolicy = m_policies[static_cast<std::size_t>(m_events.front().policy)];
     // The first interval with a row for a server tells from when it existed (servers added later).
-    m_firstSeenUs.assign(m_serverNames.size(), -1);
+    m_firstSeenUs.assign(m_backendNames.size(), -1);
     for (const auto& interval : m_intervals)
         for (std::size_t i = 0; i < interval.servers.size(); ++i)
             if (interval.servers[i].present && m_firstSeenUs[i] < 0)
@@ -437,7 +437,7 @@ void RunReplay::finish()
     Walk all = startWalk();
     walk(all, m_durationUs, &m_intervalExtras, &m_checkpoints);
     m_endTotals = all.accounting.totals();
-    m_endServerStats = all.accounting.serverStats();
+    m_endBackendStats = all.accounting.backendStats();
     m_endPolicy = all.policy;
 }
 
@@ -450,9 +450,9 @@ RunReplay::Walk RunReplay::startWalk() const
     // The generated users in the order the lab registered them, so the map's tiles never move.
     for (std::size_t i = 0; i < m_users && i < m_clients.size(); ++i)
         w.accounting.registerClient(m_clients[i].id, m_clients[i].group, 0);
-    w.accounting.ensureServers(m_serverNames.size());
-    for (std::size_t i = 0; i < m_serverNames.size(); ++i)
-        w.accounting.nameServer(i, m_serverNames[i]);
+    w.accounting.ensureBackends(m_backendNames.size());
+    for (std::size_t i = 0; i < m_backendNames.size(); ++i)
+        w.accounting.nameBackend(i, m_backendNames[i]);
     return w;
 }
 
@@ -487,7 +487,7 @@ void RunReplay::replayEvent(Walk& w, const Event& ev, RequestEvent& r) const
     r.decision = ev.decision;
     r.backend = ev.backend;
     if (ev.backend >= 0)
-        r.backendName = m_serverNames[static_cast<std::size_t>(ev.backend)];
+        r.backendName = m_backendNames[static_cast<std::size_t>(ev.backend)];
     else
         r.backendName.clear();
     r.status = ev.status;
@@ -512,7 +512,7 @@ void RunReplay::walk(Walk& w, std::int64_t tUs, std::vector<IntervalExtra>* extr
             x.affinityBreaks = closed.affinityBreaks;
             x.ipChanges = closed.ipChanges;
             x.remaps = closed.remaps;
-            x.requests.assign(m_serverNames.size(), 0);
+            x.requests.assign(m_backendNames.size(), 0);
             for (std::size_t i = 0; i < closed.servers.size() && i < x.requests.size(); ++i)
                 x.requests[i] = closed.servers[i].requests;
         }
@@ -570,20 +570,20 @@ Snapshot RunReplay::at(std::int64_t tUs) const
                                          [](std::int64_t v, const Interval& i) { return v < i.endUs; });
     const std::size_t closedCount = static_cast<std::size_t>(closed - m_intervals.begin());
 
-    const std::vector<ServerCounts>& counted = w.accounting.servers();
-    for (std::size_t i = 0; i < m_serverNames.size(); ++i) {
-        ServerView v;
+    const std::vector<BackendCounts>& counted = w.accounting.servers();
+    for (std::size_t i = 0; i < m_backendNames.size(); ++i) {
+        BackendView v;
         if (i < counted.size()) {
             v.requests = counted[i].requests;
             v.errors = counted[i].errors;
             v.sessionMisses = counted[i].sessionMisses;
         }
-        v.name = m_serverNames[i];
+        v.name = m_backendNames[i];
         v.region = i < m_serverRegions.size() ? m_serverRegions[i] : std::string();
         // A server that appears only later was added during the run: until then it is not there.
-        v.state = m_firstSeenUs[i] > tUs ? ServerState::Removed : ServerState::Up;
+        v.state = m_firstSeenUs[i] > tUs ? BackendState::Removed : BackendState::Up;
         for (std::size_t k = closedCount; k-- > 0;) {
-            const ServerRow& row = m_intervals[k].servers[i];
+            const BackendRow& row = m_intervals[k].servers[i];
             if (!row.present)
                 continue;
             v.state = row.state;
@@ -613,14 +613,14 @@ Snapshot RunReplay::at(std::int64_t tUs) const
         if (row.lengthUs <= 0)
             row.lengthUs = m_intervalUs;
         for (std::size_t i = 0; i < in.servers.size(); ++i) {
-            const ServerRow& r = in.servers[i];
-            ServerInterval si;
+            const BackendRow& r = in.servers[i];
+            BackendInterval si;
             si.requests = m_reqIntervalKnown ? r.reqInterval : (i < extra.requests.size() ? extra.requests[i] : 0);
             si.active = r.scur;
             si.p50Us = r.p50Us;
             si.p99Us = r.p99Us;
             // The hrsp columns are cumulative (like HAProxy's): the interval's share is the difference.
-            const ServerRow* previous = nullptr;
+            const BackendRow* previous = nullptr;
             for (std::size_t p = k; p-- > 0;)
                 if (m_intervals[p].servers[i].present) {
                     previous = &m_intervals[p].servers[i];
@@ -662,13 +662,13 @@ Snapshot RunReplay::at(std::int64_t tUs) const
 RunSummary RunReplay::summary() const
 {
     // The servers as the last interval left them: what the lab's gauges said when the run ended.
-    std::vector<ServerGauge> gauges(m_serverNames.size());
-    for (std::size_t i = 0; i < m_serverNames.size(); ++i) {
-        ServerGauge& g = gauges[i];
-        g.name = m_serverNames[i];
+    std::vector<BackendGauge> gauges(m_backendNames.size());
+    for (std::size_t i = 0; i < m_backendNames.size(); ++i) {
+        BackendGauge& g = gauges[i];
+        g.name = m_backendNames[i];
         g.region = i < m_serverRegions.size() ? m_serverRegions[i] : std::string();
         for (std::size_t k = m_intervals.size(); k-- > 0;) {
-            const ServerRow& row = m_intervals[k].servers[i];
+            const BackendRow& row = m_intervals[k].servers[i];
             if (!row.present)
                 continue;
             g.state = row.state;
@@ -683,7 +683,7 @@ RunSummary RunReplay::summary() const
     const std::string policy = !m_endPolicy.empty() ? m_endPolicy : m_policy;
     const double seconds = m_summaryDurationS >= 0 ? m_summaryDurationS : static_cast<double>(m_durationUs) / 1e6;
     RunSummary summary =
-        RunSummary::make(m_preset, policy, seconds, m_seed, totals, m_endServerStats, gauges, m_tableSize);
+        RunSummary::make(m_preset, policy, seconds, m_seed, totals, m_endBackendStats, gauges, m_tableSize);
     summary.users = m_users;
     return summary;
 }

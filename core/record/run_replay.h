@@ -37,7 +37,7 @@ public:
     /// The folder it was read from.
     const std::filesystem::path& directory() const { return m_dir; }
     /// Server names, by backend index.
-    const std::vector<std::string>& serverNames() const { return m_serverNames; }
+    const std::vector<std::string>& backendNames() const { return m_backendNames; }
     /// Number of request events.
     std::size_t eventCount() const { return m_events.size(); }
 
@@ -58,9 +58,9 @@ public:
     };
 
     /// One servers.csv row, parsed (cumulative columns kept as they are).
-    struct ServerRow {
+    struct BackendRow {
         bool present = false;          ///< the interval had a row for this server
-        ServerState state = ServerState::Up;
+        BackendState state = BackendState::Up;
         int weight = 1;
         int scur = 0;
         std::uint64_t stot = 0;
@@ -76,7 +76,7 @@ public:
     /// All servers.csv rows of one interval end.
     struct Interval {
         std::int64_t endUs = 0;
-        std::vector<ServerRow> servers; ///< by backend index
+        std::vector<BackendRow> servers; ///< by backend index
     };
 
 private:
@@ -111,7 +111,7 @@ private:
     void walk(Walk& w, std::int64_t tUs, std::vector<IntervalExtra>* extras, std::vector<Walk>* checkpoints) const;
     void replayChange(Walk& w, const RunChange& change) const;
     void replayEvent(Walk& w, const Event& event, RequestEvent& scratch) const;
-    int serverIndex(const std::string& name);
+    int backendIndex(const std::string& name);
     int clientIndex(const std::string& id);
     void readRunJson(const std::filesystem::path& file);
     void readEvents(const std::filesystem::path& file);
@@ -125,9 +125,9 @@ private:
     double m_requestRate = 0;
     std::int64_t m_intervalUs = 500'000;
     std::int64_t m_durationUs = 0;
-    std::vector<std::string> m_serverNames;
+    std::vector<std::string> m_backendNames;
     std::vector<std::string> m_serverRegions;
-    std::vector<std::pair<std::string, std::string>> m_configServers; ///< run.json's servers: name, region
+    std::vector<std::pair<std::string, std::string>> m_configBackends; ///< run.json's servers: name, region
     std::vector<std::pair<std::string, int>> m_groups; ///< configured client groups: name, count
     std::vector<Client> m_clients;
     std::vector<Event> m_events;        ///< by time
@@ -146,7 +146,7 @@ private:
     std::uint64_t m_droppedLabEvents = 0;
     // The end of the full walk, for summary().
     Totals m_endTotals;
-    std::vector<ServerRunStats> m_endServerStats;
+    std::vector<BackendRunStats> m_endBackendStats;
     std::string m_endPolicy;
     std::vector<std::string> m_notes;
     std::vector<std::string> m_policies;        ///< policy names seen in events.csv

@@ -20,7 +20,7 @@ public:
     explicit OutsideServers(int count, std::uint64_t seed = 42)
     {
         for (int i = 0; i < count; ++i) {
-            ServerSpec spec;
+            BackendSpec spec;
             spec.name = "outside";
             spec.name += std::to_string(i + 1);
             spec.serviceTimeMs = 0;

@@ -29,7 +29,7 @@ Snapshot makeSnapshot(int clients, int servers)
     s.tUs = 10'000'000;
     s.policy = "cookie-affinity";
     for (int b = 0; b < servers; ++b) {
-        lblab::ServerView v;
+        lblab::BackendView v;
         v.name = "s" + std::to_string(b + 1);
         s.servers.push_back(v);
     }

@@ -17,7 +17,7 @@ using lblab::ui::ChartMarkerLayer;
 
 namespace {
 
-ChartMarker marker(double x, const QString& label, ChartMarker::Kind kind = ChartMarker::Kind::ServerDown)
+ChartMarker marker(double x, const QString& label, ChartMarker::Kind kind = ChartMarker::Kind::BackendDown)
 {
     ChartMarker m;
     m.x = x;
@@ -123,7 +123,7 @@ TEST_F(ChartMarkerLayerTest, NotesYieldTheirRowsToWhatHappenedToTheLab)
     std::deque<ChartMarker> markers;
     for (int i = 0; i < 4; ++i)
         markers.push_back(marker(10 + 0.1 * i, QStringLiteral("note number %1").arg(i), ChartMarker::Kind::Note));
-    markers.push_back(marker(10.4, QStringLiteral("s2 up"), ChartMarker::Kind::ServerUp));
+    markers.push_back(marker(10.4, QStringLiteral("s2 up"), ChartMarker::Kind::BackendUp));
     draw(markers);
     EXPECT_EQ(layer->labelRow(4), 0) << "the server's label is placed first";
     int notesShown = 0;

@@ -50,13 +50,13 @@ TEST(ChartMarkersTest, LabelsSayWhatChanged)
     const std::vector<std::pair<LabEvent, QString>> cases = {
         {entry(1, LabEventKind::PolicySwitched, "cookie-affinity", "from round-robin; 12 pins dropped"),
          QStringLiteral("→ cookie-affinity")},
-        {entry(1, LabEventKind::ServerDown, "s2", "killed: stopped accepting and dropped its connections"),
+        {entry(1, LabEventKind::BackendDown, "s2", "killed: stopped accepting and dropped its connections"),
          QStringLiteral("s2 killed")},
-        {entry(1, LabEventKind::ServerDown, "s3", "health check failed"), QStringLiteral("s3 down")},
-        {entry(1, LabEventKind::ServerUp, "s2", "health check passed"), QStringLiteral("s2 up")},
-        {entry(1, LabEventKind::ServerAdded, "s4", "added to the set"), QStringLiteral("+ s4")},
-        {entry(1, LabEventKind::ServerRemoved, "s4", "removed from the set"), QStringLiteral("s4 removed")},
-        {entry(1, LabEventKind::ServerDraining, "s1", "draining"), QStringLiteral("s1 draining")},
+        {entry(1, LabEventKind::BackendDown, "s3", "health check failed"), QStringLiteral("s3 down")},
+        {entry(1, LabEventKind::BackendUp, "s2", "health check passed"), QStringLiteral("s2 up")},
+        {entry(1, LabEventKind::BackendAdded, "s4", "added to the set"), QStringLiteral("+ s4")},
+        {entry(1, LabEventKind::BackendRemoved, "s4", "removed from the set"), QStringLiteral("s4 removed")},
+        {entry(1, LabEventKind::BackendDraining, "s1", "draining"), QStringLiteral("s1 draining")},
         {entry(1, LabEventKind::Note, "timeline", "Now the phones move"), QStringLiteral("Now the phones move")},
         {entry(1, LabEventKind::Note, "user", "look at s2"), QStringLiteral("look at s2")},
     };
@@ -90,11 +90,11 @@ TEST(ChartMarkersTest, LabelsSayWhatChanged)
 TEST(ChartMarkersTest, EachEntryIsTakenOnceAcrossSnapshots)
 {
     std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "p", "policy round-robin"),
-                              entry(2, LabEventKind::ServerDown, "s2", "killed: stopped")};
+                              entry(2, LabEventKind::BackendDown, "s2", "killed: stopped")};
     ChartMarkers markers;
     EXPECT_TRUE(markers.addFromLog(all));
     EXPECT_FALSE(markers.addFromLog(all)) << "the same log again brings nothing new";
-    all.push_back(entry(3, LabEventKind::ServerUp, "s2", "health check passed"));
+    all.push_back(entry(3, LabEventKind::BackendUp, "s2", "health check passed"));
     EXPECT_TRUE(markers.addFromLog(all));
     EXPECT_EQ(labels(markers), (std::vector<QString>{QStringLiteral("s2 killed"), QStringLiteral("s2 up")}));
 }
@@ -102,10 +102,10 @@ TEST(ChartMarkersTest, EachEntryIsTakenOnceAcrossSnapshots)
 TEST(ChartMarkersTest, AKilledServerFailingItsHealthCheckIsNotMarkedTwice)
 {
     ChartMarkers markers;
-    markers.addFromLog({entry(2, LabEventKind::ServerDown, "s2", "killed: stopped"),
-                        entry(2.4, LabEventKind::ServerDown, "s2", "3 health checks failed"),
-                        entry(5, LabEventKind::ServerUp, "s2", "health check passed"),
-                        entry(7, LabEventKind::ServerDown, "s2", "3 health checks failed")});
+    markers.addFromLog({entry(2, LabEventKind::BackendDown, "s2", "killed: stopped"),
+                        entry(2.4, LabEventKind::BackendDown, "s2", "3 health checks failed"),
+                        entry(5, LabEventKind::BackendUp, "s2", "health check passed"),
+                        entry(7, LabEventKind::BackendDown, "s2", "3 health checks failed")});
     EXPECT_EQ(labels(markers), (std::vector<QString>{QStringLiteral("s2 killed"), QStringLiteral("s2 up"),
                                                      QStringLiteral("s2 down")}));
 }
@@ -114,10 +114,10 @@ TEST(ChartMarkersTest, AKillLoggedAfterTheBalancerNoticedItStillReadsKilled)
 {
     // The balancer's passive check can log the dead server a moment before the lab logs its kill.
     std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "p"),
-                              entry(5.001, LabEventKind::ServerDown, "s2", "connection failed")};
+                              entry(5.001, LabEventKind::BackendDown, "s2", "connection failed")};
     ChartMarkers markers;
     markers.addFromLog(all);
-    all.push_back(entry(5.002, LabEventKind::ServerDown, "s2", "killed: stopped accepting"));
+    all.push_back(entry(5.002, LabEventKind::BackendDown, "s2", "killed: stopped accepting"));
     EXPECT_TRUE(markers.addFromLog(all));
     EXPECT_EQ(labels(markers), (std::vector<QString>{QStringLiteral("s2 killed")}));
     EXPECT_DOUBLE_EQ(markers.markers().front().x, 5.001);
@@ -128,7 +128,7 @@ TEST(ChartMarkersTest, MarkersStayWhenTheirEntriesLeaveTheBoundedLog)
 {
     // The lab's log keeps the last 400 entries; 450 more after the kill push it out.
     constexpr std::size_t kLog = 400;
-    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "p"), entry(1, LabEventKind::ServerDown, "s2", "killed")};
+    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "p"), entry(1, LabEventKind::BackendDown, "s2", "killed")};
     ChartMarkers markers;
     markers.addFromLog(lastOf(all, kLog));
     for (int i = 0; i < 450; ++i) {
@@ -144,22 +144,22 @@ TEST(ChartMarkersTest, MarkersStayWhenTheirEntriesLeaveTheBoundedLog)
 TEST(ChartMarkersTest, MoreEntriesThanTheLogKeepsBetweenTwoSnapshotsAreAllTaken)
 {
     constexpr std::size_t kLog = 50;
-    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "p"), entry(1, LabEventKind::ServerAdded, "s4")};
+    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "p"), entry(1, LabEventKind::BackendAdded, "s4")};
     ChartMarkers markers;
     markers.addFromLog(lastOf(all, kLog));
     for (int i = 0; i < 45; ++i)
         all.push_back(entry(2 + 0.01 * i, LabEventKind::Note, "clients", std::to_string(i)));
-    all.push_back(entry(3, LabEventKind::ServerAdded, "s5"));
+    all.push_back(entry(3, LabEventKind::BackendAdded, "s5"));
     markers.addFromLog(lastOf(all, kLog));
     // 40 more: the log now starts in the middle of the newest entries taken before.
     for (int i = 0; i < 40; ++i)
         all.push_back(entry(3.5 + 0.01 * i, LabEventKind::Note, "clients", numbered("next ", static_cast<std::size_t>(i))));
-    all.push_back(entry(4, LabEventKind::ServerAdded, "s6"));
+    all.push_back(entry(4, LabEventKind::BackendAdded, "s6"));
     markers.addFromLog(lastOf(all, kLog));
     // 200 more: nothing taken before is left in the log.
     for (int i = 0; i < 200; ++i)
         all.push_back(entry(5 + 0.01 * i, LabEventKind::Note, "clients", numbered("more ", static_cast<std::size_t>(i))));
-    all.push_back(entry(8, LabEventKind::ServerAdded, "s7"));
+    all.push_back(entry(8, LabEventKind::BackendAdded, "s7"));
     markers.addFromLog(lastOf(all, kLog));
     EXPECT_EQ(labels(markers), (std::vector<QString>{QStringLiteral("+ s4"), QStringLiteral("+ s5"),
                                                      QStringLiteral("+ s6"), QStringLiteral("+ s7")}));
@@ -187,21 +187,21 @@ TEST(ChartMarkersTest, ABurstIsOneMarkerThatCountsAsItGrows)
 TEST(ChartMarkersTest, RemoveBeforeAndClear)
 {
     ChartMarkers markers;
-    markers.addFromLog({entry(1, LabEventKind::ServerAdded, "s4"), entry(5, LabEventKind::ServerAdded, "s5")});
+    markers.addFromLog({entry(1, LabEventKind::BackendAdded, "s4"), entry(5, LabEventKind::BackendAdded, "s5")});
     EXPECT_FALSE(markers.removeBefore(0.5));
     EXPECT_TRUE(markers.removeBefore(2));
     EXPECT_EQ(labels(markers), (std::vector<QString>{QStringLiteral("+ s5")}));
     markers.clear();
     EXPECT_TRUE(markers.markers().empty());
     // After a clear the same entries are new again (a new run, a replay scrubbed back).
-    EXPECT_TRUE(markers.addFromLog({entry(1, LabEventKind::ServerAdded, "s4")}));
+    EXPECT_TRUE(markers.addFromLog({entry(1, LabEventKind::BackendAdded, "s4")}));
 }
 
 TEST(ChartMarkersTest, TheListIsBounded)
 {
     std::vector<LabEvent> all;
     for (std::size_t i = 0; i < ChartMarkers::kCapacity + 40; ++i)
-        all.push_back(entry(static_cast<double>(i), LabEventKind::ServerAdded, numbered("s", i)));
+        all.push_back(entry(static_cast<double>(i), LabEventKind::BackendAdded, numbered("s", i)));
     ChartMarkers markers;
     markers.addFromLog(all);
     EXPECT_EQ(markers.markers().size(), ChartMarkers::kCapacity);

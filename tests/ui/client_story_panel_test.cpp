@@ -53,7 +53,7 @@ Snapshot storySnapshot()
     Snapshot s;
     s.tUs = 20'000'000;
     for (const char* name : {"s1", "s2", "s3"}) {
-        lblab::ServerView v;
+        lblab::BackendView v;
         v.name = name;
         s.servers.push_back(v);
     }

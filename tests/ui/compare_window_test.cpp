@@ -104,7 +104,7 @@ TEST_F(CompareWindowTest, BothLabsGetTheSameWorkloadWithoutPolicySwitches)
     c.listenPort = 18080;
     c.seed = 42;
     c.timeline.push_back({5, TimelineStep::Action::SwitchPolicy, "cookie-affinity", 0, {}});
-    c.timeline.push_back({6, TimelineStep::Action::KillServer, "s2", 0, {}});
+    c.timeline.push_back({6, TimelineStep::Action::KillBackend, "s2", 0, {}});
     CompareWindow window(c, "round-robin", "source-ip-affinity");
     EXPECT_TRUE(window.skippedPolicySwitches());
     for (int side : {0, 1}) {

@@ -24,7 +24,7 @@ std::vector<LabEvent> sampleLog()
         event(0, LabEventKind::RunStarted, "lab", "preset mobile-users"),
         event(2'500'000, LabEventKind::IpChanged, "c17", "127.0.3.17 -> 127.0.9.4"),
         event(2'500'000, LabEventKind::IpChanged, "c18", "127.0.3.18 -> 127.0.9.5"),
-        event(65'300'000, LabEventKind::ServerDown, "s2", "killed by the user"),
+        event(65'300'000, LabEventKind::BackendDown, "s2", "killed by the user"),
         event(66'000'000, LabEventKind::Repinned, "127.0.3.20", "s2 -> s3"),
         event(70'000'000, LabEventKind::PolicySwitched, "cookie-affinity", "existing pins dropped"),
     };
@@ -64,7 +64,7 @@ TEST_F(EventLogPanelTest, ShowsEventsOldestFirst)
     EXPECT_EQ(panel.cellText(3, 0), QStringLiteral("01:05.3"));
     EXPECT_EQ(panel.cellText(3, 1), QStringLiteral("server down"));
     EXPECT_EQ(panel.cellText(5, 3), QStringLiteral("existing pins dropped"));
-    EXPECT_NE(EventLogPanel::kindColour(LabEventKind::ServerDown), EventLogPanel::kindColour(LabEventKind::ServerUp));
+    EXPECT_NE(EventLogPanel::kindColour(LabEventKind::BackendDown), EventLogPanel::kindColour(LabEventKind::BackendUp));
     EXPECT_NE(EventLogPanel::kindColour(LabEventKind::PolicySwitched), EventLogPanel::kindColour(LabEventKind::Note));
 }
 
@@ -102,10 +102,10 @@ TEST_F(EventLogPanelTest, FiltersByKind)
     panel.showSnapshot(withLog(sampleLog()));
     EXPECT_EQ(panel.rowCount(), 6);
     EXPECT_EQ(panel.visibleRowCount(), 4);
-    panel.setKindShown(LabEventKind::ServerDown, false);
+    panel.setKindShown(LabEventKind::BackendDown, false);
     EXPECT_EQ(panel.visibleRowCount(), 3);
     panel.setKindShown(LabEventKind::IpChanged, true);
-    panel.setKindShown(LabEventKind::ServerDown, true);
+    panel.setKindShown(LabEventKind::BackendDown, true);
     EXPECT_EQ(panel.visibleRowCount(), 6);
 }
 
@@ -158,7 +158,7 @@ TEST_F(EventLogPanelTest, RendersARealisticLog)
     for (int i = 0; i < 12; ++i)
         log.push_back(event(71'000'000 + i * 900'000, LabEventKind::IpChanged, "c" + std::to_string(30 + i),
                             "127.0.3." + std::to_string(30 + i) + " -> 127.0.9." + std::to_string(60 + i)));
-    log.push_back(event(83'000'000, LabEventKind::ServerUp, "s2", "2 health checks passed"));
+    log.push_back(event(83'000'000, LabEventKind::BackendUp, "s2", "2 health checks passed"));
     log.push_back(event(84'500'000, LabEventKind::WeightChanged, "s3", "weight 1 -> 3"));
     log.push_back(event(86'000'000, LabEventKind::Error, "balancer",
                         "connect to s4 failed: connection refused; the request was retried on s1"));

@@ -104,7 +104,7 @@ TEST_F(LabBridgeTest, ServerCommandsReachTheLab)
     bridge.addServer();
     ASSERT_TRUE(waitUntil([&] { return bridge.latest()->servers.size() == 4; }, 3000));
     bridge.removeServer("s4");
-    ASSERT_TRUE(waitUntil([&] { return bridge.latest()->servers.at(3).state == lblab::ServerState::Removed; }, 3000));
+    ASSERT_TRUE(waitUntil([&] { return bridge.latest()->servers.at(3).state == lblab::BackendState::Removed; }, 3000));
     bridge.stop();
 }
 

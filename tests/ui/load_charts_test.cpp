@@ -30,7 +30,7 @@ lblab::Snapshot makeSnapshot(int fromInterval, int toInterval, std::uint64_t seq
     snap.sequence = sequence;
     snap.tUs = static_cast<std::int64_t>(toInterval) * 500'000;
     for (int i = 0; i < 3; ++i) {
-        lblab::ServerView s;
+        lblab::BackendView s;
         s.name = "s" + std::to_string(i + 1);
         s.weight = i == 2 ? 2 : 1;
         snap.servers.push_back(s);
@@ -40,7 +40,7 @@ lblab::Snapshot makeSnapshot(int fromInterval, int toInterval, std::uint64_t seq
         row.endUs = static_cast<std::int64_t>(k + 1) * 500'000;
         row.lengthUs = 500'000;
         for (int i = 0; i < 3; ++i) {
-            lblab::ServerInterval si;
+            lblab::BackendInterval si;
             si.requests = static_cast<std::uint64_t>(10 * (i + 1)); // 20, 40, 60 req/s
             si.active = i + k % 3;
             si.p50Us = static_cast<std::uint32_t>(1000 * (i + 1));
@@ -121,7 +121,7 @@ TEST_F(LoadChartsTest, SharesAndIdealShares)
 
     // s3 goes down: its ideal share is 0 and the others split the rest.
     lblab::Snapshot down = makeSnapshot(0, 5, 2);
-    down.servers[2].state = lblab::ServerState::Down;
+    down.servers[2].state = lblab::BackendState::Down;
     charts.showSnapshot(down);
     EXPECT_NEAR(charts.lastValue(Series::IdealShare, 2), 0.0, 1e-9);
     EXPECT_NEAR(charts.lastValue(Series::IdealShare, 0), 50.0, 1e-9);
@@ -192,7 +192,7 @@ TEST_F(LoadChartsTest, RendersARealisticRun)
     lblab::Snapshot snap;
     snap.tUs = 80'000'000;
     for (int i = 0; i < 4; ++i) {
-        lblab::ServerView s;
+        lblab::BackendView s;
         s.name = "s" + std::to_string(i + 1);
         s.weight = i == 3 ? 2 : 1;
         snap.servers.push_back(s);
@@ -205,13 +205,13 @@ TEST_F(LoadChartsTest, RendersARealisticRun)
         row.lengthUs = 500'000;
         const bool s2Down = k >= 60 && k < 90;
         for (int i = 0; i < 4; ++i) {
-            lblab::ServerInterval si;
+            lblab::BackendInterval si;
             const double base = (i == 3 ? 80.0 : 40.0) * (s2Down && i != 1 ? 1.33 : 1.0);
             si.requests = (i == 1 && s2Down) ? 0 : static_cast<std::uint64_t>(base * 0.5 + next() % 8);
             si.active = (i == 1 && s2Down) ? 0 : static_cast<int>(2 + next() % 5 + (i == 3 ? 3 : 0));
             si.p50Us = 2000 + next() * 10;
             si.p99Us = 9000 + next() * 120;
-            si.state = (i == 1 && s2Down) ? lblab::ServerState::Down : lblab::ServerState::Up;
+            si.state = (i == 1 && s2Down) ? lblab::BackendState::Down : lblab::BackendState::Up;
             row.servers.push_back(si);
         }
         row.sessionMisses = k >= 60 && k < 70 ? 6 + next() % 5 : next() % 2;
@@ -230,7 +230,7 @@ TEST_F(LoadChartsTest, MarksAKillAPolicySwitchAndAnIpBurstButNotALoneIpChange)
     charts.resize(1400, 400);
     charts.show();
     std::vector<LabEvent> log{entry(0, LabEventKind::RunStarted, "test", "policy round-robin")};
-    log.push_back(entry(3, LabEventKind::ServerDown, "s2", "killed: stopped accepting and dropped its connections"));
+    log.push_back(entry(3, LabEventKind::BackendDown, "s2", "killed: stopped accepting and dropped its connections"));
     charts.showSnapshot(withLog(8, log));
     log.push_back(entry(5, LabEventKind::PolicySwitched, "cookie-affinity", "from round-robin; no pins to hand over"));
     charts.showSnapshot(withLog(12, log));
@@ -280,14 +280,14 @@ TEST_F(LoadChartsTest, ANewRunClearsTheMarkers)
 {
     LoadCharts charts;
     charts.showSnapshot(withLog(20, {entry(0, LabEventKind::RunStarted, "test"),
-                                     entry(3, LabEventKind::ServerDown, "s2", "killed: stopped")}));
+                                     entry(3, LabEventKind::BackendDown, "s2", "killed: stopped")}));
     ASSERT_EQ(charts.markers().size(), 1u);
     charts.showSnapshot(withLog(3, {entry(0, LabEventKind::RunStarted, "test")}));
     EXPECT_TRUE(charts.markers().empty());
     EXPECT_EQ(charts.markerLayer(Series::RequestRate)->markerCount(), 0);
     // The same kill in the new run is marked again.
     charts.showSnapshot(withLog(8, {entry(0, LabEventKind::RunStarted, "test"),
-                                    entry(3, LabEventKind::ServerDown, "s2", "killed: stopped")}));
+                                    entry(3, LabEventKind::BackendDown, "s2", "killed: stopped")}));
     EXPECT_EQ(charts.markers().size(), 1u);
 }
 
@@ -295,10 +295,10 @@ TEST_F(LoadChartsTest, MarkersLeaveWithTheWindow)
 {
     LoadCharts charts;
     charts.setWindowSeconds(10);
-    std::vector<LabEvent> log{entry(0, LabEventKind::RunStarted, "test"), entry(3, LabEventKind::ServerDown, "s2", "killed")};
+    std::vector<LabEvent> log{entry(0, LabEventKind::RunStarted, "test"), entry(3, LabEventKind::BackendDown, "s2", "killed")};
     charts.showSnapshot(withLog(20, log)); // up to 10 s
     ASSERT_EQ(charts.markers().size(), 1u);
-    log.push_back(entry(18, LabEventKind::ServerAdded, "s4", "added to the set"));
+    log.push_back(entry(18, LabEventKind::BackendAdded, "s4", "added to the set"));
     charts.showSnapshot(withLog(44, log)); // up to 22 s: the window starts at 12 s
     EXPECT_EQ(markerLabels(charts), (std::vector<QString>{QStringLiteral("+ s4")}));
     EXPECT_EQ(charts.markerLayer(Series::LatencyP50)->markerCount(), 1);
@@ -310,7 +310,7 @@ TEST_F(LoadChartsTest, MarkersStayWhileTheBoundedLogDropsTheirEntries)
 {
     // The snapshot's log keeps the last 400 entries; the kill falls out of it at about 6 s.
     LoadCharts charts;
-    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "test"), entry(2, LabEventKind::ServerDown, "s2", "killed")};
+    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "test"), entry(2, LabEventKind::BackendDown, "s2", "killed")};
     for (int k = 5; k <= 20; ++k) {
         for (int i = 0; i < 40; ++i)
             all.push_back(entry(0.5 * k + 0.001 * i, LabEventKind::Note, "clients", std::to_string(k * 100 + i)));

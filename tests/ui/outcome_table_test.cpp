@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-using lblab::ServerState;
-using lblab::ServerView;
+using lblab::BackendState;
+using lblab::BackendView;
 using lblab::Snapshot;
 using lblab::ui::OutcomeTable;
 
@@ -17,7 +17,7 @@ Snapshot snapshot(std::vector<std::uint64_t> perServer, std::uint64_t sessionReq
 {
     Snapshot s;
     for (std::size_t i = 0; i < perServer.size(); ++i) {
-        ServerView v;
+        BackendView v;
         v.name = "s" + std::to_string(i + 1);
         v.requests = perServer[i];
         s.servers.push_back(v);
@@ -70,7 +70,7 @@ TEST_F(OutcomeTableTest, AMissingRunShowsDashesAndServersFollowTheSet)
     EXPECT_EQ(table.rowOf("s3 requests"), -1);
 
     Snapshot bigger = snapshot({10, 20, 5}, 0, 0);
-    bigger.servers[1].state = ServerState::Removed;
+    bigger.servers[1].state = BackendState::Removed;
     table.showSnapshots(&bigger, &bigger);
     EXPECT_GE(table.rowOf("s3 requests"), 0) << "an added server gets its row";
     EXPECT_EQ(table.cellText("requests", OutcomeTable::ColumnDifference), "0");

@@ -21,7 +21,7 @@ lblab::Snapshot makeSnapshot(std::int64_t tUs = 10'000'000)
     snap.policy = "source-ip-affinity";
     snap.policyStateful = true;
     for (const char* name : {"s1", "s2", "s3"}) {
-        lblab::ServerView s;
+        lblab::BackendView s;
         s.name = name;
         snap.servers.push_back(s);
     }

@@ -104,8 +104,8 @@ const fs::path& eventfulRun()
         lab.setPolicy("cookie-affinity");
         EXPECT_TRUE(waitForLab(lab, [](const lblab::Snapshot& s) { return s.policy == "cookie-affinity"; }));
         EXPECT_TRUE(served(60));
-        lab.killServer("s2");
-        EXPECT_TRUE(waitForLab(lab, [](const lblab::Snapshot& s) { return logCount(s, lblab::LabEventKind::ServerDown) > 0; }));
+        lab.killBackend("s2");
+        EXPECT_TRUE(waitForLab(lab, [](const lblab::Snapshot& s) { return logCount(s, lblab::LabEventKind::BackendDown) > 0; }));
         EXPECT_TRUE(served(60));
         lab.changeClientIps(0.5);
         EXPECT_TRUE(waitForLab(lab, [](const lblab::Snapshot& s) { return logCount(s, lblab::LabEventKind::IpChanged) >= 20; }));

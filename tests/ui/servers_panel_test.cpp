@@ -13,8 +13,8 @@
 
 #include <gtest/gtest.h>
 
-using lblab::ServerState;
-using lblab::ServerView;
+using lblab::BackendState;
+using lblab::BackendView;
 using lblab::Snapshot;
 using lblab::ui::ServerCard;
 using lblab::ui::ServersPanel;
@@ -26,7 +26,7 @@ Snapshot fleet()
     Snapshot s;
     const char* names[] = {"s1", "s2", "s3", "s4"};
     for (int i = 0; i < 4; ++i) {
-        ServerView v;
+        BackendView v;
         v.name = names[i];
         v.weight = i + 1;
         v.active = 10 + i;
@@ -37,10 +37,10 @@ Snapshot fleet()
         v.requests = 1000;
         s.servers.push_back(v);
     }
-    s.servers[1].state = ServerState::Down;
+    s.servers[1].state = BackendState::Down;
     s.servers[1].killed = true;
-    s.servers[2].state = ServerState::Draining;
-    s.servers[3].state = ServerState::Removed;
+    s.servers[2].state = BackendState::Draining;
+    s.servers[3].state = BackendState::Removed;
     return s;
 }
 
@@ -132,9 +132,9 @@ TEST_F(ServersPanelTest, RestoredAndAddedServersFollowTheSnapshot)
     ServersPanel panel;
     Snapshot s = fleet();
     panel.showSnapshot(s);
-    s.servers[1].state = ServerState::Up;
+    s.servers[1].state = BackendState::Up;
     s.servers[1].killed = false;
-    ServerView s5;
+    BackendView s5;
     s5.name = "s5";
     s.servers.push_back(s5);
     panel.showSnapshot(s);

@@ -120,9 +120,9 @@ std::optional<Response> fetch(const tcp::endpoint& ep, http::verb verb, const st
     return c.request(verb, target, std::move(headers));
 }
 
-ServerSpec quickSpec(const std::string& name)
+BackendSpec quickSpec(const std::string& name)
 {
-    ServerSpec spec;
+    BackendSpec spec;
     spec.name = name;
     spec.serviceTimeMs = 0.5;
     spec.model = ServiceTimeModel::Constant;
@@ -144,7 +144,7 @@ protected:
         m_thread.join();
     }
 
-    BackendServer& makeServer(ServerSpec spec, std::uint64_t seed = 1)
+    BackendServer& makeServer(BackendSpec spec, std::uint64_t seed = 1)
     {
         m_servers.push_back(std::make_unique<BackendServer>(m_io, std::move(spec), seed));
         return *m_servers.back();

@@ -146,8 +146,8 @@ TEST(ScenarioFileTest, OmittedFieldsTakeTheirDefaults)
     EXPECT_EQ(c.requestRate, defaults.requestRate);
     ASSERT_EQ(c.servers.size(), 1u);
     EXPECT_EQ(c.servers[0].name, "a");
-    EXPECT_EQ(c.servers[0].weight, ServerSpec{}.weight);
-    EXPECT_EQ(c.servers[0].model, ServerSpec{}.model);
+    EXPECT_EQ(c.servers[0].weight, BackendSpec{}.weight);
+    EXPECT_EQ(c.servers[0].model, BackendSpec{}.model);
     EXPECT_TRUE(c.clients.empty());
     EXPECT_TRUE(c.timeline.empty());
 }
@@ -261,7 +261,7 @@ LabConfig unusualConfig()
     c.ioThreads = 3;
     c.intervalMs = 250;
     c.healthCheck = {0.3, 3, 4, 0.7};
-    ServerSpec s;
+    BackendSpec s;
     s.name = "alpha";
     s.weight = 0;
     s.region = "us";
@@ -287,9 +287,9 @@ LabConfig unusualConfig()
     using A = TimelineStep::Action;
     c.timeline = {
         {0.5, A::Note, "", 0, "hello \"there\""}, {1, A::SwitchPolicy, "random", 0, ""},
-        {1, A::AddServer, "gamma", 0, ""},      {2, A::SetWeight, "gamma", 5, ""},
-        {2.5, A::DrainServer, "alpha", 0, ""},  {3, A::KillServer, "beta", 0, ""},
-        {4, A::RestoreServer, "beta", 0, ""},   {5, A::RemoveServer, "alpha", 0, ""},
+        {1, A::AddBackend, "gamma", 0, ""},      {2, A::SetWeight, "gamma", 5, ""},
+        {2.5, A::DrainBackend, "alpha", 0, ""},  {3, A::KillBackend, "beta", 0, ""},
+        {4, A::RestoreBackend, "beta", 0, ""},   {5, A::RemoveBackend, "alpha", 0, ""},
         {6, A::SetRate, "", 99.5, ""},          {7, A::ChangeIps, "", 0.3, ""},
     };
     return c;
@@ -373,10 +373,10 @@ TEST(ScenarioFileTest, PresetCatalogServesTheFilesInTeachingOrder)
     ASSERT_GE(failure->timeline.size(), 3u);
     EXPECT_EQ(failure->timeline[0].action, TimelineStep::Action::Note);
     EXPECT_EQ(failure->timeline[0].atSeconds, 4);
-    EXPECT_EQ(failure->timeline[1].action, TimelineStep::Action::KillServer);
+    EXPECT_EQ(failure->timeline[1].action, TimelineStep::Action::KillBackend);
     EXPECT_EQ(failure->timeline[1].atSeconds, 5);
     EXPECT_EQ(failure->timeline[1].target, "s2");
-    EXPECT_EQ(failure->timeline.back().action, TimelineStep::Action::RestoreServer);
+    EXPECT_EQ(failure->timeline.back().action, TimelineStep::Action::RestoreBackend);
     EXPECT_EQ(failure->timeline.back().atSeconds, 15);
 
     const LabConfig* slow = PresetCatalog::find("slow-server");

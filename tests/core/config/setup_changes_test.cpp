@@ -19,7 +19,7 @@ TEST(SetupChangesTest, NamesEachChangeFromThePresetInOrder)
     setup.requestRate += 100;
     lblab::scaleUsers(setup, lblab::totalUsers(*preset) + 5);
     setup.seed += 1;
-    lblab::ServerSpec added = setup.servers.back();
+    lblab::BackendSpec added = setup.servers.back();
     added.name = "s9";
     setup.servers.push_back(added);
     EXPECT_EQ(lblab::setupChanges(*preset, setup),

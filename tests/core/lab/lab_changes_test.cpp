@@ -61,19 +61,19 @@ TEST(LabChangesTest, AKilledServerLosesItsSessionsAndComesBackEmpty)
     ASSERT_TRUE(waitForSnapshot(lab, [](const Snapshot& s) { return s.servers.size() == 3 && s.servers[1].sessions > 5; }))
         << "logins fill s2 with sessions";
 
-    lab.killServer("s2");
+    lab.killBackend("s2");
     auto s = lab.publishNow(); // runs after the kill on the control thread
     ASSERT_TRUE(s);
     EXPECT_TRUE(s->servers[1].killed);
     EXPECT_EQ(s->servers[1].sessions, 0) << "a crash loses the server's memory at once";
-    s = waitForSnapshot(lab, [](const Snapshot& x) { return x.servers[1].state == ServerState::Down; });
+    s = waitForSnapshot(lab, [](const Snapshot& x) { return x.servers[1].state == BackendState::Down; });
     ASSERT_TRUE(s) << "the balancer notices the crash";
     EXPECT_EQ(s->servers[1].sessions, 0);
 
     // With no traffic there are no new logins: restored, it stays empty, even once marked up.
     lab.setPaused(true);
-    lab.restoreServer("s2");
-    s = waitForSnapshot(lab, [](const Snapshot& x) { return !x.servers[1].killed && x.servers[1].state == ServerState::Up; });
+    lab.restoreBackend("s2");
+    s = waitForSnapshot(lab, [](const Snapshot& x) { return !x.servers[1].killed && x.servers[1].state == BackendState::Up; });
     ASSERT_TRUE(s) << "the restored server passes its health checks";
     EXPECT_EQ(s->servers[1].sessions, 0) << "a restart starts with no sessions";
 
@@ -174,9 +174,9 @@ TEST(LabChangesTest, MovesStoryAndCountersSinceTheLastChange)
     });
     EXPECT_TRUE(s) << "the followed client's address change is in its story";
 
-    lab.killServer("s2");
+    lab.killBackend("s2");
     EXPECT_EQ(lab.publishNow()->sinceChange.what, "s2 killed");
-    const std::string added = lab.addServer();
+    const std::string added = lab.addBackend();
     EXPECT_EQ(lab.publishNow()->sinceChange.what, added + " added");
 
     lab.followClient("");
@@ -199,20 +199,20 @@ TEST(LabChangesTest, RunJsonHasTheConfigInForceAndUserSetupOnlyTheUsersCommands)
     policy.target = "random";
     TimelineStep add;
     add.atSeconds = 0.2;
-    add.action = TimelineStep::Action::AddServer;
+    add.action = TimelineStep::Action::AddBackend;
     add.target = "t1";
     c.timeline = {policy, add};
     Lab lab(c);
     lab.start();
     ASSERT_TRUE(waitForSnapshot(lab, [](const Snapshot& s) { return s.policy == "random" && s.servers.size() == 4; }));
 
-    const std::string added = lab.addServer();
+    const std::string added = lab.addBackend();
     EXPECT_EQ(added, "s4");
-    lab.removeServer("s2");
+    lab.removeBackend("s2");
     lab.setWeight("s1", 3);
     lab.setRequestRate(250);
     ASSERT_TRUE(waitForSnapshot(lab, [](const Snapshot& s) {
-        return s.servers.size() == 5 && s.servers[4].requests > 0 && s.servers[1].state == ServerState::Removed;
+        return s.servers.size() == 5 && s.servers[4].requests > 0 && s.servers[1].state == BackendState::Removed;
     }));
 
     auto names = [](const LabConfig& config) {
@@ -258,13 +258,13 @@ TEST(LabChangesTest, RunJsonHasTheConfigInForceAndUserSetupOnlyTheUsersCommands)
 
     // The replay reads that config: the added server is there, the removed one keeps its place.
     const RunReplay replay = RunReplay::load(dir);
-    const auto& servers = replay.serverNames();
+    const auto& servers = replay.backendNames();
     ASSERT_EQ(servers.size(), 5u);
     EXPECT_EQ(servers[1], "s2");
     EXPECT_EQ(servers[4], "s4");
     const Snapshot end = replay.at(replay.durationUs());
     EXPECT_GT(end.servers[4].requests, 0u);
-    EXPECT_EQ(end.servers[1].state, ServerState::Removed);
+    EXPECT_EQ(end.servers[1].state, BackendState::Removed);
     EXPECT_EQ(replay.at(0).policy, "round-robin") << "the replay starts with the policy the run started with";
 }
 

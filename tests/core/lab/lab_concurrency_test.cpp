@@ -63,13 +63,13 @@ TEST(LabConcurrencyTest, ExportsAndSummariesWhileServersComeAndGo)
     // Meanwhile the user reshapes the lab: every command runs on the control thread.
     std::vector<std::string> added;
     while (exported < kExports || added.size() < 3) {
-        added.push_back(lab.addServer());
-        lab.killServer("s1");
+        added.push_back(lab.addBackend());
+        lab.killBackend("s1");
         lab.setPolicy(added.size() % 2 ? "least-connections" : "round-robin");
-        lab.restoreServer("s1");
+        lab.restoreBackend("s1");
         lab.setWeight("s2", static_cast<int>(added.size() % 3) + 1);
         if (added.size() > 3)
-            lab.removeServer(added[added.size() - 4]);
+            lab.removeBackend(added[added.size() - 4]);
         const bool taken = test::waitFor([&] { return lab.summary().servers.size() >= 3 + added.size(); });
         EXPECT_TRUE(taken) << "the control thread took the command";
         if (!taken || added.size() > 40)

@@ -88,7 +88,7 @@ LabConfig smallLab()
     return c;
 }
 
-const ServerView* find(const Snapshot& s, const std::string& name)
+const BackendView* find(const Snapshot& s, const std::string& name)
 {
     for (const auto& v : s.servers)
         if (v.name == name)
@@ -112,7 +112,7 @@ TEST(LabEngineSeamTest, TheLabRunsThroughTheEngineItWasGiven)
     ASSERT_TRUE(test::waitFor([&] { return lab.capture().totals().requests >= 40; }))
         << "requests so far: " << lab.capture().totals().requests;
     EXPECT_EQ(lab.capture().totals().errors, 0u);
-    const auto firstStats = lab.capture().serverStats();
+    const auto firstStats = lab.capture().backendStats();
     ASSERT_EQ(firstStats.size(), 3u);
     for (const auto& server : firstStats)
         EXPECT_GT(server.requests, 0u) << server.name << " got no requests through the engine";
@@ -121,14 +121,14 @@ TEST(LabEngineSeamTest, TheLabRunsThroughTheEngineItWasGiven)
     lab.setPolicy("source-ip-affinity");
     lab.setWeight("s1", 3);
     lab.setDraining("s2", true);
-    const std::string added = lab.addServer();
-    lab.removeServer("s3");
+    const std::string added = lab.addBackend();
+    lab.removeBackend("s3");
     std::shared_ptr<const Snapshot> s;
     ASSERT_TRUE(test::waitFor([&] {
         s = lab.publishNow();
-        const ServerView* a = s ? find(*s, added) : nullptr;
-        const ServerView* removed = s ? find(*s, "s3") : nullptr;
-        return a && removed && removed->state == ServerState::Removed && s->policy == "source-ip-affinity";
+        const BackendView* a = s ? find(*s, added) : nullptr;
+        const BackendView* removed = s ? find(*s, "s3") : nullptr;
+        return a && removed && removed->state == BackendState::Removed && s->policy == "source-ip-affinity";
     }));
     EXPECT_EQ(calls->setPolicy, 1);
     EXPECT_EQ(calls->setWeight, 1);
@@ -138,7 +138,7 @@ TEST(LabEngineSeamTest, TheLabRunsThroughTheEngineItWasGiven)
     EXPECT_EQ(calls->markBackend, 0) << "a kill is the backend's; the engine finds out by its health checks";
     ASSERT_NE(find(*s, "s1"), nullptr);
     EXPECT_EQ(find(*s, "s1")->weight, 3) << "the snapshot's servers are the engine's backends()";
-    EXPECT_EQ(find(*s, "s2")->state, ServerState::Draining);
+    EXPECT_EQ(find(*s, "s2")->state, BackendState::Draining);
     EXPECT_TRUE(s->policyStateful);
     EXPECT_GE(calls->backends, 1);
     EXPECT_GE(calls->policyId, 1);
@@ -147,7 +147,7 @@ TEST(LabEngineSeamTest, TheLabRunsThroughTheEngineItWasGiven)
     // A stateful policy's pins are read through the seam too, and the new server takes traffic.
     ASSERT_TRUE(test::waitFor([&] {
         bool served = false;
-        for (const auto& server : lab.capture().serverStats())
+        for (const auto& server : lab.capture().backendStats())
             served = served || (server.name == added && server.requests > 0);
         return served && lab.publishNow()->tableSize > 0;
     })) << "the added server got no requests, or the engine's table stayed empty";

@@ -24,10 +24,10 @@ using test::OutsideServers;
 LabConfig externalConfig(const std::vector<std::string>& addresses)
 {
     LabConfig c = *PresetCatalog::find("round-robin-basics");
-    const ServerSpec base = c.servers.front();
+    const BackendSpec base = c.servers.front();
     c.servers.clear();
     for (std::size_t i = 0; i < addresses.size(); ++i) {
-        ServerSpec s = base;
+        BackendSpec s = base;
         s.name = 's';
         s.name += std::to_string(i + 1);
         s.externalAddress = addresses[i];
@@ -90,8 +90,8 @@ TEST(LabExternalBackendsTest, OutsideServersCannotBeKilledFromTheLab)
     OutsideServers outside(1);
     Lab lab(externalConfig({outside.address(0)}));
     lab.start();
-    lab.killServer("s1");
-    lab.restoreServer("s1");
+    lab.killBackend("s1");
+    lab.restoreBackend("s1");
     lab.setRequestRate(50);    // no fleet: must not crash
     lab.changeClientIps(0.5);  // likewise
     lab.setPaused(true);
@@ -118,7 +118,7 @@ TEST(LabExternalBackendsTest, ADeadOutsideServerIsMarkedDownByHealthChecks)
     Lab lab(externalConfig({fresh.address(0), dead}));
     lab.start();
     // fall = 2 probes at 0.1 s
-    ASSERT_TRUE(test::waitFor([&] { return lab.publishNow()->servers.at(1).state == ServerState::Down; }));
+    ASSERT_TRUE(test::waitFor([&] { return lab.publishNow()->servers.at(1).state == BackendState::Down; }));
     test::TestHttpClient client(endpointOf(lab.balancerUrl()));
     int ok = 0;
     for (int i = 0; i < 10; ++i)
@@ -128,7 +128,7 @@ TEST(LabExternalBackendsTest, ADeadOutsideServerIsMarkedDownByHealthChecks)
     lab.stop();
     EXPECT_EQ(ok, 10) << "requests go to the live server only";
     ASSERT_EQ(snap->servers.size(), 2u);
-    EXPECT_EQ(snap->servers[1].state, ServerState::Down);
+    EXPECT_EQ(snap->servers[1].state, BackendState::Down);
 }
 
 TEST(LabExternalBackendsTest, ABadAddressFailsStartWithItsName)

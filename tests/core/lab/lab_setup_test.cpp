@@ -16,7 +16,7 @@ LabConfig threeServers()
     c.requestRate = 200;
     c.durationSeconds = 30;
     for (const char* name : {"s1", "s2", "s3"}) {
-        ServerSpec s;
+        BackendSpec s;
         s.name = name;
         c.servers.push_back(s);
     }
@@ -36,23 +36,23 @@ TEST(LabSetupTest, InForceListsOnlyTheTimelineStillToComeSoItOpensAsAScenario)
     LabConfig c = threeServers();
     TimelineStep add;
     add.atSeconds = 1;
-    add.action = TimelineStep::Action::AddServer;
+    add.action = TimelineStep::Action::AddBackend;
     add.target = "s4";
     TimelineStep remove;
     remove.atSeconds = 2;
-    remove.action = TimelineStep::Action::RemoveServer;
+    remove.action = TimelineStep::Action::RemoveBackend;
     remove.target = "s4";
     c.timeline = {add, remove};
     LabSetup setup(c);
     // The first step runs: s4 joins, and the step is spent.
-    ServerSpec s4;
+    BackendSpec s4;
     s4.name = "s4";
-    setup.serverAdded(s4, ChangeOrigin::Timeline);
+    setup.backendAdded(s4, ChangeOrigin::Timeline);
     setup.timelineStepRan();
     const LabConfig now = setup.inForce(1.5);
     EXPECT_EQ(names(now), (std::vector<std::string>{"s1", "s2", "s3", "s4"}));
     ASSERT_EQ(now.timeline.size(), 1u);
-    EXPECT_EQ(now.timeline[0].action, TimelineStep::Action::RemoveServer);
+    EXPECT_EQ(now.timeline[0].action, TimelineStep::Action::RemoveBackend);
     // Written and read back, it is a valid scenario (s4 is not added twice).
     const LabConfig reopened = ScenarioFile::parse(ScenarioFile::toJson(now), "run.json");
     EXPECT_EQ(reopened.servers.size(), 4u);
@@ -64,18 +64,18 @@ TEST(LabSetupTest, InForceListsOnlyTheTimelineStillToComeSoItOpensAsAScenario)
 TEST(LabSetupTest, InForceTakesEveryChangeTheUserSetupOnlyTheUsers)
 {
     LabSetup setup(threeServers());
-    ServerSpec added;
+    BackendSpec added;
     added.name = "s4";
     added.serviceTimeMs = 9;
-    setup.serverAdded(added, ChangeOrigin::User);
-    ServerSpec scripted;
+    setup.backendAdded(added, ChangeOrigin::User);
+    BackendSpec scripted;
     scripted.name = "extra";
-    setup.serverAdded(scripted, ChangeOrigin::Timeline);
+    setup.backendAdded(scripted, ChangeOrigin::Timeline);
     setup.policyChanged("random", ChangeOrigin::Timeline);
     setup.policyChanged("cookie-affinity", ChangeOrigin::User);
     setup.policyChanged("least-connections", ChangeOrigin::Timeline);
-    setup.serverRemoved("s2", ChangeOrigin::User);
-    setup.serverRemoved("s3", ChangeOrigin::Timeline);
+    setup.backendRemoved("s2", ChangeOrigin::User);
+    setup.backendRemoved("s3", ChangeOrigin::Timeline);
     setup.weightChanged("s1", 5, ChangeOrigin::User);
     setup.weightChanged("s4", 2, ChangeOrigin::Timeline);
     setup.rateChanged(80, ChangeOrigin::Timeline);
@@ -104,10 +104,10 @@ TEST(LabSetupTest, ReadersOnAnotherThreadSeeWholeValues)
     LabSetup setup(threeServers());
     std::thread writer([&] {
         for (int i = 0; i < 2000; ++i) {
-            ServerSpec s;
+            BackendSpec s;
             s.name = "x" + std::to_string(i);
-            setup.serverAdded(s, ChangeOrigin::User);
-            setup.serverRemoved(s.name, ChangeOrigin::User);
+            setup.backendAdded(s, ChangeOrigin::User);
+            setup.backendRemoved(s.name, ChangeOrigin::User);
             setup.policyChanged(i % 2 ? "random" : "round-robin", ChangeOrigin::User);
         }
     });

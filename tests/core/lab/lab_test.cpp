@@ -173,21 +173,21 @@ TEST(LabTest, KillAddAndRemoveServersLive)
     Lab lab(smallRoundRobin());
     lab.start();
     ASSERT_TRUE(capturedAtLeast(lab, 50));
-    lab.killServer("s2");
-    const std::string added = lab.addServer();
+    lab.killBackend("s2");
+    const std::string added = lab.addBackend();
     EXPECT_EQ(added, "s4");
     ASSERT_TRUE(waitFor([&] {
         const auto s = lab.publishNow();
-        return s->servers.size() == 4 && s->servers[1].state == ServerState::Down && s->servers[3].requests > 0;
+        return s->servers.size() == 4 && s->servers[1].state == BackendState::Down && s->servers[3].requests > 0;
     }));
     auto s = lab.publishNow();
     ASSERT_EQ(s->servers.size(), 4u);
     EXPECT_TRUE(s->servers[1].killed);
-    EXPECT_EQ(s->servers[1].state, ServerState::Down);
-    EXPECT_EQ(s->servers[3].state, ServerState::Up);
+    EXPECT_EQ(s->servers[1].state, BackendState::Down);
+    EXPECT_EQ(s->servers[3].state, BackendState::Up);
     EXPECT_GT(s->servers[3].requests, 0u);
-    lab.removeServer("s4");
-    EXPECT_TRUE(waitFor([&] { return lab.publishNow()->servers[3].state == ServerState::Removed; }));
+    lab.removeBackend("s4");
+    EXPECT_TRUE(waitFor([&] { return lab.publishNow()->servers[3].state == BackendState::Removed; }));
     lab.stop();
     EXPECT_EQ(lab.summary().servers.size(), 4u);
 }

@@ -85,7 +85,7 @@ TEST(PresetOutcomesTest, SearchByLocationSendsEveryRegionToItsServer)
 {
     const auto s = run("search-by-location", [](const Snapshot& s) {
         return s.totals.requests > 200
-            && std::all_of(s.servers.begin(), s.servers.end(), [](const ServerView& v) { return v.requests > 0; });
+            && std::all_of(s.servers.begin(), s.servers.end(), [](const BackendView& v) { return v.requests > 0; });
     });
     EXPECT_GT(s.totals.requests, 200u);
     for (const auto& server : s.servers)
@@ -152,7 +152,7 @@ TEST(PresetOutcomesTest, NatSkewOverloadsOneServer)
 TEST(PresetOutcomesTest, ServerFailureRepinsItsClients)
 {
     const auto s = run("server-failure", [](const Snapshot& s) {
-        return s.servers.size() >= 2 && s.servers[1].state == ServerState::Down && s.totals.repins > 5
+        return s.servers.size() >= 2 && s.servers[1].state == BackendState::Down && s.totals.repins > 5
             && s.totals.remappedClients > 5;
     });
     EXPECT_GT(s.totals.repins, 5u);

@@ -10,12 +10,12 @@ using namespace lblab;
 
 namespace {
 
-std::vector<ServerRunStats> stats(std::initializer_list<std::uint64_t> requests)
+std::vector<BackendRunStats> stats(std::initializer_list<std::uint64_t> requests)
 {
-    std::vector<ServerRunStats> out;
+    std::vector<BackendRunStats> out;
     int i = 1;
     for (auto r : requests) {
-        ServerRunStats s;
+        BackendRunStats s;
         s.name = "s" + std::to_string(i++);
         s.requests = r;
         s.p50Us = 1500;
@@ -25,9 +25,9 @@ std::vector<ServerRunStats> stats(std::initializer_list<std::uint64_t> requests)
     return out;
 }
 
-std::vector<ServerGauge> gauges(std::size_t n)
+std::vector<BackendGauge> gauges(std::size_t n)
 {
-    std::vector<ServerGauge> g(n);
+    std::vector<BackendGauge> g(n);
     for (std::size_t i = 0; i < n; ++i) {
         g[i].name = "s" + std::to_string(i + 1);
         g[i].sessions = static_cast<int>(i);
@@ -69,8 +69,8 @@ TEST(RunSummaryTest, NoRequestsIsEven)
 TEST(RunSummaryTest, RemovedServersAreLeftOutOfFairness)
 {
     auto g = gauges(3);
-    g[2].state = ServerState::Removed;
-    g[1].state = ServerState::Down; // down still counts: its idleness is part of the picture
+    g[2].state = BackendState::Removed;
+    g[1].state = BackendState::Down; // down still counts: its idleness is part of the picture
     const auto s = RunSummary::make("p", "round-robin", 5, 1, Totals{}, stats({100, 100, 200}), g, 0);
     EXPECT_DOUBLE_EQ(s.jain, 1.0);
     EXPECT_EQ(s.servers[2].status, "removed");

@@ -152,7 +152,7 @@ protected:
     {
         balancer = std::make_unique<Balancer>(o, capture);
         for (int i = 0; i < servers; ++i) {
-            ServerSpec spec;
+            BackendSpec spec;
             spec.name = "s" + std::to_string(i + 1);
             spec.serviceTimeMs = 0.2;
             spec.model = ServiceTimeModel::Constant;

@@ -35,7 +35,7 @@ protected:
         o.healthCheck.fall = 1;
         balancer = std::make_unique<Balancer>(o, capture);
         for (int i = 0; i < servers; ++i) {
-            ServerSpec spec;
+            BackendSpec spec;
             spec.name = "s" + std::to_string(i + 1);
             spec.serviceTimeMs = 0.2;
             spec.model = ServiceTimeModel::Constant;
@@ -135,8 +135,8 @@ TEST_F(BalancerTest, KilledBackendIsRetriedElsewhereAndMarkedDown)
     }
     EXPECT_EQ(ok, 9) << "idempotent requests must be retried on another backend";
     EXPECT_EQ(backendsSeen.count("s2"), 0u);
-    ASSERT_FALSE(eventsOf(LabEventKind::ServerDown).empty());
-    EXPECT_EQ(eventsOf(LabEventKind::ServerDown).front().subject, "s2");
+    ASSERT_FALSE(eventsOf(LabEventKind::BackendDown).empty());
+    EXPECT_EQ(eventsOf(LabEventKind::BackendDown).front().subject, "s2");
     EXPECT_FALSE(balancer->backends()[1].info.up);
     EXPECT_GE(capture.totals().retries, 1u);
 
@@ -144,7 +144,7 @@ TEST_F(BalancerTest, KilledBackendIsRetriedElsewhereAndMarkedDown)
     backends[1]->restore();
     // The health check runs every few hundred ms; a sanitizer build on a busy machine runs slower.
     EXPECT_TRUE(test::waitFor([&] { return balancer->backends()[1].info.up; }));
-    EXPECT_FALSE(eventsOf(LabEventKind::ServerUp).empty());
+    EXPECT_FALSE(eventsOf(LabEventKind::BackendUp).empty());
 }
 
 TEST_F(BalancerTest, NonIdempotentRequestToADeadBackendGets502WithAReason)

@@ -79,9 +79,9 @@ CsvReader::Result exportServers(const Capture& capture)
     return CsvReader::parse(out.str());
 }
 
-std::vector<ServerGauge> gauges(std::size_t n)
+std::vector<BackendGauge> gauges(std::size_t n)
 {
-    std::vector<ServerGauge> g(n);
+    std::vector<BackendGauge> g(n);
     for (std::size_t i = 0; i < n; ++i)
         g[i].name = "s" + std::to_string(i + 1);
     return g;
@@ -177,7 +177,7 @@ TEST(CaptureTest, TotalsCountErrorsSessionsRepinsRetries)
     EXPECT_EQ(t.sessionMisses, 1u);
     EXPECT_EQ(t.repins, 1u);
     EXPECT_EQ(t.retries, 1u);
-    const auto stats = capture.serverStats();
+    const auto stats = capture.backendStats();
     ASSERT_EQ(stats.size(), 2u);
     EXPECT_EQ(stats[0].name, "s1");
     EXPECT_EQ(stats[0].requests, 4u);
@@ -275,7 +275,7 @@ TEST(CaptureTest, IntervalsGiveRatesPercentilesAndServersCsv)
     g[0].active = 3;
     g[0].sessions = 7;
     g[0].weight = 2;
-    g[1].state = ServerState::Draining;
+    g[1].state = BackendState::Draining;
     capture.closeInterval(500000, g);
 
     Snapshot snap;
@@ -398,7 +398,7 @@ TEST(CaptureTest, ConcurrentRecordersCountExactly)
     EXPECT_EQ(totals.sessionMisses, std::uint64_t{kThreads * kPerThread / 4});
     EXPECT_EQ(totals.droppedEvents, 0u);
     EXPECT_EQ(capture.eventCount(), std::uint64_t{kThreads * kPerThread});
-    const auto stats = capture.serverStats();
+    const auto stats = capture.backendStats();
     EXPECT_EQ(stats[0].requests + stats[1].requests, std::uint64_t{kThreads * kPerThread});
 
     auto csv = exportEvents(capture);

@@ -41,7 +41,7 @@ TEST(RequestAccountingTest, CountsRequestsErrorsSessionsAndDecisions)
     EXPECT_EQ(t.repins, 1u);
     EXPECT_EQ(t.retries, 1u);
 
-    const auto stats = a.serverStats();
+    const auto stats = a.backendStats();
     ASSERT_EQ(stats.size(), 2u);
     EXPECT_EQ(stats[0].name, "s1");
     EXPECT_EQ(stats[0].requests, 2u);
@@ -57,7 +57,7 @@ TEST(RequestAccountingTest, LatencyPercentilesPerServer)
     RequestAccounting a({});
     for (std::uint32_t us = 1; us <= 100; ++us)
         a.request(request("c0", 0, 200, SessionOutcome::None, DecisionKind::RoundRobin, us));
-    const auto stats = a.serverStats();
+    const auto stats = a.backendStats();
     ASSERT_EQ(stats.size(), 1u);
     EXPECT_EQ(stats[0].p50Us, 50u);
     EXPECT_EQ(stats[0].p99Us, 99u);
@@ -106,8 +106,8 @@ TEST(RequestAccountingTest, ATopologyChangeRemapsEachMovedClientOnce)
 TEST(RequestAccountingTest, ClosingAnIntervalStartsAnEmptyOneAndKeepsTheRunsCounts)
 {
     RequestAccounting a({});
-    a.ensureServers(3);
-    a.nameServer(2, "s3");
+    a.ensureBackends(3);
+    a.nameBackend(2, "s3");
     a.request(request("c0", 0, 200, SessionOutcome::Miss));
     a.ipChange("c0", 1, 2, 5);
     const IntervalCounts first = a.closeInterval();
@@ -123,7 +123,7 @@ TEST(RequestAccountingTest, ClosingAnIntervalStartsAnEmptyOneAndKeepsTheRunsCoun
     ASSERT_EQ(second.servers.size(), 3u);
     EXPECT_EQ(second.servers[0].requests, 0u);
     EXPECT_EQ(a.servers()[0].requests, 1u);
-    EXPECT_EQ(a.serverStats()[2].name, "s3") << "a server with no request yet still has its line";
+    EXPECT_EQ(a.backendStats()[2].name, "s3") << "a server with no request yet still has its line";
 }
 
 TEST(RequestAccountingTest, ClientsBeyondTheCapacityAreCountedNotTracked)
@@ -161,7 +161,7 @@ TEST(RequestAccountingTest, TheSameEventsInTheSameOrderGiveTheSameNumbers)
     EXPECT_EQ(r.remappedClients, l.remappedClients);
     EXPECT_EQ(r.affinityBreaks, l.affinityBreaks);
     EXPECT_EQ(r.sessionMisses, l.sessionMisses);
-    EXPECT_EQ(replay.serverStats()[1].p50Us, live.serverStats()[1].p50Us);
+    EXPECT_EQ(replay.backendStats()[1].p50Us, live.backendStats()[1].p50Us);
 }
 
 } // namespace

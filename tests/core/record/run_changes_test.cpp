@@ -50,7 +50,7 @@ TEST(RunChangesTest, TheCaptureExportsChangesAfterTheRequestsCountedBeforeThem)
     capture.record(request("c1", 50, 1)); // arrived first, counted second
     capture.markTopologyChange();
     capture.recordIpChange("c0", 0x7F010101, 0x7F010201, 300);
-    capture.recordLabEvent({310, LabEventKind::ServerAdded, "s4", "added by the timeline"});
+    capture.recordLabEvent({310, LabEventKind::BackendAdded, "s4", "added by the timeline"});
     capture.recordLabEvent({320, LabEventKind::Note, "timeline", "not a change"});
     capture.recordLabEvent({330, LabEventKind::PolicySwitched, "round-robin", "from ip-hash; no pins to hand over"});
     capture.record(request("c0", 400, 2));
@@ -76,7 +76,7 @@ TEST(RunChangesTest, TheCaptureExportsChangesAfterTheRequestsCountedBeforeThem)
     EXPECT_EQ(formatIpv4(changes[2].oldIp), "127.1.1.1");
     EXPECT_EQ(formatIpv4(changes[2].newIp), "127.1.2.1");
     EXPECT_EQ(changes[2].tUs, 300);
-    EXPECT_EQ(changes[3].kind, RunChange::Kind::ServerAdded);
+    EXPECT_EQ(changes[3].kind, RunChange::Kind::BackendAdded);
     EXPECT_EQ(changes[3].server, "s4");
     EXPECT_EQ(changes[4].kind, RunChange::Kind::PolicySwitched);
     EXPECT_EQ(changes[4].policy, "round-robin");

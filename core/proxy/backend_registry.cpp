@@ -75,7 +75,7 @@ void BackendRegistry::mark(int index, bool up, const std::string& reason)
     }
     m_capture.markTopologyChange();
     m_capture.recordLabEvent({m_capture.sinceStartUs(Clock::now()),
-                              up ? LabEventKind::ServerUp : LabEventKind::ServerDown, name, reason});
+                              up ? LabEventKind::BackendUp : LabEventKind::BackendDown, name, reason});
 }
 
 int BackendRegistry::count() const
@@ -101,10 +101,15 @@ std::vector<BalancerBackend> BackendRegistry::backends() const
 }
 
 void BackendRegistry::choose(const RequestView& view, Decision& d, boost::asio::ip::tcp::endpoint& ep,
-                             std::string& backendName, std::string& policyId)
+                             std::string& backendName, std::string& policyId, int avoid)
 {
     std::lock_guard lock(m_mutex);
+    const bool hide = known(avoid) && m_infos[avoid].up;
+    if (hide)
+        m_infos[avoid].up = false;
     m_policy->decide(view, m_infos, d);
+    if (hide)
+        m_infos[avoid].up = true;
     policyId.assign(m_policy->id());
     if (known(d.backend)) {
         ++m_infos[d.backend].active;

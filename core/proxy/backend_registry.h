@@ -33,7 +33,7 @@ public:
     void setDraining(int index, bool draining);
     /// Changes a backend's weight (negative counts as 0; a topology change).
     void setWeight(int index, int weight);
-    /// Marks a backend down or up, logged as ServerDown/ServerUp with `reason`. Resets its health
+    /// Marks a backend down or up, logged as BackendDown/BackendUp with `reason`. Resets its health
     /// tally. Nothing happens if it is removed or already in that state.
     void mark(int index, bool up, const std::string& reason);
 
@@ -46,8 +46,10 @@ public:
 
     // ---- the request path: one lock each ----
     /// The policy's pick into `d`, counted as in flight on its backend; `ep` and the names filled for it.
+    /// `avoid` (a backend that just failed this request) is seen as down by the policy for this pick only,
+    /// so a retry never lands on it again, whatever the policy's hash or rotation says.
     void choose(const RequestView& view, Decision& d, boost::asio::ip::tcp::endpoint& ep, std::string& backendName,
-                std::string& policyId);
+                std::string& policyId, int avoid = -1);
     /// A request picked by choose() is done with its backend.
     void release(int backend);
     /// Lets the policy see the backend's answer.

@@ -311,9 +311,11 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer,
             if (result.connectFailed)
                 m_services.health.connectFailed(decision.backend, result.reason);
             if (idempotent) {
-                // Retry once elsewhere: the policy now sees the failed backend as down.
+                // Retry once elsewhere, never on the backend that just failed: one that dropped the
+                // connection is not marked down yet, and a concurrent pick may not see the mark.
                 Decision& retry = m_retry;
-                registry.choose(view, retry, ep, event.backendName, event.policy);
+                const int failed = decision.backend;
+                registry.choose(view, retry, ep, event.backendName, event.policy, failed);
                 if (retry.backend >= 0) {
                     if (retry.kind != DecisionKind::Repinned)
                         retry.kind = DecisionKind::Retried;

@@ -42,6 +42,8 @@ struct EngineSetup {
     std::string policy = "round-robin";      ///< a PolicyCatalog id
     std::string listenAddress = "127.0.0.1";
     std::uint16_t listenPort = 0;            ///< a real port (the engine picks a free one first)
+    std::uint16_t logPort = 0;               ///< UDP port on 127.0.0.1 the lab reads log lines from
+    std::uint16_t peersPort = 0;             ///< HAProxy: the local `peers` section's port (stick tables survive a reload)
     std::vector<EngineBackend> backends;     ///< in the lab's index order
     EngineHealthCheck healthCheck;
     std::filesystem::path runDir;            ///< the private folder (mode 0700) for sockets, pid and files
@@ -60,18 +62,20 @@ struct EngineSetup {
     int retries = 1;                             ///< like the builtin: one retry elsewhere for idempotent requests
 };
 
-/// The log socket, stats socket and master socket paths inside `runDir` (one place names them).
+/// The stats socket and master socket paths inside `runDir` (one place names them).
 struct EnginePaths {
     static std::filesystem::path config(const EngineSetup& s, EngineKind k)
     {
         return s.runDir / (k == EngineKind::Nginx ? "nginx.conf" : "haproxy.cfg");
     }
-    static std::filesystem::path logSocket(const EngineSetup& s) { return s.runDir / "log.sock"; }
     static std::filesystem::path statsSocket(const EngineSetup& s) { return s.runDir / "stats.sock"; }
     static std::filesystem::path masterSocket(const EngineSetup& s) { return s.runDir / "master.sock"; }
     static std::filesystem::path pidFile(const EngineSetup& s) { return s.runDir / "engine.pid"; }
 };
 
+/// Logs go over UDP to 127.0.0.1:logPort, not a UNIX datagram socket: Linux queues only
+/// net.unix.max_dgram_qlen (10 on Debian) datagrams on one, and drops a burst beyond that.
+///
 /// Every log line the generated configurations emit starts with this marker, then space-separated
 /// fields in this order (a field the engine has no value for is "-"):
 ///

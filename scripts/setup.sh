@@ -8,7 +8,10 @@ LBLAB_BUILD_DIR="${LBLAB_BUILD_DIR:-$LBLAB_ROOT/build}"
 LBLAB_PACKAGES=(cmake g++ ninja-build pkg-config
   qt6-base-dev libqcustomplot-dev libboost1.81-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
-  xvfb xauth fonts-dejavu-core imagemagick curl dpkg-dev desktop-file-utils appstream groff-base)
+  xvfb xauth fonts-dejavu-core imagemagick curl dpkg-dev desktop-file-utils appstream groff-base
+  haproxy nginx-light)
+# haproxy and nginx-light are the outside engines (--engine haproxy|nginx). The lab starts them as its own
+# children with a generated configuration in a private folder; their system services are never started.
 # Only for scripts/fuzz.sh (libFuzzer needs clang and its runtime); the default paths never install them.
 LBLAB_CLANG_PACKAGES=(clang libclang-rt-14-dev)
 
@@ -22,7 +25,15 @@ lblab_install_packages() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
+  # Debian starts a daemon's service when it installs it; the lab wants only the programs. A
+  # policy-rc.d that answers 101 ("action forbidden") keeps haproxy and nginx from starting as services,
+  # during this install only (one the machine already has is left alone).
+  local policy=/usr/sbin/policy-rc.d own_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && own_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ "$own_policy" -eq 0 ] || $sudo rm -f "$policy"
 }
 
 # lblab_build [extra cmake args...]: configures and builds everything (tests, benchmarks if asked).

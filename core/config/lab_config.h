@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/engines/engine_kind.h"
 #include "core/policies/policy_catalog.h"
 
 #include <cstdint>
@@ -75,6 +76,7 @@ struct LabConfig {
     std::string whatToWatch;             ///< what to look at while it runs
     std::vector<BackendSpec> servers;
     std::vector<ClientGroupSpec> clients;
+    EngineKind engine = EngineKind::Builtin; ///< which balancer does the balancing
     std::string policy = "round-robin";  ///< policy id
     PolicyOptions policyOptions;
     double requestRate = 200;            ///< total requests per second of all users (open loop)

@@ -4,19 +4,14 @@
 // with no dependency on how the lab holds it. One generator per engine turns it into that engine's
 // configuration file; the engine that supervises the program reads the program's log lines back.
 
+#include "core/engines/engine_kind.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 namespace lblab {
-
-/// The balancers the lab can drive.
-enum class EngineKind : std::uint8_t {
-    Builtin, ///< the lab's own proxy (core/proxy)
-    Haproxy, ///< a real HAProxy 2.6 started as a child
-    Nginx,   ///< a real NGINX 1.22 (open source) started as a child
-};
 
 /// One backend as an outside balancer is told about it.
 struct EngineBackend {

@@ -1,0 +1,133 @@
+#include "core/engines/haproxy_runtime_api.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace lblab {
+
+namespace {
+
+class Socket {
+public:
+    explicit Socket(int fd) : m_fd(fd) {}
+    ~Socket()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+} // namespace
+
+HaproxyRuntimeApi::HaproxyRuntimeApi(std::filesystem::path socket, std::chrono::milliseconds timeout)
+    : m_socket(std::move(socket)), m_timeout(timeout)
+{
+}
+
+std::string HaproxyRuntimeApi::command(const std::string& line) const
+{
+    auto fail = [this](const std::string& reason) {
+        return std::runtime_error("HAProxy runtime API: " + m_socket.string() + ": " + reason);
+    };
+    const auto until = std::chrono::steady_clock::now() + m_timeout;
+    auto msLeft = [&until] {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        return static_cast<int>(std::max<long long>(0, left.count()));
+    };
+    // Waits for `events` on `fd` within the deadline; false on timeout.
+    auto await = [&](int fd, short events) {
+        for (;;) {
+            pollfd p{fd, events, 0};
+            const int ready = ::poll(&p, 1, msLeft());
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready < 0)
+                throw fail(std::string("poll: ") + std::strerror(errno));
+            return ready > 0;
+        }
+    };
+
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    const std::string path = m_socket.string();
+    if (path.size() >= sizeof address.sun_path)
+        throw fail("path too long for a UNIX socket");
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+
+    Socket socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (socket.fd() < 0)
+        throw fail(std::string("socket: ") + std::strerror(errno));
+    if (::connect(socket.fd(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        if (errno != EINPROGRESS && errno != EAGAIN)
+            throw fail(std::string("connect: ") + std::strerror(errno));
+        if (!await(socket.fd(), POLLOUT))
+            throw fail("connect: timed out");
+        int error = 0;
+        socklen_t length = sizeof error;
+        ::getsockopt(socket.fd(), SOL_SOCKET, SO_ERROR, &error, &length);
+        if (error != 0)
+            throw fail(std::string("connect: ") + std::strerror(error));
+    }
+
+    const std::string request = line + "\n";
+    std::size_t sent = 0;
+    while (sent < request.size()) {
+        const ssize_t n = ::send(socket.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) {
+            if (!await(socket.fd(), POLLOUT))
+                throw fail("send: timed out");
+            continue;
+        }
+        throw fail(std::string("send: ") + std::strerror(errno));
+    }
+
+    std::string answer;
+    char buffer[16384];
+    for (;;) {
+        const ssize_t n = ::recv(socket.fd(), buffer, sizeof buffer, 0);
+        if (n > 0) {
+            answer.append(buffer, static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n == 0)
+            return answer;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN) {
+            if (!await(socket.fd(), POLLIN))
+                throw fail("no complete answer to \"" + line + "\" within " + std::to_string(m_timeout.count()) +
+                           " ms");
+            continue;
+        }
+        if (errno == ECONNRESET) // the master CLI may reset the connection when it re-executes
+            return answer;
+        throw fail(std::string("recv: ") + std::strerror(errno));
+    }
+}
+
+std::string reloadThroughMaster(const std::filesystem::path& masterSocket, std::chrono::milliseconds timeout)
+{
+    return HaproxyRuntimeApi(masterSocket, timeout).command("reload");
+}
+
+} // namespace lblab

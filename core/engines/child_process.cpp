@@ -180,7 +180,16 @@ void ChildProcess::start()
         throw std::runtime_error("cannot start a program: no program named");
     Launch launch;
     auto outcome = launch.result.get_future();
-    m_thread = std::thread([this, &launch] { supervise(launch); });
+    m_thread = std::thread([this, &launch] {
+        try {
+            supervise(launch);
+        } catch (const std::exception& e) { // before the launch was reported: allocation failures
+            try {
+                launch.result.set_value("cannot start " + m_options.argv.front() + ": " + e.what());
+            } catch (...) {
+            }
+        }
+    });
     const std::string error = outcome.get();
     if (!error.empty()) {
         m_thread.join();
@@ -327,8 +336,12 @@ void ChildProcess::emitLine(std::string& line)
 {
     if (!line.empty() && line.back() == '\r')
         line.pop_back();
-    if (m_options.onOutput)
-        m_options.onOutput(line);
+    if (m_options.onOutput) {
+        try {
+            m_options.onOutput(line);
+        } catch (...) { // the supervisor thread must go on: a throwing callback loses only its line
+        }
+    }
     line.clear();
 }
 
@@ -412,8 +425,12 @@ void ChildProcess::superviseRunning(int outFd, int lifelineFd, pid_t sentinel)
         m_reaped = true;
     }
     m_changed.notify_all();
-    if (m_options.onExit)
-        m_options.onExit(m_status);
+    if (m_options.onExit) {
+        try {
+            m_options.onExit(m_status);
+        } catch (...) {
+        }
+    }
 }
 
 pid_t ChildProcess::pid() const

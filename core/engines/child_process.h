@@ -43,6 +43,7 @@ public:
         std::filesystem::path workDir;
         /// Each line of the child's stdout and stderr (without the newline; a line longer than
         /// kMaxLineBytes is cut there and the rest of it dropped), called from the supervisor thread.
+        /// An exception it throws is swallowed (as is one from onExit).
         std::function<void(const std::string& line)> onOutput;
         /// Called once when the child has exited, from the supervisor thread, after its last output
         /// line: the exit code, or 128 + the signal that killed it. Must not destroy the object.

@@ -1,7 +1,9 @@
 #include "ui/controls_panel.h"
 
 #include "core/config/user_count.h"
+#include "core/engines/engine_catalog.h"
 #include "ui/elided_label.h"
+#include "ui/engine_picker.h"
 #include "ui/font_scale.h"
 #include "ui/number_field.h"
 #include "ui/shortcut_catalog.h"
@@ -107,6 +109,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_copyUrl = new QPushButton(tr("Copy"), this);
     m_copyUrl->setToolTip(tr("Copy the balancer's URL"));
 
+    m_engine = new EnginePicker(this);
     m_policy = new QComboBox(this);
     m_policy->setModel(new QStandardItemModel(m_policy));
     m_policy->setMinimumContentsLength(30); // the group headings must not be cut
@@ -146,6 +149,8 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     row1->addWidget(m_url, 1);
     row1->addWidget(m_copyUrl);
     auto* row2 = new QHBoxLayout;
+    row2->addWidget(m_engine);
+    row2->addSpacing(12);
     row2->addWidget(caption(tr("Policy"), this));
     row2->addWidget(m_policy);
     row2->addWidget(m_policySummary, 1); // beside the picker: a row saved for the map and the tabs
@@ -167,6 +172,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     connect(m_preset, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPresetChanged);
     connect(m_preset, &QComboBox::activated, this, &ControlsPanel::onPresetActivated);
     connect(m_policy, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPolicyChanged);
+    connect(m_engine, &EnginePicker::engineChosen, this, &ControlsPanel::onEngineChosen);
     connect(m_start, &QPushButton::clicked, this, &ControlsPanel::requestStart);
     connect(m_pause, &QPushButton::clicked, this, [this] {
         if (m_state == RunState::Paused)
@@ -279,6 +285,7 @@ void ControlsPanel::setPolicies(const std::vector<PolicyDescriptor>& policies)
         item->setToolTip(tip);
         model->appendRow(item);
     }
+    EnginePicker::markSupportedPolicies(m_policy, m_engine->engine(), kIdRole);
     fitPolicyPopup();
     m_policy->setCurrentIndex(-1);
     const LabConfig* p = selected();
@@ -301,7 +308,7 @@ void ControlsPanel::fitPolicyPopup()
     int widest = 0;
     for (int row = 0; row < model->rowCount(); ++row) {
         QStandardItem* item = model->item(row);
-        const bool heading = !(item->flags() & Qt::ItemIsEnabled);
+        const bool heading = item->data(kIdRole).toString().isEmpty(); // a greyed-out policy is no heading
         if (heading)
             item->setFont(bold);
         widest = std::max(widest, QFontMetrics(heading ? bold : font()).horizontalAdvance(item->text()));
@@ -339,6 +346,9 @@ QString ControlsPanel::policySummaryText() const { return m_policySummary->text(
 void ControlsPanel::choosePolicy(const QString& id)
 {
     const int row = policyRow(id);
+    const auto* model = static_cast<const QStandardItemModel*>(m_policy->model());
+    if (row >= 0 && !model->item(row)->isEnabled())
+        return; // greyed out: the engine cannot run it
     if (row >= 0 && row != m_policy->currentIndex())
         m_policy->setCurrentIndex(row); // emits policyRequested through onPolicyChanged
 }
@@ -350,8 +360,52 @@ void ControlsPanel::cyclePolicy(int step)
     const QStringList ids = policyIds();
     const int n = static_cast<int>(ids.size());
     int at = static_cast<int>(ids.indexOf(currentPolicy()));
-    at = at < 0 ? 0 : ((at + step) % n + n) % n;
+    // Past the policies the engine cannot run, to the next one it can.
+    for (int tries = 0; tries < n; ++tries) {
+        at = at < 0 ? 0 : ((at + step) % n + n) % n;
+        if (EngineCatalog::support(m_engine->engine(), ids[at].toStdString()).supported)
+            break;
+    }
     choosePolicy(ids[at]);
+}
+
+EngineKind ControlsPanel::currentEngine() const { return m_engine->engine(); }
+
+void ControlsPanel::showEngine(EngineKind engine)
+{
+    m_engine->setEngine(engine);
+    EnginePicker::markSupportedPolicies(m_policy, engine, kIdRole);
+}
+
+void ControlsPanel::setEngine(EngineKind engine)
+{
+    const LabConfig* p = selected();
+    m_userEngine = p && p->engine == engine ? std::nullopt : std::optional(engine);
+    showEngine(engine);
+}
+
+void ControlsPanel::onEngineChosen(EngineKind engine)
+{
+    setEngine(engine);
+    const LabConfig* p = selected();
+    const QString policy = currentPolicy();
+    if (const EngineSupport support = EngineCatalog::support(engine, policy.toStdString());
+        !policy.isEmpty() && !support.supported) {
+        const QString fallback = QStringLiteral("round-robin");
+        {
+            // Not a live switch: the restart below starts with it.
+            const QSignalBlocker block(m_policy);
+            m_policy->setCurrentIndex(policyRow(fallback));
+            const QSignalBlocker self(this);
+            onPolicyChanged(m_policy->currentIndex());
+        }
+        m_userPolicy = p && p->policy == fallback.toStdString() ? std::nullopt : std::optional(fallback.toStdString());
+        m_pendingPolicy.clear();
+        emit policyFellBack(tr("%1 cannot run %2 (%3): the run restarts with round robin")
+                                .arg(QString::fromStdString(std::string(EngineCatalog::displayName(engine))), policy,
+                                     QString::fromStdString(support.reason)));
+    }
+    requestStart();
 }
 
 void ControlsPanel::onPolicyChanged(int index)
@@ -385,7 +439,9 @@ void ControlsPanel::loadPreset(int index)
     const LabConfig& p = m_presets[static_cast<std::size_t>(index)];
     m_userPolicy.reset();
     m_userRate.reset();
+    m_userEngine.reset();
     m_pendingPolicy.clear();
+    showEngine(p.engine);
     {
         // Loading a preset's values is not a user command: nothing is emitted for them.
         const QSignalBlocker b1(m_rate), b2(m_clients), b3(m_seed), b4(m_policy);
@@ -433,6 +489,10 @@ void ControlsPanel::applyUserValues(const LabConfig& config)
     if (!p)
         return;
     const QSignalBlocker b1(m_rate), b2(m_clients), b3(m_seed);
+    if (config.engine != p->engine) {
+        m_userEngine = config.engine;
+        showEngine(config.engine);
+    }
     if (config.policy != p->policy && policyRow(QString::fromStdString(config.policy)) >= 0) {
         const QSignalBlocker b4(m_policy);
         m_policy->setCurrentIndex(policyRow(QString::fromStdString(config.policy)));
@@ -465,6 +525,8 @@ LabConfig ControlsPanel::currentConfig() const
         config.policy = *m_userPolicy;
     if (m_userRate)
         config.requestRate = *m_userRate;
+    if (m_userEngine)
+        config.engine = *m_userEngine;
     return config;
 }
 

@@ -19,6 +19,7 @@ class QPushButton;
 
 namespace lblab::ui {
 
+class EnginePicker;
 class NumberField;
 
 /// The run's controls: preset, start/pause/stop/reset, policy, request rate, client count, seed,
@@ -29,7 +30,8 @@ class NumberField;
 /// a preset loads it whole and starts it; Restart keeps the user's changes and the panel says which
 /// ("modified: policy, clients"); Reset starts the preset exactly as shipped. Policy and rate apply
 /// live; clients and seed apply when the run restarts (Enter in the field restarts it), and until then
-/// the field is marked. Shortcuts: Space start/pause/resume, Ctrl+1..Ctrl+9 the first nine policies,
+/// the field is marked. The engine (builtin, HAProxy, NGINX) is chosen beside the policy: choosing one
+/// restarts the run with it, and the policies it cannot run are greyed out. Shortcuts: Space start/pause/resume, Ctrl+1..Ctrl+9 the first nine policies,
 /// Alt+Up/Alt+Down the previous/next policy.
 class ControlsPanel : public QWidget {
     Q_OBJECT
@@ -56,8 +58,14 @@ public:
     QString currentPolicy() const;
     /// Policy ids in picker order.
     QStringList policyIds() const;
-    /// Selects policy `id` in the picker and asks for it (as the user would).
+    /// Selects policy `id` in the picker and asks for it (as the user would); a policy the engine
+    /// cannot run (greyed out) is not selected.
     void choosePolicy(const QString& id);
+    /// The engine the picker shows.
+    lblab::EngineKind currentEngine() const;
+    /// Makes `engine` the user's choice without asking for a restart (the window falls back to the
+    /// builtin proxy when an outside engine cannot start).
+    void setEngine(lblab::EngineKind engine);
     /// The summary line shown under the policy picker.
     QString policySummaryText() const;
 
@@ -71,6 +79,7 @@ public:
     /// Widgets, for tests and MainWindow's layout.
     QComboBox* presetCombo() const { return m_preset; }
     QComboBox* policyCombo() const { return m_policy; }
+    EnginePicker* enginePicker() const { return m_engine; }
     QPushButton* startButton() const { return m_start; }
     QPushButton* pauseButton() const { return m_pause; }
     QPushButton* stopButton() const { return m_stop; }
@@ -116,11 +125,16 @@ signals:
     void changeIpsRequested(double fraction);
     /// A field corrected what the user typed; `message` says what and why.
     void inputCorrected(QString message);
+    /// The engine chosen cannot run the selected policy, so the restart uses round robin; `message`
+    /// names the engine, the policy and why.
+    void policyFellBack(QString message);
 
 private:
     void onPresetChanged(int index);
     void onPresetActivated(int index);
     void onPolicyChanged(int index);
+    void onEngineChosen(lblab::EngineKind engine);
+    void showEngine(lblab::EngineKind engine);
     void loadPreset(int index);
     void requestStart();
     void requestReset();
@@ -138,10 +152,12 @@ private:
     QElapsedTimer m_pendingSince;
     std::optional<std::string> m_userPolicy; ///< the policy the user chose (a timeline's is not)
     std::optional<double> m_userRate;        ///< the rate the user set
+    std::optional<lblab::EngineKind> m_userEngine; ///< the engine the user chose
     int m_appliedClients = -1;     ///< the client count of the run in progress (-1: none started here)
     int m_appliedSeed = -1;        ///< its seed
 
     QComboBox* m_preset;
+    EnginePicker* m_engine;
     QComboBox* m_policy;
     QLabel* m_policySummary;
     QLabel* m_modified;

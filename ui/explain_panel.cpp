@@ -1,9 +1,11 @@
 #include "ui/explain_panel.h"
 
+#include "core/engines/engine_catalog.h"
 #include "ui/policy_explanations.h"
 
 #include <QLabel>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
@@ -31,6 +33,19 @@ QString percent(std::uint64_t part, std::uint64_t whole)
 QString count(std::uint64_t n, const QString& one, const QString& many)
 {
     return number(n) + QLatin1Char(' ') + (n == 1 ? one : many);
+}
+
+// The engine's note as rich text: `directive` in code font.
+QString engineNoteHtml(EngineKind engine, const std::string& policyId)
+{
+    const std::string note = EngineCatalog::note(engine, policyId);
+    if (engine == EngineKind::Builtin || note.empty())
+        return {};
+    static const QRegularExpression code(QStringLiteral("`([^`]*)`"));
+    QString text = escaped(note);
+    text.replace(code, QStringLiteral("<code>\\1</code>"));
+    return ExplainPanel::tr("<p><b>In %1:</b> %2</p>")
+        .arg(QString::fromStdString(std::string(EngineCatalog::displayName(engine))), text);
 }
 
 QLabel* makeLabel(QWidget* parent)
@@ -89,12 +104,22 @@ void ExplainPanel::showPreset(const lblab::LabConfig& config)
     m_preset->setText(html);
 }
 
-QString ExplainPanel::describePolicy(const std::string& policyId)
+void ExplainPanel::setEngine(EngineKind engine)
+{
+    if (engine == m_engine)
+        return;
+    m_engine = engine;
+    if (m_hasPolicy)
+        m_policy->setText(describePolicy(m_policyId, m_engine));
+}
+
+QString ExplainPanel::describePolicy(const std::string& policyId, EngineKind engine)
 {
     const PolicyExplanation* e = findPolicyExplanation(policyId);
     if (!e)
         return tr("<p style='font-size:14pt; font-weight:600'>Policy: %1</p><p>No explanation for this policy yet.</p>")
-            .arg(escaped(policyId));
+                   .arg(escaped(policyId))
+               + engineNoteHtml(engine, policyId);
     const QString kind = e->stateful
         ? tr("stateful: it keeps a table of pins, listed in the Sessions panel")
         : tr("stateless: it remembers nothing between requests");
@@ -103,7 +128,8 @@ QString ExplainPanel::describePolicy(const std::string& policyId)
               "<p><b>Watch:</b> %4</p>"
               "<p><b>Its weakness:</b> %5</p>")
         .arg(e->name.toHtmlEscaped(), kind, e->decidesFrom.toHtmlEscaped(), e->watch.toHtmlEscaped(),
-             e->weakness.toHtmlEscaped());
+             e->weakness.toHtmlEscaped())
+        + engineNoteHtml(engine, policyId);
 }
 
 QString ExplainPanel::describeOutcome(const lblab::Snapshot& snapshot)
@@ -156,7 +182,7 @@ void ExplainPanel::showSnapshot(const lblab::Snapshot& snapshot)
     if (!m_hasPolicy || snapshot.policy != m_policyId) {
         m_policyId = snapshot.policy;
         m_hasPolicy = true;
-        m_policy->setText(describePolicy(m_policyId));
+        m_policy->setText(describePolicy(m_policyId, m_engine));
     }
     const Totals& t = snapshot.totals;
     const std::array<std::uint64_t, 10> key = {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/config/lab_config.h"
+#include "core/engines/engine_kind.h"
 #include "core/lab/snapshot.h"
 
 #include <QString>
@@ -15,7 +16,8 @@ class QLabel;
 namespace lblab::ui {
 
 /// Plain-language explanation of what is on screen: the preset's lesson, how the current policy
-/// decides and where it fails, and the run's outcome so far in words.
+/// decides and where it fails (with HAProxy or NGINX balancing, how that engine does it), and the
+/// run's outcome so far in words.
 class ExplainPanel : public QWidget {
     Q_OBJECT
 public:
@@ -31,12 +33,15 @@ public:
 
     /// The outcome sentences for a snapshot, as rich text (a list).
     static QString describeOutcome(const lblab::Snapshot& snapshot);
-    /// The policy section for a policy id, as rich text.
-    static QString describePolicy(const std::string& policyId);
+    /// The policy section for a policy id, as rich text; for an outside engine, with its note on how
+    /// it implements the policy (EngineCatalog::note).
+    static QString describePolicy(const std::string& policyId, lblab::EngineKind engine = lblab::EngineKind::Builtin);
 
 public slots:
     /// Shows the preset's title and lesson.
     void showPreset(const lblab::LabConfig& config);
+    /// Says which engine balances (its note goes under the policy's explanation).
+    void setEngine(lblab::EngineKind engine);
     /// Shows the current policy's explanation and the live outcome; updates only what changed.
     void showSnapshot(const lblab::Snapshot& snapshot);
 
@@ -46,6 +51,7 @@ private:
     QLabel* m_outcome = nullptr;
     std::string m_policyId;
     bool m_hasPolicy = false;
+    lblab::EngineKind m_engine = lblab::EngineKind::Builtin;
     std::array<std::uint64_t, 10> m_outcomeKey{};
     bool m_hasOutcome = false;
     std::int64_t m_outcomeUs = 0;

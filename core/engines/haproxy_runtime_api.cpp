@@ -101,6 +101,10 @@ std::string HaproxyRuntimeApi::command(const std::string& line) const
         throw fail(std::string("send: ") + std::strerror(errno));
     }
 
+    // One command per connection: the half-close says so. The stats socket closes after one
+    // command anyway, but the master CLI (2.6) waits for more until its input ends.
+    ::shutdown(socket.fd(), SHUT_WR);
+
     std::string answer;
     char buffer[16384];
     for (;;) {

@@ -2,6 +2,7 @@
 
 // The balancer seam: what the lab needs from a load balancer, whoever implements it.
 
+#include "core/engines/generated_config.h"
 #include "core/policies/policy.h"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -25,8 +26,8 @@ struct BalancerBackend {
 };
 
 /// The narrow interface `Lab` drives a load balancer through. Today's implementation is the
-/// builtin proxy (`Balancer`, core/proxy); the next is a real HAProxy (or NGINX) that the lab
-/// configures and supervises. What a second implementation must provide:
+/// builtin proxy (`Balancer`, core/proxy); the others are a real HAProxy or NGINX that the lab
+/// configures and supervises (OutsideEngine, core/engines). What a second implementation must provide:
 /// - **Traffic.** After start() it accepts HTTP/1.1 on endpoint() and forwards to the backends,
 ///   adding X-Forwarded-For and passing X-LBLab-Client through. Every request it answers (or
 ///   refuses) reaches the Capture it was made with as one RequestEvent (Capture::record), whoever
@@ -87,6 +88,10 @@ public:
     virtual std::size_t tableSize() const = 0;
     /// For each key, the table row if the table holds it (one consistent look for all).
     virtual std::vector<std::optional<PinEntry>> lookup(const std::vector<std::string>& keys) const = 0;
+
+    /// The configuration file the outside program runs now (empty text for the builtin proxy, which
+    /// has none).
+    virtual GeneratedConfig configuration() const { return {}; }
 };
 
 /// Makes the engine for a run of `config`, recording into `capture` (which outlives it).

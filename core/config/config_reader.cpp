@@ -4,6 +4,7 @@
 #include "core/config/config_names.h"
 #include "core/config/scenario_error.h"
 #include "core/config/user_count.h"
+#include "core/engines/engine_catalog.h"
 #include "core/policies/consistent_hash.h"
 #include "core/policies/policy_catalog.h"
 
@@ -255,6 +256,27 @@ std::string policyId(const ObjectReader& r, const std::string& key, const std::s
     return id;
 }
 
+EngineKind readEngine(const ObjectReader& r)
+{
+    if (!r.has("engine"))
+        return EngineKind::Builtin;
+    const std::string id = r.text("engine", {}, true);
+    if (const auto kind = EngineCatalog::parse(id))
+        return *kind;
+    std::vector<std::string> ids;
+    for (EngineKind k : EngineCatalog::all())
+        ids.emplace_back(EngineCatalog::id(k));
+    r.fail("engine", "unknown engine \"" + id + "\"; must be one of " + joined(ids));
+}
+
+/// Refuses a policy the engine does not have, at `key` ("policy", or a timeline step's).
+void requireSupported(EngineKind engine, const std::string& policy, const std::string& file, const std::string& key)
+{
+    if (const EngineSupport support = EngineCatalog::support(engine, policy); !support.supported)
+        throw ScenarioError(file, key, std::string(EngineCatalog::displayName(engine)) + " cannot run policy \"" +
+                                           policy + "\": " + support.reason);
+}
+
 PolicyOptions readPolicyOptions(const json& j, const std::string& file)
 {
     ObjectReader r(j, "policy_options", file,
@@ -425,7 +447,7 @@ LabConfig ConfigReader::read(const json& doc, const std::string& file, const std
     if (!doc.is_object())
         throw ScenarioError(file, {}, std::string("a scenario must be a JSON object, got ") + typeName(doc));
     ObjectReader r(doc, {}, file,
-                   {"name", "title", "what_it_shows", "what_to_watch", "policy", "duration_s", "seed",
+                   {"name", "title", "what_it_shows", "what_to_watch", "engine", "policy", "duration_s", "seed",
                     "request_rate", "interval_ms", "io_threads", "listen_address", "listen_port", "policy_options",
                     "health_check", "servers", "clients", "timeline"});
     LabConfig c;
@@ -433,7 +455,9 @@ LabConfig ConfigReader::read(const json& doc, const std::string& file, const std
     c.title = r.text("title", c.preset);
     c.whatItShows = r.text("what_it_shows", {});
     c.whatToWatch = r.text("what_to_watch", {});
+    c.engine = readEngine(r);
     c.policy = policyId(r, "policy", c.policy, false);
+    requireSupported(c.engine, c.policy, file, "policy");
     c.durationSeconds =
         r.number("duration_s", c.durationSeconds, 0, maxDurationSeconds, "a number between 0 and 604800 (seconds; 0 = until stopped)");
     c.seed = static_cast<std::uint64_t>(r.whole("seed", static_cast<std::int64_t>(c.seed), 0,
@@ -479,8 +503,11 @@ LabConfig ConfigReader::read(const json& doc, const std::string& file, const std
         r.fail("timeline", "at most " + std::to_string(maxTimelineSteps) + " steps, got " + std::to_string(timeline.size()));
     double previousAt = 0;
     for (std::size_t i = 0; i < timeline.size(); ++i) {
-        c.timeline.push_back(readStep(timeline[i], "timeline[" + std::to_string(i) + "]", file, previousAt, set));
+        const std::string path = "timeline[" + std::to_string(i) + "]";
+        c.timeline.push_back(readStep(timeline[i], path, file, previousAt, set));
         previousAt = c.timeline.back().atSeconds;
+        if (c.timeline.back().action == TimelineStep::Action::SwitchPolicy)
+            requireSupported(c.engine, c.timeline.back().target, file, path + ".policy");
     }
     return c;
 }

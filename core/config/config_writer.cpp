@@ -1,6 +1,7 @@
 #include "core/config/config_writer.h"
 
 #include "core/config/config_names.h"
+#include "core/engines/engine_catalog.h"
 
 namespace lblab {
 
@@ -14,6 +15,7 @@ nlohmann::ordered_json ConfigWriter::toJson(const LabConfig& c)
     doc["title"] = c.title;
     doc["what_it_shows"] = c.whatItShows;
     doc["what_to_watch"] = c.whatToWatch;
+    doc["engine"] = std::string(EngineCatalog::id(c.engine));
     doc["policy"] = c.policy;
     doc["duration_s"] = c.durationSeconds;
     doc["seed"] = c.seed;

@@ -176,6 +176,9 @@ void writeDefaults(Lines& out, const EngineSetup& s)
     out.add("    option redispatch");
     out.add("    retry-on conn-failure empty-response response-timeout");
     out.add("    option forwardfor");
+    out.add("    # a connection that sends nothing (a port probe) is not a request: no log line");
+    out.add("    option dontlognull");
+    out.add("    option http-ignore-probes");
     out.blank();
 }
 

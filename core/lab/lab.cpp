@@ -6,6 +6,7 @@
 #include "core/base/ipv4.h"
 #include "core/config/config_writer.h"
 #include "core/config/user_count.h"
+#include "core/engines/engine_catalog.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -457,7 +458,26 @@ RunSummary Lab::summary() const
     RunSummary s = RunSummary::make(m_impl->config.preset, policy, elapsedSeconds(), m_impl->config.seed,
                                     m_impl->capture.totals(), m_impl->capture.backendStats(), g, tableSize);
     s.users = static_cast<std::size_t>(totalUsers(m_impl->config));
+    s.engine = std::string(EngineCatalog::id(m_impl->config.engine));
     return s;
+}
+
+GeneratedConfig Lab::engineConfiguration(EngineKind engine) const
+{
+    if (engine == EngineKind::Builtin)
+        return {};
+    if (m_impl->balancer && engine == m_impl->config.engine)
+        return m_impl->balancer->configuration();
+    const LabConfig inForce = configInForce();
+    try {
+        return engineConfigurationFor(engine, inForce,
+                                      m_impl->balancer ? m_impl->balancer->backends() : std::vector<BalancerBackend>{});
+    } catch (const std::exception& e) {
+        GeneratedConfig none;
+        none.text = "# " + std::string(EngineCatalog::displayName(engine)) + " cannot run policy " + inForce.policy +
+                    ": " + e.what() + "\n";
+        return none;
+    }
 }
 
 const Capture& Lab::capture() const { return m_impl->capture; }

@@ -83,6 +83,11 @@ public:
     /// commands since (policy, servers added or removed, weights, rate), without the timeline's
     /// effects (a restart replays the timeline). Save scenario and Compare start from it.
     LabConfig userSetup() const;
+    /// The configuration file `engine` runs (or would run) for this lab: the running engine's own
+    /// file, else the file it would write for the setup in force (policy, servers at their real
+    /// ports once started). For the builtin engine, empty. When `engine` has no such policy, the text
+    /// is one comment line saying why.
+    GeneratedConfig engineConfiguration(EngineKind engine) const;
     /// Follows one client: from now on each snapshot carries its story ("" stops following).
     void followClient(const std::string& clientId);
     /// The run's outcome so far.

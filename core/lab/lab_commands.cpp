@@ -50,8 +50,12 @@ void Lab::Impl::runStep(const TimelineStep& step)
 
 void Lab::Impl::doSetPolicy(const std::string& id, ChangeOrigin origin)
 {
-    if (!balancer->setPolicy(id))
-        return log(LabEventKind::Error, id, "unknown policy");
+    if (!balancer->setPolicy(id)) {
+        // An outside engine without this policy has said why in the event log already.
+        if (!PolicyCatalog::find(id))
+            log(LabEventKind::Error, id, "unknown policy");
+        return;
+    }
     setup.policyChanged(id, origin);
     changed("policy " + id);
 }

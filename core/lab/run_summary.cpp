@@ -101,6 +101,7 @@ std::string RunSummary::toJson() const
     // ordered_json keeps docs/csv-format.md's field order, which makes the file easy to read.
     nlohmann::ordered_json j;
     j["preset"] = preset;
+    j["engine"] = engine;
     j["policy"] = policy;
     j["duration_s"] = durationSeconds;
     j["seed"] = seed;
@@ -180,7 +181,7 @@ std::string RunSummary::toTable() const
     }
 
     out << '\n';
-    out << "preset " << preset << ", policy " << policy << ", " << formatDecimal(durationSeconds, 1)
+    out << "preset " << preset << (engine == "builtin" ? std::string() : ", engine " + engine) << ", policy " << policy << ", " << formatDecimal(durationSeconds, 1)
         << " s, seed " << seed << ", " << users << " users\n";
     out << "requests         " << totals.requests << " (" << totals.errors << " errors)\n";
     out << "session requests " << totals.sessionRequests << ", misses " << totals.sessionMisses

@@ -25,6 +25,7 @@ struct RunSummary {
         int weight = 1;
     };
     std::string preset;
+    std::string engine = "builtin";  ///< which balancer balanced (EngineCatalog's id)
     std::string policy;
     double durationSeconds = 0;
     std::uint64_t seed = 0;

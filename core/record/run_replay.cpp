@@ -2,6 +2,7 @@
 
 #include "core/config/config_reader.h"
 #include "core/config/scenario_error.h"
+#include "core/engines/engine_catalog.h"
 #include "core/record/csv_reader.h"
 #include "core/record/export_columns.h"
 
@@ -131,6 +132,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
         // refuses, is read for what it holds, with a note.
         const auto readWhatIsThere = [this](const nlohmann::json& c) {
             m_preset = c.value("name", c.value("preset", std::string()));
+            m_engine = c.value("engine", std::string("builtin"));
             m_policy = c.value("policy", std::string());
             m_seed = c.value("seed", std::uint64_t{0});
             m_requestRate = c.value("request_rate", 0.0);
@@ -157,6 +159,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
             }
             if (config) {
                 m_preset = config->preset;
+                m_engine = std::string(EngineCatalog::id(config->engine));
                 m_policy = config->policy;
                 m_seed = config->seed;
                 m_requestRate = config->requestRate;
@@ -685,6 +688,7 @@ RunSummary RunReplay::summary() const
     RunSummary summary =
         RunSummary::make(m_preset, policy, seconds, m_seed, totals, m_endBackendStats, gauges, m_tableSize);
     summary.users = m_users;
+    summary.engine = m_engine;
     return summary;
 }
 

@@ -1,5 +1,6 @@
 #include "app/command_line.h"
 
+#include "core/engines/engine_catalog.h"
 #include "core/policies/policy_catalog.h"
 #include "core/config/preset_catalog.h"
 #include "core/config/scenario_file.h"
@@ -38,12 +39,48 @@ std::uint64_t parseUnsigned(const std::string& option, const std::string& text)
     return value;
 }
 
+EngineKind parseEngineName(const std::string& id, const std::string& where)
+{
+    if (const auto kind = EngineCatalog::parse(id))
+        return *kind;
+    throw CommandLineError("unknown engine '" + id + "'" + where + "; must be builtin, haproxy or nginx");
+}
+
+/// Refuses a policy the engine does not have, in the engine's own words.
+void requireSupported(EngineKind engine, const std::string& policy)
+{
+    if (const EngineSupport support = EngineCatalog::support(engine, policy); !support.supported)
+        throw CommandLineError(std::string(EngineCatalog::displayName(engine)) + " cannot run policy '" + policy +
+                               "': " + support.reason + " (see --engine)");
+}
+
+CompareItem parseCompareItem(const std::string& text)
+{
+    CompareItem item;
+    const auto colon = text.find(':');
+    if (colon != std::string::npos) {
+        item.engine = parseEngineName(text.substr(0, colon), " in --compare");
+        item.policy = text.substr(colon + 1);
+    } else {
+        item.policy = text;
+    }
+    if (!PolicyCatalog::find(item.policy))
+        throw CommandLineError("unknown policy '" + item.policy + "' in --compare (see --list-policies)");
+    requireSupported(item.engine, item.policy);
+    return item;
+}
+
 } // namespace
+
+std::string CompareItem::label() const
+{
+    return engine == EngineKind::Builtin ? policy : std::string(EngineCatalog::id(engine)) + ":" + policy;
+}
 
 CommandLine CommandLine::parse(const std::vector<std::string>& args)
 {
     CommandLine cl;
-    std::optional<std::string> preset, scenario, compare, policy, listen;
+    std::optional<std::string> preset, scenario, compare, policy, listen, engine;
     std::optional<double> duration, rate;
     std::optional<std::uint64_t> seed;
     std::optional<int> clients, ioThreads;
@@ -85,6 +122,10 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             cl.saveScenario = value();
         else if (arg == "--policy")
             policy = value();
+        else if (arg == "--engine")
+            engine = value();
+        else if (arg == "--print-config")
+            cl.mode = Mode::PrintConfig;
         else if (arg == "--duration")
             duration = parseNumber(arg, value(), 0.1, 7 * 24 * 3600);
         else if (arg == "--rate")
@@ -132,6 +173,8 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             throw CommandLineError("unknown policy '" + *policy + "' (see --list-policies)");
         cl.config.policy = *policy;
     }
+    if (engine)
+        cl.config.engine = parseEngineName(*engine, "");
     if (duration)
         cl.config.durationSeconds = *duration;
     if (rate)
@@ -183,20 +226,26 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
     if (compare) {
         const auto comma = compare->find(',');
         if (comma == std::string::npos || compare->find(',', comma + 1) != std::string::npos)
-            throw CommandLineError("--compare needs two policy ids, e.g. round-robin,cookie-affinity, got '" + *compare +
-                                   "'");
-        cl.comparePolicies = {compare->substr(0, comma), compare->substr(comma + 1)};
-        for (const auto& id : cl.comparePolicies)
-            if (!PolicyCatalog::find(id))
-                throw CommandLineError("unknown policy '" + id + "' in --compare (see --list-policies)");
-        if (cl.comparePolicies[0] == cl.comparePolicies[1])
-            throw CommandLineError("--compare needs two different policies, got '" + *compare + "'");
+            throw CommandLineError("--compare needs two policies, e.g. round-robin,cookie-affinity or "
+                                   "builtin:cookie-affinity,haproxy:cookie-affinity, got '" + *compare + "'");
+        cl.compareItems = {parseCompareItem(compare->substr(0, comma)), parseCompareItem(compare->substr(comma + 1))};
+        if (cl.compareItems[0].label() == cl.compareItems[1].label())
+            throw CommandLineError("--compare needs two different sides, got '" + *compare + "'");
+        if (engine)
+            throw CommandLineError("--engine and --compare cannot be used together: name each side's engine, "
+                                   "e.g. builtin:cookie-affinity,haproxy:cookie-affinity");
         if (policy)
             throw CommandLineError("--policy and --compare cannot be used together");
         if (cl.config.listenPort != 0)
             throw CommandLineError("--compare runs two balancers, so --listen cannot fix one port");
         if (cl.mode != Mode::Headless && !cl.saveScenario)
             throw CommandLineError("--compare goes with --headless");
+    }
+    if (!compare) {
+        requireSupported(cl.config.engine, cl.config.policy);
+        for (const TimelineStep& step : cl.config.timeline)
+            if (step.action == TimelineStep::Action::SwitchPolicy)
+                requireSupported(cl.config.engine, step.target);
     }
     cl.presetChosen = preset || scenario;
     if ((cl.quitAfter || cl.screenshot) && cl.mode != Mode::Gui)
@@ -232,6 +281,10 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --scenario FILE.json      start with a scenario file (docs/scenario-format.md)
   --headless                run without a window, print a summary, exit
   --policy ID               balancing policy (see --list-policies)
+  --engine NAME             who balances: builtin (the lab's own proxy, default), haproxy or nginx
+                            (the real programs, started by the lab with a generated configuration)
+  --print-config            print the configuration the engine would run for this preset or
+                            scenario and policy (HAProxy's or NGINX's file) and exit
   --duration S              headless run length in seconds (default: the preset's)
   --seed N                  seed of the workload (same seed, same workload)
   --rate R                  total requests per second of the generated users
@@ -247,7 +300,8 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --replay DIR              print the summary of a run exported to DIR, counted again from its
                             files: the same table (or, with --json, the same JSON) the run printed
   --compare A,B             headless: run the same seeded workload under policies A and B at
-                            once (two labs) and print their outcomes side by side
+                            once (two labs) and print their outcomes side by side; a side may
+                            name its engine: builtin:cookie-affinity,haproxy:cookie-affinity
   --save-scenario FILE      write the configuration (after the options above) as a scenario
                             file and exit
   --quit-after S            window: end the run by itself after S seconds and close; with --json
@@ -259,8 +313,8 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --version                 print the version
   -h, --help                print this help
 
-Exit status: 0 on success, 2 on bad input (a --replay folder that is not a readable run too),
-1 when the run or the export failed.
+Exit status: 0 on success, 2 on bad input (a --replay folder that is not a readable run too, and
+an engine that is not installed or refuses its configuration), 1 when the run or the export failed.
 )";
 }
 

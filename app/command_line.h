@@ -15,16 +15,25 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// One side of --compare: an engine and a policy ("haproxy:cookie-affinity", or just a policy id for
+/// the builtin engine).
+struct CompareItem {
+    EngineKind engine = EngineKind::Builtin;
+    std::string policy;
+    /// "cookie-affinity" for the builtin engine, else "haproxy:cookie-affinity".
+    std::string label() const;
+};
+
 /// What the user asked for on the command line (README.md's Command line section, docs/architecture.md).
 struct CommandLine {
     /// What to do.
-    enum class Mode { Gui, Headless, ListPresets, ListPolicies, Help, Version, SaveScenario, Replay };
+    enum class Mode { Gui, Headless, ListPresets, ListPolicies, Help, Version, SaveScenario, Replay, PrintConfig };
     Mode mode = Mode::Gui;
     LabConfig config;                      ///< the preset after every override
     std::optional<std::string> exportDir;  ///< --export DIR
     std::optional<std::string> replayDir;  ///< --replay DIR: print the summary of an exported run
     bool json = false;                     ///< --json
-    std::vector<std::string> comparePolicies; ///< --compare A,B: the two policy ids (else empty)
+    std::vector<CompareItem> compareItems;    ///< --compare A,B: the two sides (else empty)
     std::optional<std::string> saveScenario;  ///< --save-scenario FILE: write the config there and exit
     std::optional<double> quitAfter;          ///< --quit-after S: a window run that ends itself after S seconds
     std::optional<std::string> screenshot;    ///< --screenshot FILE.png: the window as it was when the run quit

@@ -1,6 +1,7 @@
 #include "app/compare_run.h"
 
 #include "app/headless_run.h"
+#include "core/engines/engine_error.h"
 #include "core/lab/lab.h"
 
 #include <nlohmann/json.hpp>
@@ -70,7 +71,9 @@ std::string CompareRun::table(const RunSummary& a, const RunSummary& b)
     auto ratio = [&](const std::string& label, double x, double y, int decimals) {
         rows.push_back({label, fixed(x, decimals), fixed(y, decimals), signedFixed(y - x, decimals)});
     };
-    rows.push_back({"", a.policy, b.policy, "B - A"});
+    // The engine is named when the two sides differ in it.
+    const auto side = [&](const RunSummary& s) { return a.engine == b.engine ? s.policy : s.engine + ":" + s.policy; };
+    rows.push_back({"", side(a), side(b), "B - A"});
     count("requests", a.totals.requests, b.totals.requests);
     count("errors", a.totals.errors, b.totals.errors);
     count("session requests", a.totals.sessionRequests, b.totals.sessionRequests);
@@ -121,10 +124,15 @@ std::string CompareRun::table(const RunSummary& a, const RunSummary& b)
 
 int CompareRun::exec()
 {
-    const auto& policies = m_commandLine.comparePolicies;
+    const auto& items = m_commandLine.compareItems;
+    const auto folder = [](const CompareItem& item) {
+        std::string name = item.label();
+        std::replace(name.begin(), name.end(), ':', '-');
+        return name;
+    };
     if (m_commandLine.exportDir) {
-        for (const auto& id : policies) {
-            if (auto problem = HeadlessRun::exportDirProblem(std::filesystem::path(*m_commandLine.exportDir) / id);
+        for (const auto& item : items) {
+            if (auto problem = HeadlessRun::exportDirProblem(std::filesystem::path(*m_commandLine.exportDir) / folder(item));
                 !problem.empty()) {
                 m_err << "lblab: " << problem << '\n';
                 return 2;
@@ -138,7 +146,8 @@ int CompareRun::exec()
     bool skippedSwitches = false;
     for (std::size_t i = 0; i < 2; ++i) {
         LabConfig config = m_commandLine.config;
-        config.policy = policies[i];
+        config.engine = items[i].engine;
+        config.policy = items[i].policy;
         const auto before = config.timeline.size();
         std::erase_if(config.timeline,
                       [](const TimelineStep& s) { return s.action == TimelineStep::Action::SwitchPolicy; });
@@ -153,14 +162,14 @@ int CompareRun::exec()
         for (auto& lab : labs)
             lab->stop();
         m_err << "lblab: " << e.what() << '\n';
-        return 1;
+        return dynamic_cast<const EngineError*>(&e) ? 2 : 1;
     }
     const double duration = m_commandLine.config.durationSeconds;
     if (!m_commandLine.json) {
         m_out << "LB Lab compare: preset " << m_commandLine.config.preset << ", seed " << m_commandLine.config.seed
               << ", for " << duration << " s\n"
-              << "  A: " << policies[0] << " at " << labs[0]->balancerUrl() << "\n"
-              << "  B: " << policies[1] << " at " << labs[1]->balancerUrl() << "\n";
+              << "  A: " << items[0].label() << " at " << labs[0]->balancerUrl() << "\n"
+              << "  B: " << items[1].label() << " at " << labs[1]->balancerUrl() << "\n";
         if (skippedSwitches)
             m_out << "  (the timeline's switch-policy steps are left out: each lab keeps its policy)\n";
         m_out << std::flush;
@@ -194,7 +203,7 @@ int CompareRun::exec()
 
     if (m_commandLine.exportDir) {
         for (std::size_t i = 0; i < 2; ++i) {
-            const auto dir = std::filesystem::path(*m_commandLine.exportDir) / policies[i];
+            const auto dir = std::filesystem::path(*m_commandLine.exportDir) / folder(items[i]);
             try {
                 labs[i]->exportRun(dir);
             } catch (const std::exception& e) {
@@ -203,7 +212,7 @@ int CompareRun::exec()
             }
         }
         if (!m_commandLine.json)
-            m_out << "Exported each run to " << *m_commandLine.exportDir << "/<policy>/\n";
+            m_out << "Exported each run to " << *m_commandLine.exportDir << "/<policy>/ (<engine>-<policy>/ for an outside engine)\n";
     }
     return 0;
 }

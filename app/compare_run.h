@@ -9,10 +9,10 @@
 namespace lblab {
 
 /// --compare A,B: two labs in one process, on separate ports, with the same seeded workload,
-/// one per policy; prints their outcomes side by side (or {"compare": [A, B]} with --json).
+/// one per side (an engine and a policy); prints their outcomes side by side (or {"compare": [A, B]} with --json).
 class CompareRun {
 public:
-    /// Prepares a comparison of `commandLine.comparePolicies` printing to `out` and `err`.
+    /// Prepares a comparison of `commandLine.compareItems` printing to `out` and `err`.
     CompareRun(const CommandLine& commandLine, std::ostream& out, std::ostream& err);
     /// Runs both labs for the duration (or until SIGINT/SIGTERM); 0 on success, 1 when a lab or
     /// an export failed, 2 on bad input.

@@ -2,6 +2,8 @@
 
 #include "app/compare_run.h"
 #include "app/run_report.h"
+#include "core/engines/engine_catalog.h"
+#include "core/engines/engine_error.h"
 #include "core/lab/lab.h"
 #include "core/config/scenario_file.h"
 
@@ -58,7 +60,7 @@ HeadlessRun::HeadlessRun(const CommandLine& commandLine, std::ostream& out, std:
 
 int HeadlessRun::exec()
 {
-    if (!m_commandLine.comparePolicies.empty())
+    if (!m_commandLine.compareItems.empty())
         return CompareRun(m_commandLine, m_out, m_err).exec();
     if (m_commandLine.exportDir) {
         if (auto problem = exportDirProblem(*m_commandLine.exportDir); !problem.empty()) {
@@ -84,10 +86,14 @@ int HeadlessRun::exec()
         sigaction(SIGINT, &oldInt, nullptr);
         sigaction(SIGTERM, &oldTerm, nullptr);
         m_err << "lblab: " << e.what() << '\n';
-        return 1;
+        return dynamic_cast<const EngineError*>(&e) ? 2 : 1;
     }
     if (!m_commandLine.json)
-        m_out << "LB Lab: preset " << m_commandLine.config.preset << ", policy " << m_commandLine.config.policy
+        m_out << "LB Lab: preset " << m_commandLine.config.preset
+              << (m_commandLine.config.engine == EngineKind::Builtin
+                      ? std::string()
+                      : ", engine " + std::string(EngineCatalog::displayName(m_commandLine.config.engine)))
+              << ", policy " << m_commandLine.config.policy
               << ", balancer at " << lab.balancerUrl() << " for " << m_commandLine.config.durationSeconds << " s"
               << std::endl;
 

@@ -1,5 +1,6 @@
 #include "app/command_line.h"
 #include "app/headless_run.h"
+#include "app/print_config.h"
 #include "app/replay_run.h"
 #include "core/policies/policy_catalog.h"
 #include "core/config/preset_catalog.h"
@@ -56,6 +57,8 @@ int main(int argc, char** argv)
         return 0;
     case CommandLine::Mode::SaveScenario:
         return lblab::HeadlessRun::saveScenario(commandLine, std::cout, std::cerr);
+    case CommandLine::Mode::PrintConfig:
+        return lblab::printConfig(commandLine, std::cout, std::cerr);
     case CommandLine::Mode::Replay:
         return lblab::replayRun(commandLine, std::cout, std::cerr);
     case CommandLine::Mode::Headless:

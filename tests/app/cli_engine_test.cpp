@@ -1,0 +1,92 @@
+// The command line's engine options, through the real binary: --engine, --print-config, --compare
+// with ENGINE:POLICY sides, and the one clear line when an engine cannot run.
+
+#include "core/engines/program_lookup.h"
+#include "support/run_lblab.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+
+namespace lblab {
+namespace {
+
+using test::runLblab;
+
+TEST(CliEngineTest, PrintConfigShowsHaproxysOwnDirectivesForThePolicy)
+{
+    const auto r = runLblab("--print-config --engine haproxy --preset mobile-cookie", "print-haproxy");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("cookie LBLAB_SRV insert indirect nocache"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("server s1 127.0.0.1:8001"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("LBLAB1"), std::string::npos) << "the log line the lab reads back";
+}
+
+TEST(CliEngineTest, PrintConfigForNginxMapsIpHashToTheFullAddress)
+{
+    const auto r = runLblab("--print-config --engine nginx --preset round-robin-basics --policy ip-hash", "print-nginx");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("hash $remote_addr"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("ip_hash;"), std::string::npos) << "NGINX's ip_hash keys on three octets only";
+}
+
+TEST(CliEngineTest, PrintConfigForTheBuiltinEngineSaysThereIsNone)
+{
+    const auto r = runLblab("--print-config --preset login-round-robin", "print-builtin");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("no configuration file"), std::string::npos) << r.out;
+}
+
+TEST(CliEngineTest, AnUnknownEngineOrAPolicyTheEngineLacksIsBadInput)
+{
+    const auto unknown = runLblab("--headless --engine traefik", "engine-unknown");
+    EXPECT_EQ(unknown.status, 2);
+    EXPECT_NE(unknown.err.find("unknown engine 'traefik'"), std::string::npos) << unknown.err;
+
+    const auto lacking = runLblab("--headless --engine nginx --policy cookie-affinity", "engine-lacks");
+    EXPECT_EQ(lacking.status, 2);
+    EXPECT_NE(lacking.err.find("NGINX cannot run policy 'cookie-affinity'"), std::string::npos) << lacking.err;
+    EXPECT_NE(lacking.err.find("sticky"), std::string::npos) << lacking.err;
+}
+
+TEST(CliEngineTest, AMissingProgramGivesOneLineNamingTheEngineAndExitsTwo)
+{
+    ::setenv("LBLAB_HAPROXY", "/nonexistent/haproxy", 1);
+    const auto r = runLblab("--headless --engine haproxy --preset round-robin-basics --duration 1", "engine-missing");
+    ::unsetenv("LBLAB_HAPROXY");
+    EXPECT_EQ(r.status, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("HAProxy"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("/nonexistent/haproxy"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line:\n" << r.err;
+}
+
+TEST(CliEngineTest, AHeadlessHaproxyRunReportsItsEngineAndItsRequests)
+{
+    if (!findProgram("haproxy"))
+        GTEST_SKIP() << "haproxy is not installed (scripts/test.sh installs it)";
+    const auto r = runLblab("--headless --engine haproxy --preset round-robin-basics --duration 2 --json", "engine-run");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["engine"], "haproxy");
+    EXPECT_GT(j["requests"].get<int>(), 100);
+    EXPECT_EQ(j["errors"].get<int>(), 0);
+}
+
+TEST(CliEngineTest, CompareTakesEngineAndPolicySides)
+{
+    if (!findProgram("haproxy"))
+        GTEST_SKIP() << "haproxy is not installed (scripts/test.sh installs it)";
+    const auto r = runLblab("--headless --preset login-round-robin --duration 2 "
+                            "--compare builtin:round-robin,haproxy:round-robin",
+                            "engine-compare");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("builtin:round-robin"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("haproxy:round-robin"), std::string::npos) << r.out;
+
+    const auto bad = runLblab("--headless --compare haproxy:round-robin,haproxy:round-robin", "engine-compare-same");
+    EXPECT_EQ(bad.status, 2);
+}
+
+} // namespace
+} // namespace lblab

@@ -17,7 +17,10 @@
 #include <QScrollBar>
 #include <QTabBar>
 #include <QTextBlock>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace lblab::ui {
 
@@ -97,7 +100,10 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_editor, 1);
     layout->addLayout(buttons);
 
-    connect(m_tabs, &QTabBar::currentChanged, this, [this] { refresh(); });
+    connect(m_tabs, &QTabBar::currentChanged, this, [this] {
+        m_showPolicyLines = true;
+        refresh();
+    });
     connect(m_copy, &QPushButton::clicked, this, &ConfigPanel::copyToClipboard);
     connect(m_save, &QPushButton::clicked, this, &ConfigPanel::chooseSaveFile);
     setRun(EngineKind::Builtin, QString(), {});
@@ -109,6 +115,7 @@ void ConfigPanel::setRun(EngineKind running, const QString& policyId, Source sou
     m_policy = policyId;
     m_source = std::move(source);
     m_setupKey.clear();
+    m_showPolicyLines = true;
     const bool builtin = running == EngineKind::Builtin;
     m_note->setVisible(builtin);
     m_tabs->setVisible(builtin);
@@ -157,7 +164,14 @@ void ConfigPanel::display(const GeneratedConfig& config)
     const bool linesChanged = config.policyLines != m_lines;
     m_text = text;
     m_lines = config.policyLines;
-    if (textChanged) {
+    if (textChanged && m_showPolicyLines && !m_lines.empty()) {
+        // A new run or another engine's file: it opens where the policy is, the lesson of the file.
+        m_showPolicyLines = false;
+        m_editor->setPlainText(text);
+        m_editor->setTextCursor(QTextCursor(m_editor->document()->findBlockByNumber(m_lines.front() - 1)));
+        m_editor->centerCursor();
+        m_centreOnShow = !isVisible();
+    } else if (textChanged) {
         // The same place in the file after the refresh, as far as it still exists.
         const int vertical = m_editor->verticalScrollBar()->value();
         const int horizontal = m_editor->horizontalScrollBar()->value();
@@ -245,6 +259,8 @@ void ConfigPanel::showEvent(QShowEvent* event)
     QWidget::showEvent(event);
     if (m_stale)
         refresh();
+    if (std::exchange(m_centreOnShow, false)) // after the layout has given the editor its size
+        QTimer::singleShot(0, m_editor, [editor = m_editor] { editor->centerCursor(); });
 }
 
 void ConfigPanel::changeEvent(QEvent* event)

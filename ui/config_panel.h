@@ -93,6 +93,8 @@ private:
     QString m_policy;
     std::string m_setupKey;       ///< what the last refresh saw of the setup
     bool m_stale = false;         ///< a refresh is due when the panel is next on screen
+    bool m_showPolicyLines = true; ///< the next new file opens at its policy lines (a new run or tab)
+    bool m_centreOnShow = false;   ///< opened while hidden: centre the policy lines once there is a viewport
     QElapsedTimer m_sinceRefresh;
     QString m_text;
     std::vector<int> m_lines;

@@ -1,5 +1,6 @@
 #include "ui/lab_bridge.h"
 
+#include "core/engines/engine_error.h"
 #include "core/lab/descriptor_budget.h"
 #include "core/lab/lab.h"
 
@@ -7,6 +8,7 @@
 
 #include <exception>
 #include <filesystem>
+#include <utility>
 
 namespace lblab::ui {
 
@@ -21,6 +23,7 @@ LabBridge::LabBridge(QObject* parent) : QObject(parent)
 LabBridge::~LabBridge()
 {
     m_frameTimer.stop();
+    joinStart(); // a lab it started is stopped with m_startResult
     joinExport();
     if (m_lab)
         m_lab->stop();
@@ -46,11 +49,23 @@ void LabBridge::joinExport()
         m_exportThread.join();
 }
 
+void LabBridge::joinStart()
+{
+    if (m_startThread.joinable())
+        m_startThread.join();
+}
+
 void LabBridge::startPreset(const LabConfig& config)
 {
     // A run that cannot fit is refused before the current one stops: nothing captured is lost.
     if (const std::string shortfall = descriptorShortfall(config); !shortfall.empty()) {
         emit errorOccurred(QString::fromStdString(shortfall));
+        return;
+    }
+    if (m_starting) {
+        // The GUI thread does not wait for the start under way: this one follows it.
+        m_nextStart = config;
+        m_discardStart = true;
         return;
     }
     m_frameTimer.stop();
@@ -61,14 +76,76 @@ void LabBridge::startPreset(const LabConfig& config)
     }
     m_config = config;
     m_haveSequence = false;
+    std::unique_ptr<Lab> lab;
     try {
-        auto lab = std::make_unique<Lab>(config);
+        lab = std::make_unique<Lab>(config);
+        if (config.engine != EngineKind::Builtin) {
+            startOnWorker(std::move(lab));
+            return;
+        }
         lab->start();
-        m_lab = std::move(lab);
     } catch (const std::exception& e) {
         emit errorOccurred(QString::fromStdString(e.what()));
         return;
     }
+    adoptStartedLab(std::move(lab));
+}
+
+void LabBridge::startOnWorker(std::unique_ptr<Lab> lab)
+{
+    joinStart();
+    m_starting = true;
+    m_discardStart = false;
+    m_startResult = {};
+    m_startThread = std::thread([this, lab = std::move(lab)]() mutable {
+        StartResult result;
+        try {
+            lab->start();
+            result.lab = std::move(lab);
+        } catch (const EngineError& e) {
+            result.error = e.what();
+            result.engineError = true;
+        } catch (const std::exception& e) {
+            result.error = e.what();
+        }
+        m_startResult = std::move(result); // read by finishStart after joining this thread
+        // Queued to the bridge's thread; if the bridge is gone first (it joins us) nothing arrives.
+        QMetaObject::invokeMethod(this, &LabBridge::finishStart, Qt::QueuedConnection);
+    });
+}
+
+void LabBridge::finishStart()
+{
+    joinStart();
+    m_starting = false;
+    StartResult result = std::move(m_startResult);
+    m_startResult = {};
+    if (m_discardStart) {
+        m_discardStart = false;
+        if (result.lab)
+            result.lab->stop();
+        if (std::optional<LabConfig> next = std::exchange(m_nextStart, std::nullopt))
+            startPreset(*next);
+        return;
+    }
+    if (!result.lab) {
+        const QString message = QString::fromStdString(result.error);
+        emit errorOccurred(message);
+        if (result.engineError)
+            emit engineFailed(m_config, message);
+        return;
+    }
+    // Commands given while it started (a policy or rate from the controls) apply now.
+    if (result.lab->config().policy != m_config.policy)
+        result.lab->setPolicy(m_config.policy);
+    if (result.lab->config().requestRate != m_config.requestRate)
+        result.lab->setRequestRate(m_config.requestRate);
+    adoptStartedLab(std::move(result.lab));
+}
+
+void LabBridge::adoptStartedLab(std::unique_ptr<Lab> lab)
+{
+    m_lab = std::move(lab);
     m_frameTimer.start();
     emit labStarted(balancerUrl());
     pollSnapshot();
@@ -86,6 +163,11 @@ void LabBridge::setPaused(bool paused)
 
 void LabBridge::stop()
 {
+    if (m_starting) {
+        // What is starting is stopped as soon as it is up; nothing follows it.
+        m_discardStart = true;
+        m_nextStart.reset();
+    }
     if (!m_lab)
         return;
     m_lab->stop();

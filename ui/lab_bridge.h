@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
 namespace lblab {
@@ -21,7 +23,9 @@ namespace lblab::ui {
 /// The one bridge between the core and Qt. It owns the Lab, forwards commands (which the Lab posts
 /// to its own threads) and, on a 33 ms frame timer, hands the panels the latest snapshot once per
 /// new publication. Nothing per request crosses it, and the GUI thread never waits on the core,
-/// except for stop(), which is cancellation plus a join.
+/// except for stop(), which is cancellation plus a join. The builtin proxy starts in a few
+/// milliseconds on the calling thread; an outside engine (HAProxy, NGINX: its checker, then the
+/// program awaited on its socket, 0.1-1 s) starts on a worker, and the lab is handed over when ready.
 class LabBridge : public QObject {
     Q_OBJECT
 public:
@@ -45,9 +49,13 @@ public:
     bool isActive() const;
     /// An export is writing files on its worker.
     bool isExporting() const { return m_exporting.load(); }
+    /// An outside engine is starting on its worker (lab() is null meanwhile).
+    bool isStarting() const { return m_starting; }
 
 public slots:
     /// Stops the old lab, makes a new one for `config` and starts it; errors go to errorOccurred.
+    /// With an outside engine the start completes later (labStarted or errorOccurred); a start asked
+    /// for meanwhile follows it.
     void startPreset(const lblab::LabConfig& config);
     /// Pauses the generated traffic.
     void pause();
@@ -91,11 +99,25 @@ signals:
     void labStarted(QString url);
     /// Something the user asked for failed (one line).
     void errorOccurred(QString message);
+    /// An outside engine could not run `config` (program missing, configuration refused, no start):
+    /// `message` names the engine and the problem (errorOccurred says it too).
+    void engineFailed(lblab::LabConfig config, QString message);
     /// An export ended; `message` names the directory or the failure.
     void exportFinished(bool ok, QString message);
 
 private:
+    /// What the start worker leaves for the GUI thread (read after joining it).
+    struct StartResult {
+        std::unique_ptr<Lab> lab;
+        std::string error;
+        bool engineError = false;
+    };
+
     void joinExport();
+    void joinStart();
+    void startOnWorker(std::unique_ptr<Lab> lab);
+    void finishStart();
+    void adoptStartedLab(std::unique_ptr<Lab> lab);
 
     std::unique_ptr<Lab> m_lab;
     LabConfig m_config;
@@ -105,6 +127,11 @@ private:
     std::shared_ptr<const Snapshot> m_latest;
     std::thread m_exportThread;
     std::atomic<bool> m_exporting{false};
+    std::thread m_startThread;
+    StartResult m_startResult;            ///< written by the start worker, read after joining it
+    bool m_starting = false;
+    bool m_discardStart = false;          ///< stop() came while starting: the started lab is stopped
+    std::optional<LabConfig> m_nextStart; ///< asked for while starting: runs after it
 };
 
 } // namespace lblab::ui

@@ -5,10 +5,12 @@
 #include "core/config/scenario_file.h"
 #include "core/lab/lab.h"
 #include "core/config/setup_changes.h"
+#include "core/engines/engine_catalog.h"
 #include "ui/about_dialog.h"
 #include "ui/assignment_map.h"
 #include "ui/client_story_panel.h"
 #include "ui/compare_window.h"
+#include "ui/config_panel.h"
 #include "ui/controls_panel.h"
 #include "ui/dock_title_bar.h"
 #include "ui/event_log_panel.h"
@@ -51,6 +53,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 #include <filesystem>
 
 namespace lblab::ui {
@@ -63,7 +66,7 @@ constexpr int kErrorMs = 20000;
 constexpr int kMessageMs = 8000;
 
 // Bumped whenever the dock layout changes, so an old saved layout is not restored onto a new one.
-constexpr int kLayoutVersion = 3;
+constexpr int kLayoutVersion = 4;
 
 QStringList toQt(const std::vector<std::string>& words)
 {
@@ -98,6 +101,7 @@ MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
     m_explain = new ExplainPanel(this);
     m_story = new ClientStoryPanel(this);
     m_export = new ExportPanel(this);
+    m_config = new ConfigPanel(this);
     m_status = new StatusLine(this);
     statusBar()->addWidget(m_status, 1);
 
@@ -124,6 +128,7 @@ MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
         entry.seed = same->seed;
         entry.policyOptions.seed = same->policyOptions.seed;
         entry.clients = same->clients;
+        entry.engine = same->engine; // --engine is the user's change, as --policy is
         *same = entry;
     } else if (!config.preset.empty()) {
         m_presets.push_back(entry);
@@ -248,7 +253,12 @@ LabConfig MainWindow::currentSetup() const
 
 QStringList MainWindow::setupChanges() const
 {
-    return toQt(lblab::setupChanges(m_controls->presetConfig(), currentSetup()));
+    const LabConfig preset = m_controls->presetConfig();
+    const LabConfig setup = currentSetup();
+    QStringList changes = toQt(lblab::setupChanges(preset, setup));
+    if (setup.engine != preset.engine && !changes.contains(QStringLiteral("engine")))
+        changes.prepend(QStringLiteral("engine"));
+    return changes;
 }
 
 bool MainWindow::openScenarioFile(const QString& path, QString* error)
@@ -418,6 +428,7 @@ void MainWindow::buildDocks()
     exportScroll->setFrameShape(QFrame::NoFrame);
     exportScroll->setWidget(m_export);
     auto* exportDock = addPanelDock(tr("Export"), "exportDock", exportScroll);
+    auto* configDock = addPanelDock(tr("Config"), "configDock", m_config);
     addDockWidget(Qt::RightDockWidgetArea, m_serversDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_chartsDock);
     // Right column: servers above, the explanation and its sibling tabs below; charts span the bottom.
@@ -427,6 +438,7 @@ void MainWindow::buildDocks()
     tabifyDockWidget(storyDock, tableDock);
     tabifyDockWidget(tableDock, logDock);
     tabifyDockWidget(logDock, exportDock);
+    tabifyDockWidget(exportDock, configDock);
     m_explainDock->raise();
 }
 
@@ -447,14 +459,8 @@ void MainWindow::connectPanels()
     LabBridge* b = m_bridge;
     connect(b, &LabBridge::snapshotReady, this, &MainWindow::onSnapshot);
     connect(b, &LabBridge::errorOccurred, this, &MainWindow::onError);
-    connect(b, &LabBridge::labStarted, this, [this](const QString& url) {
-        m_lastError.clear();
-        // A restarted run has the same client ids: keep following the one the user chose.
-        m_followed = m_map->selectedClient().toStdString();
-        if (Lab* lab = m_bridge->lab(); lab && !m_followed.empty())
-            lab->followClient(m_followed);
-        showMessage(tr("Balancer listening at %1").arg(url), kMessageMs);
-    });
+    connect(b, &LabBridge::labStarted, this, &MainWindow::onLabStarted);
+    connect(b, &LabBridge::engineFailed, this, &MainWindow::onEngineFailed);
 
     connect(m_controls, &ControlsPanel::startRequested, this, &MainWindow::startConfig);
     connect(m_controls, &ControlsPanel::resetRequested, this, &MainWindow::startConfig);
@@ -466,6 +472,13 @@ void MainWindow::connectPanels()
     connect(m_controls, &ControlsPanel::changeIpsRequested, b, &LabBridge::changeClientIps);
     connect(m_controls, &ControlsPanel::presetSelected, m_explain, &ExplainPanel::showPreset);
     connect(m_controls, &ControlsPanel::inputCorrected, this, [this](const QString& m) { showMessage(m, kErrorMs); });
+    connect(m_controls, &ControlsPanel::policyFellBack, this, [this](const QString& m) {
+        m_notesForNextRun << m; // in the event log of the run it restarts
+        showMessage(m, kErrorMs);
+    });
+    connect(m_config, &ConfigPanel::saveFinished, this, [this](bool ok, const QString& m) {
+        m_status->showMessage(m, ok ? kMessageMs : kErrorMs, !ok);
+    });
 
     connect(m_servers, &ServersPanel::killRequested, b, &LabBridge::killServer);
     connect(m_servers, &ServersPanel::restoreRequested, b, &LabBridge::restoreServer);
@@ -493,8 +506,52 @@ void MainWindow::startConfig(const LabConfig& config)
     m_started = true;
     m_explain->showPreset(config);
     QSettings().setValue("lastPreset", QString::fromStdString(config.preset));
+    if (config.engine != EngineKind::Builtin)
+        showMessage(tr("Starting %1...").arg(QString::fromStdString(std::string(EngineCatalog::displayName(config.engine)))),
+                    kMessageMs);
+    // The builtin proxy starts here in milliseconds; HAProxy and NGINX start on the bridge's worker.
     m_bridge->startPreset(config);
     m_controls->showModified(setupChanges());
+}
+
+void MainWindow::onLabStarted(const QString& url)
+{
+    m_lastError.clear();
+    Lab* lab = m_bridge->lab();
+    // A restarted run has the same client ids: keep following the one the user chose.
+    m_followed = m_map->selectedClient().toStdString();
+    if (lab && !m_followed.empty())
+        lab->followClient(m_followed);
+    const QStringList notes = std::exchange(m_notesForNextRun, {});
+    for (const QString& note : notes)
+        if (lab)
+            lab->note(note.toStdString());
+    const LabConfig& config = m_bridge->config();
+    m_explain->setEngine(config.engine);
+    m_config->setRun(config.engine, QString::fromStdString(config.policy), [bridge = m_bridge](EngineKind engine) {
+        const Lab* running = bridge->lab();
+        return running ? running->engineConfiguration(engine) : GeneratedConfig{};
+    });
+    if (notes.isEmpty()) // else the status line keeps saying why this run differs from what was asked
+        showMessage(tr("Balancer listening at %1").arg(url), kMessageMs);
+}
+
+void MainWindow::onEngineFailed(const LabConfig& config, const QString& message)
+{
+    // The window stays usable: the same setup runs on the builtin proxy, and the event log says why.
+    const QString engine = QString::fromStdString(std::string(EngineCatalog::displayName(config.engine)));
+    const QString text = tr("%1 could not start: %2. The builtin proxy runs this setup instead.").arg(engine, message);
+    m_lastError = message;
+    m_notesForNextRun << text;
+    m_status->showMessage(tr("Error: %1").arg(text), kErrorMs, true);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("%1 could not start").arg(engine), text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    box->show();
+    LabConfig fallback = config;
+    fallback.engine = EngineKind::Builtin;
+    m_controls->setEngine(EngineKind::Builtin);
+    startConfig(fallback);
 }
 
 void MainWindow::onSnapshot(std::shared_ptr<const Snapshot> snapshot)
@@ -509,6 +566,7 @@ void MainWindow::onSnapshot(std::shared_ptr<const Snapshot> snapshot)
     m_explain->showSnapshot(s);
     m_story->showSnapshot(s);
     m_export->showSnapshot(s);
+    m_config->showSnapshot(s);
     m_status->showSnapshot(s);
     m_controls->showModified(setupChanges());
 }

@@ -19,6 +19,7 @@ namespace lblab::ui {
 class AssignmentMap;
 class ClientStoryPanel;
 class CompareWindow;
+class ConfigPanel;
 class ControlsPanel;
 class EventLogPanel;
 class ExplainPanel;
@@ -59,6 +60,8 @@ public:
     ClientStoryPanel* clientStory() const { return m_story; }
     LoadCharts* charts() const { return m_charts; }
     StatusLine* statusLine() const { return m_status; }
+    ConfigPanel* configPanel() const { return m_config; }
+    ExplainPanel* explain() const { return m_explain; }
     /// The status bar's figures: run time, requests, misses, moves and policy.
     QString statusText() const;
     /// The last error shown to the user, "" if none.
@@ -68,7 +71,7 @@ public:
     /// changes (policy, rate, clients, seed from the controls; servers the user added, removed or
     /// reweighted in the running lab). A timeline's own switches are not baked in: it replays them.
     lblab::LabConfig currentSetup() const;
-    /// What currentSetup() changes from the preset as shipped ("policy", "servers", ...).
+    /// What currentSetup() changes from the preset as shipped ("engine", "policy", "servers", ...).
     QStringList setupChanges() const;
     /// Loads a scenario file, adds it to the preset picker and starts it. On failure the current
     /// run goes on and `error` (if given) gets the one-line reason, which names the file.
@@ -87,7 +90,7 @@ public:
     /// The font scale (Ctrl+= / Ctrl+- / Ctrl+0).
     FontScale* fontScale() const { return m_fontScale; }
     /// Enlarges panel `ordinal` (0 map, then Servers, Load, Explain, Client, Session table, Event
-    /// log, Export), or brings the others back if it is the enlarged one.
+    /// log, Export, Config), or brings the others back if it is the enlarged one.
     void togglePanel(int ordinal);
     /// Ordinal of the enlarged panel, or -1.
     int enlargedPanel() const;
@@ -119,6 +122,8 @@ private:
     void connectPanels();
     void onSnapshot(std::shared_ptr<const lblab::Snapshot> snapshot);
     void onError(const QString& message);
+    void onLabStarted(const QString& url);
+    void onEngineFailed(const lblab::LabConfig& config, const QString& message);
     void showMessage(const QString& text, int timeoutMs);
     void exportCharts(const QString& file);
     void restoreSettings();
@@ -146,6 +151,7 @@ private:
     ExplainPanel* m_explain;
     ClientStoryPanel* m_story;
     ExportPanel* m_export;
+    ConfigPanel* m_config;
     StatusLine* m_status;
     PanelZoom* m_zoom = nullptr;
     QAction* m_presentAction = nullptr;
@@ -156,6 +162,7 @@ private:
     bool m_restoredState = false;
     bool m_sized = false;
     std::string m_followed; ///< the client whose story is followed ("" none)
+    QStringList m_notesForNextRun; ///< said in the event log of the next run that starts (an engine fallback)
 };
 
 } // namespace lblab::ui

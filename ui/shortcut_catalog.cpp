@@ -11,7 +11,7 @@ QString tr(const char* text) { return QCoreApplication::translate("ShortcutCatal
 QList<QString> ShortcutCatalog::enlargeablePanels()
 {
     return {tr("Map"), tr("Servers"), tr("Load"), tr("Explain"), tr("Client"), tr("Session table"),
-            tr("Event log"), tr("Export")};
+            tr("Event log"), tr("Export"), tr("Config")};
 }
 
 QList<ShortcutInfo> ShortcutCatalog::all()

@@ -111,8 +111,8 @@ void EngineLogIntake::recordRequest(const EngineLogRecord& line)
     e.session = line.session;
     if (e.backend < 0)
         e.decision = DecisionKind::NoBackend;
-    else if (line.redispatched && line.why == DecisionKind::Pinned)
-        e.decision = DecisionKind::Repinned; // the pinned server was down: the engine chose anew
+    else if (line.why == DecisionKind::Repinned || (line.redispatched && line.why == DecisionKind::Pinned))
+        e.decision = DecisionKind::Repinned; // the pinned server could not take it: the engine chose anew
     else if (line.retries > 0 || line.redispatched)
         e.decision = DecisionKind::Retried;
     else

@@ -71,6 +71,9 @@ void Lab::Impl::doKill(const std::string& name)
         return;
     backends[i]->kill();
     killed[i] = true;
+    // Clients placed before the kill count as remapped if their next request lands elsewhere, even
+    // when the balancer (an outside engine's health checks) notices the death only later.
+    capture.markTopologyChange();
     log(LabEventKind::BackendDown, name, "killed: its connections and its sessions are gone");
     changed(name + " killed");
 }

@@ -7,7 +7,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace lblab {
 namespace {
@@ -86,6 +92,87 @@ TEST(CliEngineTest, CompareTakesEngineAndPolicySides)
 
     const auto bad = runLblab("--headless --compare haproxy:round-robin,haproxy:round-robin", "engine-compare-same");
     EXPECT_EQ(bad.status, 2);
+}
+
+/// The processes whose parent is `parent` (from /proc), and theirs, recursively.
+std::set<pid_t> descendantsOf(pid_t parent)
+{
+    std::set<pid_t> found{parent};
+    bool grew = true;
+    while (grew) {
+        grew = false;
+        for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+            const std::string name = entry.path().filename().string();
+            if (name.find_first_not_of("0123456789") != std::string::npos)
+                continue;
+            std::ifstream stat(entry.path() / "stat");
+            std::string text;
+            std::getline(stat, text);
+            const auto close = text.rfind(')');
+            if (close == std::string::npos)
+                continue;
+            char state = 0;
+            int ppid = 0;
+            if (std::sscanf(text.c_str() + close + 1, " %c %d", &state, &ppid) != 2 || state == 'Z')
+                continue;
+            const pid_t pid = std::stoi(name);
+            if (found.count(ppid) && !found.count(pid)) {
+                found.insert(pid);
+                grew = true;
+            }
+        }
+    }
+    found.erase(parent);
+    return found;
+}
+
+bool alive(pid_t pid)
+{
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    std::getline(stat, text);
+    const auto close = text.rfind(')');
+    return close != std::string::npos && text.size() > close + 2 && text[close + 2] != 'Z';
+}
+
+TEST(CliEngineTest, NoEngineProcessOutlivesALabKilledWithSigkill)
+{
+    if (!findProgram("nginx"))
+        GTEST_SKIP() << "nginx is not installed (scripts/test.sh installs it)";
+    // NGINX: a master and its worker, the worker being the one that would be orphaned.
+    const pid_t lab = ::fork();
+    ASSERT_GE(lab, 0);
+    if (lab == 0) {
+        std::freopen("/dev/null", "w", stdout);
+        ::execl(LBLAB_BINARY, LBLAB_BINARY, "--headless", "--engine", "nginx", "--duration", "60", "--clients", "5",
+                nullptr);
+        ::_exit(127);
+    }
+    std::set<pid_t> engine;
+    const bool started = test::waitFor([&] {
+        engine = descendantsOf(lab);
+        std::size_t nginx = 0;
+        for (pid_t p : engine) {
+            std::ifstream comm("/proc/" + std::to_string(p) + "/comm");
+            std::string name;
+            std::getline(comm, name);
+            nginx += name == "nginx";
+        }
+        return nginx >= 2; // master and worker
+    });
+    ::kill(lab, SIGKILL);
+    int status = 0;
+    test::waitForExit(lab, status);
+    ASSERT_TRUE(started) << "NGINX never ran under the lab";
+    EXPECT_TRUE(test::waitFor([&] {
+        for (pid_t p : engine)
+            if (alive(p))
+                return false;
+        return true;
+    })) << "an engine process outlived the SIGKILLed lab";
+    for (pid_t p : engine)
+        if (alive(p))
+            ::kill(p, SIGKILL); // leave nothing behind even when the test fails
 }
 
 } // namespace

@@ -87,6 +87,10 @@ ConfigPanel::ConfigPanel(QWidget* parent) : QWidget(parent)
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_result->setWordWrap(true);
 
+    // A click must not leave Space (the run's key) on a button or tab.
+    for (QWidget* w : std::initializer_list<QWidget*>{m_copy, m_save, m_tabs})
+        w->setFocusPolicy(Qt::NoFocus);
+
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_copy);
     buttons->addWidget(m_save);

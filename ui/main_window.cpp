@@ -428,7 +428,12 @@ void MainWindow::buildDocks()
     exportScroll->setFrameShape(QFrame::NoFrame);
     exportScroll->setWidget(m_export);
     auto* exportDock = addPanelDock(tr("Export"), "exportDock", exportScroll);
-    auto* configDock = addPanelDock(tr("Config"), "configDock", m_config);
+    // Scrollable too: the file, its title and buttons must not make the shared column taller.
+    auto* configScroll = new QScrollArea(this);
+    configScroll->setWidgetResizable(true);
+    configScroll->setFrameShape(QFrame::NoFrame);
+    configScroll->setWidget(m_config);
+    auto* configDock = addPanelDock(tr("Config"), "configDock", configScroll);
     addDockWidget(Qt::RightDockWidgetArea, m_serversDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_chartsDock);
     // Right column: servers above, the explanation and its sibling tabs below; charts span the bottom.

@@ -221,7 +221,13 @@ void MainWindow::setPresentationMode(bool on)
     }
 }
 
-void MainWindow::togglePanel(int ordinal) { m_zoom->toggle(ordinal); }
+void MainWindow::togglePanel(int ordinal)
+{
+    // An enlarge remembers the layout to come back to: it must be the sized one, even when the
+    // shortcut comes before the first show's deferred sizing.
+    applyDefaultDockSizes();
+    m_zoom->toggle(ordinal);
+}
 
 int MainWindow::enlargedPanel() const { return m_zoom->enlarged(); }
 
@@ -449,6 +455,9 @@ void MainWindow::buildDocks()
 
 void MainWindow::applyDefaultDockSizes()
 {
+    if (!m_defaultSizesPending)
+        return;
+    m_defaultSizesPending = false;
     // Sizes only make sense once the window has its geometry; the map keeps the larger share.
     const int column = std::max(460, width() * 36 / 100);
     resizeDocks({m_chartsDock}, {height() * 23 / 100}, Qt::Vertical);
@@ -598,7 +607,8 @@ void MainWindow::showEvent(QShowEvent* event)
     QMainWindow::showEvent(event);
     if (!m_sized) {
         m_sized = true;
-        if (!m_restoredState)
+        m_defaultSizesPending = !m_restoredState;
+        if (m_defaultSizesPending)
             QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
     }
     if (m_autoStart && !m_started) {

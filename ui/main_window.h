@@ -160,6 +160,7 @@ private:
     QDockWidget* m_explainDock = nullptr;
     QDockWidget* m_serversDock = nullptr;
     bool m_restoredState = false;
+    bool m_defaultSizesPending = false; ///< the first show's dock sizes are still to be applied
     bool m_sized = false;
     std::string m_followed; ///< the client whose story is followed ("" none)
     QStringList m_notesForNextRun; ///< said in the event log of the next run that starts (an engine fallback)

@@ -29,7 +29,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD_DIR=${LBLAB_BUILD_DIR:-$HERE/../build}
 LBLAB=$BUILD_DIR/app/lblab
 [[ -x $LBLAB ]] || { echo "engine_log_rate: no lblab binary at $LBLAB (set LBLAB_BUILD_DIR)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "engine_log_rate: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+    echo "engine_log_rate: installing wrk" >&2
+    SUDO=; [[ $(id -u) == 0 ]] || SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive timeout 600 $SUDO apt-get install -y --no-install-recommends wrk >&2 \
+        || { echo "engine_log_rate: cannot install wrk" >&2; exit 1; }
+fi
 
 TMP=$(mktemp -d /tmp/engine_log_rate.XXXXXX)
 PID=

@@ -16,6 +16,8 @@ if [[ -x $LBLAB_BUILD_DIR/bench/map_paint_bench ]]; then # built with the window
 fi
 echo "== proxy_compare --smoke"
 timeout 600 "$HERE/proxy_compare.sh" --smoke
+echo "== engine_log_rate --smoke"
+timeout 300 "$HERE/engine_log_rate.sh" --smoke
 echo "== lab_throughput --smoke"
 timeout 300 "$HERE/lab_throughput.sh" --smoke
 echo "smoke: ok"

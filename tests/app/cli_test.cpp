@@ -64,9 +64,9 @@ TEST(CliTest, BadInputFailsWithOneClearLine)
         {"--json", "--json and --export go with --headless"},
         {"--headless --scenario /nonexistent/lab.json", "/nonexistent/lab.json: cannot open the file"},
         {"--headless --preset nat-skew --scenario lab.json", "--preset and --scenario cannot be used together"},
-        {"--headless --compare round-robin", "--compare needs two policy ids"},
+        {"--headless --compare round-robin", "--compare needs two policies"},
         {"--headless --compare round-robin,nope", "unknown policy 'nope' in --compare"},
-        {"--headless --compare random,random", "--compare needs two different policies"},
+        {"--headless --compare random,random", "--compare needs two different sides"},
         {"--headless --compare random,round-robin --policy geo", "--policy and --compare cannot be used together"},
         {"--compare random,round-robin", "--compare goes with --headless"},
     };

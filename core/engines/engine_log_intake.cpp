@@ -14,7 +14,6 @@ namespace lblab {
 namespace {
 
 constexpr std::int64_t kReportEveryUs = 1'000'000;
-constexpr std::uint64_t kNoticesPerReport = 5;
 constexpr std::size_t kMaxShownText = 300;
 
 std::string shortened(std::string_view text)
@@ -62,10 +61,10 @@ void EngineLogIntake::take(std::string_view datagram)
     std::string error;
     switch (EngineLogLine::parse(datagram, line, error)) {
     case EngineLogLine::Result::Request: recordRequest(line); break;
-    case EngineLogLine::Result::NotARequest: report(false, datagram); break;
+    case EngineLogLine::Result::NotARequest: ++m_notices; break; // its stderr says the same, and goes to the event log
     case EngineLogLine::Result::Malformed:
         ++m_unreadable;
-        report(true, error + ": " + shortened(datagram));
+        report(error + ": " + shortened(datagram));
         break;
     }
 }
@@ -121,33 +120,20 @@ void EngineLogIntake::recordRequest(const EngineLogRecord& line)
     ++m_requests;
 }
 
-void EngineLogIntake::report(bool unreadableLine, std::string_view text)
+void EngineLogIntake::report(std::string_view text)
 {
     const std::int64_t now = m_capture.sinceStartUs(Clock::now());
     std::lock_guard lock(m_reportMutex);
-    const bool newWindow = now - m_lastReportUs >= kReportEveryUs;
-    if (newWindow) {
-        if (m_unreportedUnreadable > 0)
-            m_capture.recordLabEvent({now, LabEventKind::Error, m_engineName,
-                                      std::to_string(m_unreportedUnreadable) + " more log lines could not be read"});
-        if (m_unreportedNotices > kNoticesPerReport)
-            m_capture.recordLabEvent({now, LabEventKind::Note, m_engineName,
-                                      std::to_string(m_unreportedNotices - kNoticesPerReport) +
-                                          " more messages not shown"});
-        m_unreportedUnreadable = 0;
-        m_unreportedNotices = 0;
-        m_lastReportUs = now;
-    }
-    if (unreadableLine) {
-        if (newWindow)
-            m_capture.recordLabEvent({now, LabEventKind::Error, m_engineName,
-                                      "a log line could not be read: " + std::string(text)});
-        else
-            ++m_unreportedUnreadable;
+    if (now - m_lastReportUs < kReportEveryUs) {
+        ++m_unreportedUnreadable;
         return;
     }
-    if (++m_unreportedNotices <= kNoticesPerReport)
-        m_capture.recordLabEvent({now, LabEventKind::Note, m_engineName, shortened(text)});
+    if (m_unreportedUnreadable > 0)
+        m_capture.recordLabEvent({now, LabEventKind::Error, m_engineName,
+                                  std::to_string(m_unreportedUnreadable) + " more log lines could not be read"});
+    m_unreportedUnreadable = 0;
+    m_lastReportUs = now;
+    m_capture.recordLabEvent({now, LabEventKind::Error, m_engineName, "a log line could not be read: " + std::string(text)});
 }
 
 } // namespace lblab

@@ -21,7 +21,8 @@ struct EngineLogRecord;
 /// as one RequestEvent in the capture: client, address, backend, status, latency, session outcome
 /// and why. A line that cannot be parsed is counted and reported in the event log (the first one
 /// at once, then at most one report a second with the count), never silently dropped. A line
-/// without the marker (the engine's own notices) goes to the event log, also rate-bounded.
+/// without the marker (the engine's own notice, which it also writes to its stderr, and that goes to
+/// the event log) is only counted.
 class EngineLogIntake {
 public:
     /// What the intake asks its engine for each line (any thread; cheap, thread-safe).
@@ -45,6 +46,8 @@ public:
     std::uint64_t requests() const { return m_requests.load(); }
     /// Lines with the marker that could not be parsed.
     std::uint64_t unreadable() const { return m_unreadable.load(); }
+    /// Lines without the marker (the engine's own notices).
+    std::uint64_t notices() const { return m_notices.load(); }
     /// Datagrams the kernel dropped before the intake read them (lost lines).
     std::uint64_t lost() const;
 
@@ -56,7 +59,7 @@ public:
 
 private:
     void recordRequest(const EngineLogRecord& line);
-    void report(bool unreadableLine, std::string_view text);
+    void report(std::string_view text);
 
     std::string m_engineName;
     Capture& m_capture;
@@ -64,10 +67,10 @@ private:
     LogSocket m_socket;
     std::atomic<std::uint64_t> m_requests{0};
     std::atomic<std::uint64_t> m_unreadable{0};
+    std::atomic<std::uint64_t> m_notices{0};
     std::mutex m_reportMutex;
     std::int64_t m_lastReportUs = -1'000'000'000;
     std::uint64_t m_unreportedUnreadable = 0;
-    std::uint64_t m_unreportedNotices = 0;
 };
 
 } // namespace lblab

@@ -67,14 +67,14 @@ GeneratedConfig HaproxyEngine::generate(const EngineSetup& setup) const
 std::vector<std::string> HaproxyEngine::checkCommand(const std::filesystem::path& program,
                                                      const std::filesystem::path& config) const
 {
-    return {program.string(), "-c", "-q", "-L", "lblab", "-f", config.string()};
+    return {program.string(), "-c", "-q", "-f", config.string()};
 }
 
 std::vector<std::string> HaproxyEngine::runCommand(const std::filesystem::path& program,
                                                    const std::filesystem::path& config) const
 {
     const auto master = EnginePaths::masterSocket(setupNow());
-    return {program.string(), "-W", "-S", master.string() + ",mode,600", "-L", "lblab", "-f", config.string()};
+    return {program.string(), "-W", "-S", master.string() + ",mode,600", "-f", config.string()};
 }
 
 bool HaproxyEngine::ready() const
@@ -115,10 +115,18 @@ std::string HaproxyEngine::reloadEffect(bool policyChanged) const
         effect += policyChanged ? "; the new stick table starts empty"
                                 : "; the stick table came over through the local peers section";
     else if (policy == "cookie-affinity")
-        effect += "; pins survive anyway: each client carries its server in its cookie";
+        effect += policyChanged ? "; each client gets its server's cookie with its next answer"
+                                : "; pins survive anyway: each client carries its server in its cookie";
     else
         effect += "; the rotation and connection counts start afresh";
     return effect;
+}
+
+bool HaproxyEngine::routineOutput(const std::string& line) const
+{
+    // A reload's old worker reports each proxy stopping, then exiting; the reload's own note says it.
+    return line.find("stopped (cumulated conns") != std::string::npos ||
+           line.find("Former worker") != std::string::npos || line.find("[NOTICE]") != std::string::npos;
 }
 
 bool HaproxyEngine::applyLive(int /*index*/, const EngineBackend& now)

@@ -27,6 +27,7 @@ protected:
     std::string reloadEffect(bool policyChanged) const override;
     void poll() override;
     bool applyLive(int index, const EngineBackend& now) override;
+    bool routineOutput(const std::string& line) const override;
 
 private:
     /// `show info`'s Pid of the worker answering now (0 when none answers).

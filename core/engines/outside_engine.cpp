@@ -513,7 +513,8 @@ void OutsideEngine::onChildOutput(const std::string& line)
     m_lastOutput.push_back(line);
     if (m_lastOutput.size() > kOutputLinesKept)
         m_lastOutput.pop_front();
-    if (m_outputLogged++ < kOutputLinesLogged)
+    // What it says while the lab stops it (workers terminated, exiting) is the stop, not news.
+    if (!m_stopping && !routineOutput(line) && m_outputLogged++ < kOutputLinesLogged)
         m_capture.recordLabEvent({nowUs(), isAlarming(line) ? LabEventKind::Error : LabEventKind::Note,
                                   m_engineName, line});
 }

@@ -91,6 +91,9 @@ protected:
     /// Called on the poll thread every `pollInterval()`: read the program's state.
     virtual void poll() {}
     virtual std::chrono::milliseconds pollInterval() const { return std::chrono::milliseconds(200); }
+    /// True for a line of the program's output that is routine for the lab (what an old worker says
+    /// on every reload): it is not put in the event log.
+    virtual bool routineOutput(const std::string& /*line*/) const { return false; }
     /// A live change through the program's own interface instead of a reload; false = reload.
     virtual bool applyLive(int /*index*/, const EngineBackend& /*now*/) { return false; }
 

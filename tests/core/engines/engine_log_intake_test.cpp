@@ -71,19 +71,23 @@ TEST_F(IntakeFixture, AnUnreadableLineIsCountedAndShownNotDropped)
     EngineLogIntake intake("NGINX", capture, hooks());
     intake.take("LBLAB1 not-an-address 200 1 0 s1 c1 - - - GET /");
     intake.take("LBLAB1 127.0.0.1 2x0 1 0 s1 c1 - - - GET /");
-    EXPECT_EQ(intake.unreadable(), 2u);
+    intake.take("LBLAB1 127.0.0.1 200 1 0 s1 c1 - - -");
+    EXPECT_EQ(intake.unreadable(), 3u);
     EXPECT_EQ(intake.requests(), 0u);
     const std::string log = labLog();
     EXPECT_NE(log.find("NGINX a log line could not be read"), std::string::npos) << log;
+    EXPECT_NE(log.find("not an IPv4 address"), std::string::npos) << "the first names its problem:\n" << log;
 }
 
-TEST_F(IntakeFixture, TheEnginesOwnNoticesGoToTheEventLog)
+TEST_F(IntakeFixture, TheEnginesOwnNoticesAreCountedNotRequests)
 {
+    // HAProxy also writes them to its stderr, which the engine sends to the event log.
     EngineLogIntake intake("HAProxy", capture, hooks());
     intake.take("Server be_lab/s2 is DOWN, reason: Layer4 connection problem");
     EXPECT_EQ(intake.requests(), 0u);
     EXPECT_EQ(intake.unreadable(), 0u);
-    EXPECT_NE(labLog().find("Server be_lab/s2 is DOWN"), std::string::npos) << labLog();
+    EXPECT_EQ(intake.notices(), 1u);
+    EXPECT_EQ(capture.totals().requests, 0u);
 }
 
 TEST_F(IntakeFixture, EveryDatagramOfABurstArrivesOverUdp)

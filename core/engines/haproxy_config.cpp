@@ -1,5 +1,8 @@
 #include "core/engines/haproxy_config.h"
 
+#include "core/engines/config_lines.h"
+#include "core/engines/config_words.h"
+
 #include "core/policies/decision.h"
 #include "core/policies/policy_catalog.h"
 
@@ -12,63 +15,10 @@ namespace lblab {
 
 namespace {
 
+constexpr std::string_view kEngine = "HAProxy";
 /// The local peer's name; `localpeer` in the global section makes HAProxy use it instead of the hostname.
 constexpr std::string_view kLocalPeer = "lblab";
 constexpr std::string_view kAllBackend = "be_lab";
-
-/// Collects lines, numbering them, and remembers which implement the policy.
-class Lines {
-public:
-    void add(std::string_view line, bool policy = false)
-    {
-        m_text.append(line);
-        m_text.push_back('\n');
-        ++m_count;
-        if (policy)
-            m_policyLines.push_back(m_count);
-    }
-    void policy(std::string_view line) { add(line, true); }
-    void blank() { add(""); }
-
-    GeneratedConfig finish(std::string fileName)
-    {
-        return {std::move(m_text), std::move(m_policyLines), std::move(fileName)};
-    }
-
-private:
-    std::string m_text;
-    std::vector<int> m_policyLines;
-    int m_count = 0;
-};
-
-bool isTokenChar(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '.';
-}
-
-/// Names, regions and parameters go into the file verbatim: anything beyond [A-Za-z0-9._-] could
-/// end a keyword's argument and start another.
-void requireToken(std::string_view what, std::string_view value)
-{
-    if (value.empty() || !std::all_of(value.begin(), value.end(), isTokenChar))
-        throw std::invalid_argument("HAProxy configuration: " + std::string(what) + " \"" + std::string(value) +
-                                    "\" must be letters, digits, '.', '_' or '-'");
-}
-
-void requireAddress(std::string_view what, std::string_view value)
-{
-    if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return isTokenChar(c) || c == ':'; }))
-        throw std::invalid_argument("HAProxy configuration: " + std::string(what) + " \"" + std::string(value) +
-                                    "\" is not an address");
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return out;
-}
 
 long long millis(double seconds, long long minimum)
 {
@@ -83,27 +33,16 @@ std::string duration(double seconds, long long minimumMs = 1)
     return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
 }
 
-std::string why(DecisionKind kind)
-{
-    return std::string(toString(kind));
-}
-
 bool isTablePolicy(std::string_view p)
 {
     return p == "source-ip-affinity" || p == "session-affinity" || p == "url-param-affinity";
-}
-
-/// Like the builtin policies: only these two read the weights; the others treat servers alike.
-bool usesWeights(std::string_view p)
-{
-    return p == "weighted-round-robin" || p == "consistent-hash";
 }
 
 int serverWeight(std::string_view policy, const EngineBackend& b)
 {
     if (b.draining || b.weight <= 0)
         return 0;
-    return usesWeights(policy) ? std::min(b.weight, 256) : 1;
+    return ConfigWords::usesWeights(policy) ? std::min(b.weight, 256) : 1;
 }
 
 /// What consistent-hash hashes: the balance line and the sample that is logged as the key.
@@ -121,18 +60,18 @@ HashKey hashKeyOf(std::string_view key)
         return {"balance uri whole", "url", "the whole request target (path and query)"};
     if (key.starts_with("cookie:") && key.size() > 7) {
         const std::string name(key.substr(7));
-        requireToken("cookie name", name);
+        ConfigWords::requireToken(kEngine, "cookie name", name);
         return {"balance hash req.cook(" + name + ")", "req.cook(" + name + ")", "the cookie " + name};
     }
     if (key.starts_with("param:") && key.size() > 6) {
         const std::string name(key.substr(6));
-        requireToken("URL parameter", name);
+        ConfigWords::requireToken(kEngine, "URL parameter", name);
         return {"balance url_param " + name, "url_param(" + name + ")", "the URL parameter " + name};
     }
     throw std::invalid_argument("HAProxy configuration: unknown consistent-hash key \"" + std::string(key) + "\"");
 }
 
-void writeGlobal(Lines& out, const EngineSetup& s, bool peers)
+void writeGlobal(ConfigLines& out, const EngineSetup& s, bool peers)
 {
     out.add("global");
     out.add("    # master-worker mode and the master socket come from the command line (-W -S)");
@@ -149,7 +88,7 @@ void writeGlobal(Lines& out, const EngineSetup& s, bool peers)
     out.blank();
 }
 
-void writePeers(Lines& out, const EngineSetup& s)
+void writePeers(ConfigLines& out, const EngineSetup& s)
 {
     out.add("# The stick table is kept in a local peers section, so a reload hands it to the new process");
     out.add("peers lab_peers");
@@ -157,7 +96,7 @@ void writePeers(Lines& out, const EngineSetup& s)
     out.blank();
 }
 
-void writeDefaults(Lines& out, const EngineSetup& s)
+void writeDefaults(ConfigLines& out, const EngineSetup& s)
 {
     out.add("defaults");
     out.add("    mode http");
@@ -182,22 +121,7 @@ void writeDefaults(Lines& out, const EngineSetup& s)
     out.blank();
 }
 
-/// The region groups in order of first appearance, lower-cased; backends without a region join none.
-std::vector<std::string> regionsOf(const EngineSetup& s)
-{
-    std::vector<std::string> regions;
-    for (const auto& b : s.backends) {
-        if (b.region.empty())
-            continue;
-        requireToken("region", b.region);
-        std::string r = lower(b.region);
-        if (std::find(regions.begin(), regions.end(), r) == regions.end())
-            regions.push_back(std::move(r));
-    }
-    return regions;
-}
-
-void writeFrontend(Lines& out, const EngineSetup& s, const std::vector<std::string>& regions)
+void writeFrontend(ConfigLines& out, const EngineSetup& s, const std::vector<std::string>& regions)
 {
     const bool geo = s.policy == "geo";
     out.add("frontend fe_lab");
@@ -222,14 +146,14 @@ void writeFrontend(Lines& out, const EngineSetup& s, const std::vector<std::stri
     out.blank();
 }
 
-void writeHealthCheck(Lines& out)
+void writeHealthCheck(ConfigLines& out)
 {
     out.add("    option httpchk GET /health");
     out.add("    http-check expect status 200");
 }
 
 /// `trackedFrom`: a backend whose server of the same name does the health checks ("" = check here).
-void writeServers(Lines& out, const EngineSetup& s, const std::vector<const EngineBackend*>& servers,
+void writeServers(ConfigLines& out, const EngineSetup& s, const std::vector<const EngineBackend*>& servers,
                   std::string_view trackedFrom)
 {
     const bool cookie = s.policy == "cookie-affinity";
@@ -267,7 +191,7 @@ std::string tableLine(const EngineSetup& s, std::string_view type, bool peers)
 
 /// Sets txn.why to pinned / re-pinned when `sample` (the request's key) is in the table: pinned
 /// when the server that answered is the one the table named.
-void writeTableWhy(Lines& out, const std::string& sample, std::string_view otherwise)
+void writeTableWhy(ConfigLines& out, const std::string& sample, std::string_view otherwise)
 {
     const std::string table(kAllBackend);
     out.add("    # why, for the log: " + std::string(otherwise) + ", or pinned when the key is in the table "
@@ -276,16 +200,16 @@ void writeTableWhy(Lines& out, const std::string& sample, std::string_view other
     out.add("    http-request set-var(txn.key) " + sample);
     out.add("    http-request set-var(txn.pin) " + sample + ",table_server_id(" + table + ") if { " + sample +
             ",in_table(" + table + ") }");
-    out.add("    http-request set-var(txn.why) str(" + why(DecisionKind::Pinned) + ") if { var(txn.pin) -m found }");
-    out.add("    http-response set-var(txn.why) str(" + why(DecisionKind::Repinned) +
+    out.add("    http-request set-var(txn.why) str(" + ConfigWords::why(DecisionKind::Pinned) + ") if { var(txn.pin) -m found }");
+    out.add("    http-response set-var(txn.why) str(" + ConfigWords::why(DecisionKind::Repinned) +
             ") if { var(txn.pin) -m found } !{ srv_id,sub(txn.pin) eq 0 }");
 }
 
-void writePolicy(Lines& out, const EngineSetup& s, bool peers)
+void writePolicy(ConfigLines& out, const EngineSetup& s, bool peers)
 {
     const std::string& p = s.policy;
     auto staticWhy = [&](DecisionKind kind) {
-        out.add("    http-request set-var(txn.why) str(" + why(kind) + ")");
+        out.add("    http-request set-var(txn.why) str(" + ConfigWords::why(kind) + ")");
     };
     if (p == "round-robin") {
         out.add("    # round robin: each request goes to the next server in turn (all weights equal)");
@@ -343,9 +267,9 @@ void writePolicy(Lines& out, const EngineSetup& s, bool peers)
         out.policy("    balance roundrobin");
         out.policy(tableLine(s, "ip", peers));
         out.policy("    stick on src");
-        writeTableWhy(out, "src", why(DecisionKind::NewPin));
+        writeTableWhy(out, "src", ConfigWords::why(DecisionKind::NewPin));
     } else if (p == "cookie-affinity") {
-        requireToken("cookie name", s.cookieName);
+        ConfigWords::requireToken(kEngine, "cookie name", s.cookieName);
         out.add("    # cookie affinity: the first response gets a cookie naming the server (its `cookie` value");
         out.add("    # below); later requests follow it; HAProxy removes it before the server sees the request");
         out.policy("    balance roundrobin");
@@ -353,18 +277,18 @@ void writePolicy(Lines& out, const EngineSetup& s, bool peers)
         out.add("    # why, for the log: pinned when the cookie named the server that answered, re-pinned when");
         out.add("    # it named another (down) server, new-pin without a cookie");
         out.add("    http-request set-var(txn.key) req.cook(" + s.cookieName + ")");
-        out.add("    http-request set-var(txn.why) str(" + why(DecisionKind::NewPin) + ")");
+        out.add("    http-request set-var(txn.why) str(" + ConfigWords::why(DecisionKind::NewPin) + ")");
         out.add("    http-response set-var(txn.srv) srv_name");
-        out.add("    http-response set-var(txn.why) str(" + why(DecisionKind::Pinned) +
+        out.add("    http-response set-var(txn.why) str(" + ConfigWords::why(DecisionKind::Pinned) +
                 ") if { var(txn.key) -m found } { var(txn.key),strcmp(txn.srv) eq 0 }");
-        out.add("    http-response set-var(txn.why) str(" + why(DecisionKind::Repinned) +
+        out.add("    http-response set-var(txn.why) str(" + ConfigWords::why(DecisionKind::Repinned) +
                 ") if { var(txn.key) -m found } !{ var(txn.key),strcmp(txn.srv) eq 0 }");
         out.add("    http-response set-var(txn.key) var(txn.srv) unless { var(txn.key) -m found }");
     } else if (p == "session-affinity" || p == "url-param-affinity") {
-        requireToken("session cookie name", s.sessionCookieName);
+        ConfigWords::requireToken(kEngine, "session cookie name", s.sessionCookieName);
         const bool param = p == "url-param-affinity";
         if (param)
-            requireToken("URL parameter", s.urlParam);
+            ConfigWords::requireToken(kEngine, "URL parameter", s.urlParam);
         const std::string sample =
             param ? "url_param(" + s.urlParam + ")" : "req.cook(" + s.sessionCookieName + ")";
         out.add("    # " + std::string(param ? "URL parameter" : "session") +
@@ -377,7 +301,7 @@ void writePolicy(Lines& out, const EngineSetup& s, bool peers)
         out.policy(tableLine(s, "string len 64", peers));
         out.policy("    stick match " + sample);
         out.policy("    stick store-response res.cook(" + s.sessionCookieName + ")");
-        writeTableWhy(out, sample, why(DecisionKind::RoundRobin));
+        writeTableWhy(out, sample, ConfigWords::why(DecisionKind::RoundRobin));
     }
 }
 
@@ -388,15 +312,15 @@ GeneratedConfig HaproxyConfig::generate(const EngineSetup& s)
     const PolicyDescriptor* descriptor = PolicyCatalog::find(s.policy);
     if (!descriptor)
         throw std::invalid_argument("HAProxy configuration: unknown policy \"" + s.policy + "\"");
-    requireAddress("listen address", s.listenAddress);
+    ConfigWords::requireAddress(kEngine, "listen address", s.listenAddress);
     for (const auto& b : s.backends) {
-        requireToken("backend name", b.name);
-        requireAddress("backend address", b.address);
+        ConfigWords::requireToken(kEngine, "backend name", b.name);
+        ConfigWords::requireAddress(kEngine, "backend address", b.address);
     }
     const bool peers = isTablePolicy(s.policy) && s.peersPort != 0;
-    const std::vector<std::string> regions = s.policy == "geo" ? regionsOf(s) : std::vector<std::string>{};
+    const std::vector<std::string> regions = s.policy == "geo" ? ConfigWords::regionsOf(kEngine, s) : std::vector<std::string>{};
 
-    Lines out;
+    ConfigLines out;
     out.add("# Generated by LB Lab for the policy \"" + s.policy + "\" (" + descriptor->name + ").");
     out.add("# HAProxy 2.6; the lab runs it as: haproxy -W -S " + EnginePaths::masterSocket(s).string() + " -f " +
             EnginePaths::config(s, EngineKind::Haproxy).string());
@@ -421,14 +345,14 @@ GeneratedConfig HaproxyConfig::generate(const EngineSetup& s)
     for (const auto& r : regions) {
         std::vector<const EngineBackend*> members;
         for (const auto& b : s.backends)
-            if (lower(b.region) == r)
+            if (ConfigWords::lower(b.region) == r)
                 members.push_back(&b);
         out.blank();
         out.add("# the servers of region " + r + ", in turn; their health is the one checked in " +
                 std::string(kAllBackend));
         out.add("backend be_" + r);
         out.policy("    balance roundrobin");
-        out.add("    http-request set-var(txn.why) str(" + why(DecisionKind::Geo) + ")");
+        out.add("    http-request set-var(txn.why) str(" + ConfigWords::why(DecisionKind::Geo) + ")");
         out.add("    http-request set-var(txn.key) var(txn.region)");
         writeServers(out, s, members, kAllBackend);
     }

@@ -1,5 +1,8 @@
 #include "core/engines/nginx_config.h"
 
+#include "core/engines/config_lines.h"
+#include "core/engines/config_words.h"
+
 #include "core/engines/engine_catalog.h"
 #include "core/policies/decision.h"
 #include "core/policies/policy_catalog.h"
@@ -13,80 +16,13 @@ namespace lblab {
 
 namespace {
 
+constexpr std::string_view kEngine = "NGINX";
 constexpr std::string_view kAllUpstream = "lab";
 
-/// Collects lines, numbering them, and remembers which implement the policy.
-class Lines {
-public:
-    void add(std::string_view line, bool policy = false)
-    {
-        m_text.append(line);
-        m_text.push_back('\n');
-        ++m_count;
-        if (policy)
-            m_policyLines.push_back(m_count);
-    }
-    void policy(std::string_view line) { add(line, true); }
-    void blank() { add(""); }
-
-    GeneratedConfig finish(std::string fileName)
-    {
-        return {std::move(m_text), std::move(m_policyLines), std::move(fileName)};
-    }
-
-private:
-    std::string m_text;
-    std::vector<int> m_policyLines;
-    int m_count = 0;
-};
-
-bool isWordChar(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-bool isTokenChar(char c)
-{
-    return isWordChar(c) || c == '-' || c == '.';
-}
-
-/// Names and regions go into the file verbatim: anything beyond [A-Za-z0-9._-] could end a
-/// directive (';', '{') or a quoted map key.
-void requireToken(std::string_view what, std::string_view value)
-{
-    if (value.empty() || !std::all_of(value.begin(), value.end(), isTokenChar))
-        throw std::invalid_argument("NGINX configuration: " + std::string(what) + " \"" + std::string(value) +
-                                    "\" must be letters, digits, '.', '_' or '-'");
-}
-
-/// A cookie or parameter that becomes part of a variable name ($cookie_NAME): NGINX variable names
-/// are letters, digits and '_' only.
-void requireVariablePart(std::string_view what, std::string_view value)
-{
-    if (value.empty() || !std::all_of(value.begin(), value.end(), isWordChar))
-        throw std::invalid_argument("NGINX configuration: " + std::string(what) + " \"" + std::string(value) +
-                                    "\" must be letters, digits or '_' (it becomes part of an NGINX variable name)");
-}
-
-void requireAddress(std::string_view what, std::string_view value)
-{
-    if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return isTokenChar(c) || c == ':'; }))
-        throw std::invalid_argument("NGINX configuration: " + std::string(what) + " \"" + std::string(value) +
-                                    "\" is not an address");
-}
-
-/// "host:port", IPv6 addresses in brackets.
 std::string endpoint(const std::string& address, std::uint16_t port)
 {
     const bool v6 = address.find(':') != std::string::npos;
     return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return out;
 }
 
 /// NGINX millisecond times ("2s", "500ms").
@@ -95,16 +31,6 @@ std::string duration(double seconds)
     const double rounded = std::round(seconds * 1000.0);
     const long long ms = std::max(1LL, rounded > 2147483647.0 ? 2147483647LL : static_cast<long long>(rounded));
     return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
-}
-
-std::string why(DecisionKind kind)
-{
-    return std::string(toString(kind));
-}
-
-bool usesWeights(std::string_view p)
-{
-    return p == "weighted-round-robin" || p == "consistent-hash";
 }
 
 /// The NGINX variable a hash policy hashes on.
@@ -120,11 +46,11 @@ HashKey hashKeyOf(std::string_view key)
     if (key == "url")
         return {"$request_uri", "the whole request target (path and query)"};
     if (key.starts_with("cookie:") && key.size() > 7) {
-        requireVariablePart("cookie name", key.substr(7));
+        ConfigWords::requireWord(kEngine, "cookie name", key.substr(7));
         return {"$cookie_" + std::string(key.substr(7)), "the cookie " + std::string(key.substr(7))};
     }
     if (key.starts_with("param:") && key.size() > 6) {
-        requireVariablePart("URL parameter", key.substr(6));
+        ConfigWords::requireWord(kEngine, "URL parameter", key.substr(6));
         return {"$arg_" + std::string(key.substr(6)), "the URL parameter " + std::string(key.substr(6))};
     }
     throw std::invalid_argument("NGINX configuration: unknown consistent-hash key \"" + std::string(key) + "\"");
@@ -132,7 +58,7 @@ HashKey hashKeyOf(std::string_view key)
 
 /// A map turning an empty or absent value into "-", and keeping only its first word, so every log
 /// field is one space-free word.
-void writeWordMap(Lines& out, std::string_view source, std::string_view target)
+void writeWordMap(ConfigLines& out, std::string_view source, std::string_view target)
 {
     const std::string capture = std::string(target.substr(1)) + "_word";
     out.add("    map " + std::string(source) + " " + std::string(target) + " {");
@@ -142,7 +68,7 @@ void writeWordMap(Lines& out, std::string_view source, std::string_view target)
 }
 
 /// `keyVariable`: what $lblab_key is made from ("" = no key, or one a geo map already makes when `geoKey`).
-void writeLogging(Lines& out, const EngineSetup& s, const std::string& keyVariable, bool geoKey)
+void writeLogging(ConfigLines& out, const EngineSetup& s, const std::string& keyVariable, bool geoKey)
 {
     out.add("    # The log line, one per request; every field one word, \"-\" when empty:");
     out.add("    # LBLAB1 client-ip status total-seconds retries backend client-id x-session why key method uri");
@@ -221,7 +147,7 @@ struct Member {
     bool backup = false; ///< geo: a server of another region, used only when the region's are all unavailable
 };
 
-void writeUpstream(Lines& out, const EngineSetup& s, std::string_view name, const std::vector<Member>& members,
+void writeUpstream(ConfigLines& out, const EngineSetup& s, std::string_view name, const std::vector<Member>& members,
                    bool balancing, bool highlightBackups)
 {
     out.add("    upstream " + std::string(name) + " {", balancing && s.policy == "round-robin");
@@ -231,7 +157,7 @@ void writeUpstream(Lines& out, const EngineSetup& s, std::string_view name, cons
             out.policy("        " + directive);
     }
     const long long failSeconds = std::max(1LL, static_cast<long long>(std::ceil(s.healthCheck.intervalSeconds)));
-    const bool weighted = usesWeights(s.policy);
+    const bool weighted = ConfigWords::usesWeights(s.policy);
     for (const Member& m : members) {
         const EngineBackend& b = *m.backend;
         const bool down = b.down || b.draining || b.weight <= 0;
@@ -259,21 +185,6 @@ void writeUpstream(Lines& out, const EngineSetup& s, std::string_view name, cons
     out.blank();
 }
 
-/// The region groups in order of first appearance, lower-cased.
-std::vector<std::string> regionsOf(const EngineSetup& s)
-{
-    std::vector<std::string> regions;
-    for (const auto& b : s.backends) {
-        if (b.region.empty())
-            continue;
-        requireToken("region", b.region);
-        std::string r = lower(b.region);
-        if (std::find(regions.begin(), regions.end(), r) == regions.end())
-            regions.push_back(std::move(r));
-    }
-    return regions;
-}
-
 std::string regexLiteral(std::string_view s)
 {
     std::string out;
@@ -286,7 +197,7 @@ std::string regexLiteral(std::string_view s)
     return out;
 }
 
-void writeGeoMaps(Lines& out, const EngineSetup& s, const std::vector<std::string>& regions)
+void writeGeoMaps(ConfigLines& out, const EngineSetup& s, const std::vector<std::string>& regions)
 {
     const std::string source = "\"$http_x_region|$arg_loc|$arg_region\"";
     out.add("    # geo: the region asked for (the X-Region header, else ?loc=, else ?region=) picks its upstream;");
@@ -309,12 +220,12 @@ void writeGeoMaps(Lines& out, const EngineSetup& s, const std::vector<std::strin
     out.add("    }");
     out.add("    # why, in the log: geo when a server of the region answered, else geo-fallback");
     out.add("    map \"$lblab_upstream|$upstream_http_x_backend\" $lblab_why {");
-    out.add("        default " + why(DecisionKind::GeoFallback) + ";");
+    out.add("        default " + ConfigWords::why(DecisionKind::GeoFallback) + ";");
     for (const auto& r : regions)
         for (const auto& b : s.backends)
-            if (lower(b.region) == r)
+            if (ConfigWords::lower(b.region) == r)
                 out.add("        \"" + std::string(kAllUpstream) + "_" + r + "|" + b.name + "\" " +
-                        why(DecisionKind::Geo) + ";");
+                        ConfigWords::why(DecisionKind::Geo) + ";");
     out.add("    }");
     out.blank();
 }
@@ -345,7 +256,7 @@ std::string keyVariableOf(const EngineSetup& s)
     return {};
 }
 
-void writeServer(Lines& out, const EngineSetup& s, bool geo)
+void writeServer(ConfigLines& out, const EngineSetup& s, bool geo)
 {
     out.add("    server {");
     out.add("        listen " + endpoint(s.listenAddress, s.listenPort) + ";");
@@ -353,7 +264,7 @@ void writeServer(Lines& out, const EngineSetup& s, bool geo)
     out.add("        client_body_timeout " + duration(s.clientTimeoutSeconds) + ";");
     out.add("        keepalive_timeout " + duration(s.clientTimeoutSeconds) + ";");
     if (!geo)
-        out.add("        set $lblab_why " + why(staticWhy(s.policy)) + ";");
+        out.add("        set $lblab_why " + ConfigWords::why(staticWhy(s.policy)) + ";");
     out.add("        location / {");
     if (geo)
         out.policy("            proxy_pass http://$lblab_upstream;");
@@ -382,16 +293,16 @@ GeneratedConfig NginxConfig::generate(const EngineSetup& s)
     if (!support.supported)
         throw std::invalid_argument(support.reason);
     const PolicyDescriptor* descriptor = PolicyCatalog::find(s.policy);
-    requireAddress("listen address", s.listenAddress);
+    ConfigWords::requireAddress(kEngine, "listen address", s.listenAddress);
     for (const auto& b : s.backends) {
-        requireToken("backend name", b.name);
-        requireAddress("backend address", b.address);
+        ConfigWords::requireToken(kEngine, "backend name", b.name);
+        ConfigWords::requireAddress(kEngine, "backend address", b.address);
     }
     const bool geo = s.policy == "geo";
-    const std::vector<std::string> regions = geo ? regionsOf(s) : std::vector<std::string>{};
+    const std::vector<std::string> regions = geo ? ConfigWords::regionsOf(kEngine, s) : std::vector<std::string>{};
     const std::string run = s.runDir.string();
 
-    Lines out;
+    ConfigLines out;
     out.add("# Generated by LB Lab for the policy \"" + s.policy + "\" (" +
             (descriptor ? descriptor->name : s.policy) + ").");
     out.add("# NGINX 1.22 (open source); the lab runs it as: nginx -p " + run + " -c " +
@@ -427,10 +338,10 @@ GeneratedConfig NginxConfig::generate(const EngineSetup& s)
     for (const auto& r : regions) {
         std::vector<Member> members;
         for (const auto& b : s.backends)
-            if (lower(b.region) == r)
+            if (ConfigWords::lower(b.region) == r)
                 members.push_back({&b, false});
         for (const auto& b : s.backends)
-            if (lower(b.region) != r)
+            if (ConfigWords::lower(b.region) != r)
                 members.push_back({&b, true});
         out.add("    # region " + r + ": its servers in turn; the others are backups, used only when none of");
         out.add("    # the region's is available");

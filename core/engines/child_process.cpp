@@ -1,5 +1,7 @@
 #include "core/engines/child_process.h"
 
+#include "core/base/unique_fd.h"
+
 #include "core/engines/program_lookup.h"
 
 #include <array>
@@ -35,25 +37,6 @@ struct ChildFailure {
 constexpr const char* kSentinelScript =
     "read -r line; [ \"$line\" = quit ] && exit 0; kill -s KILL -- \"-$1\"; exit 0";
 
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : m_fd(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() { reset(); }
-    int get() const { return m_fd; }
-    void reset(int fd = -1)
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        m_fd = fd;
-    }
-
-private:
-    int m_fd = -1;
-};
-
 std::string errnoText(int error)
 {
     return std::strerror(error);
@@ -69,7 +52,7 @@ int aboveStandard(int fd)
     return moved;
 }
 
-bool makePipe(Fd& readEnd, Fd& writeEnd)
+bool makePipe(UniqueFd& readEnd, UniqueFd& writeEnd)
 {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
@@ -221,8 +204,8 @@ void ChildProcess::supervise(Launch& launch)
                           ? static_cast<int>(files.rlim_cur)
                           : 65536;
 
-    Fd outRead, outWrite, reportRead, reportWrite, lifeRead, lifeWrite;
-    Fd devNull(aboveStandard(::open("/dev/null", O_RDWR | O_CLOEXEC)));
+    UniqueFd outRead, outWrite, reportRead, reportWrite, lifeRead, lifeWrite;
+    UniqueFd devNull(aboveStandard(::open("/dev/null", O_RDWR | O_CLOEXEC)));
     if (!makePipe(outRead, outWrite) || !makePipe(reportRead, reportWrite) || !makePipe(lifeRead, lifeWrite) ||
         devNull.get() < 0) {
         fail(errnoText(errno));
@@ -329,7 +312,7 @@ void ChildProcess::supervise(Launch& launch)
     }
     launch.result.set_value({});
     superviseRunning(outRead.get(), lifeWrite.get(), sentinel);
-    // superviseRunning wrote "quit" to the sentinel; the Fd objects close the rest.
+    // superviseRunning wrote "quit" to the sentinel; the UniqueFd objects close the rest.
 }
 
 void ChildProcess::emitLine(std::string& line)
@@ -352,7 +335,7 @@ void ChildProcess::superviseRunning(int outFd, int lifelineFd, pid_t sentinel)
         std::lock_guard lock(m_mutex);
         child = m_pid;
     }
-    Fd pidFd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0U))); // -1 on old kernels: then poll
+    UniqueFd pidFd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0U))); // -1 on old kernels: then poll
     std::array<char, 16384> buffer;
     std::string line;
     line.reserve(kMaxLineBytes);

@@ -1,5 +1,7 @@
 #include "core/engines/haproxy_runtime_api.h"
 
+#include "core/base/unique_fd.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -11,26 +13,6 @@
 #include <unistd.h>
 
 namespace lblab {
-
-namespace {
-
-class Socket {
-public:
-    explicit Socket(int fd) : m_fd(fd) {}
-    ~Socket()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Socket(const Socket&) = delete;
-    Socket& operator=(const Socket&) = delete;
-    int fd() const { return m_fd; }
-
-private:
-    int m_fd;
-};
-
-} // namespace
 
 HaproxyRuntimeApi::HaproxyRuntimeApi(std::filesystem::path socket, std::chrono::milliseconds timeout)
     : m_socket(std::move(socket)), m_timeout(timeout)
@@ -68,17 +50,17 @@ std::string HaproxyRuntimeApi::command(const std::string& line) const
         throw fail("path too long for a UNIX socket");
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
 
-    Socket socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (socket.fd() < 0)
+    UniqueFd socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (socket.get() < 0)
         throw fail(std::string("socket: ") + std::strerror(errno));
-    if (::connect(socket.fd(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
         if (errno != EINPROGRESS && errno != EAGAIN)
             throw fail(std::string("connect: ") + std::strerror(errno));
-        if (!await(socket.fd(), POLLOUT))
+        if (!await(socket.get(), POLLOUT))
             throw fail("connect: timed out");
         int error = 0;
         socklen_t length = sizeof error;
-        ::getsockopt(socket.fd(), SOL_SOCKET, SO_ERROR, &error, &length);
+        ::getsockopt(socket.get(), SOL_SOCKET, SO_ERROR, &error, &length);
         if (error != 0)
             throw fail(std::string("connect: ") + std::strerror(error));
     }
@@ -86,7 +68,7 @@ std::string HaproxyRuntimeApi::command(const std::string& line) const
     const std::string request = line + "\n";
     std::size_t sent = 0;
     while (sent < request.size()) {
-        const ssize_t n = ::send(socket.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        const ssize_t n = ::send(socket.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
         if (n > 0) {
             sent += static_cast<std::size_t>(n);
             continue;
@@ -94,7 +76,7 @@ std::string HaproxyRuntimeApi::command(const std::string& line) const
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN) {
-            if (!await(socket.fd(), POLLOUT))
+            if (!await(socket.get(), POLLOUT))
                 throw fail("send: timed out");
             continue;
         }
@@ -103,12 +85,12 @@ std::string HaproxyRuntimeApi::command(const std::string& line) const
 
     // One command per connection: the half-close says so. The stats socket closes after one
     // command anyway, but the master CLI (2.6) waits for more until its input ends.
-    ::shutdown(socket.fd(), SHUT_WR);
+    ::shutdown(socket.get(), SHUT_WR);
 
     std::string answer;
     char buffer[16384];
     for (;;) {
-        const ssize_t n = ::recv(socket.fd(), buffer, sizeof buffer, 0);
+        const ssize_t n = ::recv(socket.get(), buffer, sizeof buffer, 0);
         if (n > 0) {
             answer.append(buffer, static_cast<std::size_t>(n));
             continue;
@@ -118,7 +100,7 @@ std::string HaproxyRuntimeApi::command(const std::string& line) const
         if (errno == EINTR)
             continue;
         if (errno == EAGAIN) {
-            if (!await(socket.fd(), POLLIN))
+            if (!await(socket.get(), POLLIN))
                 throw fail("no complete answer to \"" + line + "\" within " + std::to_string(m_timeout.count()) +
                            " ms");
             continue;

@@ -139,6 +139,8 @@ std::vector<HaproxyTableRow> parseShowTable(std::string_view text)
                 row.expireMs = number<long>(value);
             else if (name == "server_key")
                 row.serverKey = value;
+            else if (name == "http_req_cnt")
+                row.requests = number<long>(value);
         }
         rows.push_back(std::move(row));
     }

@@ -33,6 +33,7 @@ struct HaproxyTableRow {
     int serverId = -1;     ///< server_id (the server's "id", 1.. in declaration order); -1 if none
     long expireMs = 0;     ///< exp: milliseconds until the entry expires
     std::string serverKey; ///< server_key: the server's name (HAProxy 2.6+), "" if not printed
+    long requests = -1;    ///< http_req_cnt: requests tracked on the entry (-1 if the table does not store it)
 };
 
 /// The entries of a "show table" answer. Throws std::runtime_error when the answer is not a table

@@ -183,7 +183,7 @@ std::string tableLine(const EngineSetup& s, std::string_view type, bool peers)
 {
     std::string line = "    stick-table type " + std::string(type) + " size " +
                        std::to_string(std::max<std::size_t>(1, s.tableCapacity)) + " expire " +
-                       duration(s.tableTtlSeconds, 1000);
+                       duration(s.tableTtlSeconds, 1000) + " store http_req_cnt";
     if (peers)
         line += " peers lab_peers";
     return line;
@@ -203,6 +203,8 @@ void writeTableWhy(ConfigLines& out, const std::string& sample, std::string_view
     out.add("    http-request set-var(txn.why) str(" + ConfigWords::why(DecisionKind::Pinned) + ") if { var(txn.pin) -m found }");
     out.add("    http-response set-var(txn.why) str(" + ConfigWords::why(DecisionKind::Repinned) +
             ") if { var(txn.pin) -m found } !{ srv_id,sub(txn.pin) eq 0 }");
+    out.add("    # count each key's requests in its row (http_req_cnt: the session table's hits), after the why");
+    out.add("    http-request track-sc0 " + sample + " if { " + sample + " -m found }");
 }
 
 void writePolicy(ConfigLines& out, const EngineSetup& s, bool peers)

@@ -183,7 +183,8 @@ void HaproxyEngine::pollTable(const EngineSetup& setup)
         e.backend = !r.serverKey.empty() ? indexOf(r.serverKey) : r.serverId - 1;
         e.expires = now + std::chrono::milliseconds(r.expireMs);
         e.lastUsed = e.expires - ttl;
-        e.created = e.lastUsed;
+        e.created = e.lastUsed; // HAProxy keeps no creation time: the age shown is the idle time
+        e.hits = r.requests > 0 ? static_cast<std::uint64_t>(r.requests - 1) : 0; // the first made the pin
         pins.push_back(std::move(e));
     }
     reportTable(std::move(pins), size);

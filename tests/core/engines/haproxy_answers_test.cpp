@@ -19,7 +19,7 @@ constexpr const char* kShowStat =
 
 constexpr const char* kShowTable = "# table: be, type: ip, size:102400, used:2\n"
                                    "0x55c27c5feaf0: key=127.0.0.1 use=0 exp=297579 server_id=1 server_key=s1\n"
-                                   "0x55c27c5feb80: key=127.0.0.2 use=1 exp=1000 shard=0 server_id=2 server_key=s2\n"
+                                   "0x55c27c5feb80: key=127.0.0.2 use=1 exp=1000 shard=0 server_id=2 http_req_cnt=7 server_key=s2\n"
                                    "\n";
 
 } // namespace
@@ -75,6 +75,8 @@ TEST(HaproxyAnswersTest, ShowTableRows)
     EXPECT_EQ(rows[1].serverId, 2);
     EXPECT_EQ(rows[1].expireMs, 1000);
     EXPECT_EQ(rows[1].serverKey, "s2");
+    EXPECT_EQ(rows[0].requests, -1) << "a table that stores no counter";
+    EXPECT_EQ(rows[1].requests, 7) << "http_req_cnt, the requests tracked on the entry";
 
     EXPECT_TRUE(parseShowTable("# table: be, type: ip, size:102400, used:0\n\n").empty());
     // A string key, and an entry without a server yet.

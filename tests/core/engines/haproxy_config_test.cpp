@@ -215,7 +215,7 @@ TEST(HaproxyConfigTest, PolicyLinesPointAtThePolicyDirectives)
         {"consistent-hash", {"balance source", "hash-type consistent"}},
         {"geo", {"use_backend be_eu if { var(txn.region) -m str eu } { nbsrv(be_eu) gt 0 }",
                  "use_backend be_us if", "set-var(txn.region) req.hdr(X-Region)"}},
-        {"source-ip-affinity", {"stick-table type ip size 100000 expire 300s peers lab_peers", "stick on src"}},
+        {"source-ip-affinity", {"stick-table type ip size 100000 expire 300s store http_req_cnt peers lab_peers", "stick on src"}},
         {"cookie-affinity", {"cookie LBLAB_SRV insert indirect nocache", "cookie s1"}},
         {"session-affinity",
          {"stick-table type string len 64", "stick match req.cook(SESSIONID)",

@@ -1,4 +1,5 @@
 #include "core/engines/haproxy_config.h"
+#include "support/engine_config_check.h"
 
 #include <gtest/gtest.h>
 
@@ -19,104 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A mkdtemp folder, removed with its contents at the end of the test.
-class TempFolder {
-public:
-    TempFolder()
-    {
-        std::string pattern = (fs::temp_directory_path() / "lblab-haproxy-cfg-XXXXXX").string();
-        if (!::mkdtemp(pattern.data()))
-            throw std::runtime_error("mkdtemp failed for " + pattern);
-        m_path = pattern;
-    }
-    ~TempFolder()
-    {
-        std::error_code ec;
-        fs::remove_all(m_path, ec);
-    }
-    TempFolder(const TempFolder&) = delete;
-    TempFolder& operator=(const TempFolder&) = delete;
-    const fs::path& path() const { return m_path; }
-
-private:
-    fs::path m_path;
-};
-
-/// The program on PATH or in the sbin folders Debian installs it to; "" when missing.
-std::string programPath(const std::string& name)
-{
-    std::vector<std::string> dirs;
-    if (const char* path = std::getenv("PATH")) {
-        std::stringstream in(path);
-        for (std::string dir; std::getline(in, dir, ':');)
-            if (!dir.empty())
-                dirs.push_back(dir);
-    }
-    for (const char* dir : {"/usr/sbin", "/sbin", "/usr/local/sbin"})
-        dirs.emplace_back(dir);
-    for (const auto& dir : dirs) {
-        const fs::path candidate = fs::path(dir) / name;
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate.string();
-    }
-    return {};
-}
-
-struct CommandResult {
-    int exitCode = -1;
-    std::string output; ///< stdout and stderr together
-};
-
-CommandResult runCommand(const std::string& command)
-{
-    CommandResult result;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (!pipe)
-        return result;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-        result.output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
-
-/// Three backends as the lab's default scenario has them: weights 1,2,1, regions eu,us,eu.
-EngineSetup threeBackends(const std::string& policy, const fs::path& runDir)
-{
-    EngineSetup s;
-    s.policy = policy;
-    s.listenPort = 18080;
-    s.logPort = 18514;
-    s.peersPort = 18515;
-    s.runDir = runDir;
-    s.backends = {
-        {"s1", "eu", 1, "127.0.0.1", 19001},
-        {"s2", "us", 2, "127.0.0.1", 19002},
-        {"s3", "eu", 1, "127.0.0.1", 19003},
-    };
-    return s;
-}
-
-std::vector<std::string> linesOf(const std::string& text)
-{
-    std::vector<std::string> lines;
-    std::stringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
-
-/// The highlighted lines' text, joined by newlines (for failure messages and searches).
-std::string policyText(const GeneratedConfig& config)
-{
-    const auto lines = linesOf(config.text);
-    std::string out;
-    for (int n : config.policyLines)
-        if (n >= 1 && n <= static_cast<int>(lines.size()))
-            out += lines[static_cast<std::size_t>(n - 1)] + "\n";
-    return out;
-}
+using test::linesOf;
+using test::policyText;
+using test::programPath;
+using test::runCommand;
+using test::threeBackends;
+using test::CommandResult;
 
 /// Writes the configuration where the engine would and runs `haproxy -c` on it.
 void expectHaproxyAccepts(const EngineSetup& setup, const GeneratedConfig& config)
@@ -140,7 +49,7 @@ class HaproxyConfigPolicyTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HaproxyConfigPolicyTest, HaproxyAcceptsTheConfiguration)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     const EngineSetup setup = threeBackends(GetParam(), dir.path());
     const GeneratedConfig config = HaproxyConfig::generate(setup);
     EXPECT_EQ(config.fileName, "haproxy.cfg");
@@ -149,7 +58,7 @@ TEST_P(HaproxyConfigPolicyTest, HaproxyAcceptsTheConfiguration)
 
 TEST_P(HaproxyConfigPolicyTest, HaproxyAcceptsItWithADrainingAndADownServer)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     EngineSetup setup = threeBackends(GetParam(), dir.path());
     setup.backends[1].draining = true;
     setup.backends[2].down = true;
@@ -161,7 +70,7 @@ TEST_P(HaproxyConfigPolicyTest, HaproxyAcceptsItWithADrainingAndADownServer)
 
 TEST_P(HaproxyConfigPolicyTest, PolicyLinesAreAscendingAndInsideTheFile)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     const GeneratedConfig config = HaproxyConfig::generate(threeBackends(GetParam(), dir.path()));
     const int lineCount = static_cast<int>(linesOf(config.text).size());
     ASSERT_FALSE(config.policyLines.empty());
@@ -181,7 +90,7 @@ TEST_P(HaproxyConfigPolicyTest, PolicyLinesAreAscendingAndInsideTheFile)
 
 TEST_P(HaproxyConfigPolicyTest, LogFormatEmitsTheLblab1Line)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     const GeneratedConfig config = HaproxyConfig::generate(threeBackends(GetParam(), dir.path()));
     EXPECT_NE(config.text.find("log-format \"LBLAB1 %ci %ST %Ta %rc %[var(txn.backend)] %[var(txn.client)] "
                                "%[var(txn.session)] %[var(txn.why)] %[var(txn.key)] %HM %HU\""),
@@ -203,7 +112,7 @@ INSTANTIATE_TEST_SUITE_P(EveryPolicy, HaproxyConfigPolicyTest, ::testing::Values
 
 TEST(HaproxyConfigTest, PolicyLinesPointAtThePolicyDirectives)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     const std::vector<std::pair<std::string, std::vector<std::string>>> expected{
         {"round-robin", {"balance roundrobin"}},
         {"weighted-round-robin", {"balance roundrobin", "server s2 127.0.0.1:19002 weight 2 "}},
@@ -231,7 +140,7 @@ TEST(HaproxyConfigTest, PolicyLinesPointAtThePolicyDirectives)
 
 TEST(HaproxyConfigTest, RoundRobinHighlightsBalanceRoundrobin)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     const GeneratedConfig config = HaproxyConfig::generate(threeBackends("round-robin", dir.path()));
     ASSERT_EQ(config.policyLines.size(), 1u);
     EXPECT_EQ(linesOf(config.text)[static_cast<std::size_t>(config.policyLines[0] - 1)], "    balance roundrobin");
@@ -239,7 +148,7 @@ TEST(HaproxyConfigTest, RoundRobinHighlightsBalanceRoundrobin)
 
 TEST(HaproxyConfigTest, OnlyWeightedPoliciesCarryTheWeights)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     EXPECT_NE(HaproxyConfig::generate(threeBackends("weighted-round-robin", dir.path())).text.find("19002 weight 2 "),
               std::string::npos);
     EXPECT_NE(HaproxyConfig::generate(threeBackends("consistent-hash", dir.path())).text.find("19002 weight 2 "),
@@ -250,7 +159,7 @@ TEST(HaproxyConfigTest, OnlyWeightedPoliciesCarryTheWeights)
 
 TEST(HaproxyConfigTest, ConsistentHashWithBoundedLoadSetsTheBalanceFactor)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     EngineSetup setup = threeBackends("consistent-hash", dir.path());
     setup.boundedLoad = 1.25;
     const GeneratedConfig config = HaproxyConfig::generate(setup);
@@ -263,7 +172,7 @@ TEST(HaproxyConfigTest, ConsistentHashWithBoundedLoadSetsTheBalanceFactor)
 
 TEST(HaproxyConfigTest, ConsistentHashKeysMapToRealDirectives)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     const std::vector<std::pair<std::string, std::string>> keys{
         {"source-ip", "balance source"},
         {"url", "balance uri whole"},
@@ -284,7 +193,7 @@ TEST(HaproxyConfigTest, ConsistentHashKeysMapToRealDirectives)
 
 TEST(HaproxyConfigTest, PeersSectionOnlyForTablePoliciesWithAPeersPort)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     for (const std::string policy : {"source-ip-affinity", "session-affinity", "url-param-affinity"}) {
         const std::string text = HaproxyConfig::generate(threeBackends(policy, dir.path())).text;
         EXPECT_NE(text.find("peers lab_peers\n    peer lblab 127.0.0.1:18515\n"), std::string::npos) << text;
@@ -301,7 +210,7 @@ TEST(HaproxyConfigTest, PeersSectionOnlyForTablePoliciesWithAPeersPort)
 
 TEST(HaproxyConfigTest, GlobalSectionFollowsTheSetup)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     EngineSetup setup = threeBackends("round-robin", dir.path());
     setup.maxConnections = 1234;
     setup.retries = 2;
@@ -323,7 +232,7 @@ TEST(HaproxyConfigTest, GlobalSectionFollowsTheSetup)
 
 TEST(HaproxyConfigTest, UnknownPolicyThrowsNamingIt)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     try {
         HaproxyConfig::generate(threeBackends("telepathy", dir.path()));
         FAIL() << "no exception";
@@ -334,7 +243,7 @@ TEST(HaproxyConfigTest, UnknownPolicyThrowsNamingIt)
 
 TEST(HaproxyConfigTest, NamesThatWouldBreakTheFileAreRefused)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("haproxy-cfg");
     EngineSetup setup = threeBackends("round-robin", dir.path());
     setup.backends[0].name = "s1 backup";
     EXPECT_THROW(HaproxyConfig::generate(setup), std::invalid_argument);

@@ -1,4 +1,5 @@
 #include "core/engines/nginx_config.h"
+#include "support/engine_config_check.h"
 
 #include "core/engines/engine_catalog.h"
 
@@ -21,104 +22,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A mkdtemp folder, removed with its contents at the end of the test.
-class TempFolder {
-public:
-    TempFolder()
-    {
-        std::string pattern = (fs::temp_directory_path() / "lblab-nginx-cfg-XXXXXX").string();
-        if (!::mkdtemp(pattern.data()))
-            throw std::runtime_error("mkdtemp failed for " + pattern);
-        m_path = pattern;
-    }
-    ~TempFolder()
-    {
-        std::error_code ec;
-        fs::remove_all(m_path, ec);
-    }
-    TempFolder(const TempFolder&) = delete;
-    TempFolder& operator=(const TempFolder&) = delete;
-    const fs::path& path() const { return m_path; }
-
-private:
-    fs::path m_path;
-};
-
-/// The program on PATH or in the sbin folders Debian installs it to; "" when missing.
-std::string programPath(const std::string& name)
-{
-    std::vector<std::string> dirs;
-    if (const char* path = std::getenv("PATH")) {
-        std::stringstream in(path);
-        for (std::string dir; std::getline(in, dir, ':');)
-            if (!dir.empty())
-                dirs.push_back(dir);
-    }
-    for (const char* dir : {"/usr/sbin", "/sbin", "/usr/local/sbin"})
-        dirs.emplace_back(dir);
-    for (const auto& dir : dirs) {
-        const fs::path candidate = fs::path(dir) / name;
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate.string();
-    }
-    return {};
-}
-
-struct CommandResult {
-    int exitCode = -1;
-    std::string output; ///< stdout and stderr together
-};
-
-CommandResult runCommand(const std::string& command)
-{
-    CommandResult result;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (!pipe)
-        return result;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-        result.output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
-
-/// Three backends as the lab's default scenario has them: weights 1,2,1, regions eu,us,eu.
-EngineSetup threeBackends(const std::string& policy, const fs::path& runDir)
-{
-    EngineSetup s;
-    s.policy = policy;
-    s.listenPort = 18080;
-    s.logPort = 18514;
-    s.peersPort = 18515;
-    s.runDir = runDir;
-    s.backends = {
-        {"s1", "eu", 1, "127.0.0.1", 19001},
-        {"s2", "us", 2, "127.0.0.1", 19002},
-        {"s3", "eu", 1, "127.0.0.1", 19003},
-    };
-    return s;
-}
-
-std::vector<std::string> linesOf(const std::string& text)
-{
-    std::vector<std::string> lines;
-    std::stringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
-
-/// The highlighted lines' text, joined by newlines (for failure messages and searches).
-std::string policyText(const GeneratedConfig& config)
-{
-    const auto lines = linesOf(config.text);
-    std::string out;
-    for (int n : config.policyLines)
-        if (n >= 1 && n <= static_cast<int>(lines.size()))
-            out += lines[static_cast<std::size_t>(n - 1)] + "\n";
-    return out;
-}
+using test::linesOf;
+using test::policyText;
+using test::programPath;
+using test::runCommand;
+using test::threeBackends;
+using test::CommandResult;
 
 /// Writes the configuration where the engine would and runs `nginx -t` on it.
 void expectNginxAccepts(const EngineSetup& setup, const GeneratedConfig& config)
@@ -146,7 +55,7 @@ class NginxConfigPolicyTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(NginxConfigPolicyTest, NginxAcceptsTheConfiguration)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     const EngineSetup setup = threeBackends(GetParam(), dir.path());
     const GeneratedConfig config = NginxConfig::generate(setup);
     EXPECT_EQ(config.fileName, "nginx.conf");
@@ -155,7 +64,7 @@ TEST_P(NginxConfigPolicyTest, NginxAcceptsTheConfiguration)
 
 TEST_P(NginxConfigPolicyTest, NginxAcceptsItWithADrainingAndADownServer)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     EngineSetup setup = threeBackends(GetParam(), dir.path());
     setup.backends[1].draining = true;
     setup.backends[2].down = true;
@@ -171,7 +80,7 @@ TEST_P(NginxConfigPolicyTest, NginxAcceptsItWithADrainingAndADownServer)
 
 TEST_P(NginxConfigPolicyTest, PolicyLinesAreAscendingAndInsideTheFile)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     const GeneratedConfig config = NginxConfig::generate(threeBackends(GetParam(), dir.path()));
     const int lineCount = static_cast<int>(linesOf(config.text).size());
     ASSERT_FALSE(config.policyLines.empty());
@@ -186,7 +95,7 @@ TEST_P(NginxConfigPolicyTest, PolicyLinesAreAscendingAndInsideTheFile)
 
 TEST_P(NginxConfigPolicyTest, LogFormatEmitsTheLblab1Line)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     const GeneratedConfig config = NginxConfig::generate(threeBackends(GetParam(), dir.path()));
     EXPECT_NE(config.text.find("log_format lblab 'LBLAB1 $remote_addr $status $request_time $lblab_retries "
                                "$lblab_backend $lblab_client $lblab_session $lblab_why "),
@@ -209,7 +118,7 @@ INSTANTIATE_TEST_SUITE_P(EverySupportedPolicy, NginxConfigPolicyTest, ::testing:
 
 TEST(NginxConfigTest, PolicyLinesPointAtThePolicyDirectives)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     const std::vector<std::pair<std::string, std::vector<std::string>>> expected{
         {"round-robin", {"upstream lab {"}},
         {"weighted-round-robin", {"server 127.0.0.1:19002 weight=2 "}},
@@ -231,7 +140,7 @@ TEST(NginxConfigTest, PolicyLinesPointAtThePolicyDirectives)
 
 TEST(NginxConfigTest, IpHashUsesTheFullAddressNotIpHash)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     const GeneratedConfig config = NginxConfig::generate(threeBackends("ip-hash", dir.path()));
     EXPECT_EQ(config.text.find("ip_hash;"), std::string::npos);
     EXPECT_NE(config.text.find("        hash $remote_addr;\n"), std::string::npos);
@@ -239,7 +148,7 @@ TEST(NginxConfigTest, IpHashUsesTheFullAddressNotIpHash)
 
 TEST(NginxConfigTest, ConsistentHashKeysMapToVariables)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     const std::vector<std::pair<std::string, std::string>> keys{
         {"source-ip", "hash $remote_addr consistent;"},
         {"url", "hash $request_uri consistent;"},
@@ -261,7 +170,7 @@ TEST(NginxConfigTest, ConsistentHashKeysMapToVariables)
 
 TEST(NginxConfigTest, UnsupportedPoliciesThrowWithTheCatalogsReason)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     for (const auto& policy : kUnsupported) {
         const EngineSupport support = EngineCatalog::support(EngineKind::Nginx, policy);
         ASSERT_FALSE(support.supported) << policy;
@@ -282,7 +191,7 @@ TEST(NginxConfigTest, UnsupportedPoliciesThrowWithTheCatalogsReason)
 
 TEST(NginxConfigTest, TopLevelFollowsTheSetupAndKeepsEverythingInTheRunFolder)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     EngineSetup setup = threeBackends("round-robin", dir.path());
     setup.maxConnections = 1234;
     setup.retries = 2;
@@ -303,7 +212,7 @@ TEST(NginxConfigTest, TopLevelFollowsTheSetupAndKeepsEverythingInTheRunFolder)
 
 TEST(NginxConfigTest, NamesThatWouldBreakTheFileAreRefused)
 {
-    TempFolder dir;
+    const RunDir dir = RunDir::create("nginx-cfg");
     EngineSetup setup = threeBackends("round-robin", dir.path());
     setup.backends[0].name = "s1;";
     EXPECT_THROW(NginxConfig::generate(setup), std::invalid_argument);

@@ -286,6 +286,7 @@ std::optional<PinHandover> OutsideEngine::setPolicy(const std::string& id)
         pins = m_tableSize;
         m_setup.policy = id;
         m_table.clear();
+        m_tableIndex.clear();
         m_tableSize = 0;
     }
     const PinHandover handover = from == id ? PinHandover::Kept : PinHandover::Dropped;
@@ -345,11 +346,8 @@ std::vector<std::optional<PinEntry>> OutsideEngine::lookup(const std::vector<std
     std::lock_guard lock(m_mutex);
     std::vector<std::optional<PinEntry>> out(keys.size());
     for (std::size_t k = 0; k < keys.size(); ++k)
-        for (const PinEntry& e : m_table)
-            if (e.key == keys[k]) {
-                out[k] = e;
-                break;
-            }
+        if (const auto row = m_tableIndex.find(keys[k]); row != m_tableIndex.end())
+            out[k] = m_table[row->second];
     return out;
 }
 
@@ -409,6 +407,9 @@ void OutsideEngine::reportTable(std::vector<PinEntry> rows, std::size_t size)
     std::lock_guard lock(m_mutex);
     m_table = std::move(rows);
     m_tableSize = size;
+    m_tableIndex.clear();
+    for (std::size_t i = 0; i < m_table.size(); ++i)
+        m_tableIndex.emplace(m_table[i].key, i);
 }
 
 int OutsideEngine::indexOf(std::string_view name) const

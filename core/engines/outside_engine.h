@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <sys/types.h>
@@ -131,6 +132,7 @@ private:
     std::vector<BackendInfo> m_infos;     ///< under m_mutex, by index
     GeneratedConfig m_config;             ///< under m_mutex: the file the program runs
     std::vector<PinEntry> m_table;        ///< under m_mutex
+    std::unordered_map<std::string, std::size_t> m_tableIndex; ///< under m_mutex: key -> row of m_table (lookup())
     std::size_t m_tableSize = 0;          ///< under m_mutex
     std::atomic<std::size_t> m_openConnections{0};
 

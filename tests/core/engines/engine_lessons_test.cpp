@@ -123,6 +123,21 @@ TEST(HaproxyLessonsTest, SourceIpAffinityMissesNoneAndItsStickTableHoldsEveryUse
     EXPECT_EQ(s.tableSize, 60u) << "show table be_lab lists one row per user address";
 }
 
+TEST(HaproxyLessonsTest, EveryUserOnTheMapIsPinnedByHaproxysOwnTable)
+{
+    SKIP_WITHOUT("haproxy");
+    Lab lab(presetFor("login-source-ip", EngineKind::Haproxy));
+    lab.start();
+    // The map's pin marks come from looking each user's address up in `show table`'s rows.
+    const bool allPinned = test::waitFor([&] {
+        const auto s = lab.snapshot();
+        return s->tableSize == 60 && s->clients.size() == 60 &&
+               std::all_of(s->clients.begin(), s->clients.end(), [](const ClientView& c) { return c.pinned; });
+    });
+    lab.stop();
+    EXPECT_TRUE(allPinned) << "each of the 60 users found in HAProxy's stick table";
+}
+
 TEST(HaproxyLessonsTest, SourceIpAffinityLosesSessionsOnceThePhonesChangeAddress)
 {
     SKIP_WITHOUT("haproxy");

@@ -54,16 +54,36 @@ void requireSupported(EngineKind engine, const std::string& policy)
                                "': " + support.reason + " (see --engine)");
 }
 
+SessionStoreKind parseSessionStoreName(const std::string& id, const std::string& where)
+{
+    if (const auto kind = SessionStoreCatalog::parse(id))
+        return *kind;
+    throw CommandLineError("unknown session store '" + id + "'" + where + "; must be local, shared or client");
+}
+
+/// [ENGINE:][STORE:]POLICY, e.g. "cookie-affinity", "haproxy:cookie-affinity", "shared:round-robin".
 CompareItem parseCompareItem(const std::string& text)
 {
     CompareItem item;
-    const auto colon = text.find(':');
-    if (colon != std::string::npos) {
-        item.engine = parseEngineName(text.substr(0, colon), " in --compare");
-        item.policy = text.substr(colon + 1);
-    } else {
-        item.policy = text;
+    std::string rest = text;
+    bool engineNamed = false;
+    for (auto colon = rest.find(':'); colon != std::string::npos; colon = rest.find(':')) {
+        const std::string word = rest.substr(0, colon);
+        if (!engineNamed && !item.sessionStore && EngineCatalog::parse(word)) {
+            item.engine = *EngineCatalog::parse(word);
+            engineNamed = true;
+        } else if (!item.sessionStore && SessionStoreCatalog::parse(word)) {
+            item.sessionStore = SessionStoreCatalog::parse(word);
+        } else if (!engineNamed && !item.sessionStore) {
+            throw CommandLineError("unknown engine or session store '" + word + "' in --compare; an item is "
+                                   "[ENGINE:][STORE:]POLICY with ENGINE builtin, haproxy or nginx and STORE local, "
+                                   "shared or client");
+        } else {
+            throw CommandLineError("'" + text + "' in --compare: expected [ENGINE:][STORE:]POLICY");
+        }
+        rest = rest.substr(colon + 1);
     }
+    item.policy = rest;
     if (!PolicyCatalog::find(item.policy))
         throw CommandLineError("unknown policy '" + item.policy + "' in --compare (see --list-policies)");
     requireSupported(item.engine, item.policy);
@@ -74,13 +94,16 @@ CompareItem parseCompareItem(const std::string& text)
 
 std::string CompareItem::label() const
 {
-    return engine == EngineKind::Builtin ? policy : std::string(EngineCatalog::id(engine)) + ":" + policy;
+    std::string label = engine == EngineKind::Builtin ? std::string() : std::string(EngineCatalog::id(engine)) + ":";
+    if (sessionStore)
+        label += std::string(SessionStoreCatalog::id(*sessionStore)) + ":";
+    return label + policy;
 }
 
 CommandLine CommandLine::parse(const std::vector<std::string>& args)
 {
     CommandLine cl;
-    std::optional<std::string> preset, scenario, compare, policy, listen, engine;
+    std::optional<std::string> preset, scenario, compare, policy, listen, engine, sessionStore;
     std::optional<double> duration, rate;
     std::optional<std::uint64_t> seed;
     std::optional<int> clients, ioThreads;
@@ -124,6 +147,8 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
             policy = value();
         else if (arg == "--engine")
             engine = value();
+        else if (arg == "--session-store")
+            sessionStore = value();
         else if (arg == "--print-config")
             cl.mode = Mode::PrintConfig;
         else if (arg == "--duration")
@@ -175,6 +200,14 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
     }
     if (engine)
         cl.config.engine = parseEngineName(*engine, "");
+    if (sessionStore) {
+        cl.config.sessionStore = parseSessionStoreName(*sessionStore, "");
+        // A preset's kill-store steps make sense only with Redis; with another store they are dropped.
+        if (cl.config.sessionStore != SessionStoreKind::Shared)
+            std::erase_if(cl.config.timeline, [](const TimelineStep& s) {
+                return s.action == TimelineStep::Action::KillStore || s.action == TimelineStep::Action::RestoreStore;
+            });
+    }
     if (duration)
         cl.config.durationSeconds = *duration;
     if (rate)
@@ -282,6 +315,8 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --headless                run without a window, print a summary, exit
   --policy ID               balancing policy (see --list-policies)
   --engine NAME             who balances: builtin (the lab's own proxy, default), haproxy or nginx
+  --session-store NAME      where the servers keep sessions: local (each server its own, default),
+                            shared (one Redis the lab starts) or client (an HMAC-signed cookie)
                             (the real programs, started by the lab with a generated configuration)
   --print-config            print the configuration the engine would run for this preset or
                             scenario and policy (HAProxy's or NGINX's file) and exit

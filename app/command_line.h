@@ -19,8 +19,10 @@ public:
 /// the builtin engine).
 struct CompareItem {
     EngineKind engine = EngineKind::Builtin;
+    std::optional<SessionStoreKind> sessionStore; ///< named in the item; else the preset's
     std::string policy;
-    /// "cookie-affinity" for the builtin engine, else "haproxy:cookie-affinity".
+    /// "cookie-affinity" for the builtin engine, else "haproxy:cookie-affinity"; a named store comes
+    /// before the policy: "shared:round-robin".
     std::string label() const;
 };
 

@@ -2,6 +2,7 @@
 
 #include "app/headless_run.h"
 #include "core/engines/engine_error.h"
+#include "core/store/store_error.h"
 #include "core/lab/lab.h"
 
 #include <nlohmann/json.hpp>
@@ -71,13 +72,23 @@ std::string CompareRun::table(const RunSummary& a, const RunSummary& b)
     auto ratio = [&](const std::string& label, double x, double y, int decimals) {
         rows.push_back({label, fixed(x, decimals), fixed(y, decimals), signedFixed(y - x, decimals)});
     };
-    // The engine is named when the two sides differ in it.
-    const auto side = [&](const RunSummary& s) { return a.engine == b.engine ? s.policy : s.engine + ":" + s.policy; };
+    // The engine and the session store are named when the two sides differ in them.
+    const auto side = [&](const RunSummary& s) {
+        return (a.engine == b.engine ? std::string() : s.engine + ":") +
+               (a.sessionStore == b.sessionStore ? std::string() : s.sessionStore + ":") + s.policy;
+    };
     rows.push_back({"", side(a), side(b), "B - A"});
     count("requests", a.totals.requests, b.totals.requests);
     count("errors", a.totals.errors, b.totals.errors);
     count("session requests", a.totals.sessionRequests, b.totals.sessionRequests);
     count("session misses", a.totals.sessionMisses, b.totals.sessionMisses);
+    if (a.sessionStore != "local" || b.sessionStore != "local") {
+        count("invalid session cookies", a.totals.invalidSessions, b.totals.invalidSessions);
+        count("store operations", a.store.ops, b.store.ops);
+        count("store errors", a.store.errors, b.store.errors);
+        ratio("store added p50 ms", a.store.p50Us / 1000.0, b.store.p50Us / 1000.0, 3);
+        ratio("store added p99 ms", a.store.p99Us / 1000.0, b.store.p99Us / 1000.0, 3);
+    }
     rows.push_back({"miss rate", fixed(100 * missRate(a), 1) + "%", fixed(100 * missRate(b), 1) + "%",
                     signedFixed(100 * (missRate(b) - missRate(a)), 1, " pt")});
     count("IP changes", a.totals.ipChanges, b.totals.ipChanges);
@@ -147,7 +158,12 @@ int CompareRun::exec()
     for (std::size_t i = 0; i < 2; ++i) {
         LabConfig config = m_commandLine.config;
         config.engine = items[i].engine;
+        config.sessionStore = items[i].sessionStore.value_or(config.sessionStore);
         config.policy = items[i].policy;
+        if (config.sessionStore != SessionStoreKind::Shared)
+            std::erase_if(config.timeline, [](const TimelineStep& s) {
+                return s.action == TimelineStep::Action::KillStore || s.action == TimelineStep::Action::RestoreStore;
+            });
         const auto before = config.timeline.size();
         std::erase_if(config.timeline,
                       [](const TimelineStep& s) { return s.action == TimelineStep::Action::SwitchPolicy; });
@@ -162,7 +178,7 @@ int CompareRun::exec()
         for (auto& lab : labs)
             lab->stop();
         m_err << "lblab: " << e.what() << '\n';
-        return dynamic_cast<const EngineError*>(&e) ? 2 : 1;
+        return dynamic_cast<const EngineError*>(&e) || dynamic_cast<const StoreError*>(&e) ? 2 : 1;
     }
     const double duration = m_commandLine.config.durationSeconds;
     if (!m_commandLine.json) {

@@ -4,6 +4,7 @@
 #include "app/run_report.h"
 #include "core/engines/engine_catalog.h"
 #include "core/engines/engine_error.h"
+#include "core/store/store_error.h"
 #include "core/lab/lab.h"
 #include "core/config/scenario_file.h"
 
@@ -86,7 +87,7 @@ int HeadlessRun::exec()
         sigaction(SIGINT, &oldInt, nullptr);
         sigaction(SIGTERM, &oldTerm, nullptr);
         m_err << "lblab: " << e.what() << '\n';
-        return dynamic_cast<const EngineError*>(&e) ? 2 : 1;
+        return dynamic_cast<const EngineError*>(&e) || dynamic_cast<const StoreError*>(&e) ? 2 : 1;
     }
     if (!m_commandLine.json)
         m_out << "LB Lab: preset " << m_commandLine.config.preset

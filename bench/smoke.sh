@@ -20,4 +20,6 @@ echo "== engine_log_rate --smoke"
 timeout 300 "$HERE/engine_log_rate.sh" --smoke
 echo "== lab_throughput --smoke"
 timeout 300 "$HERE/lab_throughput.sh" --smoke
+echo "== session_store_latency --smoke"
+timeout 300 "$HERE/session_store_latency.sh" --smoke
 echo "smoke: ok"

@@ -2,6 +2,17 @@
 
 namespace lblab {
 
+bool needsSession(SessionOutcome outcome)
+{
+    return outcome == SessionOutcome::Hit || outcome == SessionOutcome::Miss || outcome == SessionOutcome::Invalid
+        || outcome == SessionOutcome::Unavailable;
+}
+
+bool lostSession(SessionOutcome outcome)
+{
+    return outcome == SessionOutcome::Miss || outcome == SessionOutcome::Unavailable;
+}
+
 std::string_view toString(SessionOutcome outcome)
 {
     switch (outcome) {
@@ -9,18 +20,18 @@ std::string_view toString(SessionOutcome outcome)
     case SessionOutcome::Created: return "created";
     case SessionOutcome::Hit: return "hit";
     case SessionOutcome::Miss: return "miss";
+    case SessionOutcome::Invalid: return "invalid";
+    case SessionOutcome::Unavailable: return "unavailable";
     }
     return "none";
 }
 
 SessionOutcome parseSessionOutcome(std::string_view text)
 {
-    if (text == "hit")
-        return SessionOutcome::Hit;
-    if (text == "miss")
-        return SessionOutcome::Miss;
-    if (text == "created")
-        return SessionOutcome::Created;
+    for (SessionOutcome o : {SessionOutcome::Created, SessionOutcome::Hit, SessionOutcome::Miss, SessionOutcome::Invalid,
+                             SessionOutcome::Unavailable})
+        if (text == toString(o))
+            return o;
     return SessionOutcome::None;
 }
 

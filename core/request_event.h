@@ -15,9 +15,16 @@ enum class SessionOutcome : std::uint8_t {
     Created, ///< a login created a session on the backend
     Hit,     ///< needed a session and the backend held it
     Miss,    ///< needed a session and the backend did not hold it (401)
+    Invalid, ///< carried a signed session cookie the backend refused: tampered, expired, malformed (401)
+    Unavailable, ///< needed the shared session store and it did not answer (503): counts as a miss
 };
 
-/// Stable name: "none", "created", "hit", "miss".
+/// True when the request needed a session (hit, miss, invalid or unavailable).
+bool needsSession(SessionOutcome outcome);
+/// True when the user did not get its session: a miss, or the store did not answer.
+bool lostSession(SessionOutcome outcome);
+
+/// Stable name: "none", "created", "hit", "miss", "invalid", "unavailable".
 std::string_view toString(SessionOutcome outcome);
 /// Parses the X-Session header value; unknown text is None.
 SessionOutcome parseSessionOutcome(std::string_view text);

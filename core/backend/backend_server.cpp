@@ -2,8 +2,11 @@
 
 #include "core/backend/request_handler.h"
 #include "core/base/clock.h"
+#include "core/store/redis_client.h"
+#include "core/store/store_meter.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/address_v4.hpp>
@@ -36,7 +39,8 @@
 //   memory gone: every session is dropped at once, so restore() starts empty and a client still
 //   holding a cookie for one of them gets 401 X-Session: miss (what a real restart does to an
 //   in-memory session store). Counters are the lab's observation, not the server's memory: kept.
-//   stop() is final.
+//   stop() is final. Under the shared store the sessions are in Redis, not in the server: a killed
+//   server's users find them again on any server (and on this one once restored).
 // - stats().inFlight counts requests admitted and not yet answered: in service plus queued.
 // - Public calls made from outside the io thread post onto the strand and wait, so start() and
 //   restore() can throw at the caller. A call from a handler of the same io_context only posts
@@ -129,12 +133,15 @@ class BackendServer::Impl : public std::enable_shared_from_this<BackendServer::I
     using SyncFailure = backend_server_detail::SyncFailure;
 
 public:
-    Impl(asio::io_context& io, BackendSpec spec, std::uint64_t seed)
+    Impl(asio::io_context& io, BackendSpec spec, std::uint64_t seed, SessionStoreLink store)
         : m_io(io), m_strand(asio::make_strand(io)), m_spec(std::move(spec)),
           m_errorRate(std::clamp(m_spec.errorRate, 0.0, 1.0)),
           m_serviceTimeMs(std::max(0.0, m_spec.serviceTimeMs)), m_acceptor(m_strand), m_sweepTimer(m_strand),
-          m_handler(m_spec.name, m_spec.region, seed ^ 0x5bd1e995ULL), m_rng(seed)
+          m_handler(m_spec.name, m_spec.region, seed ^ 0x5bd1e995ULL), m_rng(seed), m_store(std::move(store))
     {
+        m_handler.useStore(m_store.kind, m_store.signer, m_store.ttl);
+        if (m_store.kind == SessionStoreKind::Shared)
+            m_redis = std::make_unique<RedisClient>(m_strand, m_store.redisSocket, m_store.deadline);
     }
 
     void start(std::uint16_t port)
@@ -162,6 +169,8 @@ public:
             closeAll();
             m_handler.sessions().clear();
             m_sessions = 0;
+            if (m_redis)
+                m_redis->close(); // its connection dies with it; the sessions stay in Redis
         });
     }
 
@@ -186,6 +195,10 @@ public:
             m_stopped = true;
             m_sweepTimer.cancel();
             closeAll();
+            if (m_redis) {
+                m_redis->close(); // pending calls fail now, their requests end
+                m_redis.reset();
+            }
         });
     }
 
@@ -436,13 +449,90 @@ private:
             ++m_errors;
             co_return m_handler.plain(req, http::status::internal_server_error, "injected error\n");
         }
-        auto result = m_handler.handle(req, Clock::now());
+        const BackendRoute route = routeOf(req);
+        RequestHandler::Result result;
+        if (m_redis && (route == BackendRoute::Login || route == BackendRoute::Account)) {
+            result = co_await sharedSession(req, route);
+            if (conn.closed)
+                co_return std::nullopt;
+        } else {
+            result = m_handler.handle(req, Clock::now());
+        }
+        countStore(result);
         if (result.session == SessionOutcome::Hit)
             ++m_sessionHits;
-        else if (result.session == SessionOutcome::Miss)
+        else if (lostSession(result.session))
             ++m_sessionMisses;
         m_sessions = static_cast<int>(m_handler.sessions().size());
         co_return std::move(result.response);
+    }
+
+    /// One Redis call as an awaitable; the reply resumes the coroutine from a fresh handler on the strand.
+    asio::awaitable<RedisClient::Reply> redisCall(std::vector<std::string> args)
+    {
+        auto initiate = [this](auto handler, std::vector<std::string> command) {
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            if (!m_redis) {
+                RedisClient::Reply closed;
+                closed.error = "closed";
+                asio::post(m_strand, [shared, closed]() mutable { (*shared)(std::move(closed)); });
+                return;
+            }
+            m_redis->command(std::move(command), [this, shared](RedisClient::Reply reply) {
+                asio::post(m_strand, [shared, reply = std::move(reply)]() mutable { (*shared)(std::move(reply)); });
+            });
+        };
+        co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(RedisClient::Reply)>(
+            initiate, asio::use_awaitable, std::move(args));
+    }
+
+    /// A login or an account request under the shared store: the session is written to or read from
+    /// Redis (its idle lifetime renewed), and the answer says what happened.
+    asio::awaitable<RequestHandler::Result> sharedSession(const BackendRequest& req, BackendRoute route)
+    {
+        const std::string ttl = std::to_string(m_store.ttl.count());
+        if (route == BackendRoute::Login) {
+            const std::string id = m_handler.newSessionId();
+            // Named first: GCC 12 fails on a braced list of strings inside a co_await expression.
+            std::vector<std::string> set{"SET", "session:" + id, loginUser(req), "EX", ttl};
+            const RedisClient::Reply reply = co_await redisCall(std::move(set));
+            recordStoreCall(reply);
+            if (reply.status == RedisClient::Reply::Status::Failed)
+                co_return m_handler.storeUnavailable(req, reply.error);
+            co_return m_handler.loggedIn(req, id);
+        }
+        const auto id = requestSessionId(req);
+        if (!id)
+            co_return m_handler.accountMissing(req, false);
+        std::vector<std::string> getex{"GETEX", "session:" + *id, "EX", ttl};
+        const RedisClient::Reply reply = co_await redisCall(std::move(getex));
+        recordStoreCall(reply);
+        switch (reply.status) {
+        case RedisClient::Reply::Status::Ok: co_return m_handler.accountFound(req, *id);
+        case RedisClient::Reply::Status::Nil: co_return m_handler.accountMissing(req, true);
+        case RedisClient::Reply::Status::Failed: break;
+        }
+        co_return m_handler.storeUnavailable(req, reply.error);
+    }
+
+    void recordStoreCall(const RedisClient::Reply& reply)
+    {
+        if (m_store.meter)
+            m_store.meter->record(static_cast<std::uint32_t>(std::clamp<std::int64_t>(reply.took.count(), 0, UINT32_MAX)),
+                                  reply.status != RedisClient::Reply::Status::Failed);
+    }
+
+    /// Signed sessions: what checking or making the cookie cost, its size, and a refused one.
+    void countStore(const RequestHandler::Result& result)
+    {
+        if (!m_store.meter || m_store.kind != SessionStoreKind::Client)
+            return;
+        if (result.storeUs)
+            m_store.meter->record(*result.storeUs, true);
+        if (result.tokenBytes)
+            m_store.meter->recordToken(result.tokenBytes);
+        if (result.session == SessionOutcome::Invalid)
+            m_store.meter->recordInvalid();
     }
 
     /// Hands the slot to the oldest live waiter, or frees it.
@@ -492,6 +582,8 @@ private:
     std::deque<Connection*> m_waiting; ///< FIFO; bounded by queueLimit; entries outlive no coroutine
     std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> m_connections;
     std::uint64_t m_nextConnectionId = 1;
+    const SessionStoreLink m_store;
+    std::unique_ptr<RedisClient> m_redis; ///< shared store only
 
     // Counters, written on the strand, read anywhere.
     std::atomic<std::uint64_t> m_requests{0};
@@ -504,8 +596,8 @@ private:
     std::atomic<int> m_sessions{0};
 };
 
-BackendServer::BackendServer(asio::io_context& io, BackendSpec spec, std::uint64_t seed)
-    : m_impl(std::make_shared<Impl>(io, std::move(spec), seed))
+BackendServer::BackendServer(asio::io_context& io, BackendSpec spec, std::uint64_t seed, SessionStoreLink store)
+    : m_impl(std::make_shared<Impl>(io, std::move(spec), seed, std::move(store)))
 {
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/backend/session_store_link.h"
 #include "core/config/lab_config.h"
 
 #include <boost/asio/io_context.hpp>
@@ -21,17 +22,18 @@ struct BackendStats {
     std::uint64_t sessionMisses = 0;
     std::uint64_t distinctPeers = 0; ///< distinct X-Forwarded-For client addresses seen
     int inFlight = 0;
-    int sessions = 0;             ///< sessions held now
+    int sessions = 0;             ///< sessions held now (local store only: elsewhere the server holds none)
 };
 
 /// An in-process HTTP/1.1 backend ("s1".."sN") on 127.0.0.1 that keeps server-side sessions.
 /// Endpoints: GET /search?loc=REGION, POST /login, GET /account, GET /health.
-/// Every answer carries X-Backend; session endpoints answer X-Session: created|hit|miss.
+/// Every answer carries X-Backend; session endpoints answer X-Session: created|hit|miss, and
+/// invalid (a refused signed cookie) or unavailable (the shared store did not answer).
 /// Runs on the io_context it is given; every public call is thread-safe.
 class BackendServer {
 public:
-    /// Makes a backend that will run on `io`.
-    BackendServer(boost::asio::io_context& io, BackendSpec spec, std::uint64_t seed);
+    /// Makes a backend that will run on `io`, keeping its sessions where `store` says.
+    BackendServer(boost::asio::io_context& io, BackendSpec spec, std::uint64_t seed, SessionStoreLink store = {});
     /// Stops it.
     ~BackendServer();
     BackendServer(const BackendServer&) = delete;

@@ -3,12 +3,15 @@
 #include "core/base/cookie_header.h"
 #include "core/base/query_string.h"
 #include "core/base/text.h"
+#include "core/store/session_signer.h"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <stdexcept>
 #include <cstdio>
 
 namespace lblab {
@@ -33,6 +36,12 @@ std::uint64_t mix64(std::uint64_t x)
     return x;
 }
 
+std::uint32_t elapsedUs(std::chrono::steady_clock::time_point since)
+{
+    return static_cast<std::uint32_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - since).count());
+}
+
 /// Process-wide, so ids stay unique even across two backends that share a name.
 std::atomic<std::uint64_t> g_sessionCounter{1};
 
@@ -53,6 +62,15 @@ std::optional<std::string> requestSessionId(const BackendRequest& req)
     if (auto v = queryParam(req.target(), "sid"); v && !v->empty())
         return v;
     return std::nullopt;
+}
+
+std::string loginUser(const BackendRequest& req)
+{
+    std::string user = queryParam("?" + req.body(), "user").value_or("");
+    const bool usable = !user.empty() && user.size() <= 64 && std::all_of(user.begin(), user.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    return usable ? user : std::string("user");
 }
 
 BackendRoute routeOf(const BackendRequest& req)
@@ -120,14 +138,106 @@ std::string RequestHandler::newSessionId()
     return m_name + "-" + hex;
 }
 
+void RequestHandler::useStore(SessionStoreKind kind, std::shared_ptr<const SessionSigner> signer,
+                              std::chrono::seconds ttl)
+{
+    if (kind == SessionStoreKind::Client && !signer)
+        throw std::invalid_argument("backend " + m_name + ": signed sessions need a signer");
+    m_store = kind;
+    m_signer = std::move(signer);
+    m_ttl = ttl;
+}
+
+RequestHandler::Result RequestHandler::json(const BackendRequest& req, http::status status, const std::string& body) const
+{
+    Result r;
+    r.response = plain(req, status, body + "\n");
+    r.response.set(http::field::content_type, "application/json");
+    r.response.prepare_payload();
+    return r;
+}
+
+RequestHandler::Result RequestHandler::loggedIn(const BackendRequest& req, const std::string& id)
+{
+    Result r = json(req, http::status::ok, nlohmann::json{{"backend", m_name}, {"session", id}}.dump());
+    r.response.set(http::field::set_cookie, "SESSIONID=" + id + "; Path=/; HttpOnly");
+    r.response.set("X-Session-Id", id);
+    r.response.set("X-Session", "created");
+    r.response.prepare_payload();
+    r.session = SessionOutcome::Created;
+    return r;
+}
+
+RequestHandler::Result RequestHandler::accountFound(const BackendRequest& req, const std::string& id)
+{
+    Result r = json(req, http::status::ok, nlohmann::json{{"backend", m_name}, {"session", id}, {"account", "ok"}}.dump());
+    r.response.set("X-Session", "hit");
+    r.session = SessionOutcome::Hit;
+    return r;
+}
+
+RequestHandler::Result RequestHandler::accountMissing(const BackendRequest& req, bool hadId)
+{
+    Result r = json(req, http::status::unauthorized,
+                    nlohmann::json{{"backend", m_name}, {"error", hadId ? "unknown session" : "no session"}}.dump());
+    r.response.set("X-Session", "miss");
+    r.session = SessionOutcome::Miss;
+    return r;
+}
+
+RequestHandler::Result RequestHandler::storeUnavailable(const BackendRequest& req, const std::string& why)
+{
+    Result r = json(req, http::status::service_unavailable,
+                    nlohmann::json{{"backend", m_name}, {"error", "session store unavailable: " + why}}.dump());
+    r.response.set("X-Session", "unavailable");
+    r.response.set(http::field::retry_after, "1");
+    r.session = SessionOutcome::Unavailable;
+    return r;
+}
+
+RequestHandler::Result RequestHandler::signedLogin(const BackendRequest& req)
+{
+    const auto started = std::chrono::steady_clock::now();
+    const auto expires = std::chrono::duration_cast<std::chrono::seconds>(
+        (std::chrono::system_clock::now() + m_ttl).time_since_epoch()).count();
+    const std::string token = m_signer->sign(loginUser(req), expires);
+    const auto took = elapsedUs(started);
+    Result r = loggedIn(req, token);
+    r.response.set(http::field::set_cookie, "SESSIONID=" + token + "; Path=/; HttpOnly; SameSite=Lax");
+    r.response.prepare_payload();
+    r.storeUs = took;
+    return r;
+}
+
+RequestHandler::Result RequestHandler::signedAccount(const BackendRequest& req)
+{
+    const auto token = requestSessionId(req);
+    if (!token)
+        return accountMissing(req, false);
+    const auto started = std::chrono::steady_clock::now();
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string user;
+    const SessionSigner::Verdict verdict = m_signer->verify(*token, now, &user);
+    const auto took = elapsedUs(started);
+    Result r;
+    if (verdict == SessionSigner::Verdict::Valid) {
+        r = accountFound(req, user);
+    } else {
+        r = json(req, http::status::unauthorized,
+                 nlohmann::json{{"backend", m_name},
+                                {"error", std::string(SessionSigner::toString(verdict)) + " session token"}}.dump());
+        r.response.set("X-Session", "invalid");
+        r.session = SessionOutcome::Invalid;
+    }
+    r.storeUs = took;
+    r.tokenBytes = std::string_view("SESSIONID=").size() + token->size();
+    return r;
+}
+
 RequestHandler::Result RequestHandler::handle(const BackendRequest& req, TimePoint now)
 {
     Result r;
-    auto json = [&](http::status status, const nlohmann::json& body) {
-        r.response = plain(req, status, body.dump() + "\n");
-        r.response.set(http::field::content_type, "application/json");
-        r.response.prepare_payload();
-    };
     switch (routeOf(req)) {
     case BackendRoute::Health:
         r.response = plain(req, http::status::ok, "ok");
@@ -135,33 +245,30 @@ RequestHandler::Result RequestHandler::handle(const BackendRequest& req, TimePoi
     case BackendRoute::Search: {
         const std::string loc = queryParam(req.target(), "loc").value_or("");
         const auto results = std::uniform_int_distribution<int>(0, 99)(m_rng);
-        json(http::status::ok, {{"backend", m_name}, {"region", m_region}, {"loc", loc}, {"results", results}});
+        r = json(req, http::status::ok,
+                 nlohmann::json{{"backend", m_name}, {"region", m_region}, {"loc", loc}, {"results", results}}.dump());
         r.response.set("X-Session", "none");
         break;
     }
     case BackendRoute::Login: {
+        if (m_store == SessionStoreKind::Client)
+            return signedLogin(req);
+        if (m_store == SessionStoreKind::Shared)
+            return json(req, http::status::internal_server_error, R"({"error":"a login needs the shared store"})");
         const std::string id = newSessionId();
         m_sessions.create(id, now);
-        json(http::status::ok, {{"backend", m_name}, {"session", id}});
-        r.response.set(http::field::set_cookie, "SESSIONID=" + id + "; Path=/; HttpOnly");
-        r.response.set("X-Session-Id", id);
-        r.response.set("X-Session", "created");
-        r.session = SessionOutcome::Created;
-        break;
+        return loggedIn(req, id);
     }
     case BackendRoute::Account: {
+        if (m_store == SessionStoreKind::Client)
+            return signedAccount(req);
+        if (m_store == SessionStoreKind::Shared)
+            return json(req, http::status::internal_server_error, R"({"error":"an account needs the shared store"})");
         const auto id = requestSessionId(req);
-        if (id && m_sessions.touch(*id, now)) {
-            json(http::status::ok, {{"backend", m_name}, {"session", *id}, {"account", "ok"}});
-            r.response.set("X-Session", "hit");
-            r.session = SessionOutcome::Hit;
-        } else {
-            m_sessions.expire(now);
-            json(http::status::unauthorized, {{"backend", m_name}, {"error", id ? "unknown session" : "no session"}});
-            r.response.set("X-Session", "miss");
-            r.session = SessionOutcome::Miss;
-        }
-        break;
+        if (id && m_sessions.touch(*id, now))
+            return accountFound(req, *id);
+        m_sessions.expire(now);
+        return accountMissing(req, id.has_value());
     }
     case BackendRoute::MethodNotAllowed:
         r.response = plain(req, http::status::method_not_allowed, "method not allowed\n");

@@ -2,12 +2,16 @@
 
 #include "core/backend/session_store.h"
 #include "core/base/clock.h"
+#include "core/request_event.h"
+#include "core/store/session_store_kind.h"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -21,8 +25,7 @@ using BackendRequest = boost::beast::http::request<boost::beast::http::string_bo
 /// The HTTP response a backend writes.
 using BackendResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
-/// What a request meant for the session store.
-enum class SessionOutcome : std::uint8_t { None, Created, Hit, Miss };
+class SessionSigner;
 
 /// Which endpoint a request is for.
 enum class BackendRoute : std::uint8_t { Health, Search, Login, Account, NotFound, MethodNotAllowed };
@@ -33,23 +36,45 @@ std::string firstForwardedFor(std::string_view header);
 std::optional<std::string> requestSessionId(const BackendRequest& req);
 /// Which endpoint `req` asks for.
 BackendRoute routeOf(const BackendRequest& req);
+/// The user a login names (the form field `user`), or "user" when it names none or an unusable one.
+std::string loginUser(const BackendRequest& req);
 
 /// The application logic of one backend, without sockets or timers: routes a parsed request,
 /// keeps the sessions and the distinct client addresses, and builds the answer. Not thread-safe.
+/// Sessions live where `store` says: in this handler (local), in signed cookies it makes and checks
+/// with `signer` (client), or in Redis (shared: the caller does the store call and builds the answer
+/// with loggedIn(), accountFound(), accountMissing() and storeUnavailable()).
 class RequestHandler {
 public:
     /// The answer to one request and what it did to the sessions.
     struct Result {
         BackendResponse response;     ///< ready to write (Content-Length set)
-        SessionOutcome session = SessionOutcome::None; ///< created, hit or miss
+        SessionOutcome session = SessionOutcome::None; ///< created, hit, miss, invalid, unavailable
+        std::optional<std::uint32_t> storeUs; ///< client: the time signing or checking the cookie took
+        std::size_t tokenBytes = 0;   ///< client: the bytes of the signed cookie the request carried
     };
 
     /// Makes the handler of backend `name` (in `region`), seeded for its fake result counts.
     RequestHandler(std::string name, std::string region, std::uint64_t seed,
                    std::size_t sessionCapacity = 200'000, std::size_t peerCapacity = 65'536);
+    /// Sessions go where `kind` says; `signer` is needed for Client; `ttl` is their lifetime there.
+    void useStore(SessionStoreKind kind, std::shared_ptr<const SessionSigner> signer = {},
+                  std::chrono::seconds ttl = std::chrono::minutes(30));
+    /// Where sessions live.
+    SessionStoreKind store() const { return m_store; }
 
-    /// Answers `req` at `now` (the session store is consulted and updated).
+    /// Answers `req` at `now`. Local and client stores complete here; under the shared store a login
+    /// or an account request is the caller's (it answers 500 "needs the shared store" if sent here).
     Result handle(const BackendRequest& req, TimePoint now);
+
+    /// Shared store: the login made session `id` (stored): 200, its cookie, X-Session: created.
+    Result loggedIn(const BackendRequest& req, const std::string& id);
+    /// Shared store: the account's session `id` was found: 200, X-Session: hit.
+    Result accountFound(const BackendRequest& req, const std::string& id);
+    /// The account's session is not held (`hadId`: the request named one): 401, X-Session: miss.
+    Result accountMissing(const BackendRequest& req, bool hadId);
+    /// Shared store: the store did not answer (`why`): 503, X-Session: unavailable, Retry-After: 1.
+    Result storeUnavailable(const BackendRequest& req, const std::string& why);
     /// A plain answer with `status` and `body`, carrying X-Backend and honouring keep-alive of `req`.
     BackendResponse plain(const BackendRequest& req, boost::beast::http::status status, std::string body) const;
     /// A 400 (or 413/431 given as `status`) for a request that could not be parsed; always closes.
@@ -75,6 +100,13 @@ private:
     SessionStore m_sessions;
     std::size_t m_peerCapacity;
     std::unordered_set<std::string> m_peers;
+    SessionStoreKind m_store = SessionStoreKind::Local;
+    std::shared_ptr<const SessionSigner> m_signer;
+    std::chrono::seconds m_ttl{1800};
+
+    Result json(const BackendRequest& req, boost::beast::http::status status, const std::string& body) const;
+    Result signedLogin(const BackendRequest& req);
+    Result signedAccount(const BackendRequest& req);
 };
 
 } // namespace lblab

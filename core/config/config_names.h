@@ -12,6 +12,6 @@ inline const std::vector<std::string> behaviours = {"anonymous", "login"};
 inline const std::vector<std::string> carriers = {"cookie", "url"};
 inline const std::vector<std::string> actions = {"switch-policy", "kill-server", "restore-server", "add-server",
                                                  "remove-server", "drain-server", "set-weight", "set-rate",
-                                                 "change-ips", "note"};
+                                                 "change-ips", "note", "kill-store", "restore-store"};
 
 } // namespace lblab::config_names

@@ -269,6 +269,19 @@ EngineKind readEngine(const ObjectReader& r)
     r.fail("engine", "unknown engine \"" + id + "\"; must be one of " + joined(ids));
 }
 
+SessionStoreKind readSessionStore(const ObjectReader& r)
+{
+    if (!r.has("session_store"))
+        return SessionStoreKind::Local;
+    const std::string id = r.text("session_store", {}, true);
+    if (const auto kind = SessionStoreCatalog::parse(id))
+        return *kind;
+    std::vector<std::string> ids;
+    for (SessionStoreKind k : SessionStoreCatalog::all())
+        ids.emplace_back(SessionStoreCatalog::id(k));
+    r.fail("session_store", "unknown session store \"" + id + "\"; must be one of " + joined(ids));
+}
+
 /// Refuses a policy the engine does not have, at `key` ("policy", or a timeline step's).
 void requireSupported(EngineKind engine, const std::string& policy, const std::string& file, const std::string& key)
 {
@@ -364,7 +377,7 @@ struct BackendSet {
 };
 
 TimelineStep readStep(const json& j, const std::string& path, const std::string& file, double previousAt,
-                      BackendSet& servers)
+                      BackendSet& servers, SessionStoreKind sessionStore)
 {
     // The action decides which other fields belong; read it before rejecting unknown fields.
     if (j.is_object()) {
@@ -386,6 +399,8 @@ TimelineStep readStep(const json& j, const std::string& path, const std::string&
         case A::SetRate:
         case A::ChangeIps: known.push_back("value"); break;
         case A::Note: known.push_back("text"); break;
+        case A::KillStore:
+        case A::RestoreStore: break;
         default: known.push_back("server"); break;
         }
     }
@@ -436,6 +451,12 @@ TimelineStep readStep(const json& j, const std::string& path, const std::string&
             r.fail("value", "must be a fraction of the users > 0 and <= 1, got " + shown(r.at("value")));
         break;
     case A::Note: step.text = r.text("text", {}, true, true); break;
+    case A::KillStore:
+    case A::RestoreStore:
+        if (sessionStore != SessionStoreKind::Shared)
+            r.fail("action", "\"" + actions[static_cast<std::size_t>(step.action)] +
+                                 "\" needs \"session_store\": \"shared\" (only Redis is a process that can die)" + when);
+        break;
     }
     return step;
 }
@@ -447,7 +468,7 @@ LabConfig ConfigReader::read(const json& doc, const std::string& file, const std
     if (!doc.is_object())
         throw ScenarioError(file, {}, std::string("a scenario must be a JSON object, got ") + typeName(doc));
     ObjectReader r(doc, {}, file,
-                   {"name", "title", "what_it_shows", "what_to_watch", "engine", "policy", "duration_s", "seed",
+                   {"name", "title", "what_it_shows", "what_to_watch", "engine", "session_store", "policy", "duration_s", "seed",
                     "request_rate", "interval_ms", "io_threads", "listen_address", "listen_port", "policy_options",
                     "health_check", "servers", "clients", "timeline"});
     LabConfig c;
@@ -456,6 +477,7 @@ LabConfig ConfigReader::read(const json& doc, const std::string& file, const std
     c.whatItShows = r.text("what_it_shows", {});
     c.whatToWatch = r.text("what_to_watch", {});
     c.engine = readEngine(r);
+    c.sessionStore = readSessionStore(r);
     c.policy = policyId(r, "policy", c.policy, false);
     requireSupported(c.engine, c.policy, file, "policy");
     c.durationSeconds =
@@ -504,7 +526,7 @@ LabConfig ConfigReader::read(const json& doc, const std::string& file, const std
     double previousAt = 0;
     for (std::size_t i = 0; i < timeline.size(); ++i) {
         const std::string path = "timeline[" + std::to_string(i) + "]";
-        c.timeline.push_back(readStep(timeline[i], path, file, previousAt, set));
+        c.timeline.push_back(readStep(timeline[i], path, file, previousAt, set, c.sessionStore));
         previousAt = c.timeline.back().atSeconds;
         if (c.timeline.back().action == TimelineStep::Action::SwitchPolicy)
             requireSupported(c.engine, c.timeline.back().target, file, path + ".policy");

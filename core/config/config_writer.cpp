@@ -16,6 +16,7 @@ nlohmann::ordered_json ConfigWriter::toJson(const LabConfig& c)
     doc["what_it_shows"] = c.whatItShows;
     doc["what_to_watch"] = c.whatToWatch;
     doc["engine"] = std::string(EngineCatalog::id(c.engine));
+    doc["session_store"] = std::string(SessionStoreCatalog::id(c.sessionStore));
     doc["policy"] = c.policy;
     doc["duration_s"] = c.durationSeconds;
     doc["seed"] = c.seed;
@@ -73,6 +74,8 @@ nlohmann::ordered_json ConfigWriter::toJson(const LabConfig& c)
         case A::SetRate:
         case A::ChangeIps: s["value"] = step.value; break;
         case A::Note: s["text"] = step.text; break;
+        case A::KillStore:
+        case A::RestoreStore: break;
         default: s["server"] = step.target; break;
         }
         doc["timeline"].push_back(std::move(s));

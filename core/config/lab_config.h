@@ -2,6 +2,7 @@
 
 #include "core/engines/engine_kind.h"
 #include "core/policies/policy_catalog.h"
+#include "core/store/session_store_kind.h"
 
 #include <cstdint>
 #include <string>
@@ -52,6 +53,8 @@ struct TimelineStep {
     enum class Action : std::uint8_t {
         SwitchPolicy, KillBackend, RestoreBackend, AddBackend, RemoveBackend, DrainBackend,
         SetWeight, SetRate, ChangeIps, Note,
+        KillStore,    ///< kills the shared session store (Redis)
+        RestoreStore, ///< starts it again, empty
     };
     double atSeconds = 0;   ///< seconds since run start
     Action action = Action::Note;
@@ -77,6 +80,7 @@ struct LabConfig {
     std::vector<BackendSpec> servers;
     std::vector<ClientGroupSpec> clients;
     EngineKind engine = EngineKind::Builtin; ///< which balancer does the balancing
+    SessionStoreKind sessionStore = SessionStoreKind::Local; ///< where the backends keep sessions
     std::string policy = "round-robin";  ///< policy id
     PolicyOptions policyOptions;
     double requestRate = 200;            ///< total requests per second of all users (open loop)

@@ -64,7 +64,8 @@ void Lab::Impl::startBackend(const BackendSpec& spec)
         killed.push_back(false);
         return;
     }
-    auto server = std::make_unique<BackendServer>(backendIo.io, spec, config.seed * 7919 + backends.size());
+    auto server = std::make_unique<BackendServer>(backendIo.io, spec, config.seed * 7919 + backends.size(),
+                                                  store ? store->link() : SessionStoreLink{});
     try {
         server->start(0);
     } catch (const std::exception& e) {
@@ -95,6 +96,16 @@ void Lab::Impl::start()
     if (!balancer)
         throw std::runtime_error("no balancer engine for this configuration");
 
+    store = std::make_unique<SessionStoreService>(config.sessionStore, [this](const std::string& line) {
+        capture.recordLabEvent({nowUs(), LabEventKind::Note, "redis", line});
+    });
+    try {
+        store->start(control.io.get_executor());
+    } catch (...) {
+        store.reset();
+        balancer.reset();
+        throw;
+    }
     backendIo.start();
     try {
         for (const auto& spec : config.servers)
@@ -105,6 +116,7 @@ void Lab::Impl::start()
             if (b)
                 b->stop();
         backendIo.stop();
+        store->stop();
         std::lock_guard lock(backendsMutex);
         backends.clear();
         backendNames.clear();
@@ -140,7 +152,10 @@ void Lab::Impl::start()
     state = RunState::Running;
     log(LabEventKind::RunStarted, config.preset,
         "policy " + config.policy + ", " + std::to_string(users) + " users, " +
-            std::to_string(static_cast<int>(config.requestRate)) + " req/s, balancer " + url);
+            std::to_string(static_cast<int>(config.requestRate)) + " req/s, balancer " + url +
+            (config.sessionStore == SessionStoreKind::Local
+                 ? std::string()
+                 : ", sessions " + std::string(SessionStoreCatalog::displayName(config.sessionStore))));
     fleetIo.start();
     if (fleet)
         fleet->start();
@@ -188,6 +203,10 @@ void Lab::Impl::stop()
         if (b)
             b->stop();
     backendIo.stop();
+    if (store) {
+        store->closeInterval(stoppedAfterUs, 0);
+        store->stop();
+    }
     capture.closeInterval(stoppedAfterUs, gauges());
     capture.recordLabEvent({stoppedAfterUs, LabEventKind::RunStopped, config.preset, "run stopped"});
     publish(buildSnapshot());
@@ -246,6 +265,8 @@ std::shared_ptr<const Snapshot> Lab::Impl::buildSnapshot()
     }
     s->story.clientId = followed; // filled by the capture under the same lock as the clients
     capture.fillSnapshot(*s, kHistoryInSnapshot, kLogInSnapshot);
+    if (store)
+        s->store = store->view(kHistoryInSnapshot);
     if (balancer && s->policyStateful) {
         std::vector<std::string> keys;
         keys.reserve(s->clients.size());
@@ -291,6 +312,8 @@ void Lab::Impl::scheduleInterval()
         if (ec || state == RunState::Stopped)
             return;
         capture.closeInterval(capture.sinceStartUs(nextIntervalEnd), gauges());
+        if (store)
+            store->closeInterval(capture.sinceStartUs(nextIntervalEnd), config.intervalMs / 1000.0);
         nextIntervalEnd += std::chrono::milliseconds(config.intervalMs);
         scheduleInterval();
     });
@@ -378,6 +401,16 @@ void Lab::restoreBackend(const std::string& name)
     m_impl->post([impl = m_impl.get(), name] { impl->doRestore(name); });
 }
 
+void Lab::killStore()
+{
+    m_impl->post([impl = m_impl.get()] { impl->doKillStore(); });
+}
+
+void Lab::restoreStore()
+{
+    m_impl->post([impl = m_impl.get()] { impl->doRestoreStore(); });
+}
+
 void Lab::setDraining(const std::string& name, bool draining)
 {
     m_impl->post([impl = m_impl.get(), name, draining] { impl->doDrain(name, draining); });
@@ -459,6 +492,9 @@ RunSummary Lab::summary() const
                                     m_impl->capture.totals(), m_impl->capture.backendStats(), g, tableSize);
     s.users = static_cast<std::size_t>(totalUsers(m_impl->config));
     s.engine = std::string(EngineCatalog::id(m_impl->config.engine));
+    s.sessionStore = std::string(SessionStoreCatalog::id(m_impl->config.sessionStore));
+    if (m_impl->store)
+        s.store = m_impl->store->figures();
     return s;
 }
 

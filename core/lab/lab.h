@@ -54,6 +54,11 @@ public:
     void killBackend(const std::string& name);
     /// Restarts a killed backend, with no sessions.
     void restoreBackend(const std::string& name);
+    /// Kills the shared session store (Redis): every session in it is lost; logged as an error
+    /// when the sessions do not live in Redis.
+    void killStore();
+    /// Starts the shared session store again, empty.
+    void restoreStore();
     /// Drains a backend (keeps pinned clients, takes no new ones) or undrains it.
     void setDraining(const std::string& name, bool draining);
     /// Changes a backend's weight.

@@ -44,6 +44,8 @@ void Lab::Impl::runStep(const TimelineStep& step)
     case A::SetRate: doRate(step.value, ChangeOrigin::Timeline); break;
     case A::ChangeIps: doChangeIps(step.value > 0 ? step.value : 1.0); break;
     case A::Note: log(LabEventKind::Note, "timeline", step.text); break;
+    case A::KillStore: doKillStore(); break;
+    case A::RestoreStore: doRestoreStore(); break;
     }
     setup.timelineStepRan(); // after its effect, so the configuration in force never counts it twice
 }
@@ -167,6 +169,38 @@ void Lab::Impl::doChangeIps(double fraction)
     const std::string percent = std::to_string(static_cast<int>(std::lround(fraction * 100))) + "%";
     log(LabEventKind::Note, "clients", "moving " + percent + " of users to new addresses");
     changed(percent + " of users changed address");
+}
+
+void Lab::Impl::doKillStore()
+{
+    if (!store || !store->killable())
+        return log(LabEventKind::Error, "session store",
+                   "nothing to kill: sessions are stored " +
+                       std::string(SessionStoreCatalog::displayName(config.sessionStore)) +
+                       " (only the shared store, Redis, is a process)");
+    if (store->killed())
+        return log(LabEventKind::Note, "session store", "Redis is already down");
+    store->kill();
+    log(LabEventKind::StoreDown, "session store",
+        "Redis killed: every session in it is gone, so every server's logged-in users fail at once (503) and "
+        "must log in again when it is back; compare: killing one server under stickiness hurts only its users");
+    changed("session store killed");
+}
+
+void Lab::Impl::doRestoreStore()
+{
+    if (!store || !store->killable())
+        return log(LabEventKind::Error, "session store", "nothing to restore: the sessions are not in Redis");
+    if (!store->killed())
+        return;
+    try {
+        store->restore();
+    } catch (const std::exception& e) {
+        return log(LabEventKind::Error, "session store", std::string("Redis did not restart: ") + e.what());
+    }
+    log(LabEventKind::StoreUp, "session store",
+        "Redis restored, empty: every server answers again, and each user logs in once more");
+    changed("session store restored");
 }
 
 } // namespace lblab

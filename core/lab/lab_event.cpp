@@ -21,6 +21,8 @@ std::string_view toString(LabEventKind kind)
     case LabEventKind::RateChanged: return "rate-changed";
     case LabEventKind::Note: return "note";
     case LabEventKind::Error: return "error";
+    case LabEventKind::StoreDown: return "store-down";
+    case LabEventKind::StoreUp: return "store-up";
     }
     return "note";
 }

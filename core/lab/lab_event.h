@@ -16,6 +16,8 @@ enum class LabEventKind : std::uint8_t {
     RateChanged,
     Note,           ///< a timeline note or a message for the user
     Error,          ///< something failed that the user should know about
+    StoreDown,      ///< the shared session store died (killed) or stopped answering
+    StoreUp,        ///< the shared session store is back (empty)
 };
 
 /// Stable name, e.g. "policy-switched", "ip-changed".

@@ -9,6 +9,7 @@
 #include "core/balancer_engine.h"
 #include "core/fleet/client_fleet.h"
 #include "core/lab/lab_setup.h"
+#include "core/store/session_store_service.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -78,6 +79,7 @@ public:
     std::vector<std::string> backendNames;                 // same index as in the balancer
     std::vector<bool> killed;
     std::unique_ptr<ClientFleet> fleet;
+    std::unique_ptr<SessionStoreService> store; // where the backends keep sessions (Redis, a key, or nothing)
     std::unique_ptr<boost::asio::steady_timer> publishTimer;
     std::unique_ptr<boost::asio::steady_timer> intervalTimer;
     std::vector<std::unique_ptr<boost::asio::steady_timer>> timelineTimers;
@@ -140,6 +142,8 @@ public:
     void doRemove(const std::string& name, ChangeOrigin origin);
     void doRate(double rate, ChangeOrigin origin);
     void doChangeIps(double fraction);
+    void doKillStore();
+    void doRestoreStore();
     void changed(const std::string& what) { capture.markChange(nowUs(), what); }
 };
 

@@ -102,6 +102,7 @@ std::string RunSummary::toJson() const
     nlohmann::ordered_json j;
     j["preset"] = preset;
     j["engine"] = engine;
+    j["session_store"] = sessionStore;
     j["policy"] = policy;
     j["duration_s"] = durationSeconds;
     j["seed"] = seed;
@@ -126,7 +127,14 @@ std::string RunSummary::toJson() const
     j["servers"] = std::move(list);
     j["sessions"] = {{"requests", totals.sessionRequests},
                      {"misses", totals.sessionMisses},
-                     {"miss_rate", missRate(totals)}};
+                     {"miss_rate", missRate(totals)},
+                     {"invalid", totals.invalidSessions}};
+    j["store"] = {{"requests", store.ops},
+                  {"errors", store.errors},
+                  {"p50_added_us", store.p50Us},
+                  {"p99_added_us", store.p99Us},
+                  {"invalid_tokens", store.invalidTokens},
+                  {"mean_token_bytes", store.meanTokenBytes()}};
     j["ip_changes"] = totals.ipChanges;
     j["affinity_breaks"] = totals.affinityBreaks;
     j["repins"] = totals.repins;
@@ -186,6 +194,16 @@ std::string RunSummary::toTable() const
     out << "requests         " << totals.requests << " (" << totals.errors << " errors)\n";
     out << "session requests " << totals.sessionRequests << ", misses " << totals.sessionMisses
         << " (" << formatDecimal(missRate(totals) * 100.0, 1) << " %)\n";
+    if (sessionStore != "local") {
+        out << "session store    " << sessionStore << ": " << store.ops << " operations, " << store.errors
+            << " failed, added p50 " << formatDecimal(store.p50Us / 1000.0, 3) << " ms, p99 "
+            << formatDecimal(store.p99Us / 1000.0, 3) << " ms";
+        if (store.tokens > 0)
+            out << ", cookie " << formatDecimal(store.meanTokenBytes(), 0) << " bytes per request";
+        if (totals.invalidSessions > 0)
+            out << ", " << totals.invalidSessions << " invalid tokens refused";
+        out << '\n';
+    }
     out << "IP changes       " << totals.ipChanges << ", affinity breaks " << totals.affinityBreaks
         << '\n';
     out << "re-pins          " << totals.repins << ", retries " << totals.retries << '\n';

@@ -2,6 +2,7 @@
 
 #include "core/record/capture.h"
 #include "core/lab/snapshot.h"
+#include "core/store/store_meter.h"
 
 #include <cstdint>
 #include <string>
@@ -26,6 +27,8 @@ struct RunSummary {
     };
     std::string preset;
     std::string engine = "builtin";  ///< which balancer balanced (EngineCatalog's id)
+    std::string sessionStore = "local"; ///< where the backends kept sessions (SessionStoreCatalog's id)
+    StoreFigures store;              ///< what the session store did (zero under "local"; not in a replay)
     std::string policy;
     double durationSeconds = 0;
     std::uint64_t seed = 0;

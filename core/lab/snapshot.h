@@ -4,6 +4,7 @@
 #include "core/base/ipv4.h"
 #include "core/lab/lab_event.h"
 #include "core/request_event.h"
+#include "core/store/store_view.h"
 
 #include <cstdint>
 #include <string>
@@ -132,7 +133,8 @@ struct Totals {
     std::uint64_t requests = 0;
     std::uint64_t errors = 0;           ///< 5xx (balancer or backend) and failed proxying
     std::uint64_t sessionRequests = 0;  ///< requests that needed a session
-    std::uint64_t sessionMisses = 0;
+    std::uint64_t sessionMisses = 0;   ///< misses, and requests the shared store could not answer
+    std::uint64_t invalidSessions = 0; ///< signed session cookies refused (tampered, expired, malformed)
     std::uint64_t ipChanges = 0;
     std::uint64_t affinityBreaks = 0;   ///< clients moved to another backend after an IP change
     std::uint64_t repins = 0;           ///< pins moved because their backend was unusable
@@ -165,6 +167,7 @@ struct Snapshot {
     Totals totals;
     SinceChange sinceChange;            ///< counters since the last change to the lab
     ClientStory story;                  ///< the followed client's story (see Lab::followClient)
+    StoreView store;                    ///< where sessions live, and what the store costs
 };
 
 } // namespace lblab

@@ -221,9 +221,9 @@ struct Capture::State {
         accounting.request(e);
         // A request that arrived before the change was routed before it: it belongs to the earlier period.
         if (sinceChange.tUs < 0 || e.tUs >= sinceChange.tUs) {
-            const bool miss = e.session == SessionOutcome::Miss;
+            const bool miss = lostSession(e.session);
             ++sinceChange.requests;
-            sinceChange.sessionRequests += miss || e.session == SessionOutcome::Hit ? 1 : 0;
+            sinceChange.sessionRequests += needsSession(e.session) ? 1 : 0;
             sinceChange.sessionMisses += miss ? 1 : 0;
         }
     }

@@ -98,7 +98,7 @@ ClientTracker::Outcome ClientTracker::record(const RequestEvent& e)
     v.session = e.session;
     ++v.requests;
     v.lastUs = e.tUs;
-    if (e.session == SessionOutcome::Miss)
+    if (lostSession(e.session))
         v.missUs = e.tUs;
     c->story.recordRequest(e);
     return outcome;

@@ -46,12 +46,13 @@ void RequestAccounting::request(const RequestEvent& e)
 {
     ++m_totals.requests;
     const bool error = isError(e.status);
-    const bool miss = e.session == SessionOutcome::Miss;
-    const bool needsSession = miss || e.session == SessionOutcome::Hit;
+    const bool miss = lostSession(e.session);
+    const bool sessionNeeded = needsSession(e.session);
     m_totals.errors += error ? 1 : 0;
-    m_totals.sessionRequests += needsSession ? 1 : 0;
+    m_totals.sessionRequests += sessionNeeded ? 1 : 0;
     m_totals.sessionMisses += miss ? 1 : 0;
-    m_interval.sessionRequests += needsSession ? 1 : 0;
+    m_totals.invalidSessions += e.session == SessionOutcome::Invalid ? 1 : 0;
+    m_interval.sessionRequests += sessionNeeded ? 1 : 0;
     m_interval.sessionMisses += miss ? 1 : 0;
     m_totals.repins += e.decision == DecisionKind::Repinned ? 1 : 0;
     m_totals.retries += e.decision == DecisionKind::Retried ? 1 : 0;

@@ -133,6 +133,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
         const auto readWhatIsThere = [this](const nlohmann::json& c) {
             m_preset = c.value("name", c.value("preset", std::string()));
             m_engine = c.value("engine", std::string("builtin"));
+            m_sessionStore = c.value("session_store", std::string("local"));
             m_policy = c.value("policy", std::string());
             m_seed = c.value("seed", std::uint64_t{0});
             m_requestRate = c.value("request_rate", 0.0);
@@ -160,6 +161,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
             if (config) {
                 m_preset = config->preset;
                 m_engine = std::string(EngineCatalog::id(config->engine));
+                m_sessionStore = std::string(SessionStoreCatalog::id(config->sessionStore));
                 m_policy = config->policy;
                 m_seed = config->seed;
                 m_requestRate = config->requestRate;
@@ -689,6 +691,7 @@ RunSummary RunReplay::summary() const
         RunSummary::make(m_preset, policy, seconds, m_seed, totals, m_endBackendStats, gauges, m_tableSize);
     summary.users = m_users;
     summary.engine = m_engine;
+    summary.sessionStore = m_sessionStore;
     return summary;
 }
 

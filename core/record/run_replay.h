@@ -122,6 +122,7 @@ private:
     std::filesystem::path m_dir;
     std::string m_preset;
     std::string m_engine = "builtin";
+    std::string m_sessionStore = "local";
     std::string m_policy;
     double m_requestRate = 0;
     std::int64_t m_intervalUs = 500'000;

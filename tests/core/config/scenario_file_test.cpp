@@ -49,7 +49,7 @@ TEST_P(MalformedScenarioTest, SaysFileFieldAndReason)
 }
 
 const std::string kAllActions = "one of switch-policy, kill-server, restore-server, add-server, remove-server, "
-                                "drain-server, set-weight, set-rate, change-ips, note";
+                                "drain-server, set-weight, set-rate, change-ips, note, kill-store, restore-store";
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, MalformedScenarioTest,
@@ -189,6 +189,8 @@ bool sameConfig(const LabConfig& a, const LabConfig& b, std::string& why)
     LBLAB_SAME(title)
     LBLAB_SAME(whatItShows)
     LBLAB_SAME(whatToWatch)
+    LBLAB_SAME(engine)
+    LBLAB_SAME(sessionStore)
     LBLAB_SAME(policy)
     LBLAB_SAME(policyOptions.seed)
     LBLAB_SAME(policyOptions.tableTtlSeconds)
@@ -365,8 +367,11 @@ TEST(ScenarioFileTest, PresetCatalogServesTheFilesInTeachingOrder)
     ASSERT_EQ(all.size(), embeddedPresets().size());
     EXPECT_EQ(PresetCatalog::defaultPreset().preset, "round-robin-basics");
     EXPECT_EQ(all[2].preset, "login-round-robin");
-    EXPECT_EQ(all[all.size() - 2].preset, "slow-server");
-    EXPECT_EQ(all.back().preset, "power-of-two");
+    EXPECT_EQ(all[all.size() - 5].preset, "slow-server");
+    EXPECT_EQ(all[all.size() - 4].preset, "power-of-two");
+    EXPECT_EQ(all.back().preset, "signed-sessions");
+    EXPECT_EQ(PresetCatalog::find("session-store-failure")->sessionStore, SessionStoreKind::Shared);
+    EXPECT_EQ(PresetCatalog::find("signed-sessions")->sessionStore, SessionStoreKind::Client);
 
     const LabConfig* failure = PresetCatalog::find("server-failure");
     ASSERT_NE(failure, nullptr);

@@ -134,6 +134,8 @@ std::string RunSummary::toJson() const
                   {"p50_added_us", store.p50Us},
                   {"p99_added_us", store.p99Us},
                   {"invalid_tokens", store.invalidTokens},
+                  {"tokens", store.tokens},
+                  {"token_bytes", store.tokenBytes},
                   {"mean_token_bytes", store.meanTokenBytes()}};
     j["ip_changes"] = totals.ipChanges;
     j["affinity_breaks"] = totals.affinityBreaks;

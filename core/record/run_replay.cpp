@@ -185,6 +185,18 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
             if (s.contains("duration_s") && s["duration_s"].is_number())
                 m_summaryDurationS = s["duration_s"].get<double>();
             m_tableSize = s.value("table_size", std::size_t{0});
+            // What the store did is not in the CSV files (no row says what a Redis call took): the
+            // run's own figures are kept as the run recorded them.
+            if (s.contains("store") && s["store"].is_object()) {
+                const auto& st = s["store"];
+                m_store.ops = st.value("requests", std::uint64_t{0});
+                m_store.errors = st.value("errors", std::uint64_t{0});
+                m_store.p50Us = st.value("p50_added_us", std::uint32_t{0});
+                m_store.p99Us = st.value("p99_added_us", std::uint32_t{0});
+                m_store.invalidTokens = st.value("invalid_tokens", std::uint64_t{0});
+                m_store.tokens = st.value("tokens", std::uint64_t{0});
+                m_store.tokenBytes = st.value("token_bytes", std::uint64_t{0});
+            }
             if (s.contains("capture") && s["capture"].is_object()) {
                 m_droppedEvents = s["capture"].value("dropped_events", std::uint64_t{0});
                 m_droppedLabEvents = s["capture"].value("dropped_lab_events", std::uint64_t{0});
@@ -195,7 +207,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
                 LabEvent le;
                 le.tUs = msToUs(e.value("t_ms", 0.0));
                 const auto kindText = e.value("kind", std::string());
-                const auto kind = parseEnum(kindText, LabEventKind::Error);
+                const auto kind = parseEnum(kindText, LabEventKind::StoreUp);
                 le.kind = kind.value_or(LabEventKind::Note);
                 le.subject = e.value("subject", std::string());
                 le.detail = e.value("detail", std::string());
@@ -692,6 +704,7 @@ RunSummary RunReplay::summary() const
     summary.users = m_users;
     summary.engine = m_engine;
     summary.sessionStore = m_sessionStore;
+    summary.store = m_store;
     return summary;
 }
 

@@ -123,6 +123,7 @@ private:
     std::string m_preset;
     std::string m_engine = "builtin";
     std::string m_sessionStore = "local";
+    StoreFigures m_store;        ///< the store's figures as run.json's summary recorded them
     std::string m_policy;
     double m_requestRate = 0;
     std::int64_t m_intervalUs = 500'000;

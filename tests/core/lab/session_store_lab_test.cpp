@@ -5,12 +5,15 @@
 #include "core/config/preset_catalog.h"
 #include "core/engines/program_lookup.h"
 #include "core/lab/lab.h"
+#include "core/record/run_replay.h"
 #include "support/wait_for.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <unistd.h>
 
 namespace lblab {
 namespace {
@@ -142,6 +145,28 @@ TEST(SessionStoreLabTest, KillingALocalStoreSaysThereIsNothingToKill)
     }));
     EXPECT_EQ(lab.snapshot()->store.kind, SessionStoreKind::Local);
     lab.stop();
+}
+
+TEST(SessionStoreLabTest, AReplayOfAnExportedRunShowsTheSameStoreAndCounts)
+{
+    LabConfig c = preset("signed-sessions");
+    Lab lab(c);
+    lab.start();
+    ASSERT_TRUE(test::waitFor([&] { return lab.snapshot()->totals.sessionRequests >= 100; }));
+    lab.stop();
+    const auto dir = std::filesystem::temp_directory_path() / ("lblab-store-replay-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    lab.exportRun(dir);
+    const RunSummary run = lab.summary();
+    const RunSummary replay = RunReplay::load(dir).summary();
+    std::filesystem::remove_all(dir);
+    EXPECT_EQ(replay.sessionStore, "client");
+    EXPECT_EQ(replay.totals.sessionRequests, run.totals.sessionRequests);
+    EXPECT_EQ(replay.totals.sessionMisses, run.totals.sessionMisses);
+    EXPECT_EQ(replay.store.ops, run.store.ops);
+    EXPECT_EQ(replay.store.p99Us, run.store.p99Us);
+    EXPECT_EQ(replay.store.tokenBytes, run.store.tokenBytes);
+    EXPECT_EQ(replay.toTable(), run.toTable()) << "the replay prints what the run printed";
 }
 
 } // namespace

@@ -95,6 +95,9 @@ int HeadlessRun::exec()
                       ? std::string()
                       : ", engine " + std::string(EngineCatalog::displayName(m_commandLine.config.engine)))
               << ", policy " << m_commandLine.config.policy
+              << (m_commandLine.config.sessionStore == SessionStoreKind::Local
+                      ? std::string()
+                      : ", sessions " + std::string(SessionStoreCatalog::displayName(m_commandLine.config.sessionStore)))
               << ", balancer at " << lab.balancerUrl() << " for " << m_commandLine.config.durationSeconds << " s"
               << std::endl;
 

@@ -7,6 +7,8 @@
 #include "core/store/store_meter.h"
 
 #include <algorithm>
+#include <optional>
+#include <regex>
 #include <stdexcept>
 
 namespace lblab {
@@ -15,6 +17,20 @@ namespace {
 constexpr auto kCheckInterval = std::chrono::milliseconds(500);
 constexpr auto kCheckDeadline = std::chrono::milliseconds(250);
 constexpr std::size_t kMaxHistory = 2400; // as many intervals as the capture keeps for snapshots
+
+/// Redis's log line without its "PID:ROLE DD Mon YYYY HH:MM:SS.mmm X " prefix, or nullopt for a line
+/// the event log should not carry (the memory-overcommit warning: it concerns background saves,
+/// which the lab's Redis never makes).
+std::optional<std::string> tidyRedisLine(const std::string& line)
+{
+    if (line.find("Memory overcommit must be enabled") != std::string::npos)
+        return std::nullopt;
+    static const std::regex prefix(R"(^\d+:[A-Za-z] \d{1,2} \w{3} \d{4} [\d:.]+ [#*.-] )");
+    std::smatch m;
+    if (std::regex_search(line, m, prefix))
+        return line.substr(static_cast<std::size_t>(m.length(0)));
+    return line;
+}
 } // namespace
 
 SessionStoreService::SessionStoreService(SessionStoreKind kind, OutputHandler onRedisOutput)
@@ -37,7 +53,12 @@ void SessionStoreService::start(boost::asio::any_io_executor control)
         m_up = true;
         return;
     case SessionStoreKind::Shared:
-        m_redis = std::make_unique<RedisServer>(m_onRedisOutput);
+        m_redis = std::make_unique<RedisServer>([out = m_onRedisOutput](const std::string& line) {
+            if (!out)
+                return;
+            if (auto tidy = tidyRedisLine(line))
+                out(*tidy);
+        });
         m_redis->start();
         m_up = true;
         m_checker = std::make_unique<RedisClient>(control, m_redis->socketPath(), kCheckDeadline);

@@ -45,6 +45,16 @@ TEST(SessionStoreLabTest, SharedStoreUnderRoundRobinLosesNoSessionAndKeepsEveryS
     const auto s = lab.snapshot();
     EXPECT_EQ(s->store.kind, SessionStoreKind::Shared);
     EXPECT_TRUE(s->store.up);
+    // Redis's own output is in the event log, tidied: no pid/date prefix, no overcommit warning.
+    const auto redisSays = [&](const std::string& text) {
+        return std::any_of(s->log.begin(), s->log.end(), [&](const LabEvent& e) {
+            return e.subject == "redis" && e.detail.find(text) != std::string::npos;
+        });
+    };
+    EXPECT_TRUE(std::any_of(s->log.begin(), s->log.end(), [](const LabEvent& e) {
+        return e.subject == "redis" && e.detail.rfind("Server initialized", 0) == 0;
+    }));
+    EXPECT_FALSE(redisSays("overcommit"));
     lab.stop();
     const RunSummary summary = lab.summary();
     EXPECT_EQ(summary.totals.sessionMisses, 0u);

@@ -6,6 +6,7 @@
 #include "ui/engine_picker.h"
 #include "ui/font_scale.h"
 #include "ui/number_field.h"
+#include "ui/session_store_picker.h"
 #include "ui/shortcut_catalog.h"
 
 #include <QAbstractItemView>
@@ -110,6 +111,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_copyUrl->setToolTip(tr("Copy the balancer's URL"));
 
     m_engine = new EnginePicker(this);
+    m_store = new SessionStorePicker(this);
     m_policy = new QComboBox(this);
     m_policy->setModel(new QStandardItemModel(m_policy));
     m_policy->setMinimumContentsLength(30); // the group headings must not be cut
@@ -151,6 +153,8 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     auto* row2 = new QHBoxLayout;
     row2->addWidget(m_engine);
     row2->addSpacing(12);
+    row2->addWidget(m_store);
+    row2->addSpacing(12);
     row2->addWidget(caption(tr("Policy"), this));
     row2->addWidget(m_policy);
     row2->addWidget(m_policySummary, 1); // beside the picker: a row saved for the map and the tabs
@@ -173,6 +177,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     connect(m_preset, &QComboBox::activated, this, &ControlsPanel::onPresetActivated);
     connect(m_policy, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPolicyChanged);
     connect(m_engine, &EnginePicker::engineChosen, this, &ControlsPanel::onEngineChosen);
+    connect(m_store, &SessionStorePicker::storeChosen, this, &ControlsPanel::onStoreChosen);
     connect(m_start, &QPushButton::clicked, this, &ControlsPanel::requestStart);
     connect(m_pause, &QPushButton::clicked, this, [this] {
         if (m_state == RunState::Paused)
@@ -408,6 +413,16 @@ void ControlsPanel::onEngineChosen(EngineKind engine)
     requestStart();
 }
 
+SessionStoreKind ControlsPanel::currentSessionStore() const { return m_store->store(); }
+
+void ControlsPanel::onStoreChosen(SessionStoreKind store)
+{
+    // The user's choice, kept by Restart as the engine is; choosing the preset's own store is no change.
+    const LabConfig* p = selected();
+    m_userStore = p && p->sessionStore == store ? std::nullopt : std::optional(store);
+    requestStart();
+}
+
 void ControlsPanel::onPolicyChanged(int index)
 {
     const QString id = m_policy->itemData(index, kIdRole).toString();
@@ -440,8 +455,10 @@ void ControlsPanel::loadPreset(int index)
     m_userPolicy.reset();
     m_userRate.reset();
     m_userEngine.reset();
+    m_userStore.reset();
     m_pendingPolicy.clear();
     showEngine(p.engine);
+    m_store->setStore(p.sessionStore);
     {
         // Loading a preset's values is not a user command: nothing is emitted for them.
         const QSignalBlocker b1(m_rate), b2(m_clients), b3(m_seed), b4(m_policy);
@@ -493,6 +510,10 @@ void ControlsPanel::applyUserValues(const LabConfig& config)
         m_userEngine = config.engine;
         showEngine(config.engine);
     }
+    if (config.sessionStore != p->sessionStore) {
+        m_userStore = config.sessionStore;
+        m_store->setStore(config.sessionStore);
+    }
     if (config.policy != p->policy && policyRow(QString::fromStdString(config.policy)) >= 0) {
         const QSignalBlocker b4(m_policy);
         m_policy->setCurrentIndex(policyRow(QString::fromStdString(config.policy)));
@@ -527,6 +548,8 @@ LabConfig ControlsPanel::currentConfig() const
         config.requestRate = *m_userRate;
     if (m_userEngine)
         config.engine = *m_userEngine;
+    if (m_userStore)
+        SessionStorePicker::applyTo(config, *m_userStore);
     return config;
 }
 

@@ -21,6 +21,7 @@ namespace lblab::ui {
 
 class EnginePicker;
 class NumberField;
+class SessionStorePicker;
 
 /// The run's controls: preset, start/pause/stop/reset, policy, request rate, client count, seed,
 /// "change client IPs now" and the balancer's URL. It only emits commands; it never runs anything.
@@ -31,7 +32,9 @@ class NumberField;
 /// ("modified: policy, clients"); Reset starts the preset exactly as shipped. Policy and rate apply
 /// live; clients and seed apply when the run restarts (Enter in the field restarts it), and until then
 /// the field is marked. The engine (builtin, HAProxy, NGINX) is chosen beside the policy: choosing one
-/// restarts the run with it, and the policies it cannot run are greyed out. Shortcuts: Space start/pause/resume, Ctrl+1..Ctrl+9 the first nine policies,
+/// restarts the run with it, and the policies it cannot run are greyed out. Where sessions live (on
+/// each server, a shared Redis, a signed cookie) is chosen beside the engine, and restarts the run
+/// the same way. Shortcuts: Space start/pause/resume, Ctrl+1..Ctrl+9 the first nine policies,
 /// Alt+Up/Alt+Down the previous/next policy.
 class ControlsPanel : public QWidget {
     Q_OBJECT
@@ -66,6 +69,8 @@ public:
     /// Makes `engine` the user's choice without asking for a restart (the window falls back to the
     /// builtin proxy when an outside engine cannot start).
     void setEngine(lblab::EngineKind engine);
+    /// The session store the picker shows.
+    lblab::SessionStoreKind currentSessionStore() const;
     /// The summary line shown under the policy picker.
     QString policySummaryText() const;
 
@@ -80,6 +85,7 @@ public:
     QComboBox* presetCombo() const { return m_preset; }
     QComboBox* policyCombo() const { return m_policy; }
     EnginePicker* enginePicker() const { return m_engine; }
+    SessionStorePicker* storePicker() const { return m_store; }
     QPushButton* startButton() const { return m_start; }
     QPushButton* pauseButton() const { return m_pause; }
     QPushButton* stopButton() const { return m_stop; }
@@ -134,6 +140,7 @@ private:
     void onPresetActivated(int index);
     void onPolicyChanged(int index);
     void onEngineChosen(lblab::EngineKind engine);
+    void onStoreChosen(lblab::SessionStoreKind store);
     void showEngine(lblab::EngineKind engine);
     void loadPreset(int index);
     void requestStart();
@@ -153,11 +160,13 @@ private:
     std::optional<std::string> m_userPolicy; ///< the policy the user chose (a timeline's is not)
     std::optional<double> m_userRate;        ///< the rate the user set
     std::optional<lblab::EngineKind> m_userEngine; ///< the engine the user chose
+    std::optional<lblab::SessionStoreKind> m_userStore; ///< the session store the user chose
     int m_appliedClients = -1;     ///< the client count of the run in progress (-1: none started here)
     int m_appliedSeed = -1;        ///< its seed
 
     QComboBox* m_preset;
     EnginePicker* m_engine;
+    SessionStorePicker* m_store;
     QComboBox* m_policy;
     QLabel* m_policySummary;
     QLabel* m_modified;

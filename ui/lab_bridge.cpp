@@ -79,7 +79,7 @@ void LabBridge::startPreset(const LabConfig& config)
     std::unique_ptr<Lab> lab;
     try {
         lab = std::make_unique<Lab>(config);
-        if (config.engine != EngineKind::Builtin) {
+        if (config.engine != EngineKind::Builtin || config.sessionStore == SessionStoreKind::Shared) {
             startOnWorker(std::move(lab));
             return;
         }
@@ -195,6 +195,18 @@ void LabBridge::restoreServer(const QString& name)
 {
     if (m_lab)
         m_lab->restoreBackend(name.toStdString());
+}
+
+void LabBridge::killStore()
+{
+    if (m_lab)
+        m_lab->killStore(); // posted to the lab's control thread: the GUI does not wait for Redis
+}
+
+void LabBridge::restoreStore()
+{
+    if (m_lab)
+        m_lab->restoreStore();
 }
 
 void LabBridge::setDraining(const QString& name, bool draining)

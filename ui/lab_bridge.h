@@ -74,6 +74,11 @@ public slots:
     void killServer(const QString& name);
     /// Restarts a killed backend.
     void restoreServer(const QString& name);
+    /// Kills the shared session store (Redis): every session in it is lost. The lab logs it (or, when
+    /// the sessions are not in Redis, an error saying there is nothing to kill).
+    void killStore();
+    /// Starts the shared session store again, empty.
+    void restoreStore();
     /// Drains or undrains a backend.
     void setDraining(const QString& name, bool draining);
     /// Changes a backend's weight.

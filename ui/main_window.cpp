@@ -129,6 +129,8 @@ MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
         entry.policyOptions.seed = same->policyOptions.seed;
         entry.clients = same->clients;
         entry.engine = same->engine; // --engine is the user's change, as --policy is
+        entry.sessionStore = same->sessionStore; // and so is --session-store
+        entry.timeline = same->timeline;         // with the kill-store steps --session-store may drop
         *same = entry;
     } else if (!config.preset.empty()) {
         m_presets.push_back(entry);
@@ -262,6 +264,8 @@ QStringList MainWindow::setupChanges() const
     const LabConfig preset = m_controls->presetConfig();
     const LabConfig setup = currentSetup();
     QStringList changes = toQt(lblab::setupChanges(preset, setup));
+    if (setup.sessionStore != preset.sessionStore && !changes.contains(QStringLiteral("sessions")))
+        changes.prepend(QStringLiteral("sessions"));
     if (setup.engine != preset.engine && !changes.contains(QStringLiteral("engine")))
         changes.prepend(QStringLiteral("engine"));
     return changes;
@@ -464,7 +468,8 @@ void MainWindow::applyDefaultDockSizes()
     resizeDocks({m_serversDock, m_explainDock}, {column, column}, Qt::Horizontal);
     // Room for three server cards whole; the tabs below get the rest (eight log rows and more).
     const int columnHeight = m_serversDock->height() + m_explainDock->height();
-    const int servers = m_serversDock->titleBarWidget()->sizeHint().height() + m_servers->heightFor(3, column);
+    const int servers = m_serversDock->titleBarWidget()->sizeHint().height() +
+                        m_servers->heightFor(3, column, m_controls->currentSessionStore());
     resizeDocks({m_serversDock, m_explainDock}, {servers, std::max(0, columnHeight - servers)}, Qt::Vertical);
 }
 
@@ -500,6 +505,8 @@ void MainWindow::connectPanels()
     connect(m_servers, &ServersPanel::weightRequested, b, &LabBridge::setWeight);
     connect(m_servers, &ServersPanel::removeRequested, b, &LabBridge::removeServer);
     connect(m_servers, &ServersPanel::addRequested, b, &LabBridge::addServer);
+    connect(m_servers, &ServersPanel::storeKillRequested, b, &LabBridge::killStore);
+    connect(m_servers, &ServersPanel::storeRestoreRequested, b, &LabBridge::restoreStore);
     connect(m_servers, &ServersPanel::inputCorrected, this, [this](const QString& m) { showMessage(m, kErrorMs); });
 
     connect(m_map, &AssignmentMap::clientSelected, this, [this](const QString& id) {
@@ -523,7 +530,9 @@ void MainWindow::startConfig(const LabConfig& config)
     if (config.engine != EngineKind::Builtin)
         showMessage(tr("Starting %1...").arg(QString::fromStdString(std::string(EngineCatalog::displayName(config.engine)))),
                     kMessageMs);
-    // The builtin proxy starts here in milliseconds; HAProxy and NGINX start on the bridge's worker.
+    else if (config.sessionStore == SessionStoreKind::Shared)
+        showMessage(tr("Starting Redis..."), kMessageMs);
+    // The builtin proxy starts here in milliseconds; HAProxy, NGINX and Redis start on the bridge's worker.
     m_bridge->startPreset(config);
     m_controls->showModified(setupChanges());
 }

@@ -91,7 +91,7 @@ QString ServerCard::stateText() const { return m_state->text(); }
 
 QString ServerCard::statsText() const { return m_stats->text(); }
 
-void ServerCard::showServer(const BackendView& server)
+void ServerCard::showServer(const BackendView& server, bool keepsSessions)
 {
     m_killed = server.killed;
     m_draining = server.state == BackendState::Draining;
@@ -113,11 +113,15 @@ void ServerCard::showServer(const BackendView& server)
                                    .arg(colour));
     }
     // One line at the normal text size (it wraps when the text is scaled up), so three cards fit.
-    QString stats = tr("%1 req/s · %2 active · %3 sessions · p99 %4")
-                        .arg(server.rps, 0, 'f', 0)
-                        .arg(server.active)
-                        .arg(server.sessions)
-                        .arg(milliseconds(server.p99Us));
+    QString stats = keepsSessions ? tr("%1 req/s · %2 active · %3 sessions · p99 %4")
+                                        .arg(server.rps, 0, 'f', 0)
+                                        .arg(server.active)
+                                        .arg(server.sessions)
+                                        .arg(milliseconds(server.p99Us))
+                                  : tr("%1 req/s · %2 active · p99 %3")
+                                        .arg(server.rps, 0, 'f', 0)
+                                        .arg(server.active)
+                                        .arg(milliseconds(server.p99Us));
     if (server.sessionMisses > 0)
         stats += tr(" · %1 misses").arg(server.sessionMisses);
     if (server.errors > 0)

@@ -20,8 +20,10 @@ public:
     /// A card for backend `index` (its colour) named `name`.
     ServerCard(int index, const QString& name, QWidget* parent = nullptr);
 
-    /// Updates the texts and buttons from the backend's current view.
-    void showServer(const lblab::BackendView& server);
+    /// Updates the texts and buttons from the backend's current view. `keepsSessions` is false when
+    /// the sessions live elsewhere (a shared store, a signed cookie): the card then leaves out the
+    /// server's session count, which says nothing there.
+    void showServer(const lblab::BackendView& server, bool keepsSessions = true);
 
     /// The backend's name.
     QString name() const { return m_name; }

@@ -13,8 +13,11 @@ class QVBoxLayout;
 namespace lblab::ui {
 
 class ServerCard;
+class StoreCard;
 
-/// The backends as cards (one per backend not removed), with "Add server" on top.
+/// Where the sessions live (a StoreCard, for a shared store or a signed cookie) above the backends as
+/// cards (one per backend not removed), with "Add server" under the last one. Sessions on each server
+/// need no card of their own: the server cards count them.
 class ServersPanel : public QWidget {
     Q_OBJECT
 public:
@@ -26,10 +29,13 @@ public:
     /// The card of backend `name`, or nullptr (also for removed backends).
     ServerCard* card(const QString& name) const;
     /// Height the panel needs to show `cards` server cards whole, with the "Add server" button, when it
-    /// is `width` pixels wide.
-    int heightFor(int cards, int width) const;
+    /// is `width` pixels wide; with the store card at its tallest when the sessions live in `store`
+    /// (none for sessions on each server).
+    int heightFor(int cards, int width, lblab::SessionStoreKind store = lblab::SessionStoreKind::Local) const;
     /// The "Add server" button.
     QPushButton* addButton() const { return m_add; }
+    /// The session store's card (hidden while the sessions live on each server).
+    StoreCard* storeCard() const { return m_store; }
 
 public slots:
     /// Updates the cards from a snapshot.
@@ -48,11 +54,16 @@ signals:
     void removeRequested(QString name);
     /// Add a backend like the others.
     void addRequested();
+    /// Kill the shared session store (Redis).
+    void storeKillRequested();
+    /// Start it again.
+    void storeRestoreRequested();
     /// A card corrected a typed number; `message` says what and why.
     void inputCorrected(QString message);
 
 private:
     QPushButton* m_add;
+    StoreCard* m_store;
     QVBoxLayout* m_cardsLayout;
     std::vector<ServerCard*> m_cards; ///< by backend index
 };

@@ -44,6 +44,8 @@ TEST_F(LabBridgeTest, CommandsWithoutALabAreHarmless)
     bridge.stop();
     bridge.setPolicy("ip-hash");
     bridge.killServer("s1");
+    bridge.killStore();
+    bridge.restoreStore();
     bridge.addServer();
     bridge.setRequestRate(10);
     bridge.changeClientIps(0.5);
@@ -105,6 +107,49 @@ TEST_F(LabBridgeTest, ServerCommandsReachTheLab)
     ASSERT_TRUE(waitUntil([&] { return bridge.latest()->servers.size() == 4; }, 3000));
     bridge.removeServer("s4");
     ASSERT_TRUE(waitUntil([&] { return bridge.latest()->servers.at(3).state == lblab::BackendState::Removed; }, 3000));
+    bridge.stop();
+}
+
+TEST_F(LabBridgeTest, StoreCommandsReachTheLabsRedis)
+{
+    LabConfig config = basics();
+    config.sessionStore = lblab::SessionStoreKind::Shared;
+    LabBridge bridge;
+    QStringList errors;
+    QObject::connect(&bridge, &LabBridge::errorOccurred, [&](const QString& m) { errors << m; });
+    bridge.startPreset(config); // Redis starts on the bridge's worker: the GUI thread goes on
+    ASSERT_TRUE(waitUntil([&] { return (bridge.latest() && bridge.latest()->store.up) || !errors.isEmpty(); }, 5000))
+        << "no snapshot with Redis up";
+    ASSERT_TRUE(errors.isEmpty()) << errors.join("; ").toStdString();
+    EXPECT_EQ(bridge.latest()->store.kind, lblab::SessionStoreKind::Shared);
+    auto logged = [&](lblab::LabEventKind kind) {
+        for (const lblab::LabEvent& e : bridge.latest()->log)
+            if (e.kind == kind)
+                return true;
+        return false;
+    };
+    bridge.killStore();
+    ASSERT_TRUE(waitUntil([&] { return bridge.latest()->store.killed && logged(lblab::LabEventKind::StoreDown); }, 5000));
+    EXPECT_FALSE(bridge.latest()->store.up);
+    bridge.restoreStore();
+    ASSERT_TRUE(waitUntil([&] { return !bridge.latest()->store.killed && bridge.latest()->store.up &&
+                                       logged(lblab::LabEventKind::StoreUp); }, 5000));
+    bridge.stop();
+}
+
+TEST_F(LabBridgeTest, KillingAStoreThatIsNoProcessIsLoggedAsAnError)
+{
+    LabBridge bridge;
+    bridge.startPreset(basics()); // sessions on each server
+    ASSERT_TRUE(waitUntil([&] { return bridge.latest() != nullptr; }, 3000));
+    bridge.killStore();
+    ASSERT_TRUE(waitUntil([&] {
+        for (const lblab::LabEvent& e : bridge.latest()->log)
+            if (e.kind == lblab::LabEventKind::Error && e.subject == "session store")
+                return true;
+        return false;
+    }, 3000));
+    EXPECT_FALSE(bridge.latest()->store.killed);
     bridge.stop();
 }
 

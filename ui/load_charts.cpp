@@ -116,6 +116,16 @@ LoadCharts::LoadCharts(QWidget* parent)
 
     m_misses = addLine(m_sessions, BackendPalette::missColour(), tr("misses"));
     m_breaks = addLine(m_sessions, QColor(0x55, 0x55, 0x55), tr("breaks"), Qt::DashLine);
+    // Black and dash-dotted: not a server's colour, and not a server's dashed p99 either. A store
+    // adds far less than a server takes, so its line runs along the bottom: on a layer of its own
+    // above the servers' lines (below the marker labels), and heavier, so they do not hide it.
+    m_storeP99 = addLine(m_latency, QColor(0x10, 0x10, 0x10), tr("store p99"), Qt::DashDotLine);
+    QPen storePen = m_storeP99->pen();
+    storePen.setWidthF(2.5);
+    m_storeP99->setPen(storePen);
+    m_latency->addLayer(QStringLiteral("store"), m_latency->layer(QStringLiteral("main")), QCustomPlot::limAbove);
+    m_storeP99->setLayer(QStringLiteral("store"));
+    m_storeP99->removeFromLegend(); // until a store adds latency
 
     m_share->yAxis->setLabel(tr("% of requests"));
     m_share->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
@@ -217,6 +227,7 @@ const ChartMarkerLayer* LoadCharts::markerLayer(Series series) const
     case Series::LatencyP99: return m_layers[2];
     case Series::SessionMisses:
     case Series::AffinityBreaks: return m_layers[3];
+    case Series::StoreLatencyP99: return m_layers[2];
     case Series::Share:
     case Series::IdealShare: return nullptr;
     }
@@ -237,7 +248,10 @@ void LoadCharts::clearAll()
     m_names.clear();
     m_misses->data()->clear();
     m_breaks->data()->clear();
+    m_storeP99->data()->clear();
+    m_storeP99->removeFromLegend();
     m_lastEndUs = -1;
+    m_storeLastEndUs = -1;
     m_markers.clear();
     for (ChartMarkerLayer* layer : m_layers)
         layer->setMarkers(m_markers.markers());
@@ -351,10 +365,15 @@ void LoadCharts::showSnapshot(const lblab::Snapshot& snapshot)
 
     const bool markersChanged = m_markers.addFromLog(snapshot.log);
     const bool newData = newest > m_lastEndUs;
-    if (!newData && !markersChanged)
+    const std::vector<StoreInterval>& store = snapshot.store.history;
+    const bool newStoreData = snapshot.store.kind != SessionStoreKind::Local && !store.empty() &&
+                              store.back().endUs > m_storeLastEndUs;
+    if (!newData && !markersChanged && !newStoreData)
         return; // nothing new: no work, no replot
     if (newData)
         appendIntervals(snapshot, newest);
+    if (newStoreData)
+        appendStoreIntervals(snapshot.store);
     // Markers leave with the data they stand among.
     if (m_lastEndUs >= 0)
         m_markers.removeBefore(static_cast<double>(m_lastEndUs) / 1e6 - m_windowSeconds);
@@ -432,6 +451,26 @@ void LoadCharts::appendIntervals(const Snapshot& snapshot, std::int64_t newest)
     updateShares(snapshot);
 }
 
+void LoadCharts::appendStoreIntervals(const StoreView& store)
+{
+    QVector<double> keys, p99;
+    for (auto it = store.history.rbegin(); it != store.history.rend() && it->endUs > m_storeLastEndUs; ++it) {
+        // An interval with no store operation added nothing.
+        if (it->ops == 0)
+            continue;
+        keys.push_front(static_cast<double>(it->endUs) / 1e6);
+        p99.push_front(it->p99Us / 1000.0);
+    }
+    m_storeLastEndUs = store.history.back().endUs;
+    if (!keys.isEmpty() && !m_latency->legend->hasItemWithPlottable(m_storeP99))
+        m_storeP99->addToLegend();
+    m_storeP99->addData(keys, p99, true);
+    // The servers' intervals set the window; the store's end with them.
+    const double now = static_cast<double>(std::max(m_lastEndUs, m_storeLastEndUs)) / 1e6;
+    m_storeP99->data()->removeBefore(now - m_windowSeconds);
+    fitValueAxis(m_latency, 5);
+}
+
 const QCPGraph* LoadCharts::timeGraph(Series series, int server) const
 {
     const bool valid = server >= 0 && static_cast<std::size_t>(server) < m_servers.size();
@@ -442,6 +481,7 @@ const QCPGraph* LoadCharts::timeGraph(Series series, int server) const
     case Series::LatencyP99: return valid ? m_servers[server].p99 : nullptr;
     case Series::SessionMisses: return m_misses;
     case Series::AffinityBreaks: return m_breaks;
+    case Series::StoreLatencyP99: return m_storeP99;
     case Series::Share:
     case Series::IdealShare: return nullptr;
     }

@@ -23,8 +23,10 @@ namespace lblab::ui {
 class ChartMarkerLayer;
 
 /// Live charts over a sliding window: request rate, active connections, latency, share of requests
-/// against the ideal share, and session misses / affinity breaks per second. The time charts mark
-/// what just changed (policy switches, servers killed or added, bursts of IP changes, notes).
+/// against the ideal share, and session misses / affinity breaks per second. With a shared or signed
+/// session store the latency chart also draws what the store adds per operation (p99, dashed black).
+/// The time charts mark what just changed (policy switches, servers or the store killed, servers
+/// added, bursts of IP changes, notes).
 class LoadCharts : public QWidget {
     Q_OBJECT
 public:
@@ -38,6 +40,7 @@ public:
         AffinityBreaks,    ///< affinity breaks per second (server ignored)
         Share,             ///< share of requests in the window, per server (one bar)
         IdealShare,        ///< weight / total weight of servers up, per server (the tick)
+        StoreLatencyP99,   ///< ms the session store added per operation, p99 (server ignored)
     };
 
     /// Empty charts with a 60 s window.
@@ -102,6 +105,7 @@ private:
 
     void clearAll();
     void appendIntervals(const Snapshot& snapshot, std::int64_t newestEndUs);
+    void appendStoreIntervals(const StoreView& store);
     void applyFonts();
     QFont scaledFont(double points, bool bold = false) const;
     QString policyText() const;
@@ -119,6 +123,7 @@ private:
     QCustomPlot* m_share = nullptr;
     QCPGraph* m_misses = nullptr;
     QCPGraph* m_breaks = nullptr;
+    QCPGraph* m_storeP99 = nullptr;             ///< on the latency chart; in its legend once it has data
     std::vector<QCPTextElement*> m_titles;      ///< by plot, as plots() lists them
     std::vector<ChartMarkerLayer*> m_layers;    ///< rate, active, latency, sessions
     ChartMarkers m_markers;
@@ -126,6 +131,7 @@ private:
     std::vector<std::string> m_names;
     double m_windowSeconds = 60;
     std::int64_t m_lastEndUs = -1;
+    std::int64_t m_storeLastEndUs = -1;         ///< the newest store interval drawn
     std::int64_t m_shownUs = -1;                ///< the last snapshot's time (-1: none yet)
     QString m_preset;                           ///< of the last snapshot
     QString m_policy;                           ///< in force in the last snapshot

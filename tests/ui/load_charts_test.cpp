@@ -426,3 +426,49 @@ TEST(LoadChartsTitles, LargeTextNeverCutsAChartsTitle)
     charts.resize(3000, 260);
     EXPECT_DOUBLE_EQ(charts.shownTitleFont(0).pointSizeF(), charts.titleFont().pointSizeF()) << "room again: full size";
 }
+
+TEST_F(LoadChartsTest, DrawsTheLatencyTheSessionStoreAddsBesideTheServers)
+{
+    LoadCharts charts;
+    lblab::Snapshot snap = makeSnapshot(0, 6);
+    charts.showSnapshot(snap);
+    EXPECT_EQ(charts.graphPointCount(Series::StoreLatencyP99), 0) << "sessions on each server add nothing to draw";
+    // The marker layer belongs to the latency chart's plot.
+    const auto* latency = qobject_cast<const QCustomPlot*>(charts.markerLayer(Series::LatencyP50)->parent());
+    ASSERT_NE(latency, nullptr);
+    auto inLegend = [&] {
+        for (int i = 0; i < latency->legend->itemCount(); ++i)
+            if (auto* item = qobject_cast<QCPPlottableLegendItem*>(latency->legend->item(i));
+                item && item->plottable()->name() == QStringLiteral("store p99"))
+                return true;
+        return false;
+    };
+    EXPECT_FALSE(inLegend());
+
+    // A shared store: one interval per capture interval, on the same clock; an idle one is skipped.
+    snap = makeSnapshot(0, 8);
+    snap.store.kind = lblab::SessionStoreKind::Shared;
+    for (int k = 0; k < 8; ++k)
+        snap.store.history.push_back({static_cast<std::int64_t>(k + 1) * 500'000, k == 2 ? 0u : 100u, 0u, 80u,
+                                      static_cast<std::uint32_t>(300 + 100 * k)});
+    charts.showSnapshot(snap);
+    EXPECT_EQ(charts.graphPointCount(Series::StoreLatencyP99), 7);
+    EXPECT_DOUBLE_EQ(charts.lastValue(Series::StoreLatencyP99), 1.0) << "ms, the last interval's p99";
+    EXPECT_DOUBLE_EQ(charts.firstKey(Series::StoreLatencyP99), 0.5) << "seconds since start, as the servers' lines";
+    EXPECT_TRUE(inLegend());
+    EXPECT_EQ(charts.markerLayer(Series::StoreLatencyP99), charts.markerLayer(Series::LatencyP99));
+
+    // Only new intervals are appended.
+    snap.store.history.push_back({4'500'000, 100, 0, 80, 2'000});
+    charts.showSnapshot(snap);
+    EXPECT_EQ(charts.graphPointCount(Series::StoreLatencyP99), 8);
+    EXPECT_DOUBLE_EQ(charts.lastValue(Series::StoreLatencyP99), 2.0);
+    charts.showSnapshot(snap);
+    EXPECT_EQ(charts.graphPointCount(Series::StoreLatencyP99), 8);
+    EXPECT_FALSE(lblab::test::savePanelGrab(charts, QStringLiteral("load_charts_store"), QSize(1400, 300)).isEmpty());
+
+    // A new run without a store forgets the line and its legend entry.
+    charts.showSnapshot(makeSnapshot(0, 2));
+    EXPECT_EQ(charts.graphPointCount(Series::StoreLatencyP99), 0);
+    EXPECT_FALSE(inLegend());
+}

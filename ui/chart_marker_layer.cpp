@@ -44,6 +44,9 @@ QColor ChartMarkerLayer::colourFor(ChartMarker::Kind kind)
     case K::BackendDraining: return QColor(0x8a, 0x64, 0x00);
     case K::IpBurst: return QColor(0x8c, 0x51, 0x0a);
     case K::Note: return QColor(0x3c, 0x4d, 0x66);
+    // The store's lines in black-red and black-green: every server at once, not one server's line.
+    case K::StoreKilled: return QColor(0x6d, 0x00, 0x1a);
+    case K::StoreBack: return QColor(0x0b, 0x4d, 0x24);
     }
     return Qt::darkGray;
 }
@@ -83,7 +86,9 @@ void ChartMarkerLayer::setMarkers(const std::deque<ChartMarker>& markers)
         const ChartMarker& m = m_markers[i];
         const QColor colour = colourFor(m.kind);
         QPen pen(colour);
-        pen.setWidthF(1.5);
+        // The store's lines are heavier: what happened there happened to every server.
+        const bool store = m.kind == ChartMarker::Kind::StoreKilled || m.kind == ChartMarker::Kind::StoreBack;
+        pen.setWidthF(store ? 2.5 : 1.5);
         pen.setStyle(Qt::DashLine);
         items.line->setPen(pen);
         items.line->point1->setCoords(m.x, 0);

@@ -58,6 +58,15 @@ bool ChartMarkers::markerFor(const LabEvent& event, ChartMarker& out)
         out.kind = K::BackendDraining;
         out.label = tr("%1 draining").arg(subject);
         break;
+    case LabEventKind::StoreDown:
+        // The lab's kill says "Redis killed: ..."; anything else is the store failing on its own.
+        out.kind = K::StoreKilled;
+        out.label = event.detail.starts_with("Redis killed") ? tr("store killed") : tr("store down");
+        break;
+    case LabEventKind::StoreUp:
+        out.kind = K::StoreBack;
+        out.label = tr("store back");
+        break;
     case LabEventKind::Note: {
         // Only what the teacher wrote (a scenario's timeline, a note typed in the window); the lab's
         // own notes ("restarted; ...", "moving 30% of users") have their marker from what follows.
@@ -141,7 +150,8 @@ ChartMarker* ChartMarkers::downMarkerOf(const QString& server)
     // The server's latest marker, if it says the server went down (nothing since brought it back).
     using K = ChartMarker::Kind;
     for (auto it = m_markers.rbegin(); it != m_markers.rend(); ++it) {
-        if (it->subject != server || it->kind == K::Note || it->kind == K::Policy || it->kind == K::IpBurst)
+        if (it->subject != server || it->kind == K::Note || it->kind == K::Policy || it->kind == K::IpBurst ||
+            it->kind == K::StoreKilled || it->kind == K::StoreBack)
             continue;
         return it->kind == K::BackendDown || it->kind == K::ServerKilled ? &*it : nullptr;
     }

@@ -16,20 +16,22 @@ namespace lblab::ui {
 struct ChartMarker {
     /// What changed (it picks the line's colour).
     enum class Kind : std::uint8_t {
-        Policy, ServerKilled, BackendDown, BackendUp, BackendAdded, BackendRemoved, BackendDraining, IpBurst, Note
+        Policy, ServerKilled, BackendDown, BackendUp, BackendAdded, BackendRemoved, BackendDraining, IpBurst, Note,
+        StoreKilled, ///< the shared session store was killed (or stopped answering: "store down")
+        StoreBack,   ///< it is back, empty
     };
     std::uint64_t id = 0; ///< unique within a run (a burst's marker keeps its id while it grows)
     double x = 0;         ///< seconds since run start
     Kind kind = Kind::Note;
-    QString label;        ///< short text at the top of the line, e.g. "s2 killed", "→ cookie-affinity"
+    QString label;        ///< short text at the top of the line, e.g. "s2 killed", "→ cookie-affinity", "store killed"
     QString subject;      ///< the server, policy or "timeline" concerned ("" for a burst)
     QString policy;       ///< Policy: the policy switched to
     QString fromPolicy;   ///< Policy: the policy before ("" when the log did not say)
 };
 
 /// The change markers of a run, built from the lab's event log: policy switches, servers killed,
-/// down, up, added, removed or drained, bursts of IP changes (one marker each, see IpChangeBursts)
-/// and timeline or user notes. Snapshots carry the last few hundred log entries, repeated from one
+/// down, up, added, removed or drained, the session store killed and back, bursts of IP changes (one
+/// marker each, see IpChangeBursts) and timeline or user notes. Snapshots carry the last few hundred log entries, repeated from one
 /// snapshot to the next: each entry is taken once, and markers outlive their entries' leaving the
 /// log (the list is our own, bounded, and trimmed to the charts' window).
 class ChartMarkers {

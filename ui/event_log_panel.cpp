@@ -30,12 +30,13 @@ struct KindGroup {
     std::initializer_list<Kind> kinds;
 };
 
-const std::array<KindGroup, 6>& kindGroups()
+const std::array<KindGroup, 7>& kindGroups()
 {
-    static const std::array<KindGroup, 6> groups = {{
+    static const std::array<KindGroup, 7> groups = {{
         {QT_TRANSLATE_NOOP("EventLogPanel", "Servers"),
          {Kind::BackendDown, Kind::BackendUp, Kind::BackendDraining, Kind::BackendAdded, Kind::BackendRemoved,
           Kind::WeightChanged}},
+        {QT_TRANSLATE_NOOP("EventLogPanel", "Session store"), {Kind::StoreDown, Kind::StoreUp}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "Policy"), {Kind::PolicySwitched}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "IP changes"), {Kind::IpChanged}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "Re-pins"), {Kind::Repinned}},
@@ -129,6 +130,8 @@ QString EventLogPanel::kindLabel(Kind kind)
     case Kind::RateChanged: return tr("rate changed");
     case Kind::Note: return tr("note");
     case Kind::Error: return tr("error");
+    case Kind::StoreDown: return tr("store down");
+    case Kind::StoreUp: return tr("store up");
     }
     return tr("note");
 }
@@ -138,7 +141,9 @@ QColor EventLogPanel::kindColour(Kind kind)
     switch (kind) {
     case Kind::BackendDown:
     case Kind::BackendRemoved:
+    case Kind::StoreDown:
     case Kind::Error: return BackendPalette::missColour();
+    case Kind::StoreUp:
     case Kind::BackendUp:
     case Kind::BackendAdded: return QColor(0x1B, 0x8A, 0x3C);
     case Kind::BackendDraining:
@@ -255,7 +260,7 @@ void EventLogPanel::showSnapshot(const lblab::Snapshot& snapshot)
         const QColor colour = kindColour(e.kind);
         item->setIcon(1, iconFor(e.kind));
         item->setForeground(1, colour);
-        if (e.kind == Kind::Error || e.kind == Kind::BackendDown) {
+        if (e.kind == Kind::Error || e.kind == Kind::BackendDown || e.kind == Kind::StoreDown) {
             QFont bold = m_tree->font();
             bold.setBold(true);
             item->setFont(1, bold);

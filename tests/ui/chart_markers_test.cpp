@@ -207,3 +207,35 @@ TEST(ChartMarkersTest, TheListIsBounded)
     EXPECT_EQ(markers.markers().size(), ChartMarkers::kCapacity);
     EXPECT_DOUBLE_EQ(markers.markers().back().x, static_cast<double>(ChartMarkers::kCapacity + 39));
 }
+
+TEST(ChartMarkersTest, TheSessionStoreKilledAndBackIsMarkedApartFromTheServers)
+{
+    const std::string killed = "Redis killed: every session in it is gone, so every server's logged-in users fail at "
+                               "once (503) and must log in again when it is back";
+    std::vector<LabEvent> all{entry(0, LabEventKind::RunStarted, "p", "policy round-robin"),
+                              entry(5, LabEventKind::StoreDown, "session store", killed),
+                              entry(5, LabEventKind::Note, "timeline", "Redis is dead"),
+                              entry(10, LabEventKind::StoreUp, "session store", "Redis restored, empty")};
+    ChartMarkers markers;
+    ASSERT_TRUE(markers.addFromLog(all));
+    EXPECT_EQ(labels(markers), (std::vector<QString>{QStringLiteral("store killed"), QStringLiteral("Redis is dead"),
+                                                     QStringLiteral("store back")}));
+    EXPECT_EQ(markers.markers()[0].kind, ChartMarker::Kind::StoreKilled);
+    EXPECT_DOUBLE_EQ(markers.markers()[0].x, 5.0);
+    EXPECT_EQ(markers.markers()[2].kind, ChartMarker::Kind::StoreBack);
+    EXPECT_DOUBLE_EQ(markers.markers()[2].x, 10.0);
+
+    // A store that fails on its own is "down", not "killed".
+    ChartMarker down;
+    ASSERT_TRUE(ChartMarkers::markerFor(entry(1, LabEventKind::StoreDown, "session store", "not answering"), down));
+    EXPECT_EQ(down.kind, ChartMarker::Kind::StoreKilled);
+    EXPECT_EQ(down.label, QStringLiteral("store down"));
+
+    // A second store death is its own marker; a server's kill right after it is too.
+    all.push_back(entry(12, LabEventKind::StoreDown, "session store", killed));
+    all.push_back(entry(12, LabEventKind::BackendDown, "s2", "killed: stopped"));
+    ASSERT_TRUE(markers.addFromLog(all));
+    EXPECT_EQ(labels(markers).size(), 5u);
+    EXPECT_EQ(labels(markers)[3], QStringLiteral("store killed"));
+    EXPECT_EQ(labels(markers)[4], QStringLiteral("s2 killed"));
+}

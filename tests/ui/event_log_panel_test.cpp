@@ -167,3 +167,35 @@ TEST_F(EventLogPanelTest, RendersARealisticLog)
     panel.showSnapshot(withLog(log, 90'000'000));
     EXPECT_FALSE(lblab::test::savePanelGrab(panel, QStringLiteral("event_log")).isEmpty());
 }
+
+TEST_F(EventLogPanelTest, TheSessionStoreDyingAndComingBackReadsAtAGlance)
+{
+    EventLogPanel panel;
+    std::vector<LabEvent> log = sampleLog();
+    log.push_back(event(75'000'000, LabEventKind::StoreDown, "session store",
+                        "Redis killed: every session in it is gone, so every server's logged-in users fail at once"));
+    log.push_back(event(80'000'000, LabEventKind::StoreUp, "session store", "Redis restored, empty"));
+    panel.showSnapshot(withLog(log, 81'000'000));
+    ASSERT_EQ(panel.rowCount(), 8);
+    EXPECT_EQ(panel.cellText(6, 1), QStringLiteral("store down"));
+    EXPECT_EQ(panel.cellText(6, 2), QStringLiteral("session store"));
+    EXPECT_TRUE(panel.cellText(6, 3).startsWith("Redis killed")) << panel.cellText(6, 3).toStdString();
+    EXPECT_EQ(panel.cellText(7, 1), QStringLiteral("store up"));
+    EXPECT_EQ(EventLogPanel::kindColour(LabEventKind::StoreDown), EventLogPanel::kindColour(LabEventKind::BackendDown))
+        << "red, as a server that dies";
+    EXPECT_EQ(EventLogPanel::kindColour(LabEventKind::StoreUp), EventLogPanel::kindColour(LabEventKind::BackendUp));
+    const QTreeWidgetItem* down = panel.view()->topLevelItem(6);
+    EXPECT_TRUE(down->font(1).bold());
+    EXPECT_EQ(down->foreground(3).color(), EventLogPanel::kindColour(LabEventKind::StoreDown));
+
+    // Their own filter.
+    panel.setKindShown(LabEventKind::StoreDown, false);
+    panel.setKindShown(LabEventKind::StoreUp, false);
+    EXPECT_EQ(panel.visibleRowCount(), 6);
+    EXPECT_FALSE(panel.kindShown(LabEventKind::StoreDown));
+    EXPECT_TRUE(panel.kindShown(LabEventKind::BackendDown));
+    panel.setKindShown(LabEventKind::StoreDown, true);
+    EXPECT_EQ(panel.visibleRowCount(), 7);
+    panel.setKindShown(LabEventKind::StoreUp, true);
+    EXPECT_FALSE(lblab::test::savePanelGrab(panel, QStringLiteral("event_log_store"), QSize(900, 280)).isEmpty());
+}

@@ -1,6 +1,7 @@
 #include "ui/explain_panel.h"
 
 #include "core/engines/engine_catalog.h"
+#include "ui/backend_palette.h"
 #include "ui/policy_explanations.h"
 
 #include <QLabel>
@@ -67,16 +68,18 @@ ExplainPanel::ExplainPanel(QWidget* parent)
     auto* content = new QWidget;
     m_preset = makeLabel(content);
     m_policy = makeLabel(content);
+    m_store = makeLabel(content);
     m_outcome = makeLabel(content);
     m_preset->setText(tr("<p>Choose a preset to see what it teaches.</p>"));
 
-    auto* inner = new QVBoxLayout(content);
-    inner->setContentsMargins(14, 10, 14, 10);
-    inner->setSpacing(14);
-    inner->addWidget(m_preset);
-    inner->addWidget(m_policy);
-    inner->addWidget(m_outcome);
-    inner->addStretch(1);
+    m_sections = new QVBoxLayout(content);
+    m_sections->setContentsMargins(14, 10, 14, 10);
+    m_sections->setSpacing(14);
+    m_sections->addWidget(m_preset);
+    m_sections->addWidget(m_policy);
+    m_sections->addWidget(m_store);
+    m_sections->addWidget(m_outcome);
+    m_sections->addStretch(1);
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(content);
@@ -91,6 +94,7 @@ ExplainPanel::ExplainPanel(QWidget* parent)
 
 QString ExplainPanel::presetText() const { return m_preset->text(); }
 QString ExplainPanel::policyText() const { return m_policy->text(); }
+QString ExplainPanel::storeText() const { return m_store->text(); }
 QString ExplainPanel::outcomeText() const { return m_outcome->text(); }
 
 void ExplainPanel::showPreset(const lblab::LabConfig& config)
@@ -132,6 +136,29 @@ QString ExplainPanel::describePolicy(const std::string& policyId, EngineKind eng
         + engineNoteHtml(engine, policyId);
 }
 
+QString ExplainPanel::describeStore(const StoreView& store)
+{
+    const QString name = QString::fromStdString(std::string(SessionStoreCatalog::displayName(store.kind)));
+    QString html = tr("<p style='font-size:14pt; font-weight:600'>Where sessions live: %1</p><p>%2</p>")
+                       .arg(name.toHtmlEscaped(), escaped(std::string(SessionStoreCatalog::description(store.kind))));
+    if (const QString note = sessionStoreNote(store.kind); !note.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(note.toHtmlEscaped());
+    if (store.kind != SessionStoreKind::Shared)
+        return html;
+    const QString red = BackendPalette::missColour().name();
+    if (store.killed)
+        html += tr("<p><b style='color:%1'>The store is dead, and every session with it.</b> No server can read "
+                   "any session, so every server's logged-in users fail at once, whichever server they reach. "
+                   "Compare killing one server under a sticky policy: only the users pinned to it lose their "
+                   "session. When Redis comes back it is empty, and every user logs in again.</p>")
+                    .arg(red);
+    else if (!store.up)
+        html += tr("<p><b style='color:%1'>The store is not answering:</b> every server's requests that need "
+                   "a session fail until it does.</p>")
+                    .arg(red);
+    return html;
+}
+
 QString ExplainPanel::describeOutcome(const lblab::Snapshot& snapshot)
 {
     const Totals& t = snapshot.totals;
@@ -139,16 +166,27 @@ QString ExplainPanel::describeOutcome(const lblab::Snapshot& snapshot)
     lines << tr("%1 so far, %2.")
                  .arg(count(t.requests, tr("request"), tr("requests")),
                       t.errors == 0 ? tr("no errors") : count(t.errors, tr("error"), tr("errors")));
+    // Where the sessions live says what a miss is: a server that never saw the login, or a store
+    // that was down or had lost them.
+    const bool shared = snapshot.store.kind == SessionStoreKind::Shared;
     if (t.sessionRequests == 0)
-        lines << tr("No request has needed a server-side session yet.");
+        lines << tr("No request has needed a session yet.");
     else if (t.sessionMisses == 0)
-        lines << tr("All %1 account requests found their session on the server they reached.")
+        lines << (shared ? tr("All %1 account requests found their session in the shared store.")
+                         : snapshot.store.kind == SessionStoreKind::Client
+                         ? tr("All %1 account requests carried their session in a valid signed cookie.")
+                         : tr("All %1 account requests found their session on the server they reached."))
                      .arg(number(t.sessionRequests));
     else
-        lines << tr("<b>%1 of %2 account requests (%3) missed their session</b>: they reached a server that "
-                    "never saw the user log in.")
+        lines << (shared ? tr("<b>%1 of %2 account requests (%3) lost their session</b>: the shared store was "
+                              "down, or had lost it when it died.")
+                         : tr("<b>%1 of %2 account requests (%3) missed their session</b>: they reached a server "
+                              "that never saw the user log in."))
                      .arg(number(t.sessionMisses), number(t.sessionRequests),
                           percent(t.sessionMisses, t.sessionRequests));
+    if (t.invalidSessions > 0)
+        lines << tr("%1 refused: tampered with, expired or malformed.")
+                     .arg(count(t.invalidSessions, tr("signed cookie was"), tr("signed cookies were")));
     if (t.ipChanges == 0)
         lines << tr("No client has changed its IP address yet.");
     else
@@ -179,15 +217,27 @@ QString ExplainPanel::describeOutcome(const lblab::Snapshot& snapshot)
 
 void ExplainPanel::showSnapshot(const lblab::Snapshot& snapshot)
 {
+    const int storeKey = static_cast<int>(snapshot.store.kind) * 4 + (snapshot.store.up ? 2 : 0) +
+                         (snapshot.store.killed ? 1 : 0);
+    if (storeKey != m_storeKey) {
+        m_storeKey = storeKey;
+        m_store->setText(describeStore(snapshot.store));
+        // A shared or signed store is the run's lesson: it comes before the policy, which it makes
+        // matter less. Sessions on each server, the usual case, come after it.
+        const bool local = snapshot.store.kind == SessionStoreKind::Local;
+        m_sections->removeWidget(m_store);
+        m_sections->insertWidget(m_sections->indexOf(m_policy) + (local ? 1 : 0), m_store);
+    }
     if (!m_hasPolicy || snapshot.policy != m_policyId) {
         m_policyId = snapshot.policy;
         m_hasPolicy = true;
         m_policy->setText(describePolicy(m_policyId, m_engine));
     }
     const Totals& t = snapshot.totals;
-    const std::array<std::uint64_t, 10> key = {
+    const std::array<std::uint64_t, 11> key = {
         t.requests, t.errors, t.sessionRequests, t.sessionMisses, t.ipChanges, t.affinityBreaks,
-        t.repins,   t.remappedClients, t.retries, snapshot.policyStateful ? snapshot.tableSize + 1 : 0};
+        t.repins,   t.remappedClients, t.retries, snapshot.policyStateful ? snapshot.tableSize + 1 : 0,
+        t.invalidSessions};
     if (m_hasOutcome && key == m_outcomeKey)
         return; // nothing changed: setText would relayout for nothing
     // The request count moves with every frame; a few updates a second are enough to read it.

@@ -104,4 +104,21 @@ QStringList statefulPolicyNames()
     return names;
 }
 
+QString sessionStoreNote(SessionStoreKind kind)
+{
+    switch (kind) {
+    case SessionStoreKind::Local: return {};
+    case SessionStoreKind::Shared:
+        return QStringLiteral(
+            "With the sessions in one shared store, where a request lands no longer decides whether its session "
+            "is found: the policies' weakness about lost sessions does not apply, and no stickiness is needed. "
+            "The store is the new single point of failure.");
+    case SessionStoreKind::Client:
+        return QStringLiteral(
+            "With the session in a signed cookie, neither the balancer nor any server has to remember anything: "
+            "any server checks any user's cookie, so no policy can lose a session, and no server's death can.");
+    }
+    return {};
+}
+
 } // namespace lblab::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/store/session_store_kind.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -23,6 +25,10 @@ const std::vector<PolicyExplanation>& allPolicyExplanations();
 
 /// The explanation of `id`, or nullptr for an unknown id.
 const PolicyExplanation* findPolicyExplanation(std::string_view id);
+
+/// What the session store changes in every policy's lesson: "" for sessions on each server (the
+/// explanations above assume it), else why a policy no longer decides whether a session is found.
+QString sessionStoreNote(lblab::SessionStoreKind kind);
 
 /// Display names of the policies that keep a session table.
 QStringList statefulPolicyNames();

@@ -3,6 +3,9 @@
 
 #include "panels_qt_app.h"
 
+#include <QApplication>
+#include <QLabel>
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -163,4 +166,80 @@ TEST_F(ExplainPanelTest, RendersReadably)
     snap.totals.repins = 12;
     panel.showSnapshot(snap);
     EXPECT_FALSE(lblab::test::savePanelGrab(panel, QStringLiteral("explain"), QSize(600, 900)).isEmpty());
+}
+
+TEST_F(ExplainPanelTest, SaysWhereTheSessionsLiveAndWhatAKilledStoreDoes)
+{
+    using lblab::SessionStoreKind;
+    auto description = [](SessionStoreKind kind) {
+        return QString::fromStdString(std::string(lblab::SessionStoreCatalog::description(kind))).toHtmlEscaped();
+    };
+    ExplainPanel panel;
+    lblab::Snapshot snap;
+    snap.policy = "round-robin";
+    panel.showSnapshot(snap);
+    EXPECT_TRUE(panel.storeText().contains("Where sessions live: On each server")) << panel.storeText().toStdString();
+    EXPECT_TRUE(panel.storeText().contains(description(SessionStoreKind::Local)));
+
+    snap.store.kind = SessionStoreKind::Shared;
+    snap.store.up = true;
+    panel.showSnapshot(snap);
+    EXPECT_TRUE(panel.storeText().contains("Where sessions live: Shared (Redis)"));
+    EXPECT_TRUE(panel.storeText().contains(description(SessionStoreKind::Shared)));
+    EXPECT_TRUE(panel.storeText().contains("single point of failure")) << "the policies' weakness moves to the store";
+    EXPECT_FALSE(panel.storeText().contains("is dead"));
+    // A shared store is the run's lesson: above the policy; sessions on each server come under it.
+    auto storeAbovePolicy = [&panel] {
+        const QLabel* store = nullptr;
+        const QLabel* policy = nullptr;
+        for (const QLabel* l : panel.findChildren<QLabel*>()) {
+            store = l->text() == panel.storeText() ? l : store;
+            policy = l->text() == panel.policyText() ? l : policy;
+        }
+        panel.resize(500, 2000);
+        panel.show();
+        QApplication::processEvents();
+        return store && policy && store->y() < policy->y();
+    };
+    EXPECT_TRUE(storeAbovePolicy());
+
+    // Killed: every server's users at once, against one server's users under stickiness.
+    snap.store.killed = true;
+    snap.store.up = false;
+    panel.showSnapshot(snap);
+    const QString killed = panel.storeText();
+    EXPECT_TRUE(killed.contains("every server's logged-in users fail at once")) << killed.toStdString();
+    EXPECT_TRUE(killed.contains("only the users pinned to it")) << killed.toStdString();
+
+    snap.store.killed = false;
+    panel.showSnapshot(snap);
+    EXPECT_TRUE(panel.storeText().contains("not answering")) << panel.storeText().toStdString();
+    snap.store.up = true;
+    panel.showSnapshot(snap);
+    EXPECT_FALSE(panel.storeText().contains("not answering"));
+
+    snap.store.kind = SessionStoreKind::Client;
+    panel.showSnapshot(snap);
+    EXPECT_TRUE(panel.storeText().contains("Where sessions live: Signed cookie"));
+    EXPECT_TRUE(panel.storeText().contains(description(SessionStoreKind::Client)));
+    EXPECT_TRUE(storeAbovePolicy());
+    snap.store = {};
+    panel.showSnapshot(snap);
+    EXPECT_FALSE(storeAbovePolicy());
+}
+
+TEST_F(ExplainPanelTest, TheOutcomeSaysWhatAMissMeansForTheStore)
+{
+    lblab::Snapshot snap;
+    snap.policy = "round-robin";
+    snap.totals.sessionRequests = 1000;
+    snap.totals.sessionMisses = 300;
+    snap.store.kind = lblab::SessionStoreKind::Shared;
+    EXPECT_TRUE(ExplainPanel::describeOutcome(snap).contains("lost their session</b>: the shared store was down"));
+    snap.store.kind = lblab::SessionStoreKind::Client;
+    snap.totals.sessionMisses = 0;
+    snap.totals.invalidSessions = 7;
+    const QString text = ExplainPanel::describeOutcome(snap);
+    EXPECT_TRUE(text.contains("valid signed cookie")) << text.toStdString();
+    EXPECT_TRUE(text.contains("7 signed cookies were refused")) << text.toStdString();
 }

@@ -70,7 +70,8 @@ ClientStoryPanel::ClientStoryPanel(QWidget* parent) : QWidget(parent)
     m_tree->header()->resizeSection(Address, fm.horizontalAdvance(QStringLiteral("127.255.255.255")) + 16);
     m_tree->header()->resizeSection(Server, fm.horizontalAdvance(QStringLiteral("Server")) + 28);
     m_tree->header()->resizeSection(Why, fm.horizontalAdvance(QStringLiteral("weighted-round-robin")) + 16);
-    m_tree->header()->resizeSection(Session, fm.horizontalAdvance(QStringLiteral("Session")) + 28);
+    // "unavailable" (the shared store did not answer) is the longest outcome.
+    m_tree->header()->resizeSection(Session, fm.horizontalAdvance(QStringLiteral("unavailable")) + 28);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_header);
@@ -110,6 +111,8 @@ ClientStoryPanel::Signature ClientStoryPanel::signatureOf(const ClientStory& sto
         s.last = story.entries.back();
     return s;
 }
+
+QColor ClientStoryPanel::invalidColour() { return QColor(0xA3, 0x5F, 0x00); }
 
 QIcon ClientStoryPanel::swatch(int backend)
 {
@@ -166,13 +169,16 @@ void ClientStoryPanel::fillRow(QTreeWidgetItem* item, const StoryEntry& e, const
     font.setItalic(!requests);
     for (int c = 0; c < ColumnCount; ++c)
         item->setFont(c, font);
-    const bool miss = requests && e.session == SessionOutcome::Miss;
+    // A lost session (a miss, or the shared store not answering) in the miss red; a signed cookie the
+    // server refused (tampered, expired) in amber: the user's own token failed, no server lost anything.
+    const bool miss = requests && lostSession(e.session);
+    const bool invalid = requests && e.session == SessionOutcome::Invalid;
     const QBrush normal = m_tree->palette().brush(QPalette::Text);
     const QBrush red(BackendPalette::missColour());
     QFont missFont = font;
-    missFont.setBold(miss);
+    missFont.setBold(miss || invalid);
     item->setFont(Session, missFont);
-    item->setForeground(Session, miss ? red : normal);
+    item->setForeground(Session, miss ? red : invalid ? QBrush(invalidColour()) : normal);
     item->setForeground(Status, requests && e.status >= 400 ? red : normal);
 }
 
@@ -279,6 +285,7 @@ void ClientStoryPanel::updateHeader(const Snapshot& snapshot)
     std::vector<Ipv4> addresses;
     std::vector<int> servers;
     std::uint64_t misses = 0;
+    std::uint64_t invalid = 0;
     for (const StoryEntry& e : story.entries) {
         addresses.push_back(e.ip);
         if (e.kind == StoryEntry::Kind::IpChange) {
@@ -287,8 +294,10 @@ void ClientStoryPanel::updateHeader(const Snapshot& snapshot)
         }
         if (e.backend >= 0)
             servers.push_back(e.backend);
-        if (e.session == SessionOutcome::Miss)
+        if (lostSession(e.session))
             misses += e.count;
+        if (e.session == SessionOutcome::Invalid)
+            invalid += e.count;
     }
     std::sort(addresses.begin(), addresses.end());
     addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
@@ -297,6 +306,8 @@ void ClientStoryPanel::updateHeader(const Snapshot& snapshot)
     parts << counted(addresses.size(), tr("address"), tr("addresses"));
     parts << counted(servers.size(), tr("server"), tr("servers"));
     parts << counted(misses, tr("miss"), tr("misses"));
+    if (invalid > 0)
+        parts << counted(invalid, tr("cookie refused"), tr("cookies refused"));
     if (story.droppedEntries > 0)
         parts << tr("%1 older steps not kept").arg(story.droppedEntries);
     m_header->setText(parts.join(QStringLiteral(" · ")));

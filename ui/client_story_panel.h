@@ -2,6 +2,7 @@
 
 #include "core/lab/snapshot.h"
 
+#include <QColor>
 #include <QIcon>
 #include <QString>
 #include <QWidget>
@@ -46,6 +47,8 @@ public:
 
     /// "12.3" (seconds since run start, one decimal).
     static QString formatSeconds(std::int64_t us);
+    /// The colour of a signed cookie the server refused ("invalid"); a lost session is the miss red.
+    static QColor invalidColour();
 
 public slots:
     /// Shows the snapshot's story if it changed since the last call.

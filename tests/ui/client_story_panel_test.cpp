@@ -4,6 +4,7 @@
 #include "ui/backend_palette.h"
 
 #include <QDir>
+#include <QHeaderView>
 #include <QScrollBar>
 #include <QTreeWidget>
 
@@ -223,4 +224,34 @@ TEST_F(ClientStoryPanelTest, KeepsTheNewestInViewUnlessTheUserScrolledUp)
     lblab::test::pumpEvents(20);
     EXPECT_TRUE(panel.followsNewest());
     EXPECT_EQ(panel.rowCount(), 106);
+}
+
+TEST_F(ClientStoryPanelTest, AStoreThatDoesNotAnswerIsAMissAndARefusedCookieStandsOut)
+{
+    Snapshot s = storySnapshot();
+    s.story.entries.push_back(
+        requests(5'500, 6'000, 3, "127.0.9.2", 2, DecisionKind::Hash, SessionOutcome::Unavailable, 503));
+    s.story.entries.push_back(requests(6'500, 6'500, 1, "127.0.9.2", 0, DecisionKind::Hash, SessionOutcome::Invalid, 401));
+    ClientStoryPanel panel;
+    panel.resize(900, 300);
+    panel.show();
+    panel.showSnapshot(s);
+    using C = ClientStoryPanel;
+    ASSERT_EQ(panel.rowCount(), 6);
+    EXPECT_EQ(panel.cellText(4, C::Session), "unavailable");
+    EXPECT_EQ(panel.cellText(4, C::Status), "503");
+    EXPECT_EQ(panel.cellText(5, C::Session), "invalid");
+    const QTreeWidgetItem* unavailable = panel.view()->topLevelItem(4);
+    const QTreeWidgetItem* invalid = panel.view()->topLevelItem(5);
+    EXPECT_EQ(unavailable->foreground(C::Session).color(), BackendPalette::missColour()) << "red, as a miss";
+    EXPECT_TRUE(unavailable->font(C::Session).bold());
+    EXPECT_EQ(invalid->foreground(C::Session).color(), ClientStoryPanel::invalidColour());
+    EXPECT_NE(ClientStoryPanel::invalidColour(), BackendPalette::missColour());
+    EXPECT_TRUE(invalid->font(C::Session).bold());
+    // The misses count the store's failures; refused cookies are counted apart.
+    EXPECT_EQ(panel.headerText(),
+              "c17 (mobile users) · 127.0.9.2 · 2 addresses · 3 servers · 5 misses · 1 cookie refused");
+    // The Session column is wide enough for "unavailable" whole.
+    const QFontMetrics fm(panel.view()->font());
+    EXPECT_GE(panel.view()->header()->sectionSize(C::Session), fm.horizontalAdvance("unavailable") + 16);
 }

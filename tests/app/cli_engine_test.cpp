@@ -175,5 +175,45 @@ TEST(CliEngineTest, NoEngineProcessOutlivesALabKilledWithSigkill)
             ::kill(p, SIGKILL); // leave nothing behind even when the test fails
 }
 
+TEST(CliEngineTest, NoRedisOutlivesALabKilledWithSigkill)
+{
+    if (!findProgram("redis-server"))
+        GTEST_SKIP() << "redis-server is not installed (scripts/test.sh installs it)";
+    // The shared session store is a child like an engine: it must die with the lab too.
+    const pid_t lab = ::fork();
+    ASSERT_GE(lab, 0);
+    if (lab == 0) {
+        std::freopen("/dev/null", "w", stdout);
+        ::execl(LBLAB_BINARY, LBLAB_BINARY, "--headless", "--session-store", "shared", "--duration", "60", "--clients",
+                "5", nullptr);
+        ::_exit(127);
+    }
+    std::set<pid_t> children;
+    const bool started = test::waitFor([&] {
+        children = descendantsOf(lab);
+        for (pid_t p : children) {
+            std::ifstream comm("/proc/" + std::to_string(p) + "/comm");
+            std::string name;
+            std::getline(comm, name);
+            if (name == "redis-server")
+                return true;
+        }
+        return false;
+    });
+    ::kill(lab, SIGKILL);
+    int status = 0;
+    test::waitForExit(lab, status);
+    ASSERT_TRUE(started) << "Redis never ran under the lab";
+    EXPECT_TRUE(test::waitFor([&] {
+        for (pid_t p : children)
+            if (alive(p))
+                return false;
+        return true;
+    })) << "redis-server outlived the SIGKILLed lab";
+    for (pid_t p : children)
+        if (alive(p))
+            ::kill(p, SIGKILL);
+}
+
 } // namespace
 } // namespace lblab

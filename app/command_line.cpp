@@ -4,6 +4,7 @@
 #include "core/policies/policy_catalog.h"
 #include "core/config/preset_catalog.h"
 #include "core/config/scenario_file.h"
+#include "core/config/session_store_choice.h"
 #include "core/config/user_count.h"
 
 #include <cctype>
@@ -200,14 +201,8 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args)
     }
     if (engine)
         cl.config.engine = parseEngineName(*engine, "");
-    if (sessionStore) {
-        cl.config.sessionStore = parseSessionStoreName(*sessionStore, "");
-        // A preset's kill-store steps make sense only with Redis; with another store they are dropped.
-        if (cl.config.sessionStore != SessionStoreKind::Shared)
-            std::erase_if(cl.config.timeline, [](const TimelineStep& s) {
-                return s.action == TimelineStep::Action::KillStore || s.action == TimelineStep::Action::RestoreStore;
-            });
-    }
+    if (sessionStore)
+        chooseSessionStore(cl.config, parseSessionStoreName(*sessionStore, ""));
     if (duration)
         cl.config.durationSeconds = *duration;
     if (rate)

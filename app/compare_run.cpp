@@ -1,6 +1,7 @@
 #include "app/compare_run.h"
 
 #include "app/headless_run.h"
+#include "core/config/session_store_choice.h"
 #include "core/engines/engine_error.h"
 #include "core/store/store_error.h"
 #include "core/lab/lab.h"
@@ -158,12 +159,8 @@ int CompareRun::exec()
     for (std::size_t i = 0; i < 2; ++i) {
         LabConfig config = m_commandLine.config;
         config.engine = items[i].engine;
-        config.sessionStore = items[i].sessionStore.value_or(config.sessionStore);
+        chooseSessionStore(config, items[i].sessionStore.value_or(config.sessionStore));
         config.policy = items[i].policy;
-        if (config.sessionStore != SessionStoreKind::Shared)
-            std::erase_if(config.timeline, [](const TimelineStep& s) {
-                return s.action == TimelineStep::Action::KillStore || s.action == TimelineStep::Action::RestoreStore;
-            });
         const auto before = config.timeline.size();
         std::erase_if(config.timeline,
                       [](const TimelineStep& s) { return s.action == TimelineStep::Action::SwitchPolicy; });

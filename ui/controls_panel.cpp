@@ -1,5 +1,6 @@
 #include "ui/controls_panel.h"
 
+#include "core/config/session_store_choice.h"
 #include "core/config/user_count.h"
 #include "core/engines/engine_catalog.h"
 #include "ui/elided_label.h"
@@ -549,7 +550,7 @@ LabConfig ControlsPanel::currentConfig() const
     if (m_userEngine)
         config.engine = *m_userEngine;
     if (m_userStore)
-        SessionStorePicker::applyTo(config, *m_userStore);
+        chooseSessionStore(config, *m_userStore);
     return config;
 }
 

@@ -57,14 +57,4 @@ void SessionStorePicker::choose(SessionStoreKind store)
     m_combo->setCurrentIndex(m_combo->findData(static_cast<int>(store)));
 }
 
-void SessionStorePicker::applyTo(LabConfig& config, SessionStoreKind store)
-{
-    config.sessionStore = store;
-    if (store == SessionStoreKind::Shared)
-        return;
-    std::erase_if(config.timeline, [](const TimelineStep& s) {
-        return s.action == TimelineStep::Action::KillStore || s.action == TimelineStep::Action::RestoreStore;
-    });
-}
-
 } // namespace lblab::ui

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "core/config/lab_config.h"
 #include "core/store/session_store_kind.h"
 
 #include <QWidget>
@@ -26,10 +25,6 @@ public:
     /// The picker itself (tests, layout).
     QComboBox* combo() const { return m_combo; }
 
-    /// Makes `config` keep its sessions in `store`. Killing and restoring the store only means
-    /// something for Redis: with another store a timeline's kill-store and restore-store steps are
-    /// dropped, as the command line's --session-store does.
-    static void applyTo(lblab::LabConfig& config, lblab::SessionStoreKind store);
 
 signals:
     /// The user chose another store.

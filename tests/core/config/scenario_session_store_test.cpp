@@ -2,8 +2,12 @@
 
 #include "core/config/scenario_error.h"
 #include "core/config/scenario_file.h"
+#include "core/config/session_store_choice.h"
+#include "core/config/preset_catalog.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 namespace lblab {
 namespace {
@@ -61,6 +65,28 @@ TEST(ScenarioSessionStoreTest, AStoreStepTakesNoServer)
 {
     EXPECT_THROW(ScenarioFile::parse(R"({"session_store": "shared", "servers": [{"name": "a"}],
         "timeline": [{"at_s": 5, "action": "kill-store", "server": "a"}]})", "x.json"), ScenarioError);
+}
+
+TEST(ScenarioSessionStoreTest, ChoosingAnotherStoreDropsOnlyTheStoreSteps)
+{
+    const LabConfig* failure = PresetCatalog::find("session-store-failure");
+    ASSERT_NE(failure, nullptr);
+    const auto storeSteps = [](const LabConfig& c) {
+        return std::count_if(c.timeline.begin(), c.timeline.end(), [](const TimelineStep& s) {
+            return s.action == TimelineStep::Action::KillStore || s.action == TimelineStep::Action::RestoreStore;
+        });
+    };
+    ASSERT_EQ(storeSteps(*failure), 2);
+
+    LabConfig shared = *failure;
+    chooseSessionStore(shared, SessionStoreKind::Shared);
+    EXPECT_EQ(shared.timeline.size(), failure->timeline.size()) << "Redis can be killed: the steps stay";
+
+    LabConfig client = *failure;
+    chooseSessionStore(client, SessionStoreKind::Client);
+    EXPECT_EQ(client.sessionStore, SessionStoreKind::Client);
+    EXPECT_EQ(storeSteps(client), 0);
+    EXPECT_EQ(client.timeline.size(), failure->timeline.size() - 2) << "the notes stay";
 }
 
 } // namespace

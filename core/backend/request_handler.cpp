@@ -160,10 +160,11 @@ RequestHandler::Result RequestHandler::json(const BackendRequest& req, http::sta
 RequestHandler::Result RequestHandler::loggedIn(const BackendRequest& req, const std::string& id)
 {
     Result r = json(req, http::status::ok, nlohmann::json{{"backend", m_name}, {"session", id}}.dump());
-    r.response.set(http::field::set_cookie, "SESSIONID=" + id + "; Path=/; HttpOnly");
+    // A signed cookie is the session itself: SameSite=Lax keeps other sites from sending it along.
+    r.response.set(http::field::set_cookie, "SESSIONID=" + id + "; Path=/; HttpOnly" +
+                                                (m_store == SessionStoreKind::Client ? "; SameSite=Lax" : ""));
     r.response.set("X-Session-Id", id);
     r.response.set("X-Session", "created");
-    r.response.prepare_payload();
     r.session = SessionOutcome::Created;
     return r;
 }
@@ -203,8 +204,6 @@ RequestHandler::Result RequestHandler::signedLogin(const BackendRequest& req)
     const std::string token = m_signer->sign(loginUser(req), expires);
     const auto took = elapsedUs(started);
     Result r = loggedIn(req, token);
-    r.response.set(http::field::set_cookie, "SESSIONID=" + token + "; Path=/; HttpOnly; SameSite=Lax");
-    r.response.prepare_payload();
     r.storeUs = took;
     return r;
 }

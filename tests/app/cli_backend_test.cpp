@@ -21,14 +21,9 @@
 
 namespace {
 
-namespace asio = boost::asio;
+using lblab::test::outputPath;
 
-std::filesystem::path outputPath(const std::string& name)
-{
-    const auto dir = std::filesystem::path(LBLAB_TEST_OUTPUT_DIR);
-    std::filesystem::create_directories(dir);
-    return dir / (name + "-" + std::to_string(::getpid()));
-}
+namespace asio = boost::asio;
 
 lblab::test::LblabResult lblab(const std::string& args) { return lblab::test::runLblab(args, "cli-backend"); }
 
@@ -62,19 +57,12 @@ TEST(CliBackendTest, OutsideClientsThroughLblabReachOutsideServers)
     OutsideServers outside(2);
     const auto dir = outputPath("cli-backend-export");
     std::filesystem::remove_all(dir);
-    const std::string command = std::string("timeout 60 ") + LBLAB_BINARY + " --headless --clients 0 --duration 2.5" +
-                                " --io-threads 1 --policy round-robin --backend " + outside.address(0) +
-                                " --backend " + outside.address(1) + " --export " + dir.string();
-    FILE* pipe = ::popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::array<char, 1024> line{};
-    ASSERT_NE(std::fgets(line.data(), line.size(), pipe), nullptr) << "lblab printed no banner";
-    const std::string banner = line.data();
-    const auto at = banner.find("http://");
-    ASSERT_NE(at, std::string::npos) << banner;
-    const auto hostEnd = banner.find(':', at + 7);
-    const std::string host = banner.substr(at + 7, hostEnd - at - 7);
-    const int port = std::stoi(banner.substr(hostEnd + 1));
+    lblab::test::BackgroundLblab lab(std::string("--headless --clients 0 --duration 2.5 --io-threads 1 --policy "
+                                                 "round-robin --backend ") +
+                                     outside.address(0) + " --backend " + outside.address(1) + " --export " + dir.string());
+    ASSERT_FALSE(lab.url().empty()) << "lblab named no balancer in its banner: " << lab.banner();
+    const std::string host = lab.host();
+    const int port = lab.port();
 
     std::map<std::string, int> hits;
     {
@@ -84,11 +72,7 @@ TEST(CliBackendTest, OutsideClientsThroughLblabReachOutsideServers)
                 ++hits[a->backend];
     }
     std::string rest;
-    while (auto n = std::fread(line.data(), 1, line.size(), pipe))
-        rest.append(line.data(), n);
-    const int raw = ::pclose(pipe);
-    ASSERT_TRUE(WIFEXITED(raw));
-    EXPECT_EQ(WEXITSTATUS(raw), 0) << rest;
+    EXPECT_EQ(lab.finish(&rest), 0) << rest;
 
     EXPECT_EQ(hits["outside1"], 15);
     EXPECT_EQ(hits["outside2"], 15);

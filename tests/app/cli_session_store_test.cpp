@@ -17,12 +17,7 @@
 
 namespace {
 
-std::filesystem::path outputPath(const std::string& name)
-{
-    const auto dir = std::filesystem::path(LBLAB_TEST_OUTPUT_DIR);
-    std::filesystem::create_directories(dir);
-    return dir / (name + "-" + std::to_string(::getpid()));
-}
+using lblab::test::outputPath;
 
 lblab::test::LblabResult lblab(const std::string& args) { return lblab::test::runLblab(args, "cli-session-store"); }
 
@@ -65,17 +60,11 @@ TEST(CliSessionStoreTest, ACurlJarLoggedInUnderSignedSessionsReachesEveryServerA
 {
     if (!lblab::findProgram("curl"))
         GTEST_SKIP() << "curl is not installed";
-    const std::string command = std::string("timeout 60 ") + LBLAB_BINARY +
-                                " --headless --preset login-round-robin --session-store client --clients 0"
-                                " --duration 6 --policy round-robin";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::array<char, 1024> line{};
-    ASSERT_NE(std::fgets(line.data(), line.size(), pipe), nullptr) << "lblab printed no banner";
-    const std::string banner = line.data();
-    const auto at = banner.find("http://");
-    ASSERT_NE(at, std::string::npos) << banner;
-    const std::string url = banner.substr(at, banner.find_first_of(" \n,", at) - at);
+    lblab::test::BackgroundLblab run(
+        "--headless --preset login-round-robin --session-store client --clients 0 --duration 6 --policy round-robin");
+    const std::string url = run.url();
+    ASSERT_FALSE(url.empty()) << "lblab named no balancer in its banner: " << run.banner();
+    EXPECT_NE(run.banner().find("sessions Signed cookie"), std::string::npos) << run.banner();
     const auto jar = outputPath("session-jar");
     std::filesystem::remove(jar);
 
@@ -106,11 +95,7 @@ TEST(CliSessionStoreTest, ACurlJarLoggedInUnderSignedSessionsReachesEveryServerA
     EXPECT_NE(tampered.find(" invalid"), std::string::npos) << tampered;
 
     std::string rest;
-    while (auto n = std::fread(line.data(), 1, line.size(), pipe))
-        rest.append(line.data(), n);
-    const int raw = ::pclose(pipe);
-    ASSERT_TRUE(WIFEXITED(raw));
-    EXPECT_EQ(WEXITSTATUS(raw), 0) << rest;
+    EXPECT_EQ(run.finish(&rest), 0) << rest;
     EXPECT_NE(rest.find("session store    client"), std::string::npos) << rest;
     EXPECT_NE(rest.find("1 invalid tokens refused"), std::string::npos) << rest;
 }

@@ -103,7 +103,7 @@ void Balancer::Impl::start()
     asio::co_spawn(workers[0]->io, acceptLoop(), asio::detached);
     asio::co_spawn(workers[0]->io, expiryLoop(), asio::detached);
     for (auto& w : workers)
-        asio::co_spawn(w->io, w->pool.sweepLoop(stopping), asio::detached);
+        asio::co_spawn(w->io, w->maintainLoop(stopping), asio::detached);
     health.start(workers[0]->io);
     started = true;
     for (auto& w : workers)
@@ -217,5 +217,15 @@ std::vector<std::optional<PinEntry>> Balancer::lookup(const std::vector<std::str
 std::size_t Balancer::openConnections() const { return m_impl->connections; }
 
 std::size_t Balancer::idleUpstreamConnections() const { return m_impl->idleConnections; }
+
+Balancer::ExchangeStates Balancer::exchangeStates() const
+{
+    ExchangeStates states;
+    for (const auto& w : m_impl->workers) {
+        states.inUse += w->exchanges.inUse();
+        states.kept += w->exchanges.kept();
+    }
+    return states;
+}
 
 } // namespace lblab

@@ -72,6 +72,14 @@ public:
     /// Kept-alive upstream connections waiting in the pools (closed ones are swept once a second).
     std::size_t idleUpstreamConnections() const override;
 
+    /// Request states (a connection's buffers, parsed request, event) over all threads.
+    struct ExchangeStates {
+        std::size_t inUse = 0; ///< lent to connections reading or serving a request
+        std::size_t kept = 0;  ///< pooled for the next requests (bounded by recent concurrency)
+    };
+    /// How many request states exist now: an idle keep-alive connection holds none.
+    ExchangeStates exchangeStates() const;
+
 private:
     class Impl;
     std::unique_ptr<Impl> m_impl;

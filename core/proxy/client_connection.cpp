@@ -32,20 +32,30 @@ constexpr std::size_t kLingerBytes = 256 * 1024;
 
 ClientConnection::ClientConnection(ProxyServices& services, ProxyWorker& worker, tcp::socket socket)
     : m_services(services),
+      m_worker(worker),
       m_socket(std::move(socket)),
-      m_watch(std::make_shared<Watchdog>(worker.io)),
-      m_in(kReadChunk),
-      m_upstream(worker.io, worker.pool, m_watch, services.options)
+      m_watch(std::make_shared<Watchdog>(worker.io))
 {
-    m_request.fields.reserve(32);
-    m_out.reserve(2048);
-    m_cookies.reserve(8);
 }
 
 ClientConnection::~ClientConnection()
 {
     m_watch->disarm();
     m_watch->timer.cancel(); // releases the handler's reference
+    giveBack();
+}
+
+ExchangeState& ClientConnection::borrow()
+{
+    if (!m_x)
+        m_x = m_worker.exchanges.take();
+    return *m_x;
+}
+
+void ClientConnection::giveBack()
+{
+    if (m_x)
+        m_worker.exchanges.give(std::move(m_x));
 }
 
 asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWorker& worker, tcp::socket socket)
@@ -58,6 +68,8 @@ asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWork
 
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    // The first read after a readiness wait is made directly (would_block falls back to waiting).
+    socket.non_blocking(true, ignored);
     const tcp::endpoint peerEndpoint = socket.remote_endpoint(ignored);
     const Ipv4 peer = peerEndpoint.address().is_v4() ? peerEndpoint.address().to_v4().to_uint() : 0;
     auto connection = std::make_unique<ClientConnection>(services, worker, std::move(socket));
@@ -65,11 +77,12 @@ asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWork
     const BalancerOptions& options = services.options;
 
     if (services.connections > options.maxConnections) {
-        proxy_wire::beginPlainResponse(c.m_out, c.m_plainBody, 503, "the balancer has too many connections", 11);
-        c.m_body = c.m_plainBody;
-        proxy_wire::finishHead(c.m_out, 11, false, true, c.m_body.size());
+        ExchangeState& x = c.borrow();
+        proxy_wire::beginPlainResponse(x.out, x.plainBody, 503, "the balancer has too many connections", 11);
+        x.body = x.plainBody;
+        proxy_wire::finishHead(x.out, 11, false, true, x.body.size());
         Watchdog::arm(c.m_watch, c.m_socket, options.headerTimeoutSeconds);
-        co_await asio::async_write(c.m_socket, twoBuffers(c.m_out, c.m_body), nothrow);
+        co_await asio::async_write(c.m_socket, twoBuffers(x.out, x.body), nothrow);
         c.m_watch->disarm();
         c.m_socket.shutdown(tcp::socket::shutdown_both, ignored);
         co_return;
@@ -78,13 +91,21 @@ asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWork
     bool first = true;
     for (;;) {
         RequestVerdict verdict;
+        // Nothing of a request buffered: wait for one without buffers.
+        const ReadState waited = c.m_x ? ReadState::Ok : co_await c.awaitRequest(first, verdict);
+        if (waited == ReadState::Closed)
+            break;
+        if (waited == ReadState::Silent) {
+            // Connected but never sent a byte: answered, but there is no request to capture.
+            co_await c.refuse(verdict, false, 0, {});
+            co_return;
+        }
         std::size_t headerSize = 0;
         const ReadState state = co_await c.readHeader(first, verdict, headerSize);
         if (state == ReadState::Closed)
             break;
         const TimePoint arrival = Clock::now();
         if (state == ReadState::Silent) {
-            // Connected but never sent a byte: answered, but there is no request to capture.
             co_await c.refuse(verdict, false, 0, {});
             co_return;
         }
@@ -92,13 +113,14 @@ asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWork
             co_await c.refuse(verdict, true, peer, arrival);
             co_return;
         }
-        if (!c.m_request.parseRequest(c.m_in.data().substr(0, headerSize))) {
+        ExchangeState& x = *c.m_x;
+        if (!x.request.parseRequest(x.in.data().substr(0, headerSize))) {
             // A named verdict: GCC 12 destroys a temporary bound to a coroutine's reference twice.
             verdict = {400, "malformed request: bad request line"};
             co_await c.refuse(verdict, true, peer, arrival);
             co_return;
         }
-        verdict = RequestValidator::checkFields(c.m_request);
+        verdict = RequestValidator::checkFields(x.request);
         if (!verdict.ok()) {
             co_await c.refuse(verdict, true, peer, arrival);
             co_return;
@@ -106,7 +128,7 @@ asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWork
         std::string_view body;
         std::size_t rawSize = headerSize;
         // Most requests have no body: no coroutine frame for them (Asio recycles only a few per thread).
-        const bool hasBody = c.m_request.contentLengthFields > 0 || c.m_request.transferEncodingFields > 0;
+        const bool hasBody = x.request.contentLengthFields > 0 || x.request.transferEncodingFields > 0;
         const BodyState bodyState =
             hasBody ? co_await c.readBody(headerSize, verdict, body, rawSize) : BodyState::Ok;
         if (bodyState == BodyState::Closed)
@@ -117,29 +139,50 @@ asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWork
         }
         first = false;
         const bool keepAlive = co_await c.handle(body, peer, arrival);
-        c.m_in.consume(rawSize);
-        if (c.m_in.capacity() > proxy_wire::kKeptBufferBytes)
-            c.m_in.shrink(proxy_wire::kKeptBufferBytes);
+        c.m_x->in.consume(rawSize);
+        if (c.m_x->in.size() == 0)
+            c.giveBack(); // idle until the next request: the buffers serve other connections
         if (!keepAlive || services.stopping)
             break;
     }
     c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+asio::awaitable<ClientConnection::ReadState> ClientConnection::awaitRequest(bool first, RequestVerdict& verdict)
+{
+    const BalancerOptions& options = m_services.options;
+    // A new connection's request has the header deadline from the start; between requests, the
+    // idle deadline. On Ok the deadline stays armed: a first request's header deadline counts
+    // from the connection's start.
+    Watchdog::arm(m_watch, m_socket, first ? options.headerTimeoutSeconds : options.idleTimeoutSeconds);
+    auto [ec] = co_await m_socket.async_wait(tcp::socket::wait_read, nothrow);
+    if (!ec)
+        co_return ReadState::Ok;
+    const bool timedOut = m_watch->fired;
+    m_watch->disarm();
+    if (!timedOut || !first)
+        co_return ReadState::Closed; // gone, stopped, or an idle keep-alive connection: close quietly
+    verdict = {408, "request headers not complete within " + proxy_wire::formatSeconds(options.headerTimeoutSeconds)};
+    co_return ReadState::Silent;
+}
+
 asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(bool first, RequestVerdict& verdict,
                                                                           std::size_t& headerSize)
 {
     const BalancerOptions& options = m_services.options;
+    const bool fresh = !m_x; // awaitRequest saw bytes waiting
+    ExchangeState& x = borrow();
     // The header phase has its own deadline, and the watchdog only cancels the read: a 408 needs
-    // the socket open.
-    bool begun = m_in.size() > 0;
-    Watchdog::arm(m_watch, m_socket, first || begun ? options.headerTimeoutSeconds : options.idleTimeoutSeconds);
+    // the socket open. A first request keeps the deadline armed when the connection started.
+    if (!first)
+        Watchdog::arm(m_watch, m_socket, options.headerTimeoutSeconds);
     WatchdogDisarm disarm{*m_watch};
+    bool direct = fresh;
     std::size_t scanned = 0;
     for (;;) {
-        const std::string_view bytes = m_in.data();
+        const std::string_view bytes = x.in.data();
         if (const std::size_t skip = RequestValidator::leadingEmptyLines(bytes); skip > 0) {
-            m_in.consume(skip);
+            x.in.consume(skip);
             scanned = 0;
             continue;
         }
@@ -153,22 +196,29 @@ asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(bool f
             co_return ReadState::Rejected;
         }
         scanned = bytes.size();
-        const auto space = m_in.prepare(4096);
-        // A deadline that passed while the previous read was completing cancelled nothing.
-        auto [ec, n] = m_watch->fired ? std::tuple{boost::system::error_code(asio::error::operation_aborted), std::size_t{0}}
-                                      : co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        const auto space = x.in.prepare(4096);
+        boost::system::error_code ec;
+        std::size_t n = 0;
+        if (m_watch->fired) {
+            // A deadline that passed while the previous read was completing cancelled nothing.
+            ec = asio::error::operation_aborted;
+        } else if (direct) {
+            // Bytes are waiting (the socket is non-blocking): no second trip through the reactor.
+            direct = false;
+            n = m_socket.read_some(asio::buffer(space.data(), space.size()), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again)
+                std::tie(ec, n) = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        } else {
+            std::tie(ec, n) = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        }
         if (ec) {
+            const bool begun = x.in.size() > 0;
             if (!m_watch->fired || (!begun && !first))
-                co_return ReadState::Closed; // gone, or an idle keep-alive connection: close quietly
+                co_return ReadState::Closed; // gone, or closed before a byte of the next request
             verdict = {408, "request headers not complete within " + proxy_wire::formatSeconds(options.headerTimeoutSeconds)};
             co_return begun ? ReadState::Rejected : ReadState::Silent;
         }
-        m_in.commit(n);
-        if (!begun && n > 0) {
-            begun = true;
-            if (!first) // a request started: it now has the header deadline
-                Watchdog::arm(m_watch, m_socket, options.headerTimeoutSeconds);
-        }
+        x.in.commit(n);
     }
 }
 
@@ -176,7 +226,8 @@ asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::siz
                                                                         std::string_view& body, std::size_t& rawSize)
 {
     const BalancerOptions& options = m_services.options;
-    MessageHead& req = m_request;
+    ExchangeState& x = *m_x;
+    MessageHead& req = x.request;
     const bool chunked = req.transferEncodingFields > 0; // checkFields allows only a single "chunked"
     const std::uint64_t length = req.contentLengthFields > 0 ? req.contentLength : 0;
     rawSize = headerSize;
@@ -188,8 +239,8 @@ asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::siz
         co_return BodyState::Rejected;
     }
     if (chunked) {
-        m_requestBody.clear();
-        m_chunks.reset(options.requestBodyLimit);
+        x.requestBody.clear();
+        x.chunks.reset(options.requestBodyLimit);
     }
     Watchdog::arm(m_watch, m_socket, options.headerTimeoutSeconds);
     WatchdogDisarm disarm{*m_watch};
@@ -200,7 +251,7 @@ asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::siz
             verdict = {417, "malformed request: unsupported expectation"};
             co_return BodyState::Rejected;
         }
-        if (req.version >= 11 && m_in.size() == headerSize) {
+        if (req.version >= 11 && x.in.size() == headerSize) {
             static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
             auto [ec, n] = co_await asio::async_write(m_socket, asio::buffer(kContinue.data(), kContinue.size()), nothrow);
             if (ec)
@@ -209,56 +260,57 @@ asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::siz
     }
     for (;;) {
         if (chunked) {
-            // Decoded bytes go to m_requestBody; their framing is cut out of the buffer, so the
+            // Decoded bytes go to x.requestBody; their framing is cut out of the buffer, so the
             // request head stays at the front and the next request follows it directly.
             std::size_t used = 0;
-            const auto r = m_chunks.feed(m_in.data().substr(headerSize), m_requestBody, used);
-            m_in.erase(headerSize, used);
+            const auto r = x.chunks.feed(x.in.data().substr(headerSize), x.requestBody, used);
+            x.in.erase(headerSize, used);
             if (r == ChunkedDecoder::Result::Done) {
-                body = m_requestBody;
+                body = x.requestBody;
                 co_return BodyState::Ok;
             }
             if (r == ChunkedDecoder::Result::Bad) {
-                verdict = {400, std::string("malformed body: ") + m_chunks.error()};
+                verdict = {400, std::string("malformed body: ") + x.chunks.error()};
                 co_return BodyState::Rejected;
             }
             if (r == ChunkedDecoder::Result::TooLarge) {
                 verdict = {413, "malformed body: body limit exceeded"};
                 co_return BodyState::Rejected;
             }
-        } else if (m_in.size() >= headerSize + length) {
-            body = m_in.data().substr(headerSize, length);
+        } else if (x.in.size() >= headerSize + length) {
+            body = x.in.data().substr(headerSize, length);
             rawSize = headerSize + length;
             co_return BodyState::Ok;
         }
-        const char* before = m_in.data().data();
-        const std::size_t want = chunked ? kReadChunk : std::min<std::size_t>(length - (m_in.size() - headerSize), kReadChunk * 4);
-        const auto space = m_in.prepare(want);
-        m_request.rebase(before, m_in.data().data());
+        const char* before = x.in.data().data();
+        const std::size_t want = chunked ? kReadChunk : std::min<std::size_t>(length - (x.in.size() - headerSize), kReadChunk * 4);
+        const auto space = x.in.prepare(want);
+        x.request.rebase(before, x.in.data().data());
         if (m_watch->fired)
             co_return BodyState::Closed;
         auto [ec, n] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
         if (ec)
             co_return BodyState::Closed; // timed out, or the client went away
-        m_in.commit(n);
+        x.in.commit(n);
     }
 }
 
 asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bool captured, Ipv4 peer,
                                                TimePoint arrival)
 {
+    ExchangeState& x = borrow();
     if (captured) {
         const RequestRecorder& recorder = m_services.recorder;
-        recorder.startRefusal(m_event, arrival, peer, m_in.data());
-        m_services.registry.copyPolicyId(m_event.policy);
-        recorder.recordRefusal(m_event, verdict.status);
+        recorder.startRefusal(x.event, arrival, peer, x.in.data());
+        m_services.registry.copyPolicyId(x.event.policy);
+        recorder.recordRefusal(x.event, verdict.status);
     }
-    proxy_wire::beginPlainResponse(m_out, m_plainBody, verdict.status, verdict.reason, 11);
-    m_body = m_plainBody;
-    proxy_wire::finishHead(m_out, 11, false, true, m_body.size());
+    proxy_wire::beginPlainResponse(x.out, x.plainBody, verdict.status, verdict.reason, 11);
+    x.body = x.plainBody;
+    proxy_wire::finishHead(x.out, 11, false, true, x.body.size());
     Watchdog::arm(m_watch, m_socket, std::min(m_services.options.headerTimeoutSeconds, 2.0));
     WatchdogDisarm disarm{*m_watch};
-    auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(m_out, m_body), nothrow);
+    auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(x.out, x.body), nothrow);
     if (ec)
         co_return;
     // Lingering close: read (and drop) what the client still sends for a moment, so closing with
@@ -267,8 +319,8 @@ asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bo
     m_socket.shutdown(tcp::socket::shutdown_send, ignored);
     std::size_t drained = 0;
     while (drained < kLingerBytes) {
-        m_in.clear();
-        const auto space = m_in.prepare(kReadChunk);
+        x.in.clear();
+        const auto space = x.in.prepare(kReadChunk);
         auto [rec, rn] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
         if (rec)
             break;
@@ -278,9 +330,10 @@ asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bo
 
 asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer, TimePoint arrival)
 {
+    ExchangeState& x = *m_x;
     BackendRegistry& registry = m_services.registry;
-    const MessageHead& req = m_request;
-    RequestEvent& event = m_event;
+    const MessageHead& req = x.request;
+    RequestEvent& event = x.event;
     m_services.recorder.startRequest(event, arrival, peer, req);
 
     RequestView view;
@@ -291,19 +344,19 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer,
     view.regionHeader = req.find("X-Region");
     view.now = arrival;
 
-    proxy_wire::writeUpstreamHead(m_upstream.head(), req, peer, body.size());
+    proxy_wire::writeUpstreamHead(x.upstream.head(), req, peer, body.size());
 
     const bool idempotent = proxy_wire::isIdempotent(req.method);
     const bool headRequest = req.method == "HEAD";
     tcp::endpoint ep;
-    Decision& decision = m_decision;
+    Decision& decision = x.decision;
     registry.choose(view, decision, ep, event.backendName, event.policy);
     UpstreamResult result;
     if (decision.backend < 0) {
         result.status = 503;
         result.reason = "no backend is available";
     } else {
-        result = co_await m_upstream.forward(decision.backend, ep, event.backendName, headRequest, body);
+        result = co_await x.upstream.forward(m_watch, decision.backend, ep, event.backendName, headRequest, body);
         // A backend that cannot be reached, or that dropped the connection without answering (it
         // died under load), has not answered: an idempotent request may safely go elsewhere.
         if (!result.ok && (result.connectFailed || (result.dropped && idempotent))) {
@@ -313,14 +366,14 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer,
             if (idempotent) {
                 // Retry once elsewhere, never on the backend that just failed: one that dropped the
                 // connection is not marked down yet, and a concurrent pick may not see the mark.
-                Decision& retry = m_retry;
+                Decision& retry = x.retry;
                 const int failed = decision.backend;
                 registry.choose(view, retry, ep, event.backendName, event.policy, failed);
                 if (retry.backend >= 0) {
                     if (retry.kind != DecisionKind::Repinned)
                         retry.kind = DecisionKind::Retried;
                     std::swap(decision, retry); // both keep their buffers for the next request
-                    result = co_await m_upstream.forward(decision.backend, ep, event.backendName, headRequest, body);
+                    result = co_await x.upstream.forward(m_watch, decision.backend, ep, event.backendName, headRequest, body);
                     if (!result.ok && result.connectFailed)
                         m_services.health.connectFailed(decision.backend, result.reason);
                 } else {
@@ -338,21 +391,21 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer,
     bool withLength = true;
     std::uint64_t length = 0;
     if (result.ok) {
-        const MessageHead& res = m_upstream.response();
-        m_body = m_upstream.body();
+        const MessageHead& res = x.upstream.response();
+        x.body = x.upstream.body();
         status = res.status;
-        m_cookies.clear();
+        x.cookies.clear();
         for (const auto& f : res.fields)
             if (iequals(f.name, "Set-Cookie"))
-                m_cookies.push_back(f.value);
-        ResponseView rv{decision.backend, status, m_cookies};
+                x.cookies.push_back(f.value);
+        ResponseView rv{decision.backend, status, x.cookies};
         registry.observeResponse(view, decision, rv);
         event.session = parseSessionOutcome(res.find("X-Session"));
-        m_out.clear();
-        wire::appendStatusLine(m_out, version, status, res.reason.empty() ? wire::reasonPhrase(status) : res.reason);
+        x.out.clear();
+        wire::appendStatusLine(x.out, version, status, res.reason.empty() ? wire::reasonPhrase(status) : res.reason);
         for (const auto& f : res.fields)
             if (!proxy_wire::isHopByHop(f.name) && !res.namedByConnection(f.name))
-                wire::appendField(m_out, f.name, f.value);
+                wire::appendField(x.out, f.name, f.value);
         if (status < 200 || status == 204 || status == 304) {
             withLength = false;
         } else if (headRequest) {
@@ -360,28 +413,28 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer,
             withLength = res.contentLengthFields > 0;
             length = res.contentLength;
         } else {
-            length = m_body.size();
+            length = x.body.size();
         }
     } else {
         status = result.status;
-        proxy_wire::beginPlainResponse(m_out, m_plainBody, status, result.reason, version);
-        m_body = m_plainBody;
+        proxy_wire::beginPlainResponse(x.out, x.plainBody, status, result.reason, version);
+        x.body = x.plainBody;
         if (decision.backend >= 0)
-            wire::appendField(m_out, "X-Backend", event.backendName);
-        length = m_body.size();
+            wire::appendField(x.out, "X-Backend", event.backendName);
+        length = x.body.size();
     }
     if (!decision.setCookie.empty())
-        wire::appendField(m_out, "Set-Cookie", decision.setCookie);
+        wire::appendField(x.out, "Set-Cookie", decision.setCookie);
     if (decision.backend >= 0)
         registry.release(decision.backend);
-    proxy_wire::finishHead(m_out, version, keepAlive, withLength, length);
+    proxy_wire::finishHead(x.out, version, keepAlive, withLength, length);
 
     // Recorded before the answer leaves, so a client never sees an answer the capture lacks.
     m_services.recorder.recordAnswer(event, status, decision, arrival);
     Watchdog::arm(m_watch, m_socket, m_services.options.upstreamTimeoutSeconds);
-    auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(m_out, m_body), nothrow);
+    auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(x.out, x.body), nothrow);
     m_watch->disarm();
-    m_upstream.trimBuffers();
+    x.upstream.trimBuffers();
     co_return keepAlive && !ec;
 }
 

@@ -21,9 +21,8 @@ constexpr std::size_t kUpstreamHeaderLimit = 64 * 1024;
 
 } // namespace
 
-UpstreamExchange::UpstreamExchange(asio::io_context& io, UpstreamPool& pool, const std::shared_ptr<Watchdog>& watch,
-                                   const BalancerOptions& options)
-    : m_io(io), m_pool(pool), m_watch(watch), m_options(options), m_in(proxy_wire::kReadChunk)
+UpstreamExchange::UpstreamExchange(asio::io_context& io, UpstreamPool& pool, const BalancerOptions& options)
+    : m_io(io), m_pool(pool), m_options(options), m_in(proxy_wire::kReadChunk)
 {
     m_head.reserve(2048);
     m_response.fields.reserve(32);
@@ -124,11 +123,12 @@ UpstreamExchange::AnswerState UpstreamExchange::parseAnswer(bool headRequest, st
     return AnswerState::NeedMore;
 }
 
-asio::awaitable<UpstreamResult> UpstreamExchange::forward(int backend, tcp::endpoint ep, std::string_view name,
-                                                          bool headRequest, std::string_view body)
+asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<Watchdog>& watchdog, int backend, tcp::endpoint ep,
+                                                          std::string_view name, bool headRequest, std::string_view body)
 {
-    Watchdog& watch = *m_watch;
+    Watchdog& watch = *watchdog;
     WatchdogDisarm disarm{watch};
+    const UpstreamPool::Use use(m_pool, backend); // sizes the backend's idle pool
 
     UpstreamResult result;
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -136,7 +136,7 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(int backend, tcp::endp
         const bool reused = idle.has_value();
         tcp::socket stream = reused ? std::move(*idle) : tcp::socket(m_io);
         if (!reused) {
-            Watchdog::arm(m_watch, stream, m_options.connectTimeoutSeconds);
+            Watchdog::arm(watchdog, stream, m_options.connectTimeoutSeconds);
             auto [ec] = co_await stream.async_connect(ep, nothrow);
             if (ec) {
                 result.connectFailed = true;
@@ -148,7 +148,7 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(int backend, tcp::endp
             boost::system::error_code ignored;
             stream.set_option(tcp::no_delay(true), ignored);
         }
-        Watchdog::arm(m_watch, stream, m_options.upstreamTimeoutSeconds);
+        Watchdog::arm(watchdog, stream, m_options.upstreamTimeoutSeconds);
         auto [wec, wn] = co_await asio::async_write(stream, proxy_wire::twoBuffers(m_head, body), nothrow);
         if (wec) {
             if (reused) {

@@ -35,16 +35,15 @@ struct UpstreamResult {
 /// request, so the steady state allocates nothing. One request at a time.
 class UpstreamExchange {
 public:
-    /// Connections come from (and go back to) `pool`, new ones on `io`; every step has a deadline
-    /// on `watch` (the client connection's, which outlives this).
-    UpstreamExchange(boost::asio::io_context& io, UpstreamPool& pool, const std::shared_ptr<Watchdog>& watch,
-                     const BalancerOptions& options);
+    /// Connections come from (and go back to) `pool`, new ones on `io`.
+    UpstreamExchange(boost::asio::io_context& io, UpstreamPool& pool, const BalancerOptions& options);
 
     /// The request head to send, written by the caller before forward().
     std::string& head() { return m_head; }
-    /// Sends head() and `body` to `backend` at `ep` (named `name` in errors) and reads its answer.
+    /// Sends head() and `body` to `backend` at `ep` (named `name` in errors) and reads its answer,
+    /// every step with a deadline on `watch` (the client connection's, which outlives the call).
     /// A pooled connection the backend had closed is retried once on a fresh one.
-    boost::asio::awaitable<UpstreamResult> forward(int backend, boost::asio::ip::tcp::endpoint ep,
+    boost::asio::awaitable<UpstreamResult> forward(const std::shared_ptr<Watchdog>& watch, int backend, boost::asio::ip::tcp::endpoint ep,
                                                    std::string_view name, bool headRequest, std::string_view body);
     /// The answer's head (after a successful forward()).
     const MessageHead& response() const { return m_response; }
@@ -62,7 +61,6 @@ private:
 
     boost::asio::io_context& m_io;
     UpstreamPool& m_pool;
-    const std::shared_ptr<Watchdog>& m_watch;
     const BalancerOptions& m_options;
     std::string m_head;     ///< the request line and fields sent upstream
     ReadBuffer m_in;        ///< backend bytes

@@ -3,9 +3,7 @@
 #include "core/proxy/balancer_options.h"
 #include "core/proxy/proxy_wire.h"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-
+#include <algorithm>
 #include <cerrno>
 
 #include <sys/socket.h>
@@ -30,59 +28,87 @@ UpstreamPool::UpstreamPool(const BalancerOptions& options, std::atomic<std::size
 {
 }
 
+UpstreamPool::Use::Use(UpstreamPool& pool, int backend) : m_pool(pool), m_backend(backend)
+{
+    if (m_backend < 0)
+        return;
+    Backend& b = m_pool.backend(m_backend);
+    b.peak = std::max(b.peak, ++b.busy);
+}
+
+UpstreamPool::Use::~Use()
+{
+    if (m_backend >= 0)
+        --m_pool.backend(m_backend).busy;
+}
+
+UpstreamPool::Backend& UpstreamPool::backend(int index)
+{
+    if (m_backends.size() <= static_cast<std::size_t>(index))
+        m_backends.resize(index + 1);
+    return m_backends[index];
+}
+
 std::optional<boost::asio::ip::tcp::socket> UpstreamPool::take(int backend)
 {
-    if (backend < 0 || m_idle.size() <= static_cast<std::size_t>(backend) || m_idle[backend].empty())
+    if (backend < 0 || m_backends.size() <= static_cast<std::size_t>(backend) || m_backends[backend].idle.empty())
         return std::nullopt;
-    auto& pool = m_idle[backend];
-    std::optional<boost::asio::ip::tcp::socket> socket(std::move(pool.back().socket));
-    pool.pop_back();
+    auto& idle = m_backends[backend].idle;
+    std::optional<boost::asio::ip::tcp::socket> socket(std::move(idle.back().socket));
+    idle.pop_back();
     --m_idleTotal;
     return socket;
 }
 
-void UpstreamPool::keep(int backend, boost::asio::ip::tcp::socket&& socket)
+void UpstreamPool::keep(int index, boost::asio::ip::tcp::socket&& socket)
 {
-    if (backend < 0)
+    if (index < 0)
         return;
-    if (m_idle.size() <= static_cast<std::size_t>(backend))
-        m_idle.resize(backend + 1);
-    auto& pool = m_idle[backend];
+    auto& idle = backend(index).idle;
     // Pooled only below both bounds: with many backends, per-backend pools alone could hold more
     // descriptors than the process may open.
-    if (pool.size() < m_options.idlePoolPerBackend && m_idleTotal.load() < m_options.idlePoolTotal) {
-        pool.push_back({std::move(socket), Clock::now()});
+    if (idle.size() < m_options.idlePoolPerBackend && m_idleTotal.load() < m_options.idlePoolTotal) {
+        idle.push_back({std::move(socket), Clock::now()});
         ++m_idleTotal;
     }
 }
 
 void UpstreamPool::dropAll(int backend)
 {
-    if (backend < 0 || m_idle.size() <= static_cast<std::size_t>(backend))
+    if (backend < 0 || m_backends.size() <= static_cast<std::size_t>(backend))
         return;
-    auto& pool = m_idle[backend];
-    m_idleTotal -= pool.size();
-    pool.clear();
+    auto& idle = m_backends[backend].idle;
+    m_idleTotal -= idle.size();
+    idle.clear();
 }
 
-boost::asio::awaitable<void> UpstreamPool::sweepLoop(const std::atomic<bool>& stopping)
+std::size_t UpstreamPool::idle(int backend) const
+{
+    return backend >= 0 && m_backends.size() > static_cast<std::size_t>(backend) ? m_backends[backend].idle.size() : 0;
+}
+
+void UpstreamPool::sweep()
 {
     // Backends close keep-alive connections they find idle (nginx after 75 s, ours after 30 s):
     // without a sweep, those sockets would sit half-closed in the pool, one descriptor each.
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
     const auto limit = proxy_wire::seconds(m_options.upstreamIdleSeconds);
-    for (;;) {
-        timer.expires_after(std::chrono::seconds(1));
-        auto [ec] = co_await timer.async_wait(proxy_wire::nothrow);
-        if (ec || stopping)
-            co_return;
-        const TimePoint now = Clock::now();
-        for (auto& pool : m_idle) {
-            const std::size_t dropped = std::erase_if(pool, [&](IdleConnection& c) {
-                return now - c.since > limit || idleConnectionBroken(c.socket);
-            });
-            m_idleTotal -= dropped;
+    const TimePoint now = Clock::now();
+    for (Backend& b : m_backends) {
+        std::size_t dropped = std::erase_if(b.idle, [&](IdleConnection& c) {
+            return now - c.since > limit || idleConnectionBroken(c.socket);
+        });
+        // More idle connections than the recent peak could have used: the oldest go (a burst's
+        // connections do not stay until the idle limit).
+        const std::size_t needed = std::max(b.peak, b.previousPeak);
+        const std::size_t keep = needed > b.busy ? needed - b.busy : 0;
+        if (b.idle.size() > keep) {
+            const std::size_t extra = b.idle.size() - keep;
+            b.idle.erase(b.idle.begin(), b.idle.begin() + static_cast<std::ptrdiff_t>(extra));
+            dropped += extra;
         }
+        m_idleTotal -= dropped;
+        b.previousPeak = b.peak;
+        b.peak = b.busy;
     }
 }
 

@@ -22,4 +22,6 @@ echo "== lab_throughput --smoke"
 timeout 300 "$HERE/lab_throughput.sh" --smoke
 echo "== session_store_latency --smoke"
 timeout 300 "$HERE/session_store_latency.sh" --smoke
+echo "== connection_footprint --smoke"
+timeout 300 "$HERE/connection_footprint.sh" --smoke
 echo "smoke: ok"

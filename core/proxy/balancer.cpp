@@ -127,7 +127,7 @@ void Balancer::Impl::stop()
     for (auto& w : workers)
         if (w->thread.joinable())
             w->thread.join();
-    // Destroying the io_contexts destroys the suspended connections and closes their sockets.
+    // Destroying the workers destroys the waiting and suspended connections and closes their sockets.
     acceptor.reset();
     workers.clear();
 }
@@ -145,7 +145,11 @@ asio::awaitable<void> Balancer::Impl::acceptLoop()
             co_await timer.async_wait(nothrow);
             continue;
         }
-        asio::co_spawn(w.io, ClientConnection::serve(services, w, std::move(socket)), asio::detached);
+        // The connection lives on its worker's thread; this loop runs on the first worker's.
+        if (&w == workers[0].get())
+            ClientConnection::start(services, w, std::move(socket));
+        else
+            asio::post(w.io, [this, &w, s = std::move(socket)]() mutable { ClientConnection::start(services, w, std::move(s)); });
     }
 }
 

@@ -10,6 +10,9 @@
 #include "core/proxy/request_recorder.h"
 #include "core/proxy/watchdog.h"
 
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
@@ -30,19 +33,18 @@ constexpr std::size_t kLingerBytes = 256 * 1024;
 
 } // namespace
 
-ClientConnection::ClientConnection(ProxyServices& services, ProxyWorker& worker, tcp::socket socket)
-    : m_services(services),
-      m_worker(worker),
-      m_socket(std::move(socket)),
-      m_watch(std::make_shared<Watchdog>(worker.io))
+ClientConnection::ClientConnection(ProxyServices& services, ProxyWorker& worker, tcp::socket socket, Ipv4 peer)
+    : m_services(services), m_worker(worker), m_socket(std::move(socket)), m_peer(peer)
 {
+    m_hook.owner = this;
+    ++m_services.connections;
 }
 
 ClientConnection::~ClientConnection()
 {
-    m_watch->disarm();
-    m_watch->timer.cancel(); // releases the handler's reference
+    m_worker.waiting.remove(m_hook);
     giveBack();
+    --m_services.connections;
 }
 
 ExchangeState& ClientConnection::borrow()
@@ -54,129 +56,149 @@ ExchangeState& ClientConnection::borrow()
 
 void ClientConnection::giveBack()
 {
-    if (m_x)
-        m_worker.exchanges.give(std::move(m_x));
+    if (!m_x)
+        return;
+    m_x->watch->disarm();
+    m_worker.exchanges.give(std::move(m_x));
 }
 
-asio::awaitable<void> ClientConnection::serve(ProxyServices& services, ProxyWorker& worker, tcp::socket socket)
+void ClientConnection::start(ProxyServices& services, ProxyWorker& worker, tcp::socket socket)
 {
-    struct Count {
-        std::atomic<std::size_t>& n;
-        explicit Count(std::atomic<std::size_t>& c) : n(c) { ++n; }
-        ~Count() { --n; }
-    } count(services.connections);
-
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     // The first read after a readiness wait is made directly (would_block falls back to waiting).
     socket.non_blocking(true, ignored);
     const tcp::endpoint peerEndpoint = socket.remote_endpoint(ignored);
     const Ipv4 peer = peerEndpoint.address().is_v4() ? peerEndpoint.address().to_v4().to_uint() : 0;
-    auto connection = std::make_unique<ClientConnection>(services, worker, std::move(socket));
-    ClientConnection& c = *connection;
-    const BalancerOptions& options = services.options;
+    std::unique_ptr<ClientConnection> self(new ClientConnection(services, worker, std::move(socket), peer));
+    self->m_firstDeadline = Clock::now() + proxy_wire::seconds(services.options.headerTimeoutSeconds);
+    if (services.connections > services.options.maxConnections) {
+        asio::co_spawn(worker.io, serve(std::move(self), Start::Busy), asio::detached);
+        return;
+    }
+    wait(std::move(self));
+}
 
-    if (services.connections > options.maxConnections) {
+void ClientConnection::waitExpired(IdleHook& hook)
+{
+    boost::system::error_code ignored;
+    static_cast<ClientConnection*>(hook.owner)->m_socket.cancel(ignored);
+}
+
+void ClientConnection::wait(std::unique_ptr<ClientConnection> self)
+{
+    ClientConnection& c = *self;
+    ProxyWorker& worker = c.m_worker;
+    worker.waiting.add(c.m_hook, c.m_first ? IdleConnections::Wait::FirstRequest : IdleConnections::Wait::NextRequest);
+    // The wait's memory comes from the worker's block cache: exactly its size, reused.
+    c.m_socket.async_wait(
+        tcp::socket::wait_read,
+        asio::bind_allocator(BlockCacheAllocator<void>(worker.waitBlocks),
+                             [self = std::move(self)](const boost::system::error_code& ec) mutable {
+                                 ClientConnection& c = *self;
+                                 c.m_worker.waiting.remove(c.m_hook);
+                                 if (!ec) {
+                                     asio::co_spawn(c.m_worker.io, serve(std::move(self), Start::Bytes), asio::detached);
+                                 } else if (c.m_hook.expired && c.m_first && !c.m_services.stopping) {
+                                     // Connected but never sent a byte: answered (408), not captured.
+                                     asio::co_spawn(c.m_worker.io, serve(std::move(self), Start::Silent), asio::detached);
+                                 }
+                                 // Otherwise closed, stopped, or kept alive past the idle limit:
+                                 // destroying the connection closes it quietly.
+                             }));
+}
+
+asio::awaitable<void> ClientConnection::serve(std::unique_ptr<ClientConnection> self, Start start)
+{
+    ClientConnection& c = *self;
+    const BalancerOptions& options = c.m_services.options;
+    boost::system::error_code ignored;
+    if (start == Start::Busy) {
         ExchangeState& x = c.borrow();
         proxy_wire::beginPlainResponse(x.out, x.plainBody, 503, "the balancer has too many connections", 11);
         x.body = x.plainBody;
         proxy_wire::finishHead(x.out, 11, false, true, x.body.size());
-        Watchdog::arm(c.m_watch, c.m_socket, options.headerTimeoutSeconds);
+        Watchdog::arm(x.watch, c.m_socket, options.headerTimeoutSeconds);
         co_await asio::async_write(c.m_socket, twoBuffers(x.out, x.body), nothrow);
-        c.m_watch->disarm();
+        x.watch->disarm();
         c.m_socket.shutdown(tcp::socket::shutdown_both, ignored);
         co_return;
     }
-
-    bool first = true;
-    for (;;) {
+    if (start == Start::Silent) {
+        RequestVerdict verdict{408, "request headers not complete within " + proxy_wire::formatSeconds(options.headerTimeoutSeconds)};
+        co_await c.refuse(verdict, false, {});
+        co_return;
+    }
+    do {
         RequestVerdict verdict;
-        // Nothing of a request buffered: wait for one without buffers.
-        const ReadState waited = c.m_x ? ReadState::Ok : co_await c.awaitRequest(first, verdict);
-        if (waited == ReadState::Closed)
-            break;
-        if (waited == ReadState::Silent) {
-            // Connected but never sent a byte: answered, but there is no request to capture.
-            co_await c.refuse(verdict, false, 0, {});
-            co_return;
-        }
         std::size_t headerSize = 0;
-        const ReadState state = co_await c.readHeader(first, verdict, headerSize);
-        if (state == ReadState::Closed)
-            break;
+        const ReadState state = co_await c.readHeader(verdict, headerSize);
+        if (state == ReadState::Closed) {
+            c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
+            co_return; // gone, or closed before a byte of the next request
+        }
         const TimePoint arrival = Clock::now();
         if (state == ReadState::Silent) {
-            co_await c.refuse(verdict, false, 0, {});
+            // Connected but never sent a byte: answered, but there is no request to capture.
+            co_await c.refuse(verdict, false, {});
             co_return;
         }
         if (state == ReadState::Rejected) {
-            co_await c.refuse(verdict, true, peer, arrival);
+            co_await c.refuse(verdict, true, arrival);
             co_return;
         }
         ExchangeState& x = *c.m_x;
         if (!x.request.parseRequest(x.in.data().substr(0, headerSize))) {
             // A named verdict: GCC 12 destroys a temporary bound to a coroutine's reference twice.
             verdict = {400, "malformed request: bad request line"};
-            co_await c.refuse(verdict, true, peer, arrival);
+            co_await c.refuse(verdict, true, arrival);
             co_return;
         }
         verdict = RequestValidator::checkFields(x.request);
         if (!verdict.ok()) {
-            co_await c.refuse(verdict, true, peer, arrival);
+            co_await c.refuse(verdict, true, arrival);
             co_return;
         }
         std::string_view body;
         std::size_t rawSize = headerSize;
         // Most requests have no body: no coroutine frame for them (Asio recycles only a few per thread).
         const bool hasBody = x.request.contentLengthFields > 0 || x.request.transferEncodingFields > 0;
-        const BodyState bodyState =
-            hasBody ? co_await c.readBody(headerSize, verdict, body, rawSize) : BodyState::Ok;
-        if (bodyState == BodyState::Closed)
-            break;
+        const BodyState bodyState = hasBody ? co_await c.readBody(headerSize, verdict, body, rawSize) : BodyState::Ok;
+        if (bodyState == BodyState::Closed) {
+            c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
+            co_return; // the client went away in the middle of a request
+        }
         if (bodyState == BodyState::Rejected) {
-            co_await c.refuse(verdict, true, peer, arrival);
+            co_await c.refuse(verdict, true, arrival);
             co_return;
         }
-        first = false;
-        const bool keepAlive = co_await c.handle(body, peer, arrival);
+        c.m_first = false;
+        const bool keepAlive = co_await c.handle(body, arrival);
         c.m_x->in.consume(rawSize);
         if (c.m_x->in.size() == 0)
-            c.giveBack(); // idle until the next request: the buffers serve other connections
-        if (!keepAlive || services.stopping)
-            break;
-    }
-    c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
+            c.giveBack(); // nothing of a next request buffered: the buffers serve other connections
+        if (!keepAlive || c.m_services.stopping) {
+            c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
+            co_return;
+        }
+    } while (c.m_x); // a pipelined request is already buffered
+    // Kept alive and nothing buffered: wait for the next request with nothing but the socket.
+    wait(std::move(self));
 }
 
-asio::awaitable<ClientConnection::ReadState> ClientConnection::awaitRequest(bool first, RequestVerdict& verdict)
-{
-    const BalancerOptions& options = m_services.options;
-    // A new connection's request has the header deadline from the start; between requests, the
-    // idle deadline. On Ok the deadline stays armed: a first request's header deadline counts
-    // from the connection's start.
-    Watchdog::arm(m_watch, m_socket, first ? options.headerTimeoutSeconds : options.idleTimeoutSeconds);
-    auto [ec] = co_await m_socket.async_wait(tcp::socket::wait_read, nothrow);
-    if (!ec)
-        co_return ReadState::Ok;
-    const bool timedOut = m_watch->fired;
-    m_watch->disarm();
-    if (!timedOut || !first)
-        co_return ReadState::Closed; // gone, stopped, or an idle keep-alive connection: close quietly
-    verdict = {408, "request headers not complete within " + proxy_wire::formatSeconds(options.headerTimeoutSeconds)};
-    co_return ReadState::Silent;
-}
-
-asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(bool first, RequestVerdict& verdict,
+asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(RequestVerdict& verdict,
                                                                           std::size_t& headerSize)
 {
     const BalancerOptions& options = m_services.options;
-    const bool fresh = !m_x; // awaitRequest saw bytes waiting
+    const bool fresh = !m_x; // the wait saw bytes arrive
     ExchangeState& x = borrow();
     // The header phase has its own deadline, and the watchdog only cancels the read: a 408 needs
-    // the socket open. A first request keeps the deadline armed when the connection started.
-    if (!first)
-        Watchdog::arm(m_watch, m_socket, options.headerTimeoutSeconds);
-    WatchdogDisarm disarm{*m_watch};
+    // the socket open. A first request's deadline counts from the connection's start.
+    if (m_first)
+        Watchdog::armAt(x.watch, m_socket, m_firstDeadline);
+    else
+        Watchdog::arm(x.watch, m_socket, options.headerTimeoutSeconds);
+    WatchdogDisarm disarm{*x.watch};
     bool direct = fresh;
     std::size_t scanned = 0;
     for (;;) {
@@ -199,7 +221,7 @@ asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(bool f
         const auto space = x.in.prepare(4096);
         boost::system::error_code ec;
         std::size_t n = 0;
-        if (m_watch->fired) {
+        if (x.watch->fired) {
             // A deadline that passed while the previous read was completing cancelled nothing.
             ec = asio::error::operation_aborted;
         } else if (direct) {
@@ -213,7 +235,7 @@ asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(bool f
         }
         if (ec) {
             const bool begun = x.in.size() > 0;
-            if (!m_watch->fired || (!begun && !first))
+            if (!x.watch->fired || (!begun && !m_first))
                 co_return ReadState::Closed; // gone, or closed before a byte of the next request
             verdict = {408, "request headers not complete within " + proxy_wire::formatSeconds(options.headerTimeoutSeconds)};
             co_return begun ? ReadState::Rejected : ReadState::Silent;
@@ -242,8 +264,8 @@ asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::siz
         x.requestBody.clear();
         x.chunks.reset(options.requestBodyLimit);
     }
-    Watchdog::arm(m_watch, m_socket, options.headerTimeoutSeconds);
-    WatchdogDisarm disarm{*m_watch};
+    Watchdog::arm(x.watch, m_socket, options.headerTimeoutSeconds);
+    WatchdogDisarm disarm{*x.watch};
     if (const std::string_view expect = req.find("Expect"); !expect.empty()) {
         // RFC 9110 10.1.1: 100-continue is the only expectation; the client waits for the interim
         // answer before it sends the body, so send it unless the body is already here.
@@ -286,7 +308,7 @@ asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::siz
         const std::size_t want = chunked ? kReadChunk : std::min<std::size_t>(length - (x.in.size() - headerSize), kReadChunk * 4);
         const auto space = x.in.prepare(want);
         x.request.rebase(before, x.in.data().data());
-        if (m_watch->fired)
+        if (x.watch->fired)
             co_return BodyState::Closed;
         auto [ec, n] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
         if (ec)
@@ -295,21 +317,20 @@ asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::siz
     }
 }
 
-asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bool captured, Ipv4 peer,
-                                               TimePoint arrival)
+asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bool captured, TimePoint arrival)
 {
     ExchangeState& x = borrow();
     if (captured) {
         const RequestRecorder& recorder = m_services.recorder;
-        recorder.startRefusal(x.event, arrival, peer, x.in.data());
+        recorder.startRefusal(x.event, arrival, m_peer, x.in.data());
         m_services.registry.copyPolicyId(x.event.policy);
         recorder.recordRefusal(x.event, verdict.status);
     }
     proxy_wire::beginPlainResponse(x.out, x.plainBody, verdict.status, verdict.reason, 11);
     x.body = x.plainBody;
     proxy_wire::finishHead(x.out, 11, false, true, x.body.size());
-    Watchdog::arm(m_watch, m_socket, std::min(m_services.options.headerTimeoutSeconds, 2.0));
-    WatchdogDisarm disarm{*m_watch};
+    Watchdog::arm(x.watch, m_socket, std::min(m_services.options.headerTimeoutSeconds, 2.0));
+    WatchdogDisarm disarm{*x.watch};
     auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(x.out, x.body), nothrow);
     if (ec)
         co_return;
@@ -328,12 +349,13 @@ asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bo
     }
 }
 
-asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer, TimePoint arrival)
+asio::awaitable<bool> ClientConnection::handle(std::string_view body, TimePoint arrival)
 {
     ExchangeState& x = *m_x;
     BackendRegistry& registry = m_services.registry;
     const MessageHead& req = x.request;
     RequestEvent& event = x.event;
+    const Ipv4 peer = m_peer;
     m_services.recorder.startRequest(event, arrival, peer, req);
 
     RequestView view;
@@ -356,7 +378,7 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer,
         result.status = 503;
         result.reason = "no backend is available";
     } else {
-        result = co_await x.upstream.forward(m_watch, decision.backend, ep, event.backendName, headRequest, body);
+        result = co_await x.upstream.forward(x.watch, decision.backend, ep, event.backendName, headRequest, body);
         // A backend that cannot be reached, or that dropped the connection without answering (it
         // died under load), has not answered: an idempotent request may safely go elsewhere.
         if (!result.ok && (result.connectFailed || (result.dropped && idempotent))) {
@@ -373,7 +395,7 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer,
                     if (retry.kind != DecisionKind::Repinned)
                         retry.kind = DecisionKind::Retried;
                     std::swap(decision, retry); // both keep their buffers for the next request
-                    result = co_await x.upstream.forward(m_watch, decision.backend, ep, event.backendName, headRequest, body);
+                    result = co_await x.upstream.forward(x.watch, decision.backend, ep, event.backendName, headRequest, body);
                     if (!result.ok && result.connectFailed)
                         m_services.health.connectFailed(decision.backend, result.reason);
                 } else {
@@ -431,9 +453,9 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, Ipv4 peer,
 
     // Recorded before the answer leaves, so a client never sees an answer the capture lacks.
     m_services.recorder.recordAnswer(event, status, decision, arrival);
-    Watchdog::arm(m_watch, m_socket, m_services.options.upstreamTimeoutSeconds);
+    Watchdog::arm(x.watch, m_socket, m_services.options.upstreamTimeoutSeconds);
     auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(x.out, x.body), nothrow);
-    m_watch->disarm();
+    x.watch->disarm();
     x.upstream.trimBuffers();
     co_return keepAlive && !ec;
 }

@@ -4,6 +4,7 @@
 #include "core/base/ipv4.h"
 #include "core/http/request_validator.h"
 #include "core/proxy/exchange_state.h"
+#include "core/proxy/idle_connections.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,55 +16,66 @@ namespace lblab {
 
 struct ProxyServices;
 struct ProxyWorker;
-struct Watchdog;
 
-/// One client connection to the balancer, served as a coroutine on its worker's thread: wait for
-/// a request, read it (headers and body, each within its deadline and limit), let the policy pick a
-/// backend, forward it (retrying an idempotent request once elsewhere when the backend did not
-/// answer), record the event, write the answer; again while the connection is kept alive. Requests
-/// that cannot be served are refused with a status and recorded all the same. Between requests it
-/// holds only its socket and its deadline: the buffers, the parsed request, the event and the
-/// decisions are an ExchangeState borrowed from the worker when bytes arrive and given back when
-/// the answer is written, so an idle keep-alive connection costs little more than its descriptor.
+/// One client connection to the balancer, on its worker's thread. Waiting for a request it holds
+/// its socket and a place in the worker's IdleConnections, nothing else: no coroutine, no buffers,
+/// no timer, one pending readiness wait. When bytes arrive, a coroutine serves requests while the
+/// client has sent some: read a request (headers and body, each within its deadline and limit),
+/// let the policy pick a backend, forward it (retrying an idempotent request once elsewhere when
+/// the backend did not answer), record the event, write the answer. Its buffers, the parsed
+/// request, the event, the decisions and the deadline timer are an ExchangeState borrowed from the
+/// worker while it serves and given back when the answer is written and nothing more is buffered;
+/// then the connection waits again (kept alive) or closes. Requests that cannot be served are
+/// refused with a status and recorded all the same.
 class ClientConnection {
 public:
-    /// Serves the client on `socket` until it closes, the balancer stops or a deadline passes.
-    static boost::asio::awaitable<void> serve(ProxyServices& services, ProxyWorker& worker,
-                                              boost::asio::ip::tcp::socket socket);
+    /// Takes over an accepted socket: it waits for its first request (header deadline), or is
+    /// refused at once when the balancer has too many connections.
+    static void start(ProxyServices& services, ProxyWorker& worker, boost::asio::ip::tcp::socket socket);
+    /// Ends the wait of a connection whose deadline passed (IdleConnections calls it).
+    static void waitExpired(IdleHook& hook);
 
-    ClientConnection(ProxyServices& services, ProxyWorker& worker, boost::asio::ip::tcp::socket socket);
     ~ClientConnection();
     ClientConnection(const ClientConnection&) = delete;
     ClientConnection& operator=(const ClientConnection&) = delete;
 
 private:
+    /// How the coroutine starts: the first bytes arrived, the first request never came (408), or
+    /// the balancer has too many connections (503).
+    enum class Start { Bytes, Silent, Busy };
     /// How reading a request's header block ended.
     enum class ReadState { Ok, Closed, Rejected, Silent };
     /// How reading a request's body ended.
     enum class BodyState { Ok, Closed, Rejected };
 
-    /// Waits, holding no buffers, until the client sends something (Ok, the deadline still armed),
-    /// closes or lets its deadline pass: the header deadline on a new connection (Silent, with a
-    /// 408 verdict), the idle deadline between requests (Closed).
-    boost::asio::awaitable<ReadState> awaitRequest(bool first, RequestVerdict& verdict);
-    boost::asio::awaitable<ReadState> readHeader(bool first, RequestVerdict& verdict, std::size_t& headerSize);
+    ClientConnection(ProxyServices& services, ProxyWorker& worker, boost::asio::ip::tcp::socket socket, Ipv4 peer);
+
+    /// Waits for the next request's bytes holding nothing but the socket.
+    static void wait(std::unique_ptr<ClientConnection> self);
+    /// Serves requests while the client has sent some; then waits again or closes.
+    static boost::asio::awaitable<void> serve(std::unique_ptr<ClientConnection> self, Start start);
+
+    boost::asio::awaitable<ReadState> readHeader(RequestVerdict& verdict, std::size_t& headerSize);
     boost::asio::awaitable<BodyState> readBody(std::size_t headerSize, RequestVerdict& verdict, std::string_view& body,
                                                std::size_t& rawSize);
     /// Answers `verdict`'s status and closes (lingering); records it unless the client never sent a byte.
-    boost::asio::awaitable<void> refuse(const RequestVerdict& verdict, bool captured, Ipv4 peer, TimePoint arrival);
+    boost::asio::awaitable<void> refuse(const RequestVerdict& verdict, bool captured, TimePoint arrival);
     /// Serves one parsed request; true when the connection stays open for the next.
-    boost::asio::awaitable<bool> handle(std::string_view body, Ipv4 peer, TimePoint arrival);
+    boost::asio::awaitable<bool> handle(std::string_view body, TimePoint arrival);
 
     /// The state for a request, borrowed from the worker unless already held.
     ExchangeState& borrow();
-    /// Gives the state back (the connection is idle: nothing of a next request is buffered).
+    /// Gives the state back (nothing of a next request is buffered).
     void giveBack();
 
+    IdleHook m_hook; ///< its deadline while it waits for a request
     ProxyServices& m_services;
     ProxyWorker& m_worker;
     boost::asio::ip::tcp::socket m_socket;
-    std::shared_ptr<Watchdog> m_watch;
-    std::unique_ptr<ExchangeState> m_x; ///< while a request is being read or served; null when idle
+    std::unique_ptr<ExchangeState> m_x; ///< while a request is being read or served; null when waiting
+    Ipv4 m_peer;
+    bool m_first = true;          ///< no request served yet
+    TimePoint m_firstDeadline{};  ///< the first request's header deadline, counted from the start
 };
 
 } // namespace lblab

@@ -40,9 +40,18 @@ void ExchangePool::give(std::unique_ptr<ExchangeState> state)
     if (!state)
         return;
     m_inUse.store(m_inUse.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    if (m_closed)
+        return; // the worker is going: the state goes too
     state->recycle();
     m_kept.push_back(std::move(state));
     m_keptCount.store(m_kept.size(), std::memory_order_relaxed);
+}
+
+void ExchangePool::close()
+{
+    m_closed = true;
+    m_kept.clear();
+    m_keptCount.store(0, std::memory_order_relaxed);
 }
 
 std::size_t ExchangePool::trim()

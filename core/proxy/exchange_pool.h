@@ -33,6 +33,10 @@ public:
     /// returns how many it freed. Call once per interval (a second).
     std::size_t trim();
 
+    /// Before the io_context goes: frees the kept states (their timers), and from now on frees
+    /// each state given back.
+    void close();
+
     /// States lent out now (readable from any thread).
     std::size_t inUse() const { return m_inUse.load(std::memory_order_relaxed); }
     /// States kept for the next requests (readable from any thread).
@@ -46,6 +50,7 @@ private:
     UpstreamPool& m_upstream;
     const BalancerOptions& m_options;
     std::vector<std::unique_ptr<ExchangeState>> m_kept;
+    bool m_closed = false;
     // Written only by the pool's thread (a plain store, no locked instruction), read by any.
     std::atomic<std::size_t> m_inUse{0};
     std::atomic<std::size_t> m_keptCount{0};

@@ -5,7 +5,7 @@
 namespace lblab {
 
 ExchangeState::ExchangeState(boost::asio::io_context& io, UpstreamPool& pool, const BalancerOptions& options)
-    : in(proxy_wire::kReadChunk), upstream(io, pool, options)
+    : in(proxy_wire::kReadChunk), upstream(io, pool, options), watch(std::make_shared<Watchdog>(io))
 {
     request.fields.reserve(32);
     out.reserve(2048);
@@ -23,6 +23,7 @@ void ExchangeState::recycle()
         std::string().swap(plainBody);
     body = {};
     upstream.trimBuffers();
+    watch->disarm();
 }
 
 } // namespace lblab

@@ -5,10 +5,12 @@
 #include "core/http/read_buffer.h"
 #include "core/policies/decision.h"
 #include "core/proxy/upstream_exchange.h"
+#include "core/proxy/watchdog.h"
 #include "core/request_event.h"
 
 #include <boost/asio/io_context.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +22,7 @@ class UpstreamPool;
 
 /// Everything a client connection needs only while it serves a request: the client's bytes and the
 /// request parsed in place, the upstream side's buffers, the answer's head, the event and the
-/// policy's decisions. A connection borrows one from its thread's ExchangePool when a request's
+/// policy's decisions, the deadline timer. A connection borrows one from its thread's ExchangePool when a request's
 /// first bytes arrive and gives it back when the answer is written and nothing more is buffered, so
 /// an idle keep-alive connection holds none of this (about 37 KB). Reused whole, with every buffer's
 /// capacity, so the steady state allocates nothing.
@@ -40,6 +42,7 @@ struct ExchangeState {
     RequestEvent event;
     Decision decision; ///< the policy's pick for the request being served
     Decision retry;    ///< the pick for its one retry elsewhere
+    std::shared_ptr<Watchdog> watch; ///< the request's deadlines (shared with its timer's handler)
 
     /// Before it goes back to the pool: forgets the connection's bytes and gives back the memory a
     /// large message made grow, so a pooled state has its usual size.

@@ -1,5 +1,6 @@
 #include "core/proxy/proxy_worker.h"
 
+#include "core/proxy/client_connection.h"
 #include "core/proxy/proxy_wire.h"
 
 #include <boost/asio/steady_timer.hpp>
@@ -8,6 +9,17 @@
 #include <chrono>
 
 namespace lblab {
+
+ProxyWorker::ProxyWorker(const BalancerOptions& options, std::atomic<std::size_t>& idleTotal)
+    : exchanges(io, pool, options), waiting(io, options, &ClientConnection::waitExpired), pool(options, idleTotal)
+{
+}
+
+ProxyWorker::~ProxyWorker()
+{
+    exchanges.close();
+    waiting.close();
+}
 
 boost::asio::awaitable<void> ProxyWorker::maintainLoop(const std::atomic<bool>& stopping)
 {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "core/proxy/block_cache.h"
 #include "core/proxy/exchange_pool.h"
+#include "core/proxy/idle_connections.h"
 #include "core/proxy/upstream_pool.h"
 
 #include <boost/asio/awaitable.hpp>
@@ -13,25 +15,31 @@
 namespace lblab {
 
 /// One thread of the balancer: its io_context, which serves the client connections accepted for
-/// it, the buffers those connections borrow while they serve a request, and its pool of idle
-/// upstream connections.
+/// it, what those connections borrow while they serve a request, the deadlines of those waiting
+/// for one, and its pool of idle upstream connections. Everything but `connections` is only
+/// touched on its thread.
 struct ProxyWorker {
-    /// A worker whose pools are bounded by `options`; `idleTotal` counts idle connections of all workers.
-    ProxyWorker(const BalancerOptions& options, std::atomic<std::size_t>& idleTotal)
-        : exchanges(io, pool, options), pool(options, idleTotal)
-    {
-    }
+    /// A worker whose pools are bounded by `options`; `idleTotal` counts idle upstream connections
+    /// of all workers.
+    ProxyWorker(const BalancerOptions& options, std::atomic<std::size_t>& idleTotal);
+    /// Frees what holds timers first, then the io_context and with it the connections.
+    ~ProxyWorker();
+    ProxyWorker(const ProxyWorker&) = delete;
+    ProxyWorker& operator=(const ProxyWorker&) = delete;
 
     /// Once a second until `stopping`: sweeps the upstream pool and trims the exchange pool to
-    /// what recent concurrency needed. Runs on this worker's thread.
+    /// what recent concurrency needed.
     boost::asio::awaitable<void> maintainLoop(const std::atomic<bool>& stopping);
 
-    /// Declared first, destroyed last: destroying the io_context destroys the suspended
-    /// connections, which give their borrowed state back here. Only touched on this thread.
+    // Declared before the io_context, destroyed after it: destroying the io_context destroys the
+    // suspended and waiting connections, which give their state back, unlink their deadline and
+    // free their pending wait here.
     ExchangePool exchanges;
+    IdleConnections waiting; ///< the deadlines of connections waiting for a request
+    BlockCache waitBlocks;   ///< the memory of those connections' pending waits
     boost::asio::io_context io{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-    UpstreamPool pool; ///< only touched on this thread
+    UpstreamPool pool;
     std::thread thread;
 };
 

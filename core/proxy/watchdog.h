@@ -9,10 +9,11 @@
 
 namespace lblab {
 
-/// Cancels a socket's pending operation when its deadline passes. One per client connection,
-/// shared by the client socket and the upstream socket in use (a connection does one thing at a
-/// time). Lazy: arming only moves the deadline; the timer is re-armed only when the new deadline
-/// is earlier than the pending wait, so a busy keep-alive connection costs about one timer wake-up
+/// Cancels a socket's pending operation when its deadline passes. One per request state (a
+/// connection borrows it with the buffers while it serves a request), shared by the client socket
+/// and the upstream socket in use (a connection does one thing at a time). Lazy: arming only
+/// moves the deadline; the timer is re-armed only when the new deadline is earlier than the
+/// pending wait, so a busy keep-alive connection costs about one timer wake-up
 /// per timeout period instead of a timer operation per read and write.
 struct Watchdog {
     using TimePoint = std::chrono::steady_clock::time_point;
@@ -29,10 +30,16 @@ struct Watchdog {
     /// before every read and write of a request.
     static void arm(const std::shared_ptr<Watchdog>& self, boost::asio::ip::tcp::socket& socket, double s)
     {
+        armAt(self, socket,
+              std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s)));
+    }
+    /// The same with the deadline given as a time point.
+    static void armAt(const std::shared_ptr<Watchdog>& self, boost::asio::ip::tcp::socket& socket, TimePoint at)
+    {
         self->target = &socket;
         self->fired = false;
-        self->deadline = std::chrono::steady_clock::now() +
-                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+        self->deadline = at;
         if (self->deadline < self->pending)
             wait(self, self->deadline);
     }

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "core/base/clock.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstddef>
+#include <optional>
+
+namespace lblab {
+
+struct BalancerOptions;
+
+/// A client connection's place in its worker's IdleConnections: the links and the deadline.
+struct IdleHook {
+    IdleHook* prev = nullptr;
+    IdleHook* next = nullptr;
+    TimePoint deadline{};
+    void* owner = nullptr; ///< what waits (given back to the expire function)
+    bool linked = false;
+    bool expired = false;  ///< the deadline passed while it waited
+};
+
+/// The deadlines of one balancer thread's waiting client connections: new ones waiting for their
+/// first request (header timeout) and kept-alive ones waiting for their next (idle timeout). An
+/// idle connection then needs no timer of its own: two lists in deadline order (each has one
+/// timeout, so appending keeps the order) and one timer for the thread, which fires at most ten
+/// times a second and cancels the waits whose deadline passed (they close, or answer 408). Only
+/// its own thread touches it.
+class IdleConnections {
+public:
+    /// What a waiting connection is waiting for.
+    enum class Wait { FirstRequest, NextRequest };
+    /// Called for an expired connection (its wait must end): the hook, unlinked, marked expired.
+    using ExpireFn = void (*)(IdleHook&);
+
+    /// Deadlines from `options` (which outlive it); expired hooks go to `expire`. Only keeps the
+    /// reference to `io` (its timer is made when first needed): the worker declares this first.
+    IdleConnections(boost::asio::io_context& io, const BalancerOptions& options, ExpireFn expire);
+
+    /// Starts counting `hook`'s deadline: the header timeout for a first request, else the idle timeout.
+    void add(IdleHook& hook, Wait wait);
+    /// Stops counting it (its wait ended); nothing if it is not linked.
+    void remove(IdleHook& hook);
+    /// Waiting connections now.
+    std::size_t size() const { return m_size; }
+    /// Before the io_context goes: drops the timer (hooks may still be removed afterwards).
+    void close();
+
+private:
+    struct List {
+        IdleHook* head = nullptr;
+        IdleHook* tail = nullptr;
+    };
+
+    void arm(TimePoint at);
+    void onTimer();
+    void expireUntil(List& list, TimePoint now);
+    /// The earliest deadline of both lists (max() when both are empty).
+    TimePoint earliest() const;
+
+    boost::asio::io_context& m_io;
+    const BalancerOptions& m_options;
+    ExpireFn m_expire;
+    bool m_closed = false;
+    std::optional<boost::asio::steady_timer> m_timer;
+    TimePoint m_timerAt = TimePoint::max(); ///< when the pending wait fires (max(): none pending)
+    TimePoint m_lastFired{};
+    List m_first;
+    List m_next;
+    std::size_t m_size = 0;
+};
+
+} // namespace lblab

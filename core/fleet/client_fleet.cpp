@@ -55,6 +55,12 @@ public:
             static_cast<std::int64_t>(std::clamp(m_options.requestTimeoutSeconds, 0.001, 3600.0) * 1000));
         m_shared->maxQueued = std::max(1, m_options.maxQueuedPerUser);
 
+        // Sized once: grown by doubling, these per-user vectors would hold up to twice their users.
+        m_plan.users.shrink_to_fit();
+        m_plan.slots.shrink_to_fit();
+        m_roster.reserve(m_plan.users.size());
+        m_users.reserve(m_plan.users.size());
+        m_slotIps.reserve(m_plan.slots.size());
         for (const UserPlan& plan : m_plan.users) {
             const ClientGroupSpec& group = m_options.groups[plan.group];
             const Ipv4 ip = m_plan.slots[plan.slot].ip;

@@ -478,6 +478,43 @@ TEST(ClientFleet, AConnectionClosedWhileIdleIsRetriedNotFailed)
     EXPECT_GE(static_cast<std::uint64_t>(h.server.connections.load()), st.answered);
 }
 
+TEST(ClientFleet, AUserReconnectsAfterTheServerClosesItsIdleConnection)
+{
+    Harness h;
+    h.server.idleTimeoutMs = 200;
+    // A user waits 500 ms between requests on average: most find their connection closed by then.
+    ClientFleet fleet(h.io, h.options({group("web", 4)}, 8));
+    fleet.start();
+    h.run();
+    ASSERT_TRUE(waitFor([&] { return fleet.stats().answered > 24 && h.server.connections.load() > 14; }));
+    const FleetStats st = fleet.stats();
+    ASSERT_TRUE(h.finish(fleet));
+    EXPECT_GT(st.answered, 24u);
+    EXPECT_EQ(st.failed, 0u) << "a request on a connection closed while idle is sent again on a new one";
+    EXPECT_LE(st.sent, st.answered + 4);
+}
+
+TEST(ClientFleet, AConnectThatNeverCompletesTimesOut)
+{
+    Harness h;
+    // Never accepts, and its queue holds one connection: once that is taken the kernel drops the
+    // SYNs, and a connect would hang for minutes without the request's deadline.
+    tcp::acceptor full(h.io);
+    full.open(tcp::v4());
+    full.bind(tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+    full.listen(0);
+    auto o = h.options({group("web", 6)}, 200);
+    o.balancer.port(full.local_endpoint().port());
+    o.requestTimeoutSeconds = 0.2;
+    ClientFleet fleet(h.io, o);
+    fleet.start();
+    h.run();
+    // Each user fails at least twice: its first connect (or read) and the one after its backoff.
+    ASSERT_TRUE(waitFor([&] { return fleet.stats().failed >= 12; }));
+    ASSERT_TRUE(h.finish(fleet)) << "a connect outlived stop()";
+    EXPECT_EQ(fleet.stats().answered, 0u);
+}
+
 TEST(ClientFleet, TimeoutsCountAsFailuresAndQueuesAreBounded)
 {
     Harness h;

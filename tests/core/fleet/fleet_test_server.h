@@ -82,6 +82,7 @@ public:
     std::atomic<unsigned> accountStatus{200};
     std::atomic<bool> hang{false};
     std::atomic<bool> closeAfterAnswer{false};
+    std::atomic<int> idleTimeoutMs{10'000}; ///< a kept-alive connection with no request is closed after this
     std::atomic<int> connections{0};
     std::atomic<int> openSessions{0}; ///< accepted connections whose session has not ended
 
@@ -117,7 +118,7 @@ private:
         beast::error_code ec;
         const std::string peer = stream->socket().remote_endpoint(ec).address().to_string();
         while (!m_stopped) {
-            stream->expires_after(10s);
+            stream->expires_after(std::chrono::milliseconds(idleTimeoutMs.load()));
             http::request<http::string_body> req;
             co_await http::async_read(*stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
             if (ec)

@@ -33,7 +33,7 @@ constexpr std::size_t kLingerBytes = 256 * 1024;
 
 } // namespace
 
-ClientConnection::ClientConnection(ProxyServices& services, ProxyWorker& worker, tcp::socket socket, Ipv4 peer)
+ClientConnection::ClientConnection(ProxyServices& services, ProxyWorker& worker, ProxySocket socket, Ipv4 peer)
     : m_services(services), m_worker(worker), m_socket(std::move(socket)), m_peer(peer)
 {
     m_hook.owner = this;
@@ -62,7 +62,7 @@ void ClientConnection::giveBack()
     m_worker.exchanges.give(std::move(m_x));
 }
 
-void ClientConnection::start(ProxyServices& services, ProxyWorker& worker, tcp::socket socket)
+void ClientConnection::start(ProxyServices& services, ProxyWorker& worker, ProxySocket socket)
 {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);

@@ -5,6 +5,7 @@
 #include "core/http/request_validator.h"
 #include "core/proxy/exchange_state.h"
 #include "core/proxy/idle_connections.h"
+#include "core/proxy/proxy_socket.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -31,7 +32,7 @@ class ClientConnection {
 public:
     /// Takes over an accepted socket: it waits for its first request (header deadline), or is
     /// refused at once when the balancer has too many connections.
-    static void start(ProxyServices& services, ProxyWorker& worker, boost::asio::ip::tcp::socket socket);
+    static void start(ProxyServices& services, ProxyWorker& worker, ProxySocket socket);
     /// Ends the wait of a connection whose deadline passed (IdleConnections calls it).
     static void waitExpired(IdleHook& hook);
 
@@ -48,7 +49,7 @@ private:
     /// How reading a request's body ended.
     enum class BodyState { Ok, Closed, Rejected };
 
-    ClientConnection(ProxyServices& services, ProxyWorker& worker, boost::asio::ip::tcp::socket socket, Ipv4 peer);
+    ClientConnection(ProxyServices& services, ProxyWorker& worker, ProxySocket socket, Ipv4 peer);
 
     /// Waits for the next request's bytes holding nothing but the socket.
     static void wait(std::unique_ptr<ClientConnection> self);
@@ -71,7 +72,7 @@ private:
     IdleHook m_hook; ///< its deadline while it waits for a request
     ProxyServices& m_services;
     ProxyWorker& m_worker;
-    boost::asio::ip::tcp::socket m_socket;
+    ProxySocket m_socket;
     std::unique_ptr<ExchangeState> m_x; ///< while a request is being read or served; null when waiting
     Ipv4 m_peer;
     bool m_first = true;          ///< no request served yet

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "core/base/clock.h"
+#include "core/proxy/proxy_socket.h"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -64,7 +64,7 @@ private:
     const BalancerOptions& m_options;
     ExpireFn m_expire;
     bool m_closed = false;
-    std::optional<boost::asio::steady_timer> m_timer;
+    std::optional<ProxyTimer> m_timer;
     TimePoint m_timerAt = TimePoint::max(); ///< when the pending wait fires (max(): none pending)
     TimePoint m_lastFired{};
     List m_first;

@@ -132,9 +132,9 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<
 
     UpstreamResult result;
     for (int attempt = 0; attempt < 2; ++attempt) {
-        std::optional<tcp::socket> idle = m_pool.take(backend);
+        std::optional<ProxySocket> idle = m_pool.take(backend);
         const bool reused = idle.has_value();
-        tcp::socket stream = reused ? std::move(*idle) : tcp::socket(m_io);
+        ProxySocket stream = reused ? std::move(*idle) : ProxySocket(m_io);
         if (!reused) {
             Watchdog::arm(watchdog, stream, m_options.connectTimeoutSeconds);
             auto [ec] = co_await stream.async_connect(ep, nothrow);

@@ -14,7 +14,7 @@ namespace {
 
 /// True when the peer has closed `socket` (or sent bytes nobody asked for, or it failed): an idle
 /// connection in that state can only fail its next request and holds a descriptor until then.
-bool idleConnectionBroken(boost::asio::ip::tcp::socket& socket)
+bool idleConnectionBroken(ProxySocket& socket)
 {
     char byte = 0;
     const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -49,18 +49,18 @@ UpstreamPool::Backend& UpstreamPool::backend(int index)
     return m_backends[index];
 }
 
-std::optional<boost::asio::ip::tcp::socket> UpstreamPool::take(int backend)
+std::optional<ProxySocket> UpstreamPool::take(int backend)
 {
     if (backend < 0 || m_backends.size() <= static_cast<std::size_t>(backend) || m_backends[backend].idle.empty())
         return std::nullopt;
     auto& idle = m_backends[backend].idle;
-    std::optional<boost::asio::ip::tcp::socket> socket(std::move(idle.back().socket));
+    std::optional<ProxySocket> socket(std::move(idle.back().socket));
     idle.pop_back();
     --m_idleTotal;
     return socket;
 }
 
-void UpstreamPool::keep(int index, boost::asio::ip::tcp::socket&& socket)
+void UpstreamPool::keep(int index, ProxySocket&& socket)
 {
     if (index < 0)
         return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/clock.h"
+#include "core/proxy/proxy_socket.h"
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -38,10 +39,10 @@ public:
     };
 
     /// The most recently kept idle connection to `backend`, if any.
-    std::optional<boost::asio::ip::tcp::socket> take(int backend);
+    std::optional<ProxySocket> take(int backend);
     /// Keeps a connection that finished its exchange cleanly for the next request to `backend`,
     /// if both bounds allow; otherwise it is closed.
-    void keep(int backend, boost::asio::ip::tcp::socket&& socket);
+    void keep(int backend, ProxySocket&& socket);
     /// Closes every idle connection to `backend`: one stale keep-alive connection means its
     /// siblings likely are too.
     void dropAll(int backend);
@@ -56,7 +57,7 @@ public:
 private:
     /// A kept-alive upstream connection waiting for its next request.
     struct IdleConnection {
-        boost::asio::ip::tcp::socket socket;
+        ProxySocket socket;
         TimePoint since;
     };
     /// One backend's idle connections (oldest first) and how many requests it had in flight.

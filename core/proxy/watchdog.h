@@ -1,8 +1,9 @@
 #pragma once
 
+#include "core/proxy/proxy_socket.h"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <memory>
@@ -20,22 +21,22 @@ struct Watchdog {
 
     explicit Watchdog(boost::asio::io_context& io) : timer(io) {}
 
-    boost::asio::steady_timer timer;
+    ProxyTimer timer;
     TimePoint deadline = TimePoint::max();
     TimePoint pending = TimePoint::max();
-    boost::asio::ip::tcp::socket* target = nullptr;
+    ProxySocket* target = nullptr;
     bool fired = false; ///< the last armed deadline passed and cancelled `target`
 
     /// From now on, `socket`'s pending operation is cancelled `s` seconds from now. Inline: it runs
     /// before every read and write of a request.
-    static void arm(const std::shared_ptr<Watchdog>& self, boost::asio::ip::tcp::socket& socket, double s)
+    static void arm(const std::shared_ptr<Watchdog>& self, ProxySocket& socket, double s)
     {
         armAt(self, socket,
               std::chrono::steady_clock::now() +
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s)));
     }
     /// The same with the deadline given as a time point.
-    static void armAt(const std::shared_ptr<Watchdog>& self, boost::asio::ip::tcp::socket& socket, TimePoint at)
+    static void armAt(const std::shared_ptr<Watchdog>& self, ProxySocket& socket, TimePoint at)
     {
         self->target = &socket;
         self->fired = false;

@@ -98,9 +98,9 @@ struct LoopbackSockets {
     tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
     std::vector<tcp::socket> accepted;
 
-    tcp::socket connect()
+    ProxySocket connect()
     {
-        tcp::socket s(io);
+        ProxySocket s(io);
         s.connect(acceptor.local_endpoint());
         accepted.push_back(acceptor.accept());
         return s;

@@ -33,7 +33,7 @@ void ClientStoryLog::push(const StoryEntry& entry)
     if (m_entries.size() < m_capacity) {
         // Grow by hand so a story never holds more room than its bound (push_back would double).
         if (m_entries.size() == m_entries.capacity())
-            m_entries.reserve(std::min(m_capacity, std::max<std::size_t>(4, 2 * m_entries.size())));
+            m_entries.reserve(std::min(m_capacity, std::max<std::size_t>(1, 2 * m_entries.size())));
         m_entries.push_back(entry);
         return;
     }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -64,7 +65,8 @@ private:
     Track* find(const std::string& id, bool create, bool external, std::string_view group, Ipv4 ip);
 
     Options m_options;
-    std::vector<Track> m_tracks;
+    // A deque: each client costs its own Track, never the spare half of a doubled array.
+    std::deque<Track> m_tracks;
     std::unordered_map<std::string, std::size_t> m_index;
     std::unordered_set<std::size_t> m_untracked; ///< hashes of ids seen beyond capacity (bounded)
     std::uint64_t m_untrackedCount = 0;

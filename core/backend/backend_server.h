@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,6 +33,13 @@ struct BackendStats {
 /// Runs on the io_context it is given; every public call is thread-safe.
 class BackendServer {
 public:
+    /// How long a connection may take at each step before the server closes it.
+    struct Timeouts {
+        std::chrono::milliseconds idle{30'000};   ///< a kept-alive connection with no (whole) request
+        std::chrono::milliseconds write{10'000};  ///< a client that does not read its answer
+        std::chrono::milliseconds linger{1'000};  ///< draining a bad client after its 400, before closing
+    };
+
     /// Makes a backend that will run on `io`, keeping its sessions where `store` says.
     BackendServer(boost::asio::io_context& io, BackendSpec spec, std::uint64_t seed, SessionStoreLink store = {});
     /// Stops it.
@@ -49,6 +57,8 @@ public:
     /// Final stop: closes everything; the object may then be destroyed.
     void stop();
 
+    /// Replaces the connection timeouts; only before start() (std::logic_error after).
+    void setTimeouts(Timeouts timeouts);
     /// Changes the probability of answering 500.
     void setErrorRate(double rate);
     /// Changes the mean service time.

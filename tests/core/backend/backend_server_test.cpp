@@ -656,6 +656,92 @@ TEST_F(BackendServerTest, KillFromAHandlerOnTheSameIoContext)
     EXPECT_TRUE(fetch(ep, http::verb::get, "/search"));
 }
 
+TEST_F(BackendServerTest, PipelinedRequestsAreAnsweredInOrder)
+{
+    auto& s = makeServer(quickSpec("s1"));
+    s.start();
+    TestClient c;
+    ASSERT_FALSE(c.connect(s.endpoint()));
+    const auto search = [](const std::string& loc) {
+        return "GET /search?loc=" + loc + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    };
+    // Three whole requests and the start of a fourth in one write: the bytes after each request wait
+    // in the connection's buffer and are served in order, without waiting for the socket.
+    const std::string fourth = search("four");
+    ASSERT_FALSE(c.sendRaw(search("one") + "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nuser=a" +
+                           search("three") + fourth.substr(0, 20)));
+    for (const std::string loc : {"one", "login", "three"}) {
+        auto res = c.receive();
+        ASSERT_TRUE(res) << loc;
+        EXPECT_EQ(res->result(), http::status::ok) << loc;
+        if (loc == "login")
+            EXPECT_EQ((*res)["X-Session"], "created");
+        else
+            EXPECT_NE(res->body().find("\"loc\":\"" + loc + "\""), std::string::npos) << res->body();
+    }
+    // The rest of the fourth arrives later: the part already read was kept for it.
+    ASSERT_FALSE(c.sendRaw(fourth.substr(20)));
+    auto res = c.receive();
+    ASSERT_TRUE(res);
+    EXPECT_NE(res->body().find("\"loc\":\"four\""), std::string::npos) << res->body();
+    // And the connection, idle again, serves the next request.
+    res = c.request(http::verb::get, "/search?loc=five");
+    ASSERT_TRUE(res);
+    EXPECT_NE(res->body().find("\"loc\":\"five\""), std::string::npos) << res->body();
+    EXPECT_EQ(s.stats().requests, 5u);
+}
+
+TEST_F(BackendServerTest, AnIdleConnectionIsClosedAtItsIdleTimeout)
+{
+    auto& s = makeServer(quickSpec("s1"));
+    BackendServer::Timeouts timeouts;
+    timeouts.idle = 200ms;
+    s.setTimeouts(timeouts);
+    s.start();
+    EXPECT_THROW(s.setTimeouts(timeouts), std::logic_error);
+
+    // Idle after an answer: the server closes it (the client's own 5 s deadline would say timeout).
+    TestClient used;
+    ASSERT_FALSE(used.connect(s.endpoint()));
+    ASSERT_TRUE(used.request(http::verb::get, "/search"));
+    beast::error_code ec;
+    EXPECT_FALSE(used.receive(&ec));
+    EXPECT_EQ(ec, http::error::end_of_stream) << ec.message();
+
+    // Never sent anything: closed the same way.
+    TestClient silent;
+    ASSERT_FALSE(silent.connect(s.endpoint()));
+    EXPECT_FALSE(silent.receive(&ec));
+    EXPECT_EQ(ec, http::error::end_of_stream) << ec.message();
+
+    // Sent half a request and stopped: the idle deadline bounds reading the request too.
+    TestClient half;
+    ASSERT_FALSE(half.connect(s.endpoint()));
+    ASSERT_FALSE(half.sendRaw("GET /search HTTP/1.1\r\nHo"));
+    EXPECT_FALSE(half.receive(&ec));
+    EXPECT_TRUE(ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset)
+        << ec.message();
+    EXPECT_EQ(s.stats().requests, 1u);
+}
+
+TEST_F(BackendServerTest, ABadClientThatKeepsSendingIsClosedAfterTheLinger)
+{
+    auto& s = makeServer(quickSpec("s1"));
+    BackendServer::Timeouts timeouts;
+    timeouts.linger = 200ms;
+    s.setTimeouts(timeouts);
+    s.start();
+    TestClient bad;
+    ASSERT_FALSE(bad.connect(s.endpoint()));
+    ASSERT_FALSE(bad.sendRaw("\x01\x02 NOT HTTP\r\n\r\n"));
+    auto res = bad.receive();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->result(), http::status::bad_request);
+    // The server has shut its side and drains what the client still sends; at the linger deadline it
+    // closes, and the client's writes start failing (without the deadline only 256 KB would end it).
+    EXPECT_TRUE(waitFor([&] { return bad.sendRaw("more junk") != beast::error_code{}; }));
+}
+
 TEST(BackendServerThreadsTest, ManyClientsOnAMultiThreadedIoContext)
 {
     asio::io_context io;

@@ -9,6 +9,8 @@
 #   no cookie sent, and returning clients: the cookie of the first answer sent back on every request).
 #   Both proxies run side by side and their runs alternate (HAProxy, lblab, HAProxy, lblab, ...), so a
 #   change in the machine's speed during a mode hits both alike. "lb>ha" counts the runs lblab won.
+# Descriptors: each proxy's open descriptors halfway through its throughput runs (median): the 64
+#   client connections, the upstream connections it keeps, listeners and logs.
 # CPU per request: each proxy's own CPU time (user + system, from /proc) during its throughput runs,
 #   divided by the requests wrk counted (median over the runs): what a request costs the proxy.
 # Added latency: wrk has no fixed-rate mode (wrk2 is not packaged in Debian), so latency is taken
@@ -136,31 +138,38 @@ measure() {
 # CPU time (user + system, all threads) process $1 has used, in clock ticks (1/100 s).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-# Runs wrk ("$@") against process $PID_UNDER_TEST; prints "rps cpu_us_per_request": the process's CPU
-# time over the run divided by the requests wrk counted. Less sensitive than requests/s to what else
-# the 2 cores run, because a proxy that waits for the CPU uses none.
+# Open descriptors of process $1 (client and upstream sockets, listeners, logs).
+descriptors() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+
+# Runs wrk ("$@") against process $PID_UNDER_TEST; prints "rps cpu_us_per_request descriptors": the
+# process's CPU time over the run divided by the requests wrk counted (less sensitive than requests/s to
+# what else the 2 cores run, because a proxy that waits for the CPU uses none), and its open
+# descriptors halfway through the run.
 run_wrk_cpu() {
-    local before after a b c
+    local before after a b c fds=$TMP/fds-$PID_UNDER_TEST
     before=$(cpu_ticks "$PID_UNDER_TEST")
+    (sleep "$(awk -v d="$DUR" 'BEGIN { print d / 2 }')"; descriptors "$PID_UNDER_TEST" >"$fds") &
     read -r a b c < <(run_wrk "$@")
     after=$(cpu_ticks "$PID_UNDER_TEST")
-    awk -v r="$a" -v t=$((after - before)) -v d="$DUR" 'BEGIN { printf "%.0f %.1f\n", r, (r > 0 ? t * 10000 / (r * d) : 0) }'
+    wait
+    awk -v r="$a" -v t=$((after - before)) -v d="$DUR" -v f="$(cat "$fds" 2>/dev/null || echo 0)" \
+        'BEGIN { printf "%.0f %.1f %d\n", r, (r > 0 ? t * 10000 / (r * d) : 0), f }'
 }
 
 # Measures HAProxy ($1, extra wrk args in HARGS, process HA_PID) and lblab ($2, extra args in LARGS,
-# process LB_PID; empty: HAProxy only) in alternating runs; sets H_RPS H_CPU H_P50 H_P99 and L_RPS L_CPU
-# L_P50 L_P99 (medians; CPU in microseconds per request) and WINS (the runs in which lblab answered
-# more requests per second than HAProxy just before it).
+# process LB_PID; empty: HAProxy only) in alternating runs; sets H_RPS H_CPU H_FDS H_P50 H_P99 and L_RPS
+# L_CPU L_FDS L_P50 L_P99 (medians; CPU in microseconds per request, descriptors mid-run) and WINS (the
+# runs in which lblab answered more requests per second than HAProxy just before it).
 measure_pair() {
     local ha=$1 lb=$2
-    local hr=() hc=() hp50=() hp99=() lr=() lc=() lp50=() lp99=() r a b c h
+    local hr=() hc=() hf=() hp50=() hp99=() lr=() lc=() lf=() lp50=() lp99=() r a b c f h
     WINS=0
     for ((r = 0; r < RUNS; ++r)); do
-        read -r a b < <(PID_UNDER_TEST=$HA_PID run_wrk_cpu -c$CONNS "${HARGS[@]}" "$ha")
-        hr+=("$a"); hc+=("$b"); h=$a
+        read -r a b f < <(PID_UNDER_TEST=$HA_PID run_wrk_cpu -c$CONNS "${HARGS[@]}" "$ha")
+        hr+=("$a"); hc+=("$b"); hf+=("$f"); h=$a
         if [[ -n $lb ]]; then
-            read -r a b < <(PID_UNDER_TEST=$LB_PID run_wrk_cpu -c$CONNS "${LARGS[@]}" "$lb")
-            lr+=("$a"); lc+=("$b")
+            read -r a b f < <(PID_UNDER_TEST=$LB_PID run_wrk_cpu -c$CONNS "${LARGS[@]}" "$lb")
+            lr+=("$a"); lc+=("$b"); lf+=("$f")
             ((a > h)) && WINS=$((WINS + 1))
         fi
         read -r a b c < <(run_wrk -c$LAT_CONNS "${HARGS[@]}" "$ha"); hp50+=("$b"); hp99+=("$c")
@@ -170,10 +179,12 @@ measure_pair() {
     done
     H_RPS=$(median_of "${hr[@]}")
     H_CPU=$(median_of "${hc[@]}")
+    H_FDS=$(median_of "${hf[@]}")
     H_P50=$(median_of "${hp50[@]}")
     H_P99=$(median_of "${hp99[@]}")
     L_RPS=$(median_of "${lr[@]}")
     L_CPU=$(median_of "${lc[@]}")
+    L_FDS=$(median_of "${lf[@]}")
     L_P50=$(median_of "${lp50[@]}")
     L_P99=$(median_of "${lp99[@]}")
 }
@@ -234,8 +245,8 @@ echo "# $("$HAPROXY" -v | head -1)  |  $("$NGINX" -v 2>&1)  |  $("$WRK" -v 2>&1 
 
 measure "http://127.0.0.1:${BACKENDS[0]}/"
 D_RPS=$RPS D_P50=$P50 D_P99=$P99
-printf '%-17s %10s %10s %10s %8s %8s %6s | %-16s | %-28s %-28s\n' mode direct haproxy lblab lb/ha lb/dir 'lb>ha' \
-    "cpu us/req ha lb" "added p50/p99 us haproxy" "added p50/p99 us lblab"
+printf '%-17s %10s %10s %10s %8s %8s %6s | %-16s | %-10s | %-28s %-28s\n' mode direct haproxy lblab lb/ha lb/dir 'lb>ha' \
+    "cpu us/req ha lb" "fds ha lb" "added p50/p99 us haproxy" "added p50/p99 us lblab"
 for mode in "${MODES[@]}"; do
     IFS='|' read -r name balance extra policy cookie <<<"$mode"
     start_haproxy "$balance" "$extra"
@@ -249,7 +260,7 @@ for mode in "${MODES[@]}"; do
     measure_pair "http://127.0.0.1:$HA_PORT/" "$LB_URL"
     stop_pid "$HA_PID" TERM
     if ((NO_LBLAB)); then
-        L_RPS=0 L_CPU=0 L_P50=$D_P50 L_P99=$D_P99
+        L_RPS=0 L_CPU=0 L_FDS=0 L_P50=$D_P50 L_P99=$D_P99
     else
         stop_pid "$LB_PID"
         if ! grep -q '"requests"' "$TMP/lblab-$LB_PORT.json"; then
@@ -258,8 +269,8 @@ for mode in "${MODES[@]}"; do
     fi
 
     ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-    printf '%-17s %10s %10s %10s %8s %8s %6s | %-16s | %-28s %-28s\n' "$name" "$D_RPS" "$H_RPS" "$L_RPS" \
-        "$(ratio "$L_RPS" "$H_RPS")" "$(ratio "$L_RPS" "$D_RPS")" "$WINS/$RUNS" "$H_CPU $L_CPU" \
+    printf '%-17s %10s %10s %10s %8s %8s %6s | %-16s | %-10s | %-28s %-28s\n' "$name" "$D_RPS" "$H_RPS" "$L_RPS" \
+        "$(ratio "$L_RPS" "$H_RPS")" "$(ratio "$L_RPS" "$D_RPS")" "$WINS/$RUNS" "$H_CPU $L_CPU" "$H_FDS $L_FDS" \
         "$((H_P50 - D_P50)) / $((H_P99 - D_P99))" "$((L_P50 - D_P50)) / $((L_P99 - D_P99))"
 done
 echo "# direct latency at -c$LAT_CONNS: p50 ${D_P50} us, p99 ${D_P99} us"

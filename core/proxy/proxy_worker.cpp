@@ -19,6 +19,7 @@ ProxyWorker::~ProxyWorker()
 {
     exchanges.close();
     waiting.close();
+    pool.close();
 }
 
 boost::asio::awaitable<void> ProxyWorker::maintainLoop(const std::atomic<bool>& stopping)

@@ -32,14 +32,15 @@ struct ProxyWorker {
     boost::asio::awaitable<void> maintainLoop(const std::atomic<bool>& stopping);
 
     // Declared before the io_context, destroyed after it: destroying the io_context destroys the
-    // suspended and waiting connections, which give their state back, unlink their deadline and
-    // free their pending wait here.
+    // suspended and waiting connections, which give their state back, unlink their deadline, free
+    // their pending wait and count their upstream request done here. (What holds sockets or timers
+    // is freed first, by the destructor, while the io_context is still there.)
     ExchangePool exchanges;
     IdleConnections waiting; ///< the deadlines of connections waiting for a request
     BlockCache waitBlocks;   ///< the memory of those connections' pending waits
+    UpstreamPool pool;
     boost::asio::io_context io{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-    UpstreamPool pool;
     std::thread thread;
 };
 

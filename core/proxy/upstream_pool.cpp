@@ -62,7 +62,7 @@ std::optional<ProxySocket> UpstreamPool::take(int backend)
 
 void UpstreamPool::keep(int index, ProxySocket&& socket)
 {
-    if (index < 0)
+    if (index < 0 || m_closed)
         return;
     auto& idle = backend(index).idle;
     // Pooled only below both bounds: with many backends, per-backend pools alone could hold more
@@ -80,6 +80,15 @@ void UpstreamPool::dropAll(int backend)
     auto& idle = m_backends[backend].idle;
     m_idleTotal -= idle.size();
     idle.clear();
+}
+
+void UpstreamPool::close()
+{
+    m_closed = true;
+    for (Backend& b : m_backends) {
+        m_idleTotal -= b.idle.size();
+        b.idle.clear();
+    }
 }
 
 std::size_t UpstreamPool::idle(int backend) const

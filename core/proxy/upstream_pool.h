@@ -51,6 +51,9 @@ public:
     /// pool's thread (ProxyWorker::maintainLoop).
     void sweep();
 
+    /// Before the io_context goes: closes every idle connection and keeps none from now on.
+    void close();
+
     /// Idle connections to `backend` in this pool.
     std::size_t idle(int backend) const;
 
@@ -75,6 +78,7 @@ private:
     // By backend index, grown when a backend is first used. A deque: growing it leaves the other
     // backends' pools where they are.
     std::deque<Backend> m_backends;
+    bool m_closed = false;
 };
 
 } // namespace lblab

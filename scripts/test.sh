@@ -33,11 +33,13 @@ case "$MODE" in
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
     # ASan finds the same bugs at -O0, and the build takes half as long as at -O1.
-    lblab_build -DLBLAB_BUILD_TESTS=ON -DLBLAB_BUILD_BENCH=ON -DCMAKE_CXX_FLAGS_RELEASE=-O0 -DLBLAB_SANITIZE=address ;;
+    # The libraries in batches (LBLAB_UNITY): a clean build of them takes about a third of the time.
+    lblab_build -DLBLAB_BUILD_TESTS=ON -DLBLAB_BUILD_BENCH=ON -DCMAKE_CXX_FLAGS_RELEASE=-O0 -DLBLAB_SANITIZE=address \
+      -DLBLAB_UNITY=ON ;;
   thread)
     export TSAN_OPTIONS="suppressions=$supp/tsan.supp:halt_on_error=1:second_deadlock_stack=1"
     # TSan's slowdown at -O0 makes the timing-bound tests miss their deadlines.
-    lblab_build -DLBLAB_BUILD_TESTS=ON -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DLBLAB_SANITIZE=thread ;;
+    lblab_build -DLBLAB_BUILD_TESTS=ON -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DLBLAB_SANITIZE=thread -DLBLAB_UNITY=ON ;;
   plain)
     lblab_build -DLBLAB_BUILD_TESTS=ON -DLBLAB_BUILD_BENCH=ON ;;
 esac

@@ -2,6 +2,7 @@
 
 #include "ui/backend_palette.h"
 #include "ui/tile_marks.h"
+#include "ui/ui_text.h"
 
 #include <QEvent>
 #include <QHelpEvent>
@@ -21,7 +22,6 @@ constexpr int kMargin = 6;
 /// few pixels smoothing only blurs them).
 constexpr int kSmoothMarksFrom = 16;
 
-QString qs(std::string_view text) { return QString::fromUtf8(text.data(), static_cast<int>(text.size())); }
 
 /// 1 when the event just happened, falling to 0 at `spanUs`; 0 if it never happened.
 double freshness(std::int64_t eventUs, std::int64_t nowUs, std::int64_t spanUs)
@@ -34,7 +34,6 @@ double freshness(std::int64_t eventUs, std::int64_t nowUs, std::int64_t spanUs)
     return 1.0 - static_cast<double>(age) / static_cast<double>(spanUs);
 }
 
-QString seconds(std::int64_t us) { return QString::number(static_cast<double>(us) / 1e6, 'f', 1) + " s"; }
 
 /// A count's widest form for `n` ("888" for up to 999), so the legend reserves room once.
 QString widestCount(std::size_t n)
@@ -198,23 +197,23 @@ QString AssignmentMap::clientTooltip(const ClientView& c) const
     lines << tr("Address: %1").arg(QString::fromStdString(formatIpv4(c.ip)));
     lines << tr("Session key: %1").arg(c.sessionKey.empty() ? tr("(none)") : QString::fromStdString(c.sessionKey));
     lines << tr("Backend: %1").arg(backendName(c.backend));
-    lines << tr("Why: %1").arg(c.lastUs < 0 ? tr("no request yet") : qs(toString(c.decision)));
+    lines << tr("Why: %1").arg(c.lastUs < 0 ? tr("no request yet") : toQString(toString(c.decision)));
     if (c.pinned && c.pinCreatedUs >= 0)
-        lines << tr("Pinned for %1").arg(seconds(std::max<std::int64_t>(0, now - c.pinCreatedUs)));
+        lines << tr("Pinned for %1").arg(secondsText(std::max<std::int64_t>(0, now - c.pinCreatedUs)));
     else if (c.pinned)
         lines << tr("Pinned");
     else
         lines << tr("Not pinned");
     lines << tr("Last status: %1").arg(c.status == 0 ? tr("-") : QString::number(c.status));
-    lines << tr("Session: %1").arg(qs(toString(c.session)));
+    lines << tr("Session: %1").arg(toQString(toString(c.session)));
     if (c.ipChangedUs >= 0)
-        lines << tr("Address changed %1 ago").arg(seconds(std::max<std::int64_t>(0, now - c.ipChangedUs)));
+        lines << tr("Address changed %1 ago").arg(secondsText(std::max<std::int64_t>(0, now - c.ipChangedUs)));
     if (c.missUs >= 0)
-        lines << tr("Last session miss %1 ago").arg(seconds(std::max<std::int64_t>(0, now - c.missUs)));
+        lines << tr("Last session miss %1 ago").arg(secondsText(std::max<std::int64_t>(0, now - c.missUs)));
     if (c.movedUs >= 0)
         lines << tr("Moved from %1 to %2 %3 ago")
                      .arg(backendName(c.movedFrom), backendName(c.backend),
-                          seconds(std::max<std::int64_t>(0, now - c.movedUs)));
+                          secondsText(std::max<std::int64_t>(0, now - c.movedUs)));
     lines << tr("Requests: %1").arg(c.requests);
     return lines.join('\n');
 }
@@ -238,14 +237,14 @@ QString AssignmentMap::groupTooltip(int tile) const
     auto mark = [&](int index, std::int64_t ClientView::*when, const QString& what) {
         if (const ClientView* c = client(index))
             lines << tr("%1: %2, %3 ago")
-                         .arg(what, QString::fromStdString(c->id), seconds(std::max<std::int64_t>(0, now - c->*when)));
+                         .arg(what, QString::fromStdString(c->id), secondsText(std::max<std::int64_t>(0, now - c->*when)));
     };
     mark(st.missClient, &ClientView::missUs, tr("Session miss"));
     mark(st.ipClient, &ClientView::ipChangedUs, tr("Address changed"));
     if (const ClientView* c = client(st.moveClient))
         lines << tr("Moved: %1 from %2 to %3, %4 ago")
                      .arg(QString::fromStdString(c->id), backendName(c->movedFrom), backendName(c->backend),
-                          seconds(std::max<std::int64_t>(0, now - c->movedUs)));
+                          secondsText(std::max<std::int64_t>(0, now - c->movedUs)));
     if (const ClientView* c = client(clientForClick(tile)))
         lines << tr("Click to follow %1").arg(QString::fromStdString(c->id));
     return lines.join('\n');
@@ -256,14 +255,14 @@ QString AssignmentMap::detailsText(const ClientView& c) const
     QString pin = tr("not pinned");
     if (c.pinned)
         pin = c.pinCreatedUs >= 0
-            ? tr("pinned for %1").arg(seconds(std::max<std::int64_t>(0, snap()->tUs - c.pinCreatedUs)))
+            ? tr("pinned for %1").arg(secondsText(std::max<std::int64_t>(0, snap()->tUs - c.pinCreatedUs)))
             : tr("pinned");
     return tr("%1 (%2)  %3  key %4\n→ %5 because %6, %7; last status %8, session %9")
         .arg(QString::fromStdString(c.id), QString::fromStdString(c.group),
              QString::fromStdString(formatIpv4(c.ip)),
              c.sessionKey.empty() ? tr("(none)") : QString::fromStdString(c.sessionKey),
-             backendName(c.backend), c.lastUs < 0 ? tr("no request yet") : qs(toString(c.decision)), pin,
-             c.status == 0 ? tr("-") : QString::number(c.status), qs(toString(c.session)));
+             backendName(c.backend), c.lastUs < 0 ? tr("no request yet") : toQString(toString(c.decision)), pin,
+             c.status == 0 ? tr("-") : QString::number(c.status), toQString(toString(c.session)));
 }
 
 void AssignmentMap::showSnapshot(const Snapshot& snapshot)

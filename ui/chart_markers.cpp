@@ -1,4 +1,5 @@
 #include "ui/chart_markers.h"
+#include "ui/ui_text.h"
 
 #include <QCoreApplication>
 
@@ -11,7 +12,6 @@ namespace {
 // Enough entries that a repeated run of them is not a coincidence, few enough to compare cheaply.
 constexpr std::size_t kTailLength = 16;
 
-double seconds(std::int64_t us) { return static_cast<double>(us) / 1e6; }
 
 bool sameEntry(const LabEvent& a, const LabEvent& b)
 {
@@ -82,7 +82,7 @@ bool ChartMarkers::markerFor(const LabEvent& event, ChartMarker& out)
     default:
         return false;
     }
-    out.x = seconds(event.tUs);
+    out.x = toSeconds(event.tUs);
     out.subject = subject;
     return !out.label.isEmpty();
 }
@@ -113,7 +113,7 @@ bool ChartMarkers::addFromLog(const std::vector<LabEvent>& log)
     const std::size_t from = firstNew(log);
     if (!m_started) {
         // A log that starts with the run knows all its churn; a cut one only from its first entry.
-        m_bursts.reset(log.front().kind == LabEventKind::RunStarted ? 0.0 : seconds(log.front().tUs));
+        m_bursts.reset(log.front().kind == LabEventKind::RunStarted ? 0.0 : toSeconds(log.front().tUs));
         m_started = true;
     }
     bool changed = false;
@@ -160,7 +160,7 @@ ChartMarker* ChartMarkers::downMarkerOf(const QString& server)
 
 bool ChartMarkers::addIpChange(const LabEvent& event)
 {
-    const IpChangeBursts::Step step = m_bursts.add(seconds(event.tUs));
+    const IpChangeBursts::Step step = m_bursts.add(toSeconds(event.tUs));
     if (step == IpChangeBursts::Step::None)
         return false;
     const QString label = QCoreApplication::translate("lblab::ui::ChartMarkers", "%n IP changes", nullptr,

@@ -1,6 +1,7 @@
 #include "ui/client_story_panel.h"
 
 #include "ui/backend_palette.h"
+#include "ui/ui_text.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -17,8 +18,6 @@ namespace lblab::ui {
 namespace {
 
 constexpr int kFirstUsRole = Qt::UserRole + 1;
-
-QString qs(std::string_view text) { return QString::fromUtf8(text.data(), static_cast<int>(text.size())); }
 
 QString ip(Ipv4 address) { return QString::fromStdString(formatIpv4(address)); }
 
@@ -160,8 +159,8 @@ void ClientStoryPanel::fillRow(QTreeWidgetItem* item, const StoryEntry& e, const
     }
     item->setText(Server, server);
     item->setIcon(Server, requests ? swatch(e.backend) : QIcon());
-    item->setText(Why, requests ? qs(toString(e.decision)) : QString());
-    item->setText(Session, requests && e.session != SessionOutcome::None ? qs(toString(e.session)) : QString());
+    item->setText(Why, requests ? toQString(toString(e.decision)) : QString());
+    item->setText(Session, requests && e.session != SessionOutcome::None ? toQString(toString(e.session)) : QString());
     item->setText(Status, requests && e.status != 0 ? QString::number(e.status) : QString());
 
     // A miss is the harm the lab is about: it stands out. Address changes are the cause: italic.

@@ -1,6 +1,7 @@
 #include "ui/pin_table_model.h"
 
 #include "ui/backend_palette.h"
+#include "ui/ui_text.h"
 
 #include <QColor>
 
@@ -14,7 +15,6 @@ bool sameRow(const SessionRow& a, const SessionRow& b)
         && a.hits == b.hits && a.expiresUs == b.expiresUs;
 }
 
-double seconds(std::int64_t us) { return static_cast<double>(us) / 1e6; }
 
 } // namespace
 
@@ -78,9 +78,9 @@ QVariant PinTableModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= rowCount())
         return {};
     const SessionRow& row = m_rows[static_cast<std::size_t>(index.row())];
-    const double age = seconds(m_tUs - row.createdUs);
-    const double idle = seconds(m_tUs - row.lastUsedUs);
-    const double expiresIn = row.expiresUs < 0 ? -1 : seconds(row.expiresUs - m_tUs);
+    const double age = toSeconds(m_tUs - row.createdUs);
+    const double idle = toSeconds(m_tUs - row.lastUsedUs);
+    const double expiresIn = row.expiresUs < 0 ? -1 : toSeconds(row.expiresUs - m_tUs);
 
     if (role == Qt::DisplayRole) {
         switch (index.column()) {

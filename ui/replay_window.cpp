@@ -3,6 +3,7 @@
 #include "ui/assignment_map.h"
 #include "ui/event_log_panel.h"
 #include "ui/load_charts.h"
+#include "ui/ui_text.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -47,10 +48,6 @@ public:
     }
 };
 
-QString seconds(std::int64_t us)
-{
-    return QString::number(static_cast<double>(us) / 1e6, 'f', 1) + QStringLiteral(" s");
-}
 
 } // namespace
 
@@ -248,7 +245,7 @@ void ReplayWindow::showAt(std::int64_t tUs)
     m_updatingSlider = true;
     m_slider->setValue(static_cast<int>(std::min<std::int64_t>(m_tUs / 1000, INT32_MAX)));
     m_updatingSlider = false;
-    m_time->setText(seconds(m_tUs) + QStringLiteral(" / ") + seconds(m_replay->durationUs()));
+    m_time->setText(secondsText(m_tUs) + QStringLiteral(" / ") + secondsText(m_replay->durationUs()));
     const double missShare = s.totals.sessionRequests > 0
                                  ? 100.0 * static_cast<double>(s.totals.sessionMisses) /
                                        static_cast<double>(s.totals.sessionRequests)

@@ -13,7 +13,7 @@ bool isWordChar(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-bool isTokenChar(char c)
+bool isConfigTokenChar(char c)
 {
     return isWordChar(c) || c == '-' || c == '.';
 }
@@ -28,7 +28,7 @@ bool isTokenChar(char c)
 
 void ConfigWords::requireToken(std::string_view engine, std::string_view what, std::string_view value)
 {
-    if (value.empty() || !std::all_of(value.begin(), value.end(), isTokenChar))
+    if (value.empty() || !std::all_of(value.begin(), value.end(), isConfigTokenChar))
         refuse(engine, what, value, "must be letters, digits, '.', '_' or '-'");
 }
 
@@ -40,7 +40,7 @@ void ConfigWords::requireWord(std::string_view engine, std::string_view what, st
 
 void ConfigWords::requireAddress(std::string_view engine, std::string_view what, std::string_view value)
 {
-    if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return isTokenChar(c) || c == ':'; }))
+    if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return isConfigTokenChar(c) || c == ':'; }))
         refuse(engine, what, value, "is not an address");
 }
 

@@ -4,21 +4,6 @@ namespace lblab {
 
 namespace {
 
-bool isTokenChar(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return true;
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
-
 /// "HTTP/d.d" -> 10 * major + minor; 0 when malformed.
 unsigned parseVersion(std::string_view s)
 {
@@ -79,6 +64,21 @@ bool listsFieldNames(std::string_view list)
 }
 
 } // namespace
+
+bool isTokenChar(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return true;
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+        return true;
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+        return true;
+    default:
+        return false;
+    }
+}
 
 bool listHasToken(std::string_view list, std::string_view token)
 {

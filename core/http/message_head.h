@@ -69,6 +69,9 @@ private:
     bool parseFields(std::string_view lines, bool strict);
 };
 
+/// True for a token character (RFC 9110 5.6.2 tchar): what a method and a field name are made of.
+bool isTokenChar(unsigned char c);
+
 /// True when the comma-separated list `list` contains `token` (case-insensitive).
 bool listHasToken(std::string_view list, std::string_view token);
 

@@ -16,16 +16,6 @@ constexpr std::string_view kEnd = "\r\n\r\n";
 
 RequestVerdict reject(unsigned status, std::string reason) { return {status, std::move(reason)}; }
 
-/// RFC 9110 5.6.2 tchar.
-bool isTokenChar(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return true;
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-        return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
 /// Control bytes that may not appear in a field value or request line (HTAB is allowed).
 bool isForbiddenControl(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
 

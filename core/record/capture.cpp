@@ -43,7 +43,6 @@ constexpr std::string_view kServersHeader =
     "hrsp_5xx,p50_us,p99_us,sessions,session_misses";
 
 // A bogus backend index must not allocate gigabytes of counters.
-constexpr std::size_t kMaxBackends = 4096;
 // servers.csv and changes.csv rows kept in memory before they spill; rows are ~80 bytes, so hours of
 // a small lab.
 constexpr std::size_t kRowBytesInMemory = 1 << 20;
@@ -458,7 +457,7 @@ void Capture::closeInterval(std::int64_t endUs, const std::vector<BackendGauge>&
     {
         std::lock_guard lock(s.mutex);
         RequestAccounting& a = s.accounting;
-        const std::size_t n = std::min(std::max(gauges.size(), a.servers().size()), kMaxBackends);
+        const std::size_t n = std::min(std::max(gauges.size(), a.servers().size()), kMaxRecordedBackends);
         a.ensureBackends(n);
         for (std::size_t i = 0; i < n && i < gauges.size(); ++i)
             a.nameBackend(i, gauges[i].name);

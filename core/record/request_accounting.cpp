@@ -8,7 +8,6 @@ namespace lblab {
 namespace {
 
 // A bogus server index must not allocate gigabytes of counters.
-constexpr int kMaxBackends = 4096;
 
 void count(BackendCounts& s, const RequestEvent& e, bool error, bool miss)
 {
@@ -57,7 +56,7 @@ void RequestAccounting::request(const RequestEvent& e)
     m_totals.repins += e.decision == DecisionKind::Repinned ? 1 : 0;
     m_totals.retries += e.decision == DecisionKind::Retried ? 1 : 0;
 
-    if (e.backend >= 0 && e.backend < kMaxBackends) {
+    if (e.backend >= 0 && static_cast<std::size_t>(e.backend) < kMaxRecordedBackends) {
         const auto index = static_cast<std::size_t>(e.backend);
         ensureBackends(index + 1);
         BackendCounts& run = m_servers[index];
@@ -85,7 +84,7 @@ void RequestAccounting::topologyChange() { m_clients.markTopologyChange(); }
 
 void RequestAccounting::ensureBackends(std::size_t count)
 {
-    count = std::min<std::size_t>(count, kMaxBackends);
+    count = std::min(count, kMaxRecordedBackends);
     if (m_servers.size() < count)
         m_servers.resize(count);
     if (m_interval.servers.size() < count)
@@ -94,7 +93,7 @@ void RequestAccounting::ensureBackends(std::size_t count)
 
 void RequestAccounting::nameBackend(std::size_t index, const std::string& name)
 {
-    if (name.empty() || index >= static_cast<std::size_t>(kMaxBackends))
+    if (name.empty() || index >= kMaxRecordedBackends)
         return;
     ensureBackends(index + 1);
     m_servers[index].name = name;

@@ -14,6 +14,10 @@
 
 namespace lblab {
 
+/// Backends the capture keeps figures for, by index (a run never comes near it; a corrupt export
+/// cannot make the replay allocate without bound).
+inline constexpr std::size_t kMaxRecordedBackends = 4096;
+
 /// Whole-run figures of one server, as the summary reports them.
 struct BackendRunStats {
     std::string name;

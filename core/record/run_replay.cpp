@@ -5,6 +5,7 @@
 #include "core/engines/engine_catalog.h"
 #include "core/record/csv_reader.h"
 #include "core/record/export_columns.h"
+#include "core/record/request_accounting.h"
 
 #include <nlohmann/json.hpp>
 
@@ -23,8 +24,6 @@ namespace {
 // The panels keep this much history and log live; a replay shows no more, so it looks the same.
 constexpr std::size_t kMaxHistory = 1200;
 constexpr std::size_t kMaxLog = 1000;
-// A bogus backend name per row must not grow the server list without bound.
-constexpr std::size_t kMaxBackends = 4096;
 constexpr std::string_view kFormat = "lblab-run/1";
 
 template <typename Enum>
@@ -83,7 +82,7 @@ int RunReplay::backendIndex(const std::string& name)
     const auto it = std::find(m_backendNames.begin(), m_backendNames.end(), name);
     if (it != m_backendNames.end())
         return static_cast<int>(it - m_backendNames.begin());
-    if (m_backendNames.size() >= kMaxBackends)
+    if (m_backendNames.size() >= kMaxRecordedBackends) // a bogus name per row must not grow the list without bound
         return -1;
     m_backendNames.push_back(name);
     m_serverRegions.emplace_back();

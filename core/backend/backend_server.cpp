@@ -1,7 +1,10 @@
 #include "core/backend/backend_server.h"
 
+#include "core/backend/backend_connection.h"
 #include "core/backend/request_handler.h"
+#include "core/backend/sync_failure.h"
 #include "core/base/clock.h"
+#include "core/base/exact_allocator.h"
 #include "core/store/redis_client.h"
 #include "core/store/store_meter.h"
 
@@ -83,27 +86,6 @@ constexpr std::size_t kMaxSpareCapacity = 16 * 1024;  // a larger one (a big bod
 constexpr double kMaxServiceFactor = 50.0;  // an exponential draw is capped at 50x the mean
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
-/// Allocates exactly what is asked, with operator new. Asio gives a handler without an allocator of
-/// its own a block from the thread's recycling cache, which is often a finished read's or write's
-/// (350 to 420 bytes): the two operations an idle connection keeps pending (its wait for readability
-/// and its deadline, about 100 bytes each) would each hold such a block for as long as it stays idle.
-template <class T>
-struct ExactAllocator {
-    using value_type = T;
-    ExactAllocator() = default;
-    template <class U>
-    ExactAllocator(const ExactAllocator<U>&) noexcept
-    {
-    }
-    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
-    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p); }
-    template <class U>
-    bool operator==(const ExactAllocator<U>&) const noexcept
-    {
-        return true;
-    }
-};
-
 bool isParseError(const beast::error_code& ec)
 {
     return ec.category() == http::make_error_code(http::error::bad_method).category()
@@ -112,65 +94,6 @@ bool isParseError(const beast::error_code& ec)
 
 } // namespace
 
-namespace backend_server_detail {
-
-using Strand = asio::strand<asio::io_context::executor_type>;
-
-/// One accepted connection; owned by its request's coroutine, or between requests by the wait for the
-/// next one; listed (weakly) in the registry so kill() can close it. Its I/O objects are bound to the
-/// strand's own executor type (24 bytes) rather than any_io_executor (56).
-struct Connection {
-    using Socket = asio::basic_stream_socket<tcp, Strand>;
-    using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,
-                                             Strand>;
-
-    explicit Connection(Socket s)
-        : socket(std::move(s)), timer(socket.get_executor())
-    {
-    }
-    Socket socket;
-    /// The deadline of the socket step in progress (waiting for and reading a request, writing the
-    /// answer, draining a bad client); in between, while the request is served, the wait for a slot
-    /// in the queue and then the service time. Never both at once.
-    Timer timer;
-    /// Storage only while a request is read, or when bytes of the next request came with it.
-    beast::flat_buffer buffer;
-    std::uint64_t id = 0;
-    std::uint32_t deadline = 0; ///< generation of the armed deadline; a stale expiry does nothing
-    bool closed = false;        ///< kill()/stop() closed it; its coroutine ends at the next step
-    bool granted = false;       ///< a freed slot was handed to it while it waited
-};
-
-/// What a call run on the strand threw, carried back to the calling thread as values.
-struct SyncFailure {
-    enum class Kind : std::uint8_t { None, System, Logic, Other };
-    Kind kind = Kind::None;
-    std::error_code code;
-    std::string what;
-
-    /// Throws the equivalent exception (nothing if there was no failure).
-    void raise() const
-    {
-        switch (kind) {
-        case Kind::None:
-            return;
-        case Kind::System: {
-            // system_error appends ": <message>" itself; keep the context part only.
-            std::string context = what;
-            const std::string suffix = ": " + code.message();
-            if (context.size() >= suffix.size() && context.ends_with(suffix))
-                context.resize(context.size() - suffix.size());
-            throw std::system_error(code, context);
-        }
-        case Kind::Logic:
-            throw std::logic_error(what);
-        case Kind::Other:
-            throw std::runtime_error(what);
-        }
-    }
-};
-
-} // namespace backend_server_detail
 
 /// Everything lives on one strand: the acceptor, the connections, the sessions, the slots. Handlers
 /// hold a shared_ptr to it, so it outlives the BackendServer while any of them is pending.

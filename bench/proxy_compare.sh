@@ -51,30 +51,8 @@ if ((${#need[@]})); then
 fi
 NGINX=$(command -v nginx); HAPROXY=$(command -v haproxy); WRK=$(command -v wrk)
 
-TMP=$(mktemp -d /tmp/proxy_compare.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$pid" 2>/dev/null || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-# Waits (up to 10 s) until http://127.0.0.1:$1/ answers 200.
-wait_http() {
-    for _ in $(seq 100); do
-        if curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$1/" 2>/dev/null | grep -q 200; then return 0; fi
-        sleep 0.1
-    done
-    echo "proxy_compare: nothing answers 200 on 127.0.0.1:$1" >&2; return 1
-}
+BENCH_NAME=proxy_compare
+source "$HERE/bench_lib.sh"
 
 # Starts one nginx backend on port $1 (foreground master, 1 worker, tiny 200 answer, no access log).
 start_nginx() {

@@ -19,6 +19,8 @@ struct BalancerOptions {
     HealthCheckSpec healthCheck;
     double headerTimeoutSeconds = 5;        ///< a request's headers must arrive within this
     double idleTimeoutSeconds = 30;         ///< keep-alive idle limit on the client side
+    double busyGapSeconds = 0.05;           ///< a client's requests this close together make its connection busy
+    double hotGraceSeconds = 0.1;           ///< a busy connection keeps its buffers this long for its next request
     double connectTimeoutSeconds = 1;       ///< upstream connect
     double upstreamTimeoutSeconds = 10;     ///< upstream write + response
     std::size_t maxConnections = 20000;     ///< client connections; more get 503 and close

@@ -129,7 +129,7 @@ asio::awaitable<void> ClientConnection::serve(std::unique_ptr<ClientConnection> 
         co_await c.refuse(verdict, false, {});
         co_return;
     }
-    do {
+    for (;;) {
         RequestVerdict verdict;
         std::size_t headerSize = 0;
         const ReadState state = co_await c.readHeader(verdict, headerSize);
@@ -173,17 +173,45 @@ asio::awaitable<void> ClientConnection::serve(std::unique_ptr<ClientConnection> 
             co_return;
         }
         c.m_first = false;
+        // Requests close together make the connection busy: it waits hot for the next.
+        const bool busy = options.hotGraceSeconds > 0 && arrival - c.m_lastArrival < proxy_wire::seconds(options.busyGapSeconds);
+        c.m_lastArrival = arrival;
         const bool keepAlive = co_await c.handle(body, arrival);
         c.m_x->in.consume(rawSize);
-        if (c.m_x->in.size() == 0)
-            c.giveBack(); // nothing of a next request buffered: the buffers serve other connections
         if (!keepAlive || c.m_services.stopping) {
             c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
             co_return;
         }
-    } while (c.m_x); // a pipelined request is already buffered
+        if (c.m_x->in.size() > 0)
+            continue; // a pipelined request is already buffered
+        if (busy) {
+            const HotWait hot = co_await c.waitHot();
+            if (hot == HotWait::Bytes)
+                continue;
+            if (hot == HotWait::Closed) {
+                c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
+                co_return;
+            }
+        }
+        c.giveBack(); // nothing of a next request buffered: the buffers serve other connections
+        break;
+    }
     // Kept alive and nothing buffered: wait for the next request with nothing but the socket.
     wait(std::move(self));
+}
+
+asio::awaitable<ClientConnection::HotWait> ClientConnection::waitHot()
+{
+    ExchangeState& x = *m_x;
+    m_worker.waiting.add(m_hook, IdleConnections::Wait::Hot);
+    const auto space = x.in.prepare(4096);
+    const auto [ec, n] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+    m_worker.waiting.remove(m_hook);
+    if (!ec) {
+        x.in.commit(n);
+        co_return HotWait::Bytes;
+    }
+    co_return m_hook.expired && !m_services.stopping ? HotWait::Cooled : HotWait::Closed;
 }
 
 asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(RequestVerdict& verdict,

@@ -26,7 +26,10 @@ struct ProxyWorker;
 /// the backend did not answer), record the event, write the answer. Its buffers, the parsed
 /// request, the event, the decisions and the deadline timer are an ExchangeState borrowed from the
 /// worker while it serves and given back when the answer is written and nothing more is buffered;
-/// then the connection waits again (kept alive) or closes. Requests that cannot be served are
+/// then the connection waits again (kept alive) or closes. A busy connection (its requests come
+/// close together, as from a load generator or a browser fetching a page) keeps its state for a
+/// short grace first, waiting with a queued read, so a stream of requests costs no readiness
+/// re-arm each. Requests that cannot be served are
 /// refused with a status and recorded all the same.
 class ClientConnection {
 public:
@@ -48,6 +51,9 @@ private:
     enum class ReadState { Ok, Closed, Rejected, Silent };
     /// How reading a request's body ended.
     enum class BodyState { Ok, Closed, Rejected };
+    /// How a hot wait ended: the next request's bytes came, the grace passed (give the state back
+    /// and wait with nothing), or the connection closed (or the balancer stops).
+    enum class HotWait { Bytes, Cooled, Closed };
 
     ClientConnection(ProxyServices& services, ProxyWorker& worker, ProxySocket socket, Ipv4 peer);
 
@@ -59,6 +65,9 @@ private:
     boost::asio::awaitable<ReadState> readHeader(RequestVerdict& verdict, std::size_t& headerSize);
     boost::asio::awaitable<BodyState> readBody(std::size_t headerSize, RequestVerdict& verdict, std::string_view& body,
                                                std::size_t& rawSize);
+    /// A busy connection's wait for its next request, keeping its state for the hot grace: the read
+    /// is queued in the reactor with no system call, where a readiness wait costs one (epoll_ctl).
+    boost::asio::awaitable<HotWait> waitHot();
     /// Answers `verdict`'s status and closes (lingering); records it unless the client never sent a byte.
     boost::asio::awaitable<void> refuse(const RequestVerdict& verdict, bool captured, TimePoint arrival);
     /// Serves one parsed request; true when the connection stays open for the next.
@@ -76,6 +85,7 @@ private:
     std::unique_ptr<ExchangeState> m_x; ///< while a request is being read or served; null when waiting
     Ipv4 m_peer;
     bool m_first = true;          ///< no request served yet
+    TimePoint m_lastArrival{};    ///< when the last request arrived (its successor soon after: busy)
     TimePoint m_firstDeadline{};  ///< the first request's header deadline, counted from the start
 };
 

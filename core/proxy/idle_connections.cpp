@@ -23,10 +23,13 @@ IdleConnections::IdleConnections(boost::asio::io_context& io, const BalancerOpti
 void IdleConnections::add(IdleHook& hook, Wait wait)
 {
     remove(hook);
-    const double seconds = wait == Wait::FirstRequest ? m_options.headerTimeoutSeconds : m_options.idleTimeoutSeconds;
+    const double seconds = wait == Wait::FirstRequest ? m_options.headerTimeoutSeconds
+                           : wait == Wait::NextRequest ? m_options.idleTimeoutSeconds
+                                                       : m_options.hotGraceSeconds;
     hook.deadline = Clock::now() + proxy_wire::seconds(seconds);
     hook.expired = false;
-    List& list = wait == Wait::FirstRequest ? m_first : m_next;
+    hook.list = static_cast<std::uint8_t>(wait);
+    List& list = m_lists[hook.list];
     // Each list has one timeout, so a new deadline is the latest: appending keeps the order (a
     // clock that stepped back only makes a deadline fire a little early or late).
     hook.prev = list.tail;
@@ -43,20 +46,9 @@ void IdleConnections::remove(IdleHook& hook)
 {
     if (!hook.linked)
         return;
-    // Which list: the one whose chain it is in (a hook at a list's head has no prev).
-    List* list = nullptr;
-    if (!hook.prev)
-        list = m_first.head == &hook ? &m_first : &m_next;
-    if (hook.prev)
-        hook.prev->next = hook.next;
-    else
-        list->head = hook.next;
-    if (hook.next) {
-        hook.next->prev = hook.prev;
-    } else {
-        List& owner = m_first.tail == &hook ? m_first : m_next;
-        owner.tail = hook.prev;
-    }
+    List& list = m_lists[hook.list];
+    (hook.prev ? hook.prev->next : list.head) = hook.next;
+    (hook.next ? hook.next->prev : list.tail) = hook.prev;
     hook.prev = hook.next = nullptr;
     hook.linked = false;
     --m_size;
@@ -72,10 +64,9 @@ void IdleConnections::close()
 TimePoint IdleConnections::earliest() const
 {
     TimePoint at = TimePoint::max();
-    if (m_first.head)
-        at = std::min(at, m_first.head->deadline);
-    if (m_next.head)
-        at = std::min(at, m_next.head->deadline);
+    for (const List& list : m_lists)
+        if (list.head)
+            at = std::min(at, list.head->deadline);
     return at;
 }
 
@@ -99,8 +90,8 @@ void IdleConnections::onTimer()
     const TimePoint now = Clock::now();
     m_lastFired = now;
     m_timerAt = TimePoint::max();
-    expireUntil(m_first, now);
-    expireUntil(m_next, now);
+    for (List& list : m_lists)
+        expireUntil(list, now);
     if (const TimePoint next = earliest(); next != TimePoint::max())
         arm(next);
 }

@@ -5,7 +5,9 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 
 namespace lblab {
@@ -18,20 +20,22 @@ struct IdleHook {
     IdleHook* next = nullptr;
     TimePoint deadline{};
     void* owner = nullptr; ///< what waits (given back to the expire function)
+    std::uint8_t list = 0; ///< which list it is linked in (an IdleConnections::Wait)
     bool linked = false;
     bool expired = false;  ///< the deadline passed while it waited
 };
 
 /// The deadlines of one balancer thread's waiting client connections: new ones waiting for their
-/// first request (header timeout) and kept-alive ones waiting for their next (idle timeout). An
-/// idle connection then needs no timer of its own: two lists in deadline order (each has one
-/// timeout, so appending keeps the order) and one timer for the thread, which fires at most ten
-/// times a second and cancels the waits whose deadline passed (they close, or answer 408). Only
-/// its own thread touches it.
+/// first request (header timeout), kept-alive ones waiting for their next (idle timeout), and busy
+/// ones that keep their buffers a moment for a next request that is likely to come soon (the hot
+/// grace). A waiting connection then needs no timer of its own: one list per kind of wait in
+/// deadline order (each has one timeout, so appending keeps the order) and one timer for the
+/// thread, which fires at most ten times a second and cancels the waits whose deadline passed
+/// (they close, answer 408, or give their buffers back). Only its own thread touches it.
 class IdleConnections {
 public:
     /// What a waiting connection is waiting for.
-    enum class Wait { FirstRequest, NextRequest };
+    enum class Wait : std::uint8_t { FirstRequest, NextRequest, Hot };
     /// Called for an expired connection (its wait must end): the hook, unlinked, marked expired.
     using ExpireFn = void (*)(IdleHook&);
 
@@ -39,7 +43,8 @@ public:
     /// reference to `io` (its timer is made when first needed): the worker declares this first.
     IdleConnections(boost::asio::io_context& io, const BalancerOptions& options, ExpireFn expire);
 
-    /// Starts counting `hook`'s deadline: the header timeout for a first request, else the idle timeout.
+    /// Starts counting `hook`'s deadline: the header timeout for a first request, the idle timeout
+    /// for a next one, the hot grace for a hot wait (any may pass up to the timer's resolution, 100 ms, late).
     void add(IdleHook& hook, Wait wait);
     /// Stops counting it (its wait ended); nothing if it is not linked.
     void remove(IdleHook& hook);
@@ -57,7 +62,7 @@ private:
     void arm(TimePoint at);
     void onTimer();
     void expireUntil(List& list, TimePoint now);
-    /// The earliest deadline of both lists (max() when both are empty).
+    /// The earliest deadline of all lists (max() when they are empty).
     TimePoint earliest() const;
 
     boost::asio::io_context& m_io;
@@ -67,8 +72,7 @@ private:
     std::optional<ProxyTimer> m_timer;
     TimePoint m_timerAt = TimePoint::max(); ///< when the pending wait fires (max(): none pending)
     TimePoint m_lastFired{};
-    List m_first;
-    List m_next;
+    std::array<List, 3> m_lists; ///< by Wait
     std::size_t m_size = 0;
 };
 

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -151,6 +152,7 @@ protected:
         Balancer::Options o;
         o.idleTimeoutSeconds = 60;
         o.healthCheck.intervalSeconds = 60;
+        adjust(o);
         balancer = std::make_unique<Balancer>(o, capture);
         BackendSpec spec;
         spec.name = "s1";
@@ -163,6 +165,8 @@ protected:
         ioThread = std::thread([this] { io.run(); });
         balancer->start();
     }
+    /// A test fixture's own options.
+    virtual void adjust(Balancer::Options&) {}
     void TearDown() override
     {
         balancer->stop();
@@ -236,6 +240,95 @@ TEST_F(LeanConnectionTest, ABurstsStatesAndUpstreamConnectionsGoBackAfterIt)
     EXPECT_TRUE(waitFor([&] { return balancer->idleUpstreamConnections() == 0; }))
         << balancer->idleUpstreamConnections() << " idle upstream connections still kept";
     EXPECT_EQ(balancer->openConnections(), static_cast<std::size_t>(kBurst)) << "the clients' connections stay open";
+}
+
+/// Busy connections: every request counts as close to the last one, and the grace is long enough
+/// to look at a hot connection, short enough to wait for it to cool.
+class HotConnectionTest : public LeanConnectionTest {
+protected:
+    void adjust(Balancer::Options& o) override
+    {
+        o.busyGapSeconds = 3600;
+        o.hotGraceSeconds = 2;
+        o.idleTimeoutSeconds = 4;
+    }
+};
+
+TEST_F(HotConnectionTest, ABusyConnectionKeepsItsStateForTheGraceThenGivesItBack)
+{
+    test::TestHttpClient client(balancer->endpoint());
+    for (int i = 0; i < 2; ++i) {
+        const auto answer = client.request(boost::beast::http::verb::get, "/search");
+        ASSERT_TRUE(answer.has_value());
+        EXPECT_EQ(answer->status, 200u);
+    }
+    // The second request came soon after the first: the connection waits hot, with its state.
+    EXPECT_EQ(balancer->exchangeStates().inUse, 1u) << "a busy connection keeps its state for the grace";
+    // The grace passes: the state goes back and the connection waits with nothing but its socket.
+    EXPECT_TRUE(waitFor([&] { return balancer->exchangeStates().inUse == 0; }))
+        << "a hot connection never gave its state back";
+    EXPECT_EQ(balancer->openConnections(), 1u) << "cooling does not close the connection";
+    // It serves its next request as before.
+    const auto answer = client.request(boost::beast::http::verb::get, "/search");
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->status, 200u);
+    EXPECT_EQ(capture.eventCount(), 3u);
+}
+
+TEST_F(HotConnectionTest, AHotConnectionStillMeetsTheIdleTimeout)
+{
+    test::TestHttpClient client(balancer->endpoint());
+    for (int i = 0; i < 2; ++i)
+        ASSERT_TRUE(client.request(boost::beast::http::verb::get, "/search").has_value());
+    ASSERT_EQ(balancer->openConnections(), 1u);
+    // Hot for the grace, then idle: the idle timeout closes it (quietly, nothing captured).
+    EXPECT_TRUE(waitFor([&] { return balancer->openConnections() == 0; }, std::chrono::seconds(15)))
+        << "a connection that went quiet after a busy moment was never closed";
+    EXPECT_EQ(capture.eventCount(), 2u);
+}
+
+TEST_F(HotConnectionTest, PipelinedAndHotRequestsAreAllServedInOrder)
+{
+    // Three requests in one write, then two more one at a time on the hot connection.
+    asio::io_context clientIo;
+    tcp::socket s(clientIo);
+    s.connect(balancer->endpoint());
+    timeval tv{5, 0};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const auto get = [](int i) { return "GET /search?q=" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n"; };
+    asio::write(s, asio::buffer(get(1) + get(2) + get(3)));
+    std::string received;
+    const auto readAnswers = [&](std::size_t count) {
+        char buf[4096];
+        boost::system::error_code ec;
+        std::size_t answers = 0;
+        while (answers < count) {
+            const std::size_t n = s.read_some(asio::buffer(buf), ec);
+            if (ec)
+                return false;
+            received.append(buf, n);
+            answers = 0;
+            for (std::size_t at = received.find("HTTP/1.1 200"); at != std::string::npos;
+                 at = received.find("HTTP/1.1 200", at + 1))
+                ++answers;
+        }
+        return true;
+    };
+    ASSERT_TRUE(readAnswers(3));
+    asio::write(s, asio::buffer(get(4)));
+    ASSERT_TRUE(readAnswers(4));
+    asio::write(s, asio::buffer(get(5)));
+    ASSERT_TRUE(readAnswers(5));
+    ASSERT_TRUE(waitFor([&] { return capture.eventCount() == 5u; }));
+    std::ostringstream csv;
+    capture.writeEventsCsv(csv);
+    std::size_t last = 0;
+    for (int i = 1; i <= 5; ++i) {
+        const std::size_t at = csv.str().find("/search?q=" + std::to_string(i) + ",");
+        ASSERT_NE(at, std::string::npos) << "request " << i << " not captured:\n" << csv.str();
+        EXPECT_GT(at, last) << "request " << i << " captured out of order";
+        last = at;
+    }
 }
 
 } // namespace

@@ -13,6 +13,9 @@
 #   client connections, the upstream connections it keeps, listeners and logs.
 # CPU per request: each proxy's own CPU time (user + system, from /proc) during its throughput runs,
 #   divided by the requests wrk counted (median over the runs): what a request costs the proxy.
+# System calls per request: one more run per proxy and mode under `perf stat -e raw_syscalls:sys_enter`
+#   (a count, independent of the machine's load; n/a without perf). Both proxies make one recv and one
+#   send per request and side; anything beyond that is overhead (e.g. re-arming epoll).
 # Added latency: wrk has no fixed-rate mode (wrk2 is not packaged in Debian), so latency is taken
 #   with wrk --latency at 4 connections (-c4), well below saturation; "added" = proxied - direct
 #   at p50 and p99 (medians over the runs).
@@ -134,6 +137,23 @@ run_wrk_cpu() {
         'BEGIN { printf "%.0f %.1f %d\n", r, (r > 0 ? t * 10000 / (r * d) : 0), f }'
 }
 
+# System calls per request: one more wrk run ("$@") with `perf stat` counting process $1's system
+# calls (the raw_syscalls tracepoint; counts, not time, so the figure does not depend on what else the
+# machine runs). Prints the count per request, or n/a without perf or tracepoint access.
+syscalls_per_request() {
+    local pid=$1 out=$TMP/syscalls-$1 sp a b c
+    shift
+    if ! command -v perf >/dev/null || ! perf stat -e raw_syscalls:sys_enter -- true >/dev/null 2>&1; then
+        echo n/a; return
+    fi
+    perf stat -x, -e raw_syscalls:sys_enter -p "$pid" -o "$out" -- sleep "$DUR" >/dev/null 2>&1 &
+    sp=$!
+    read -r a b c < <(run_wrk "$@")
+    wait "$sp"
+    awk -F, -v r="$a" -v d="$DUR" '$3 ~ /raw_syscalls/ && r > 0 { printf "%.2f\n", $1 / (r * d); found = 1 }
+        END { if (!found) print "n/a" }' "$out"
+}
+
 # Measures HAProxy ($1, extra wrk args in HARGS, process HA_PID) and lblab ($2, extra args in LARGS,
 # process LB_PID; empty: HAProxy only) in alternating runs; sets H_RPS H_CPU H_FDS H_P50 H_P99 and L_RPS
 # L_CPU L_FDS L_P50 L_P99 (medians; CPU in microseconds per request, descriptors mid-run) and WINS (the
@@ -223,8 +243,8 @@ echo "# $("$HAPROXY" -v | head -1)  |  $("$NGINX" -v 2>&1)  |  $("$WRK" -v 2>&1 
 
 measure "http://127.0.0.1:${BACKENDS[0]}/"
 D_RPS=$RPS D_P50=$P50 D_P99=$P99
-printf '%-17s %10s %10s %10s %8s %8s %6s | %-16s | %-10s | %-28s %-28s\n' mode direct haproxy lblab lb/ha lb/dir 'lb>ha' \
-    "cpu us/req ha lb" "fds ha lb" "added p50/p99 us haproxy" "added p50/p99 us lblab"
+printf '%-17s %10s %10s %10s %8s %8s %6s | %-16s | %-15s | %-10s | %-28s %-28s\n' mode direct haproxy lblab lb/ha lb/dir 'lb>ha' \
+    "cpu us/req ha lb" "syscalls/req" "fds ha lb" "added p50/p99 us haproxy" "added p50/p99 us lblab"
 for mode in "${MODES[@]}"; do
     IFS='|' read -r name balance extra policy cookie <<<"$mode"
     start_haproxy "$balance" "$extra"
@@ -236,6 +256,8 @@ for mode in "${MODES[@]}"; do
         if [[ $cookie == returning ]]; then c=$(first_cookie "$LB_PORT"); [[ -n $c ]] && LARGS=(-H "Cookie: $c"); fi
     fi
     measure_pair "http://127.0.0.1:$HA_PORT/" "$LB_URL"
+    H_SYS=$(syscalls_per_request "$HA_PID" -c$CONNS "${HARGS[@]}" "http://127.0.0.1:$HA_PORT/") L_SYS=n/a
+    ((NO_LBLAB)) || L_SYS=$(syscalls_per_request "$LB_PID" -c$CONNS "${LARGS[@]}" "$LB_URL")
     stop_pid "$HA_PID" TERM
     if ((NO_LBLAB)); then
         L_RPS=0 L_CPU=0 L_FDS=0 L_P50=$D_P50 L_P99=$D_P99
@@ -247,8 +269,8 @@ for mode in "${MODES[@]}"; do
     fi
 
     ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-    printf '%-17s %10s %10s %10s %8s %8s %6s | %-16s | %-10s | %-28s %-28s\n' "$name" "$D_RPS" "$H_RPS" "$L_RPS" \
-        "$(ratio "$L_RPS" "$H_RPS")" "$(ratio "$L_RPS" "$D_RPS")" "$WINS/$RUNS" "$H_CPU $L_CPU" "$H_FDS $L_FDS" \
+    printf '%-17s %10s %10s %10s %8s %8s %6s | %-16s | %-15s | %-10s | %-28s %-28s\n' "$name" "$D_RPS" "$H_RPS" "$L_RPS" \
+        "$(ratio "$L_RPS" "$H_RPS")" "$(ratio "$L_RPS" "$D_RPS")" "$WINS/$RUNS" "$H_CPU $L_CPU" "$H_SYS $L_SYS" "$H_FDS $L_FDS" \
         "$((H_P50 - D_P50)) / $((H_P99 - D_P99))" "$((L_P50 - D_P50)) / $((L_P99 - D_P99))"
 done
 echo "# direct latency at -c$LAT_CONNS: p50 ${D_P50} us, p99 ${D_P99} us"

@@ -44,6 +44,9 @@ struct RequestEvent {
     unsigned status = 0;           ///< HTTP status sent to the client
     std::uint32_t latencyUs = 0;   ///< arrival to response written, microseconds
     SessionOutcome session = SessionOutcome::None; ///< what it meant for session state
+    DecisionReason reason;         ///< the decision's inputs (the builtin balancer's; see whyText)
+    std::string why;               ///< the reason as text when no DecisionReason says it: an engine's log
+                                   ///< line, a replayed events.csv row ("" on the builtin balancer's path)
 };
 
 } // namespace lblab

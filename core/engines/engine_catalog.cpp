@@ -157,4 +157,30 @@ std::string EngineCatalog::note(EngineKind kind, std::string_view policyId)
     return {};
 }
 
+std::string_view EngineCatalog::directive(EngineKind kind, std::string_view p)
+{
+    struct Words {
+        std::string_view policy, haproxy, nginx;
+    };
+    static constexpr Words kWords[] = {
+        {"round-robin", "balance roundrobin", "round robin"},
+        {"weighted-round-robin", "balance roundrobin (weights)", "weighted round robin"},
+        {"random", "balance random(1)", "random"},
+        {"least-connections", "balance leastconn", "least_conn"},
+        {"power-of-two", "balance random(2)", "random two least_conn"},
+        {"ip-hash", "balance source (map-based)", "hash $remote_addr"},
+        {"url-hash", "balance uri whole (map-based)", "hash $request_uri"},
+        {"consistent-hash", "hash-type consistent", "hash consistent"},
+        {"geo", "use_backend by region", "map by region, others backup"},
+        {"source-ip-affinity", "stick on src", ""},
+        {"cookie-affinity", "cookie insert", ""},
+        {"session-affinity", "stick match req.cook", ""},
+        {"url-param-affinity", "stick match url_param", ""},
+    };
+    for (const Words& w : kWords)
+        if (w.policy == p)
+            return kind == EngineKind::Haproxy ? w.haproxy : kind == EngineKind::Nginx ? w.nginx : std::string_view();
+    return {};
+}
+
 } // namespace lblab

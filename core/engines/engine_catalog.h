@@ -35,6 +35,9 @@ public:
     static EngineSupport support(EngineKind kind, std::string_view policyId);
     /// One or two sentences for the Explain panel on how the engine implements the policy ("" if none).
     static std::string note(EngineKind kind, std::string_view policyId);
+    /// The engine's own words for what decides under the policy, short enough for the why column
+    /// ("balance source", "hash $request_uri"); "" for the builtin engine or an unknown policy.
+    static std::string_view directive(EngineKind kind, std::string_view policyId);
 };
 
 } // namespace lblab

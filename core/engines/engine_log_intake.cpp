@@ -1,6 +1,7 @@
 #include "core/engines/engine_log_intake.h"
 
 #include "core/base/ipv4.h"
+#include "core/engines/engine_catalog.h"
 #include "core/engines/engine_log_line.h"
 #include "core/lab/lab_event.h"
 #include "core/record/capture.h"
@@ -25,10 +26,40 @@ std::string shortened(std::string_view text)
     return std::string(text.substr(0, kMaxShownText)) + "...";
 }
 
+std::string lowered(std::string_view text)
+{
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; });
+    return out;
+}
+
 } // namespace
+
+std::string EngineLogIntake::whyOf(const EngineLogRecord& line, const RequestEvent& e) const
+{
+    std::string why = m_engineId;
+    why += ": ";
+    const std::string_view words = m_kind ? EngineCatalog::directive(*m_kind, e.policy) : std::string_view();
+    why += words.empty() ? std::string_view(e.policy) : words;
+    if (!line.key.empty()) {
+        why += ", key ";
+        why += line.key;
+    }
+    why += ": ";
+    why += toString(e.decision);
+    if (line.retries > 0)
+        why += ", after " + std::to_string(line.retries) + (line.retries == 1 ? " retry" : " retries");
+    if (line.redispatched)
+        why += ", redispatched";
+    why += " -> ";
+    why += e.backend >= 0 ? e.backendName : "none, answered " + std::to_string(e.status);
+    return why;
+}
 
 EngineLogIntake::EngineLogIntake(std::string engineName, Capture& capture, Hooks hooks)
     : m_engineName(std::move(engineName))
+    , m_engineId(lowered(m_engineName))
+    , m_kind(EngineCatalog::parse(m_engineId))
     , m_capture(capture)
     , m_hooks(std::move(hooks))
     , m_socket([this](std::string_view datagram) { take(datagram); })
@@ -116,6 +147,7 @@ void EngineLogIntake::recordRequest(const EngineLogRecord& line)
         e.decision = DecisionKind::Retried;
     else
         e.decision = line.why.value_or(defaultDecision(e.policy));
+    e.why = whyOf(line, e);
     m_capture.record(e);
     ++m_requests;
 }

@@ -2,6 +2,7 @@
 
 // Turns an outside balancer's log lines into the lab's RequestEvents, as they arrive.
 
+#include "core/engines/engine_kind.h"
 #include "core/engines/log_socket.h"
 #include "core/policies/decision.h"
 
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,7 @@ namespace lblab {
 
 class Capture;
 struct EngineLogRecord;
+struct RequestEvent;
 
 /// Reads the LBLAB1 lines an outside engine logs over UDP (see engine_setup.h) and records each
 /// as one RequestEvent in the capture: client, address, backend, status, latency, session outcome
@@ -59,9 +62,13 @@ public:
 
 private:
     void recordRequest(const EngineLogRecord& line);
+    /// The why column of `e`, made from `line`: "haproxy: stick on src, key 127.0.3.17: pinned -> s2".
+    std::string whyOf(const EngineLogRecord& line, const RequestEvent& e) const;
     void report(std::string_view text);
 
     std::string m_engineName;
+    std::string m_engineId;          ///< "haproxy", "nginx": the why column's prefix
+    std::optional<EngineKind> m_kind;
     Capture& m_capture;
     Hooks m_hooks;
     LogSocket m_socket;

@@ -39,16 +39,6 @@ bool parseWhole(std::string_view text, T& value)
 
 } // namespace
 
-std::optional<DecisionKind> parseDecisionKind(std::string_view text)
-{
-    for (int i = 0; i <= static_cast<int>(DecisionKind::NoBackend); ++i) {
-        const auto kind = static_cast<DecisionKind>(i);
-        if (toString(kind) == text)
-            return kind;
-    }
-    return std::nullopt;
-}
-
 EngineLogLine::Result EngineLogLine::parse(std::string_view datagram, EngineLogRecord& out, std::string& error)
 {
     static const std::string marker = std::string(kEngineLogMarker) + ' ';

@@ -28,9 +28,6 @@ struct EngineLogRecord {
     std::string uri;
 };
 
-/// Parses DecisionKind's stable names (toString); nullopt for anything else.
-std::optional<DecisionKind> parseDecisionKind(std::string_view text);
-
 /// The LBLAB1 line parser.
 class EngineLogLine {
 public:

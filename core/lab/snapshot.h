@@ -55,6 +55,8 @@ struct ClientView {
                                     ///< another server than before (-1: never); per-request balancing
                                     ///< (round robin, random, ...) moves everyone and is not counted
     int movedFrom = -1;             ///< the server it was on before that move (-1: none)
+    DecisionReason reason;          ///< the inputs of its last request's decision (see whyText)
+    std::string why;                ///< that reason as text, when only text was recorded (engines, replay)
 };
 
 /// One step of a client's story. Consecutive requests alike (same address, server, decision,
@@ -72,6 +74,9 @@ struct StoryEntry {
     DecisionKind decision = DecisionKind::NoBackend; ///< why it went there
     SessionOutcome session = SessionOutcome::None;   ///< what it meant for its session
     unsigned status = 0;            ///< HTTP status of the last request of the entry
+    std::string sessionKey;         ///< the key its last request was decided on
+    DecisionReason reason;          ///< the inputs of its last request's decision (see whyText)
+    std::string why;                ///< that reason as text, when only text was recorded (engines, replay)
 };
 
 /// The story of the client the user follows: every address it had, every server it went to,

@@ -25,11 +25,14 @@ ConsistentHashPolicy::ConsistentHashPolicy(int virtualNodes, double boundedLoad,
 {
     if (hashKey == "url") {
         m_keySource = KeySource::Url;
+        m_reasonKey = ReasonKey::Url;
     } else if (hashKey.rfind("cookie:", 0) == 0 && hashKey.size() > 7) {
         m_keySource = KeySource::Cookie;
+        m_reasonKey = ReasonKey::Cookie;
         m_keyName = hashKey.substr(7);
     } else if (hashKey.rfind("param:", 0) == 0 && hashKey.size() > 6) {
         m_keySource = KeySource::Param;
+        m_reasonKey = ReasonKey::UrlParam;
         m_keyName = hashKey.substr(6);
     }
 }
@@ -179,9 +182,8 @@ std::size_t ConsistentHashPolicy::ringIndex(std::uint32_t position) const
     return pos == m_ring.size() ? 0 : pos;
 }
 
-int ConsistentHashPolicy::pickOnRing(std::uint32_t position, std::span<const BackendInfo> backends) const
+int ConsistentHashPolicy::pickOnRing(std::uint32_t position, int owner, std::span<const BackendInfo> backends) const
 {
-    const int owner = ownerAt(position);
     if (m_boundedLoad <= 1.0)
         return owner;
     // Bounded load (Mirrokni, Thorup, Zadimoghaddam): capacity is ceil(c * mean), with the
@@ -212,15 +214,24 @@ void ConsistentHashPolicy::decide(const RequestView& request, std::span<const Ba
     const PeerText peer(request.peer);
     const std::string_view key = keyOf(request, peer.view());
     d.key = key;
+    d.reason.key = key.data() == peer.view().data() ? ReasonKey::Address : m_reasonKey;
     sync(backends);
     const std::uint32_t position = positionOf(key);
     for (;;) { // at most twice: after a rebuild every point's backend accepts
-        if (m_ring.empty())
+        if (m_ring.empty()) {
+            d.reason.rule = ReasonRule::NoBackend;
             return;
-        const int b = pickOnRing(position, backends);
+        }
+        const int owner = ownerAt(position);
+        const int b = pickOnRing(position, owner, backends);
         if (backends[static_cast<std::size_t>(b)].acceptsNew()) {
             d.backend = b;
             d.kind = DecisionKind::Hash;
+            d.reason.rule = ReasonRule::Ring;
+            d.reason.hash = position;
+            d.reason.point = m_ring[ringIndex(position)].position; // the point whose owner ownerAt read
+            d.reason.candidates = 0;
+            d.reason.addCandidate(owner, backends[static_cast<std::size_t>(owner)].active);
             return;
         }
         rebuild(backends); // changed in place without backendsChanged()

@@ -51,8 +51,9 @@ private:
     int ownerAt(std::uint32_t position) const;
     /// The index of the first ring point at or after `position` (wrapping to 0); the ring must not be empty.
     std::size_t ringIndex(std::uint32_t position) const;
-    /// The backend for ring position `position` on the ring as built (bounded load applied).
-    int pickOnRing(std::uint32_t position, std::span<const BackendInfo> backends) const;
+    /// The backend for ring position `position`, whose point is owned by `owner` (ownerAt), on the
+    /// ring as built (bounded load applied).
+    int pickOnRing(std::uint32_t position, int owner, std::span<const BackendInfo> backends) const;
 
     /// The text to hash for `request`: the chosen key, or the peer address when the request lacks it.
     std::string_view keyOf(const RequestView& request, std::string_view peer) const;
@@ -60,6 +61,7 @@ private:
     int m_virtualNodes;
     double m_boundedLoad;
     enum class KeySource : std::uint8_t { SourceIp, Url, Cookie, Param } m_keySource = KeySource::SourceIp;
+    ReasonKey m_reasonKey = ReasonKey::Address; ///< what the key is, for the decision's reason
     std::string m_keyName; ///< cookie or parameter name
     /// A percent-decoded parameter value when one needs decoding (a policy is called by one thread at a time).
     mutable std::string m_decodedParam;

@@ -62,10 +62,13 @@ void CookieAffinityPolicy::decide(const RequestView& request, std::span<const Ba
 {
     d.reset();
     const auto cookie = findCookie(request.cookieHeader, m_cookieName);
+    d.reason.key = ReasonKey::Cookie;
     bool wasPinned = false; // the client carried a valid pin whose server can no longer serve it
     if (cookie && !cookie->empty()) {
         if (PinEntry* entry = m_table.find(*cookie, request.now)) {
+            d.reason.tableRow(ReasonRule::TableRepinned, entry->backend, entry->created, request.now);
             if (servesPinnedAt(backends, entry->backend)) {
+                d.reason.rule = ReasonRule::TablePinned;
                 m_table.touch(*entry, request.now);
                 d.backend = entry->backend;
                 d.kind = DecisionKind::Pinned;
@@ -77,7 +80,9 @@ void CookieAffinityPolicy::decide(const RequestView& request, std::span<const Ba
             // Not in the table (expired, evicted, or issued before a switch) but names a real
             // server: honour it, as HAProxy does, since the cookie itself carries the server.
             const int index = findBackendByName(backends, name);
+            d.reason.tableRow(ReasonRule::TableRepinned, index, request.now, request.now);
             if (servesPinnedAt(backends, index)) {
+                d.reason.rule = ReasonRule::CookieNamesServer;
                 PinEntry& e = m_table.pin(*cookie, index, request.now);
                 m_table.touch(e, request.now);
                 d.backend = index;
@@ -92,8 +97,11 @@ void CookieAffinityPolicy::decide(const RequestView& request, std::span<const Ba
     if (pick < 0) {
         if (cookie)
             d.key = *cookie;
+        d.reason.rule = ReasonRule::NoBackend;
         return;
     }
+    if (!wasPinned)
+        d.reason.rule = ReasonRule::TableNoEntry; // a cookie naming no server of ours was never a pin
     if (wasPinned) {
         // The old row is useless now: its server cannot serve the client.
         m_table.erase(*cookie);

@@ -22,4 +22,14 @@ std::string_view toString(DecisionKind kind)
     return "unknown";
 }
 
+std::optional<DecisionKind> parseDecisionKind(std::string_view text)
+{
+    for (int i = 0; i <= static_cast<int>(DecisionKind::NoBackend); ++i) {
+        const auto kind = static_cast<DecisionKind>(i);
+        if (toString(kind) == text)
+            return kind;
+    }
+    return std::nullopt;
+}
+
 } // namespace lblab

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "core/policies/decision_reason.h"
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +28,8 @@ enum class DecisionKind : std::uint8_t {
 
 /// Stable kebab-case name, e.g. "round-robin", "new-pin", "re-pinned".
 std::string_view toString(DecisionKind kind);
+/// The kind a stable name (toString) stands for; nullopt for an unknown name.
+std::optional<DecisionKind> parseDecisionKind(std::string_view text);
 
 /// A policy's answer: which backend and why.
 struct Decision {
@@ -32,6 +37,7 @@ struct Decision {
     DecisionKind kind = DecisionKind::NoBackend;
     std::string key;                       ///< the session/hash key the policy decided on ("" if none)
     std::string setCookie;                 ///< a Set-Cookie value the balancer must add to the response ("" if none)
+    DecisionReason reason;                 ///< the inputs the choice was made from (see whyText)
 
     /// Back to "no backend", keeping the strings' capacity.
     void reset()
@@ -40,6 +46,7 @@ struct Decision {
         kind = DecisionKind::NoBackend;
         key.clear();
         setCookie.clear();
+        reason = DecisionReason{};
     }
 };
 

@@ -58,6 +58,9 @@ struct DecisionReason {
     ReasonRule rule = ReasonRule::None;
     ReasonKey key = ReasonKey::None;
 
+    /// Field by field.
+    bool operator==(const DecisionReason&) const = default;
+
     /// `h` mod `n`, recorded as the HashModulo rule: the position a hash policy takes in its list
     /// of `n` usable backends (so the text always shows the very numbers the policy used).
     std::size_t hashModulo(std::uint64_t h, std::size_t n)

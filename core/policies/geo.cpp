@@ -93,6 +93,7 @@ void GeoPolicy::decide(const RequestView& request, std::span<const BackendInfo> 
     d.reset();
     const std::string_view region = requestRegion(request, m_decodedRegion);
     d.key = region;
+    d.reason.key = ReasonKey::Region;
     const std::size_t n = backends.size();
     for (;;) { // at most twice: a second pass runs on freshly rebuilt groups
         syncGroups(backends);
@@ -105,11 +106,14 @@ void GeoPolicy::decide(const RequestView& request, std::span<const BackendInfo> 
             rotation.seek((static_cast<std::size_t>(pick) + 1) % n);
             d.backend = pick;
             d.kind = DecisionKind::Geo;
+            d.reason.rule = ReasonRule::Region;
+            d.reason.listCandidates(group->backends, [](std::size_t) { return 0; });
             return;
         }
         const auto list = m_accepting.list(backends);
         if (list.empty()) {
             d.kind = DecisionKind::NoBackend;
+            d.reason.rule = ReasonRule::NoBackend;
             return;
         }
         const int pick = nextIn(list, m_fallback, n);
@@ -118,6 +122,7 @@ void GeoPolicy::decide(const RequestView& request, std::span<const BackendInfo> 
         m_fallback.seek((static_cast<std::size_t>(pick) + 1) % n);
         d.backend = pick;
         d.kind = DecisionKind::GeoFallback;
+        d.reason.rule = ReasonRule::RegionFallback;
         return;
     }
 }

@@ -11,8 +11,9 @@ constexpr std::size_t kMaxSessionId = 128;
 
 } // namespace
 
-LearnedSessionPolicy::LearnedSessionPolicy(std::string sessionCookieName, double ttlSeconds, std::size_t capacity)
-    : StatefulPolicy(ttlSeconds, capacity), m_sessionCookieName(std::move(sessionCookieName))
+LearnedSessionPolicy::LearnedSessionPolicy(std::string sessionCookieName, ReasonKey reasonKey, double ttlSeconds,
+                                           std::size_t capacity)
+    : StatefulPolicy(ttlSeconds, capacity), m_sessionCookieName(std::move(sessionCookieName)), m_reasonKey(reasonKey)
 {
 }
 
@@ -25,20 +26,28 @@ void LearnedSessionPolicy::decide(const RequestView& request, std::span<const Ba
 {
     d.reset();
     const auto key = requestKey(request);
+    d.reason.key = m_reasonKey;
     PinEntry* entry = nullptr;
     if (key && !key->empty() && key->size() <= kMaxSessionId) {
         d.key = *key;
         entry = m_table.find(*key, request.now);
     }
+    if (entry)
+        d.reason.tableRow(ReasonRule::TableRepinned, entry->backend, entry->created, request.now);
+    else
+        d.reason.rule = ReasonRule::TableNoEntry;
     if (entry && servesPinnedAt(backends, entry->backend)) {
+        d.reason.rule = ReasonRule::TablePinned;
         m_table.touch(*entry, request.now);
         d.backend = entry->backend;
         d.kind = DecisionKind::Pinned;
         return;
     }
     const int pick = m_rotation.nextAcceptingNew(backends);
-    if (pick < 0)
+    if (pick < 0) {
+        d.reason.rule = ReasonRule::NoBackend;
         return;
+    }
     d.backend = pick;
     if (entry) {
         // The session lived on a server that is gone; the id follows the client to the new one

@@ -12,8 +12,8 @@ namespace lblab {
 /// Subclasses say only where a request carries the id (cookie or URL).
 class LearnedSessionPolicy : public StatefulPolicy {
 public:
-    /// Learns ids from Set-Cookie `sessionCookieName`.
-    LearnedSessionPolicy(std::string sessionCookieName, double ttlSeconds, std::size_t capacity);
+    /// Learns ids from Set-Cookie `sessionCookieName`; a request carries its id as `reasonKey` says.
+    LearnedSessionPolicy(std::string sessionCookieName, ReasonKey reasonKey, double ttlSeconds, std::size_t capacity);
     /// Pinned for a known id; RoundRobin for an unknown or missing one; Repinned if its server is gone.
     void decide(const RequestView& request, std::span<const BackendInfo> backends, Decision& d) override;
     /// Pins every session id the backend sets; forgets one the backend deletes.
@@ -26,6 +26,7 @@ protected:
     bool convertsFrom(std::string_view fromPolicy) const override;
 
     std::string m_sessionCookieName;
+    ReasonKey m_reasonKey; ///< where requests carry the id (cookie or URL), for the decision's reason
 };
 
 } // namespace lblab

@@ -1,6 +1,27 @@
 #include "core/policies/least_connections.h"
 
+#include <algorithm>
+
 namespace lblab {
+namespace {
+
+/// The counts the scan compared, in its order (from `start`, wrapping): at most
+/// DecisionReason::kMaxCandidates of them, the winner at `best` always among them.
+void recordCounts(DecisionReason& r, std::span<const BackendInfo> backends, std::span<const int> list,
+                  std::size_t start, std::size_t best)
+{
+    const std::size_t n = list.size();
+    const std::size_t shown = std::min<std::size_t>(n, DecisionReason::kMaxCandidates);
+    const bool bestShown = (best + n - start) % n < shown;
+    r.candidates = 0;
+    for (std::size_t k = 0; k < shown; ++k) {
+        const std::size_t pos = (k + 1 == shown && !bestShown) ? best : (start + k) % n;
+        r.addCandidate(list[pos], backends[static_cast<std::size_t>(list[pos])].active);
+    }
+    r.more = static_cast<std::uint16_t>(std::min<std::size_t>(n - shown, 0xFFFF));
+}
+
+} // namespace
 
 void LeastConnectionsPolicy::decide(const RequestView&, std::span<const BackendInfo> backends, Decision& d)
 {
@@ -24,10 +45,14 @@ void LeastConnectionsPolicy::decide(const RequestView&, std::span<const BackendI
         // In-flight counts are never negative, so an idle backend ends the search.
         scan(start + 1, list.size());
         scan(0, start);
+        recordCounts(d.reason, backends, list, start, bestPos);
         return bestPos;
     });
-    if (best < 0)
+    if (best < 0) {
+        d.reason.rule = ReasonRule::NoBackend;
         return;
+    }
+    d.reason.rule = ReasonRule::LeastConnections;
     m_next = (static_cast<std::size_t>(best) + 1) % n;
     d.backend = best;
     d.kind = DecisionKind::LeastConnections;

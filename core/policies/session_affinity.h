@@ -10,7 +10,7 @@ class SessionAffinityPolicy final : public LearnedSessionPolicy {
 public:
     /// Learns and reads cookie `sessionCookieName`.
     SessionAffinityPolicy(std::string sessionCookieName, double ttlSeconds, std::size_t capacity)
-        : LearnedSessionPolicy(std::move(sessionCookieName), ttlSeconds, capacity)
+        : LearnedSessionPolicy(std::move(sessionCookieName), ReasonKey::SessionCookie, ttlSeconds, capacity)
     {
     }
     /// The id "session-affinity".

@@ -9,9 +9,12 @@ void UrlHashPolicy::decide(const RequestView& request, std::span<const BackendIn
     d.reset();
     d.key = request.target;
     const std::uint64_t h = hashText(request.target);
-    d.backend = m_accepting.pick(backends, [h](std::span<const int> list) { return h % list.size(); });
+    d.reason.key = ReasonKey::Url;
+    d.backend = m_accepting.pick(backends, [h, &d](std::span<const int> list) { return d.reason.hashModulo(h, list.size()); });
     if (d.backend >= 0)
         d.kind = DecisionKind::Hash;
+    else
+        d.reason.rule = ReasonRule::NoBackend;
 }
 
 } // namespace lblab

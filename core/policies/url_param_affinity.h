@@ -13,7 +13,8 @@ public:
     /// Reads query parameter `urlParam`, learns from Set-Cookie `sessionCookieName`.
     UrlParamAffinityPolicy(std::string urlParam, std::string sessionCookieName, double ttlSeconds,
                            std::size_t capacity)
-        : LearnedSessionPolicy(std::move(sessionCookieName), ttlSeconds, capacity), m_urlParam(std::move(urlParam))
+        : LearnedSessionPolicy(std::move(sessionCookieName), ReasonKey::UrlParam, ttlSeconds, capacity),
+          m_urlParam(std::move(urlParam))
     {
     }
     /// The id "url-param-affinity".

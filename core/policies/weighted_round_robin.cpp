@@ -58,10 +58,14 @@ void WeightedRoundRobinPolicy::decide(const RequestView&, std::span<const Backen
         m_accepting.list(backends);
         if (m_accepting.generation() != m_generation)
             restart(backends);
-        if (m_list.empty())
+        if (m_list.empty()) {
+            d.reason.rule = ReasonRule::NoBackend;
             return;
+        }
         int pick = 0;
+        d.reason.slot = DecisionReason::kNoSlot;
         if (!m_cycle.empty()) {
+            d.reason.slot = static_cast<std::uint32_t>(m_position);
             pick = m_cycle[m_position];
             if (++m_position == m_cycle.size())
                 m_position = 0;
@@ -72,6 +76,9 @@ void WeightedRoundRobinPolicy::decide(const RequestView&, std::span<const Backen
             continue;
         d.backend = pick;
         d.kind = DecisionKind::WeightedRoundRobin;
+        d.reason.rule = ReasonRule::WeightedRotation;
+        d.reason.modulus = static_cast<std::uint32_t>(std::min<long long>(m_total, 0xFFFFFFFFll));
+        d.reason.listCandidates(m_list, [this](std::size_t j) { return m_weights[j]; });
         return;
     }
 }

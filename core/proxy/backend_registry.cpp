@@ -118,6 +118,7 @@ void BackendRegistry::choose(const RequestView& view, Decision& d, boost::asio::
     } else {
         d.backend = -1;
         d.kind = DecisionKind::NoBackend;
+        d.reason.rule = ReasonRule::NoBackend;
     }
 }
 

@@ -419,6 +419,7 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, TimePoint 
                 Decision& retry = x.retry;
                 const int failed = decision.backend;
                 registry.choose(view, retry, ep, event.backendName, event.policy, failed);
+                retry.reason.failed = failed;
                 if (retry.backend >= 0) {
                     if (retry.kind != DecisionKind::Repinned)
                         retry.kind = DecisionKind::Retried;

@@ -29,6 +29,8 @@ void resetEvent(RequestEvent& e)
     e.status = 0;
     e.latencyUs = 0;
     e.session = SessionOutcome::None;
+    e.reason = DecisionReason{};
+    e.why.clear();
 }
 
 /// The client id of an outside client: "ext-" and its address.
@@ -66,6 +68,7 @@ void RequestRecorder::recordAnswer(RequestEvent& event, unsigned status, const D
     event.decision = decision.kind;
     event.backend = decision.backend;
     event.sessionKey.assign(decision.key);
+    event.reason = decision.reason;
     event.latencyUs = static_cast<std::uint32_t>(
         std::min<std::int64_t>(microsSince(arrival, Clock::now()), std::numeric_limits<std::uint32_t>::max()));
     m_capture.record(event);
@@ -89,6 +92,7 @@ void RequestRecorder::recordRefusal(RequestEvent& event, unsigned status) const
 {
     event.decision = DecisionKind::NoBackend;
     event.backend = -1;
+    event.reason = DecisionReason{}; // refused before any policy decided
     event.status = status;
     m_capture.record(event);
 }

@@ -1,6 +1,8 @@
 #include "core/record/capture.h"
 
 #include "core/record/csv_writer.h"
+#include "core/record/events_csv.h"
+#include "core/record/request_notes.h"
 #include "core/record/run_change.h"
 #include "core/record/spill_file.h"
 #include "core/record/time_ordered_rows.h"
@@ -16,11 +18,6 @@
 namespace lblab {
 
 namespace {
-
-// events.csv: one row per proxied request (docs/csv-format.md, in this order; new columns go last).
-constexpr std::string_view kEventsHeader =
-    "t_ms,client_id,client_ip,session_key,method,path,policy,decision,backend,status,latency_us,"
-    "session,seq";
 
 // servers.csv: one row per server per closed interval, named after HAProxy's stats CSV where a
 // name fits:
@@ -52,25 +49,6 @@ constexpr std::size_t kHardCapFactor = 4;
 constexpr std::size_t kMaxChunkEvents = 4096;
 constexpr std::size_t kSpareChunks = 8;
 constexpr std::size_t kTypicalRowBytes = 96;
-
-// Every column but the last (seq, known only under the lock), and its separator.
-void appendEventRow(std::string& out, const RequestEvent& e)
-{
-    CsvWriter w(out);
-    w.millis(e.tUs)
-        .field(e.clientId)
-        .field(formatIpv4(e.clientIp))
-        .field(e.sessionKey)
-        .field(e.method)
-        .field(e.path)
-        .field(e.policy)
-        .field(toString(e.decision))
-        .field(e.backend >= 0 ? std::string_view(e.backendName) : std::string_view())
-        .field(e.status)
-        .field(e.latencyUs)
-        .field(toString(e.session));
-    out += ',';
-}
 
 /// The kind of changes.csv row a lab event is, if it is one.
 std::optional<RunChange::Kind> changeKindOf(LabEventKind kind)
@@ -160,6 +138,7 @@ struct Capture::State {
     SpilledRows servers;
     SpilledRows changes;
     RequestAccounting accounting;
+    RequestNotes requestNotes; // the log's entries for re-pins and affinity breaks
 
     Totals totalsNow() const
     {
@@ -217,7 +196,10 @@ struct Capture::State {
     // lab's last change) is counted here too.
     void account(const RequestEvent& e)
     {
-        accounting.request(e);
+        const ClientTracker::Outcome outcome = accounting.request(e);
+        if (e.decision == DecisionKind::Repinned || outcome.affinityBreak) // rare: its text is built now
+            if (auto note = requestNotes.noteFor(e, outcome, accounting.backendNames()))
+                pushLog(std::move(*note));
         // A request that arrived before the change was routed before it: it belongs to the earlier period.
         if (sinceChange.tUs < 0 || e.tUs >= sinceChange.tUs) {
             const bool miss = lostSession(e.session);
@@ -227,9 +209,10 @@ struct Capture::State {
         }
     }
 
-    /// Appends one formatted row, ended by its `seq`, to the chunk being filled; past the memory
-    /// bound, moves the older half to the spill queue. True when there is something to spill.
-    bool keep(std::string_view row, std::uint64_t seq)
+    /// Appends one formatted row, ended by its `seq` and its `why` field (a reason code or an
+    /// engine's text), to the chunk being filled; past the memory bound, moves the older half to
+    /// the spill queue. True when there is something to spill.
+    bool keep(std::string_view row, std::uint64_t seq, std::string_view why)
     {
         if (events.empty() || events.back().events >= chunkEvents) {
             EventChunk chunk;
@@ -243,7 +226,7 @@ struct Capture::State {
         }
         events.back().rows += row;
         CsvWriter end(events.back().rows);
-        end.field(seq);
+        end.field(seq).field(why);
         end.endRow();
         ++events.back().events;
         ++memoryEventCount;
@@ -354,8 +337,11 @@ void Capture::record(const RequestEvent& event)
 {
     // Formatted before the lock, into a buffer each recording thread reuses.
     thread_local std::string row;
+    thread_local std::string why;
     row.clear();
-    appendEventRow(row, event);
+    events_csv::appendLeadingFields(row, event);
+    why.clear();
+    events_csv::appendKeptWhy(why, event); // a code: the text is built when the file is exported
 
     State& s = *m_state;
     bool spill = false;
@@ -374,7 +360,7 @@ void Capture::record(const RequestEvent& event)
             // Full while spilling works means the writer lags: wait for it (backpressure). The
             // row's seq is the order of counting, which the replay follows.
             wait = full;
-            spill = s.keep(row, s.accounting.totals().requests) || full;
+            spill = s.keep(row, s.accounting.totals().requests, why) || full;
         }
     }
     if (spill)
@@ -597,11 +583,13 @@ void Capture::writeEventsCsv(std::ostream& out) const
     std::string rest;
     std::filesystem::path file;
     std::uint64_t fileBytes = 0;
+    std::vector<std::string> names; // by backend index, for the why column
     {
         std::lock_guard spillLock(s.spillMutex);
         std::lock_guard lock(s.mutex);
         file = s.eventsFile.path();
         fileBytes = s.eventsFile.bytes();
+        names = s.accounting.backendNames();
         std::size_t bytes = 0;
         for (const auto& chunk : s.eventsPending)
             bytes += chunk.rows.size();
@@ -613,14 +601,16 @@ void Capture::writeEventsCsv(std::ostream& out) const
         for (const auto& chunk : s.events)
             rest += chunk.rows;
     }
-    std::string buffer(kEventsHeader);
+    std::string buffer(events_csv::kHeader);
     buffer += CsvWriter::kLineEnd;
     writeOrThrow(out, buffer, "events.csv");
     // Rows are kept as requests complete, but t_ms is the arrival: sorted here, in bounded runs.
     TimeOrderedRows ordered({s.options.spillDirectory, s.options.sortRunRows});
     ordered.addFile(file, fileBytes);
     ordered.addText(std::move(rest));
-    ordered.write(out);
+    ordered.write(out, [&names](std::string_view row, std::string& into) {
+        events_csv::appendExportedRow(into, row, names);
+    });
     out.flush();
     if (!out)
         throw std::runtime_error("cannot write events.csv: flushing the output failed");

@@ -28,18 +28,19 @@ StoryEntry* ClientStoryLog::newest()
     return &m_entries[at];
 }
 
-void ClientStoryLog::push(const StoryEntry& entry)
+StoryEntry& ClientStoryLog::push()
 {
     if (m_entries.size() < m_capacity) {
         // Grow by hand so a story never holds more room than its bound (push_back would double).
         if (m_entries.size() == m_entries.capacity())
             m_entries.reserve(std::min(m_capacity, std::max<std::size_t>(1, 2 * m_entries.size())));
-        m_entries.push_back(entry);
-        return;
+        return m_entries.emplace_back();
     }
-    m_entries[m_oldest] = entry;
+    // The oldest entry's place is refilled field by field: its strings keep their capacity.
+    StoryEntry& entry = m_entries[m_oldest];
     m_oldest = (m_oldest + 1) % m_capacity;
     ++m_dropped;
+    return entry;
 }
 
 void ClientStoryLog::recordRequest(const RequestEvent& e)
@@ -50,31 +51,43 @@ void ClientStoryLog::recordRequest(const RequestEvent& e)
         last->firstUs = std::min(last->firstUs, e.tUs);
         last->lastUs = std::max(last->lastUs, e.tUs);
         last->status = e.status;
+        last->sessionKey = e.sessionKey;
+        last->reason = e.reason;
+        last->why = e.why;
         return;
     }
-    StoryEntry entry;
+    StoryEntry& entry = push();
     entry.kind = StoryEntry::Kind::Requests;
     entry.firstUs = e.tUs;
     entry.lastUs = e.tUs;
     entry.count = 1;
     entry.ip = e.clientIp;
+    entry.fromIp = 0;
     entry.backend = e.backend;
     entry.decision = e.decision;
     entry.session = e.session;
     entry.status = e.status;
-    push(entry);
+    entry.sessionKey = e.sessionKey;
+    entry.reason = e.reason;
+    entry.why = e.why;
 }
 
 void ClientStoryLog::recordIpChange(Ipv4 from, Ipv4 to, std::int64_t tUs)
 {
-    StoryEntry entry;
+    StoryEntry& entry = push();
     entry.kind = StoryEntry::Kind::IpChange;
     entry.firstUs = tUs;
     entry.lastUs = tUs;
     entry.count = 1;
     entry.ip = to;
     entry.fromIp = from;
-    push(entry);
+    entry.backend = -1;
+    entry.decision = DecisionKind::NoBackend;
+    entry.session = SessionOutcome::None;
+    entry.status = 0;
+    entry.sessionKey.clear();
+    entry.reason = DecisionReason{};
+    entry.why.clear();
 }
 
 void ClientStoryLog::fill(ClientStory& out) const

@@ -35,7 +35,8 @@ public:
 
 private:
     StoryEntry* newest();
-    void push(const StoryEntry& entry);
+    /// The place of a new newest entry, to be filled whole: a fresh one, or the oldest once full.
+    StoryEntry& push();
 
     std::vector<StoryEntry> m_entries; ///< a ring once full: m_oldest is the oldest entry
     std::size_t m_oldest = 0;

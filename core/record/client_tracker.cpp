@@ -79,10 +79,14 @@ ClientTracker::Outcome ClientTracker::record(const RequestEvent& e)
         if (c->ipChangePending) {
             c->ipChangePending = false;
             outcome.affinityBreak = c->backendBeforeChange >= 0 && e.backend != c->backendBeforeChange;
+            if (outcome.affinityBreak)
+                outcome.movedFrom = c->backendBeforeChange;
         }
         if (c->remapArmed) {
             c->remapArmed = false;
             outcome.remapped = c->lastBackend >= 0 && e.backend != c->lastBackend;
+            if (outcome.remapped && outcome.movedFrom < 0)
+                outcome.movedFrom = c->lastBackend;
         }
         if (c->lastBackend >= 0 && e.backend != c->lastBackend && placesTheClient(e.decision)) {
             v.movedUs = e.tUs;
@@ -96,6 +100,8 @@ ClientTracker::Outcome ClientTracker::record(const RequestEvent& e)
     v.decision = e.decision;
     v.status = e.status;
     v.session = e.session;
+    v.reason = e.reason;
+    v.why = e.why; // empty on the builtin balancer's path: no allocation
     ++v.requests;
     v.lastUs = e.tUs;
     if (lostSession(e.session))

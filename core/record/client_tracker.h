@@ -32,6 +32,7 @@ public:
     struct Outcome {
         bool affinityBreak = false;     ///< moved to another server after an address change
         bool remapped = false;          ///< moved to another server after a topology change
+        int movedFrom = -1;             ///< the server it left, when it moved (-1: it did not)
     };
 
     /// Tracks no client yet.

@@ -41,7 +41,16 @@ void RequestAccounting::registerClient(const std::string& id, const std::string&
     m_clients.registerClient(id, group, ip);
 }
 
-void RequestAccounting::request(const RequestEvent& e)
+std::vector<std::string> RequestAccounting::backendNames() const
+{
+    std::vector<std::string> names;
+    names.reserve(m_servers.size());
+    for (const BackendCounts& s : m_servers)
+        names.push_back(s.name);
+    return names;
+}
+
+ClientTracker::Outcome RequestAccounting::request(const RequestEvent& e)
 {
     ++m_totals.requests;
     const bool error = isError(e.status);
@@ -71,6 +80,7 @@ void RequestAccounting::request(const RequestEvent& e)
     m_interval.affinityBreaks += outcome.affinityBreak ? 1 : 0;
     m_totals.remappedClients += outcome.remapped ? 1 : 0;
     m_interval.remaps += outcome.remapped ? 1 : 0;
+    return outcome;
 }
 
 void RequestAccounting::ipChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs)

@@ -70,8 +70,8 @@ public:
 
     /// Makes a generated user known before its first request.
     void registerClient(const std::string& id, const std::string& group, Ipv4 ip);
-    /// Counts one proxied request.
-    void request(const RequestEvent& event);
+    /// Counts one proxied request; returns what it did to its client.
+    ClientTracker::Outcome request(const RequestEvent& event);
     /// A user's source address changed; its next routed request tells whether affinity broke.
     void ipChange(const std::string& clientId, Ipv4 from, Ipv4 to, std::int64_t tUs);
     /// The balancer's server set, a server's state or weight, or the policy changed: each client's
@@ -91,6 +91,8 @@ public:
     std::vector<BackendRunStats> backendStats() const;
     /// Whole-run counts per server index.
     const std::vector<BackendCounts>& servers() const { return m_servers; }
+    /// The servers' names by index, as the requests and gauges named them.
+    std::vector<std::string> backendNames() const;
     /// What the open interval has counted so far.
     const IntervalCounts& openInterval() const { return m_interval; }
     /// The clients, for the map and the stories.

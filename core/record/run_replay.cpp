@@ -243,6 +243,7 @@ void RunReplay::readEvents(const std::filesystem::path& file)
     const auto seq = cols.optional("seq", "requests are counted in arrival order, so affinity breaks and "
                                           "remapped clients may differ a little from the run's");
     m_seqKnown = seq.has_value();
+    const auto why = cols.optional("why", "the reason of each decision is shown by its kind only (older export)");
 
     std::unordered_map<std::string, int> clients;
     for (std::size_t i = 0; i < m_clients.size(); ++i)
@@ -272,6 +273,7 @@ void RunReplay::readEvents(const std::filesystem::path& file)
             e.backend = backendIndex(row[backend]);
         e.ip = parseIpv4(cell(row, ip)).value_or(0);
         e.sessionKey = cell(row, key);
+        e.why = cell(row, why);
         if (decision) {
             const auto d = parseEnum(row[*decision], DecisionKind::NoBackend);
             badDecisions += d ? 0 : 1;
@@ -506,6 +508,7 @@ void RunReplay::replayEvent(Walk& w, const Event& ev, RequestEvent& r) const
     r.status = ev.status;
     r.latencyUs = ev.latencyUs;
     r.session = ev.session;
+    r.why = ev.why;
     w.accounting.request(r);
     // Without changes.csv the requests are all that tells the policy in force.
     if (!m_changesKnown && ev.policy >= 0)

@@ -55,6 +55,7 @@ public:
         std::uint32_t latencyUs = 0;
         SessionOutcome session = SessionOutcome::None;
         int policy = -1;               ///< index into the policy names (-1: not recorded)
+        std::string why;               ///< the why column ("" in older exports)
     };
 
     /// One servers.csv row, parsed (cumulative columns kept as they are).

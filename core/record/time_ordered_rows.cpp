@@ -305,7 +305,8 @@ void TimeOrderedRows::addText(std::string rows)
     addRun(std::move(run), false);
 }
 
-void TimeOrderedRows::mergeInto(std::vector<Run>& runs, std::ostream& out, const std::string& target)
+void TimeOrderedRows::mergeInto(std::vector<Run>& runs, std::ostream& out, const std::string& target,
+                                const RowRewrite* rewrite)
 {
     class MemoryCursor : public Cursor {
     public:
@@ -356,10 +357,17 @@ void TimeOrderedRows::mergeInto(std::vector<Run>& runs, std::ostream& out, const
         if (cursors[i]->next())
             heads.emplace(cursors[i]->timeUs, i);
     BufferedOut buffered(out, target);
+    std::string rewritten;
     while (!heads.empty()) {
         const std::size_t i = heads.top().second;
         heads.pop();
-        buffered.append(cursors[i]->row);
+        if (rewrite && *rewrite) {
+            rewritten.clear();
+            (*rewrite)(cursors[i]->row, rewritten);
+            buffered.append(rewritten);
+        } else {
+            buffered.append(cursors[i]->row);
+        }
         if (cursors[i]->next())
             heads.emplace(cursors[i]->timeUs, i);
     }
@@ -388,7 +396,7 @@ TimeOrderedRows::Run TimeOrderedRows::mergeGroup(std::vector<Run> group)
     return {path, nullptr};
 }
 
-void TimeOrderedRows::write(std::ostream& out)
+void TimeOrderedRows::write(std::ostream& out, const RowRewrite& rewrite)
 {
     // Too many runs to merge at once would hold too many files (and buffers) open: merge
     // consecutive groups first, so each merged run takes its group's place in record order.
@@ -407,7 +415,7 @@ void TimeOrderedRows::write(std::ostream& out)
         }
         m_runs = std::move(merged);
     }
-    mergeInto(m_runs, out, m_options.what);
+    mergeInto(m_runs, out, m_options.what, &rewrite);
     for (const Run& run : m_runs) {
         std::error_code ignored;
         if (!run.memory)

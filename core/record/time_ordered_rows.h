@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -41,9 +42,12 @@ public:
     void addFile(const std::filesystem::path& path, std::uint64_t bytes);
     /// Adds rows held in memory (recorded after every row added before).
     void addText(std::string rows);
-    /// Writes every row added, in time order, to `out` (once: the rows are consumed). Throws
-    /// std::runtime_error naming `what`.
-    void write(std::ostream& out);
+    /// Appends the output form of one row (line end included) to a buffer.
+    using RowRewrite = std::function<void(std::string_view row, std::string& into)>;
+
+    /// Writes every row added, in time order, to `out` (once: the rows are consumed), each through
+    /// `rewrite` when one is given. Throws std::runtime_error naming `what`.
+    void write(std::ostream& out, const RowRewrite& rewrite = {});
     /// Temporary run files on disk now (tests check none is left behind).
     std::size_t runFiles() const;
 
@@ -62,7 +66,8 @@ private:
 
     void addRun(std::unique_ptr<MemoryRun> run, bool toDisk);
     Run mergeGroup(std::vector<Run> group);
-    void mergeInto(std::vector<Run>& runs, std::ostream& out, const std::string& target);
+    void mergeInto(std::vector<Run>& runs, std::ostream& out, const std::string& target,
+                   const RowRewrite* rewrite = nullptr);
     std::filesystem::path newRunPath();
 
     Options m_options;

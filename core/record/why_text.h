@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 namespace lblab {
 
@@ -21,5 +22,8 @@ std::string whyText(const ClientView& client, std::span<const std::string> backe
 
 /// The reason of the last request of a story entry ("" for an address change).
 std::string whyText(const StoryEntry& entry, std::span<const std::string> backendNames);
+
+/// The names of `snapshot`'s servers by backend index: whyText's `backendNames` for what it shows.
+std::vector<std::string> backendNames(const Snapshot& snapshot);
 
 } // namespace lblab

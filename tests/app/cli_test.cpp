@@ -100,7 +100,7 @@ TEST(CliTest, HeadlessRunWithJsonAndExport)
     EXPECT_EQ(events.rows.size(), j["requests"].get<std::size_t>() + 1);
     EXPECT_EQ(events.rows[0],
               (lblab::CsvReader::Row{"t_ms", "client_id", "client_ip", "session_key", "method", "path", "policy",
-                                     "decision", "backend", "status", "latency_us", "session", "seq"}));
+                                     "decision", "backend", "status", "latency_us", "session", "seq", "why"}));
     EXPECT_TRUE(std::filesystem::exists(dir / "servers.csv"));
     EXPECT_TRUE(std::filesystem::exists(dir / "changes.csv"));
     EXPECT_TRUE(std::filesystem::exists(dir / "run.json"));

@@ -89,7 +89,7 @@ std::vector<BackendGauge> gauges(std::size_t n)
 
 const std::vector<std::string> kEventColumns{"t_ms", "client_id", "client_ip", "session_key",
                                              "method", "path", "policy", "decision", "backend",
-                                             "status", "latency_us", "session", "seq"};
+                                             "status", "latency_us", "session", "seq", "why"};
 
 } // namespace
 

@@ -31,6 +31,13 @@ Arrival ArrivalGenerator::next()
     return a;
 }
 
+long ArrivalGenerator::pickUser()
+{
+    if (!m_hasWeight)
+        return -1;
+    return static_cast<long>(m_pick(m_rng));
+}
+
 void ArrivalGenerator::setRate(double perSecond)
 {
     m_rate = std::max(0.0, perSecond);

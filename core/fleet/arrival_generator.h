@@ -21,6 +21,9 @@ public:
     ArrivalGenerator(const std::vector<double>& weights, double rate, std::uint64_t seed);
     /// The next arrival; gapSeconds is infinite when the rate is 0 or no user has weight.
     Arrival next();
+    /// A user drawn by weight, as next() would, with no gap (a step releases one request now);
+    /// -1 when no user has weight. Rate 0 does not matter here.
+    long pickUser();
     /// Changes the total rate for later draws.
     void setRate(double perSecond);
     /// The total rate.

@@ -49,6 +49,7 @@ public:
         , m_arrivalTimer(io)
         , m_commandRng(m_options.seed ^ kCommandStream)
     {
+        m_rate = std::max(0.0, m_options.requestRate);
         m_shared->balancer = m_options.balancer;
         m_shared->host = m_options.balancer.address().to_string() + ':' + std::to_string(m_options.balancer.port());
         m_shared->timeout = std::chrono::milliseconds(
@@ -98,8 +99,9 @@ public:
             return;
         m_started = true;
         m_base = Clock::now();
-        if (!m_paused)
+        if (!held())
             drawAndArm();
+        publishRate();
         for (std::size_t i = 0; i < m_mobility.size(); ++i)
             armMobility(i);
     }
@@ -108,10 +110,61 @@ public:
     {
         if (m_shared->stopped || paused == m_paused)
             return;
+        const bool wasHeld = held();
         m_paused = paused;
-        if (!m_started)
+        applyHold(wasHeld);
+    }
+
+    void setStepping(bool on)
+    {
+        if (m_shared->stopped || on == m_stepping)
             return;
-        if (paused) {
+        const bool wasHeld = held();
+        m_stepping = on;
+        applyHold(wasHeld);
+    }
+
+    void step()
+    {
+        if (m_shared->stopped || !m_stepping || !m_started)
+            return;
+        const long user = m_generator.pickUser();
+        if (user < 0)
+            return;
+        if (!m_users[static_cast<std::size_t>(user)]->enqueue()) {
+            m_shared->counters.droppedArrivals.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        m_shared->counters.steps.fetch_add(1, std::memory_order_relaxed);
+        if (m_options.onStep && !m_stopping.load())
+            m_options.onStep(m_plan.users[static_cast<std::size_t>(user)].id);
+    }
+
+    void setSpeed(double factor)
+    {
+        if (m_shared->stopped)
+            return;
+        m_speed = std::clamp(factor, 0.01, 1.0);
+        applyRate();
+    }
+
+    void setRate(double perSecond)
+    {
+        if (m_shared->stopped)
+            return;
+        m_rate = std::max(0.0, perSecond);
+        applyRate();
+    }
+
+    /// Held: no arrivals come on their own (paused, or in step mode).
+    bool held() const { return m_paused || m_stepping; }
+
+    void applyHold(bool wasHeld)
+    {
+        publishRate();
+        if (!m_started || held() == wasHeld)
+            return;
+        if (held()) {
             disarm();
             if (m_hasPending)
                 m_pausedRemaining = std::max(Clock::duration::zero(), m_nextArrival - Clock::now());
@@ -124,12 +177,17 @@ public:
         }
     }
 
-    void setRate(double perSecond)
+    void publishRate()
     {
-        if (m_shared->stopped)
-            return;
+        m_shared->counters.arrivalRate.store(held() ? 0.0 : m_generator.rate(), std::memory_order_relaxed);
+    }
+
+    /// The generator's rate is the configured rate times the speed.
+    void applyRate()
+    {
         const double old = m_generator.rate();
-        m_generator.setRate(perSecond);
+        m_generator.setRate(m_rate * m_speed);
+        publishRate();
         if (!m_started)
             return;
         if (!m_generator.active()) {
@@ -140,15 +198,15 @@ public:
         const auto now = Clock::now();
         if (m_hasPending && old > 0) {
             // Exponential gaps are memoryless: the remaining wait scales with the rate ratio.
-            const auto remaining = m_paused ? m_pausedRemaining : std::max(Clock::duration::zero(), m_nextArrival - now);
+            const auto remaining = held() ? m_pausedRemaining : std::max(Clock::duration::zero(), m_nextArrival - now);
             const auto scaled = toDuration(std::chrono::duration<double>(remaining).count() * old / m_generator.rate());
-            if (m_paused) {
+            if (held()) {
                 m_pausedRemaining = scaled;
             } else {
                 m_nextArrival = now + scaled;
                 arm();
             }
-        } else if (!m_paused) {
+        } else if (!held()) {
             m_base = now;
             drawAndArm();
         }
@@ -184,6 +242,8 @@ public:
         s.ipChanges = c.ipChanges.load(std::memory_order_relaxed);
         s.distinctBackends = c.distinctBackends.load(std::memory_order_relaxed);
         s.pending = c.pending.load(std::memory_order_relaxed);
+        s.steps = c.steps.load(std::memory_order_relaxed);
+        s.arrivalRate = c.arrivalRate.load(std::memory_order_relaxed);
         return s;
     }
 
@@ -251,7 +311,7 @@ private:
 
     void onArrival()
     {
-        if (m_shared->stopped || m_paused)
+        if (m_shared->stopped || held())
             return;
         // Every arrival due within the batch window goes now: one timer wake-up per window
         // instead of one per request (each re-arm is a timerfd_settime system call, which at
@@ -275,7 +335,7 @@ private:
     {
         Mobility& m = m_mobility[i];
         const double mean = m_plan.slots[m.slot].ipChangeMeanSeconds;
-        const double gap = std::exponential_distribution<double>(1.0 / mean)(m.rng);
+        const double gap = std::exponential_distribution<double>(1.0 / mean)(m.rng) / m_speed;
         m.timer->expires_after(toDuration(gap));
         m.timer->async_wait([self = shared_from_this(), i](const boost::system::error_code& ec) {
             if (ec || self->m_shared->stopped)
@@ -313,6 +373,9 @@ private:
     std::atomic<bool> m_stopping{false};
     bool m_started = false;
     bool m_paused = false;
+    bool m_stepping = false;
+    double m_rate = 0;  ///< the configured total rate
+    double m_speed = 1; ///< slow motion: the share of the rate (and of the address changes' pace)
     bool m_hasPending = false;
     std::size_t m_pendingUser = 0;
     TimePoint m_base;
@@ -354,6 +417,21 @@ void ClientFleet::stop()
 void ClientFleet::setRequestRate(double perSecond)
 {
     asio::post(m_impl->executor(), [impl = m_impl, perSecond] { impl->setRate(perSecond); });
+}
+
+void ClientFleet::setSpeed(double factor)
+{
+    asio::post(m_impl->executor(), [impl = m_impl, factor] { impl->setSpeed(factor); });
+}
+
+void ClientFleet::setStepping(bool on)
+{
+    asio::post(m_impl->executor(), [impl = m_impl, on] { impl->setStepping(on); });
+}
+
+void ClientFleet::step()
+{
+    asio::post(m_impl->executor(), [impl = m_impl] { impl->step(); });
 }
 
 void ClientFleet::changeIps(double fraction)

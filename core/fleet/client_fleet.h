@@ -37,6 +37,8 @@ struct FleetStats {
     std::uint64_t ipChanges = 0;
     std::uint64_t distinctBackends = 0; ///< distinct X-Backend values seen
     std::uint64_t pending = 0;        ///< requests queued or in flight right now (a gauge)
+    std::uint64_t steps = 0;          ///< requests released one at a time in step mode
+    double arrivalRate = 0;           ///< arrivals per second now: the rate times the speed (0 while held)
 };
 
 /// N virtual users on loopback, each with its own source address (bound before connect),
@@ -54,6 +56,8 @@ public:
         double requestTimeoutSeconds = 5;         ///< connect + write + read of one request
         int maxQueuedPerUser = 8;                 ///< arrivals waiting per user; more are dropped (counted)
         std::function<void(const IpChange&)> onIpChange; ///< called on the fleet's thread
+        /// A step released this user's request; called on the fleet's thread.
+        std::function<void(const std::string& clientId)> onStep;
     };
 
     /// Makes the users (deterministically from the seed); nothing is sent until start().
@@ -73,6 +77,13 @@ public:
     void stop();
     /// Changes the total request rate.
     void setRequestRate(double perSecond);
+    /// Slow motion: arrivals (and address changes) come at `factor` (0.01..1) of their pace.
+    void setSpeed(double factor);
+    /// Step mode: no arrivals come on their own (requests already queued finish); each step() sends
+    /// exactly one request, from a user drawn as an arrival would be. Off: arrivals resume.
+    void setStepping(bool on);
+    /// In step mode, releases one request now (ignored otherwise).
+    void step();
     /// Moves a random `fraction` (0..1] of users to new source addresses now (NAT groups move together).
     void changeIps(double fraction);
     /// A copy of the counters.

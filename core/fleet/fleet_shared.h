@@ -20,6 +20,8 @@ struct FleetCounters {
     std::atomic<std::uint64_t> ipChanges{0};
     std::atomic<std::uint64_t> distinctBackends{0};
     std::atomic<std::uint64_t> pending{0};
+    std::atomic<std::uint64_t> steps{0};
+    std::atomic<double> arrivalRate{0};
 };
 
 /// What every virtual user of one fleet shares. Apart from the counters it is touched only

@@ -141,6 +141,7 @@ void Lab::Impl::start()
         capture.recordLabEvent({t, LabEventKind::IpChanged, change.clientId,
                                 formatIpv4(change.from) + " -> " + formatIpv4(change.to)});
     };
+    fo.onStep = [this](const std::string& clientId) { noteStep(clientId); };
     // With no generated users only outside clients drive the balancer (e.g. wrk at its URL).
     if (users > 0) {
         fleet = std::make_unique<ClientFleet>(fleetIo.io, fo);
@@ -267,6 +268,7 @@ std::shared_ptr<const Snapshot> Lab::Impl::buildSnapshot()
     capture.fillSnapshot(*s, kHistoryInSnapshot, kLogInSnapshot);
     if (store)
         s->store = store->view(kHistoryInSnapshot);
+    fillPace(*s);
     if (balancer && s->policyStateful) {
         std::vector<std::string> keys;
         keys.reserve(s->clients.size());

@@ -71,6 +71,15 @@ public:
     void removeBackend(const std::string& name);
     /// Changes the total rate of generated requests.
     void setRequestRate(double perSecond);
+    /// Slow motion: the generated users' arrivals and address changes come at `factor` (0.1..1) of
+    /// their pace; the rate in force stays what it was. Logged; snapshots carry it.
+    void setSpeed(double factor);
+    /// Step mode on: generated requests stop coming on their own (those already sent finish) and
+    /// step() lets exactly one through. Off: they flow again. Outside clients are never held.
+    void setStepping(bool on);
+    /// Lets exactly one generated request through, from a user drawn as an arrival would be; enters
+    /// step mode first if needed (and resumes a paused run into it).
+    void step();
     /// Moves a fraction (0..1] of the generated users to new source addresses now.
     void changeClientIps(double fraction);
     /// Adds a note to the event log.

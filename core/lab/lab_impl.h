@@ -144,6 +144,18 @@ public:
     void doChangeIps(double fraction);
     void doKillStore();
     void doRestoreStore();
+    void doSpeed(double factor);
+    void doStepping(bool on);
+    void doStep();
+    void noteStep(const std::string& clientId); ///< on the fleet's thread: a step released this user's request
+    void fillPace(Snapshot& s) const;            ///< speed and step mode, into a snapshot
+
+    double speed = 1;        // slow motion factor (control thread)
+    bool stepping = false;   // step mode (control thread)
+    mutable std::mutex stepMutex; // guards the last step's facts, written on the fleet's thread
+    std::uint64_t steps = 0;
+    std::string stepClient;
+    std::int64_t stepUs = -1;
     void changed(const std::string& what) { capture.markChange(nowUs(), what); }
 };
 

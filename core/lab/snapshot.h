@@ -173,6 +173,20 @@ struct Snapshot {
     SinceChange sinceChange;            ///< counters since the last change to the lab
     ClientStory story;                  ///< the followed client's story (see Lab::followClient)
     StoreView store;                    ///< where sessions live, and what the store costs
+    /// The newest requests recorded in the last second, oldest first, at most
+    /// Snapshot::kRecentRequests (the flow view draws them; it samples when more happened).
+    std::vector<RequestEvent> recentRequests;
+    /// Requests recorded so far: recentRequests.back() is request number recentRequestsEnd. The
+    /// difference between two snapshots is how many requests happened between them.
+    std::uint64_t recentRequestsEnd = 0;
+    double speed = 1;                   ///< slow motion: generated arrivals at this share of the rate (0.1..1)
+    bool stepping = false;              ///< step mode: generated requests go one per step
+    std::uint64_t steps = 0;            ///< steps taken in this run
+    std::string stepClient;             ///< the user whose request the last step released ("" none)
+    std::int64_t stepUs = -1;           ///< when the last step was taken (-1: never)
+
+    /// Bound of recentRequests.
+    static constexpr std::size_t kRecentRequests = 200;
 };
 
 } // namespace lblab

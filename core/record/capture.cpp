@@ -1,6 +1,7 @@
 #include "core/record/capture.h"
 
 #include "core/record/csv_writer.h"
+#include "core/record/recent_requests.h"
 #include "core/record/events_csv.h"
 #include "core/record/request_notes.h"
 #include "core/record/run_change.h"
@@ -138,6 +139,7 @@ struct Capture::State {
     SpilledRows servers;
     SpilledRows changes;
     RequestAccounting accounting;
+    RecentRequests recent{Snapshot::kRecentRequests + Snapshot::kRecentRequests / 4}; // the flow view's
     RequestNotes requestNotes; // the log's entries for re-pins and affinity breaks
 
     Totals totalsNow() const
@@ -349,6 +351,7 @@ void Capture::record(const RequestEvent& event)
     {
         std::lock_guard lock(s.mutex);
         s.account(event);
+        s.recent.push(event, event.tUs + event.latencyUs); // a reused slot: no allocation once warm
         const bool full =
             s.memoryEventCount + s.pendingEventCount >= kHardCapFactor * s.options.memoryEvents;
         if (full && s.eventSpillFailing) {
@@ -549,6 +552,9 @@ void Capture::fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t 
     out.history.assign(s.history.end() - static_cast<std::ptrdiff_t>(h), s.history.end());
     const std::size_t l = std::min(logLimit, s.log.size());
     out.log.assign(s.log.end() - static_cast<std::ptrdiff_t>(l), s.log.end());
+    out.recentRequests.clear();
+    s.recent.copyTo(out.recentRequests, s.nowUs() - 1'000'000, Snapshot::kRecentRequests);
+    out.recentRequestsEnd = s.recent.total();
 
     const IntervalRow* last = s.history.empty() ? nullptr : &s.history.back();
     for (std::size_t i = 0; i < out.servers.size(); ++i) {

@@ -85,7 +85,7 @@ public:
     std::uint64_t eventCount() const;
     /// Fills clients, history (last `historyLimit`), log (last `logLimit`), totals, sinceChange, the
     /// story of `out.story.clientId` if one is named, and for each entry already in `out.servers`
-    /// its counters (requests, rps, p50/p99, errors, misses).
+    /// its counters (requests, rps, p50/p99, errors, misses), and the recent requests.
     void fillSnapshot(Snapshot& out, std::size_t historyLimit, std::size_t logLimit) const;
     /// The story of client `clientId` (no entries if it is not tracked).
     ClientStory story(const std::string& clientId) const;

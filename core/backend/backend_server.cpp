@@ -530,7 +530,7 @@ private:
         else if (lostSession(result.session))
             ++m_sessionMisses;
         m_sessions = static_cast<int>(m_handler.sessions().size());
-        co_return std::move(result.response);
+        co_return m_handler.forBrowser(req, std::move(result)).response;
     }
 
     /// One Redis call as an awaitable; the reply resumes the coroutine from a fresh handler on the strand.

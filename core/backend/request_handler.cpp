@@ -1,5 +1,7 @@
 #include "core/backend/request_handler.h"
 
+#include "core/backend/visitor_page.h"
+
 #include "core/base/cookie_header.h"
 #include "core/base/query_string.h"
 #include "core/base/text.h"
@@ -73,10 +75,45 @@ std::string loginUser(const BackendRequest& req)
     return usable ? user : std::string("user");
 }
 
+bool wantsHtml(const BackendRequest& req)
+{
+    const auto accept = req.find(http::field::accept);
+    if (accept == req.end())
+        return false;
+    std::string_view rest = accept->value();
+    while (!rest.empty()) {
+        const std::size_t comma = rest.find(',');
+        const std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        const std::size_t semicolon = item.find(';');
+        if (!iequals(trimOws(item.substr(0, semicolon)), "text/html"))
+            continue;
+        // "text/html;q=0" says "not HTML".
+        const std::string_view params = semicolon == std::string_view::npos ? std::string_view() : item.substr(semicolon);
+        const std::size_t q = params.find("q=");
+        return q == std::string_view::npos || params.substr(q + 2).find_first_of("123456789") != std::string_view::npos;
+    }
+    return false;
+}
+
+std::string sessionOrigin(std::string_view id)
+{
+    // newSessionId(): the backend's name, '-', 16 lower-case hex digits.
+    constexpr std::size_t kHexDigits = 16;
+    const std::size_t dash = id.rfind('-');
+    if (dash == std::string_view::npos || dash == 0 || id.size() - dash - 1 != kHexDigits)
+        return {};
+    const std::string_view hex = id.substr(dash + 1);
+    const bool isHex = std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return isHex ? std::string(id.substr(0, dash)) : std::string();
+}
+
 BackendRoute routeOf(const BackendRequest& req)
 {
     const std::string_view path = pathOf(req.target());
     const bool get = req.method() == http::verb::get;
+    if (path == "/" && get && wantsHtml(req))
+        return BackendRoute::VisitorPage;
     if (path == "/health")
         return get || req.method() == http::verb::head ? BackendRoute::Health : BackendRoute::MethodNotAllowed;
     if (path == "/search")
@@ -234,6 +271,48 @@ RequestHandler::Result RequestHandler::signedAccount(const BackendRequest& req)
     return r;
 }
 
+RequestHandler::Result RequestHandler::visitorPage(const BackendRequest& req, SessionOutcome outcome,
+                                                   http::status status) const
+{
+    VisitorPage::Content c;
+    c.server = m_name;
+    c.region = m_region;
+    if (const auto it = req.find("X-Forwarded-For"); it != req.end())
+        c.visitor = firstForwardedFor(it->value());
+    c.outcome = outcome;
+    const auto id = requestSessionId(req);
+    c.hadSession = id.has_value();
+    if (id)
+        c.sessionFrom = sessionOrigin(*id);
+    Result r;
+    r.response = plain(req, status, VisitorPage::html(c));
+    r.response.set(http::field::content_type, "text/html; charset=utf-8");
+    r.response.set(http::field::cache_control, "no-store"); // every press is a new request the map shows
+    r.session = outcome;
+    return r;
+}
+
+RequestHandler::Result RequestHandler::forBrowser(const BackendRequest& req, Result result) const
+{
+    const BackendRoute route = routeOf(req);
+    if ((route != BackendRoute::Login && route != BackendRoute::Account) || result.session == SessionOutcome::None ||
+        !wantsHtml(req))
+        return result;
+    Result page = visitorPage(req, result.session, result.response.result());
+    // The session's own fields stay as the endpoint wrote them: the balancer and the lab read them.
+    for (const auto field : {http::field::set_cookie, http::field::retry_after})
+        if (const auto it = result.response.find(field); it != result.response.end())
+            page.response.set(field, it->value());
+    for (const std::string_view name : {"X-Session", "X-Session-Id"})
+        if (const auto it = result.response.find(name); it != result.response.end())
+            page.response.set(name, it->value());
+    page.response.keep_alive(result.response.keep_alive());
+    page.response.prepare_payload();
+    page.storeUs = result.storeUs;
+    page.tokenBytes = result.tokenBytes;
+    return page;
+}
+
 RequestHandler::Result RequestHandler::handle(const BackendRequest& req, TimePoint now)
 {
     Result r;
@@ -269,6 +348,8 @@ RequestHandler::Result RequestHandler::handle(const BackendRequest& req, TimePoi
         m_sessions.expire(now);
         return accountMissing(req, id.has_value());
     }
+    case BackendRoute::VisitorPage:
+        return visitorPage(req, SessionOutcome::None, http::status::ok);
     case BackendRoute::MethodNotAllowed:
         r.response = plain(req, http::status::method_not_allowed, "method not allowed\n");
         r.response.set(http::field::allow, pathOf(req.target()) == "/login" ? "POST" : "GET");

@@ -28,14 +28,19 @@ using BackendResponse = boost::beast::http::response<boost::beast::http::string_
 class SessionSigner;
 
 /// Which endpoint a request is for.
-enum class BackendRoute : std::uint8_t { Health, Search, Login, Account, NotFound, MethodNotAllowed };
+enum class BackendRoute : std::uint8_t { Health, Search, Login, Account, NotFound, MethodNotAllowed, VisitorPage };
 
 /// First address of an X-Forwarded-For value ("1.2.3.4, 5.6.7.8" -> "1.2.3.4"), trimmed; empty if none.
 std::string firstForwardedFor(std::string_view header);
 /// The session id a request carries: the SESSIONID cookie, else the `sid` query parameter.
 std::optional<std::string> requestSessionId(const BackendRequest& req);
-/// Which endpoint `req` asks for.
+/// Which endpoint `req` asks for. GET / is the visitor page for a browser (wantsHtml), else not found.
 BackendRoute routeOf(const BackendRequest& req);
+/// True when the request's Accept field names text/html (a browser's navigation; not curl's */*, not the fleet).
+bool wantsHtml(const BackendRequest& req);
+/// The backend that made session `id` ("s2" for "s2-7f3a9c01e2d4b6a8"); "" when the id is not of that
+/// form (e.g. a signed token, which any backend can check).
+std::string sessionOrigin(std::string_view id);
 /// The user a login names (the form field `user`), or "user" when it names none or an unusable one.
 std::string loginUser(const BackendRequest& req);
 
@@ -75,6 +80,10 @@ public:
     Result accountMissing(const BackendRequest& req, bool hadId);
     /// Shared store: the store did not answer (`why`): 503, X-Session: unavailable, Retry-After: 1.
     Result storeUnavailable(const BackendRequest& req, const std::string& why);
+    /// For a browser (wantsHtml) a login or account answer becomes the visitor page saying what happened
+    /// ("Logged in on s2.", "Session missing on s3 (you were logged in on s2)."), with the same status,
+    /// cookies and X-Session; any other request or answer is returned as it is.
+    Result forBrowser(const BackendRequest& req, Result result) const;
     /// A plain answer with `status` and `body`, carrying X-Backend and honouring keep-alive of `req`.
     BackendResponse plain(const BackendRequest& req, boost::beast::http::status status, std::string body) const;
     /// A 400 (or 413/431 given as `status`) for a request that could not be parsed; always closes.
@@ -107,6 +116,7 @@ private:
     Result json(const BackendRequest& req, boost::beast::http::status status, const std::string& body) const;
     Result signedLogin(const BackendRequest& req);
     Result signedAccount(const BackendRequest& req);
+    Result visitorPage(const BackendRequest& req, SessionOutcome outcome, boost::beast::http::status status) const;
 };
 
 } // namespace lblab

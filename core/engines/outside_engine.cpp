@@ -1,5 +1,6 @@
 #include "core/engines/outside_engine.h"
 
+#include "core/base/network_interfaces.h"
 #include "core/engines/child_process.h"
 #include "core/engines/engine_catalog.h"
 #include "core/engines/engine_error.h"
@@ -136,7 +137,8 @@ void OutsideEngine::start()
     m_child->start();
 
     const auto deadline = std::chrono::steady_clock::now() + kStartDeadline;
-    while (!(portAccepts(m_setup.listenAddress, m_setup.listenPort, std::chrono::milliseconds(200)) && ready())) {
+    const std::string dial = NetworkInterfaces::localDialAddress(m_setup.listenAddress); // 0.0.0.0: loopback
+    while (!(portAccepts(dial, m_setup.listenPort, std::chrono::milliseconds(200)) && ready())) {
         if (!m_child->running() || std::chrono::steady_clock::now() > deadline) {
             const bool exited = !m_child->running();
             m_child->stop(std::chrono::milliseconds(500));

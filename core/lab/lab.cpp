@@ -4,6 +4,7 @@
 #include "core/lab/engine_factory.h"
 #include "core/record/run_export.h"
 #include "core/base/ipv4.h"
+#include "core/base/network_interfaces.h"
 #include "core/config/config_writer.h"
 #include "core/config/user_count.h"
 #include "core/engines/engine_catalog.h"
@@ -123,7 +124,10 @@ void Lab::Impl::start()
         balancer.reset();
         throw;
     }
-    const auto ep = balancer->endpoint();
+    // Listening on all interfaces (0.0.0.0), the lab's own users and URL still go by loopback.
+    const asio::ip::tcp::endpoint ep{
+        asio::ip::make_address(NetworkInterfaces::localDialAddress(balancer->endpoint().address().to_string())),
+        balancer->endpoint().port()};
     url = "http://" + ep.address().to_string() + ':' + std::to_string(ep.port()) + '/';
 
     std::set<std::string> regionSet;
@@ -467,6 +471,8 @@ void Lab::note(const std::string& text)
 }
 
 std::string Lab::balancerUrl() const { return m_impl->url; }
+
+std::uint16_t Lab::balancerPort() const { return m_impl->balancer ? m_impl->balancer->endpoint().port() : 0; }
 
 const LabConfig& Lab::config() const { return m_impl->config; }
 

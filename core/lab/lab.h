@@ -87,6 +87,8 @@ public:
 
     /// The balancer's URL, e.g. "http://127.0.0.1:40123/" (valid after start()).
     std::string balancerUrl() const;
+    /// The port the balancer listens on (0 before start()).
+    std::uint16_t balancerPort() const;
     /// The configuration the lab was made with.
     const LabConfig& config() const;
     /// The configuration in force now: the servers as they are (added ones included, removed ones

@@ -24,6 +24,7 @@ struct HttpAnswer {
     std::string backend;       ///< X-Backend
     std::string session;       ///< X-Session
     std::string error;         ///< X-LBLab-Error
+    std::string contentType;   ///< Content-Type
     std::string body;
     std::vector<std::string> setCookies;
 };
@@ -36,9 +37,11 @@ public:
     {
     }
 
-    /// Sends one request; nullopt on a connection or protocol error (the connection is then reset).
+    /// Sends one request (with `body`, if any); nullopt on a connection or protocol error (the
+    /// connection is then reset).
     std::optional<HttpAnswer> request(boost::beast::http::verb verb, const std::string& target,
-                                      const std::map<std::string, std::string>& headers = {})
+                                      const std::map<std::string, std::string>& headers = {},
+                                      const std::string& body = {})
     {
         namespace http = boost::beast::http;
         boost::system::error_code ec;
@@ -70,6 +73,7 @@ public:
         if (!cookie.empty())
             req.set(http::field::cookie, cookie);
         req.keep_alive(true);
+        req.body() = body;
         req.prepare_payload();
         http::write(m_socket, req, ec);
         if (ec)
@@ -84,6 +88,7 @@ public:
         a.backend = std::string(res["X-Backend"]);
         a.session = std::string(res["X-Session"]);
         a.error = std::string(res["X-LBLab-Error"]);
+        a.contentType = std::string(res[http::field::content_type]);
         a.body = res.body();
         for (auto it = res.find(http::field::set_cookie); it != res.end() && it->name() == http::field::set_cookie; ++it) {
             std::string v(it->value());

@@ -7,6 +7,7 @@
 #include "ui/engine_picker.h"
 #include "ui/font_scale.h"
 #include "ui/number_field.h"
+#include "ui/pace_controls.h"
 #include "ui/session_store_picker.h"
 #include "ui/shortcut_catalog.h"
 
@@ -147,6 +148,9 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     row1->addWidget(m_pause);
     row1->addWidget(m_stop);
     row1->addWidget(m_reset);
+    row1->addSpacing(12);
+    m_pace = new PaceControls(this);
+    row1->addWidget(m_pace);
     row1->addSpacing(12);
     row1->addWidget(caption(tr("Balancer"), this));
     row1->addWidget(m_url, 1);
@@ -637,6 +641,7 @@ void ControlsPanel::updateRunButtons()
 
 void ControlsPanel::showSnapshot(const Snapshot& snapshot)
 {
+    m_pace->showSnapshot(snapshot);
     if (snapshot.state != m_state) {
         m_state = snapshot.state;
         updatePending();

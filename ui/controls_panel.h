@@ -21,6 +21,7 @@ namespace lblab::ui {
 
 class EnginePicker;
 class NumberField;
+class PaceControls;
 class SessionStorePicker;
 
 /// The run's controls: preset, start/pause/stop/reset, policy, request rate, client count, seed,
@@ -98,6 +99,7 @@ public:
     NumberField* seedBox() const { return m_seed; }
     NumberField* ipFractionBox() const { return m_ipFraction; }
     QLineEdit* urlField() const { return m_url; }
+    PaceControls* pace() const { return m_pace; }
 
 public slots:
     /// Follows the run: state (pause button), policy in force, rate, URL.
@@ -182,6 +184,7 @@ private:
     NumberField* m_seed;
     NumberField* m_ipFraction;
     QLineEdit* m_url;
+    PaceControls* m_pace;
 };
 
 } // namespace lblab::ui

@@ -238,6 +238,24 @@ void LabBridge::removeServer(const QString& name)
         m_lab->removeBackend(name.toStdString());
 }
 
+void LabBridge::setSpeed(double factor)
+{
+    if (m_lab)
+        m_lab->setSpeed(factor);
+}
+
+void LabBridge::setStepping(bool on)
+{
+    if (m_lab)
+        m_lab->setStepping(on);
+}
+
+void LabBridge::step()
+{
+    if (m_lab)
+        m_lab->step();
+}
+
 void LabBridge::setRequestRate(double perSecond)
 {
     if (m_lab)

@@ -89,6 +89,12 @@ public slots:
     void removeServer(const QString& name);
     /// Changes the total generated request rate.
     void setRequestRate(double perSecond);
+    /// Slow motion: the generated users at `factor` (0.1..1) of their pace.
+    void setSpeed(double factor);
+    /// Step mode on or off (off: requests flow again).
+    void setStepping(bool on);
+    /// Lets exactly one generated request through (entering step mode).
+    void step();
     /// Moves `fraction` (0..1] of the users to new addresses now.
     void changeClientIps(double fraction);
     /// Writes events.csv, servers.csv, changes.csv and run.json into `directory` on a worker thread.

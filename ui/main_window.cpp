@@ -19,6 +19,8 @@
 #include "ui/font_scale.h"
 #include "ui/lab_bridge.h"
 #include "ui/load_charts.h"
+#include "ui/map_panel.h"
+#include "ui/pace_controls.h"
 #include "ui/panel_zoom.h"
 #include "ui/replay_window.h"
 #include "ui/servers_panel.h"
@@ -106,7 +108,8 @@ MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
     statusBar()->addWidget(m_status, 1);
 
     m_centre = new QStackedWidget(this);
-    m_centre->addWidget(m_map);
+    m_mapPanel = new MapPanel(m_map, this); // the map, or the flow view (F)
+    m_centre->addWidget(m_mapPanel);
     setCentralWidget(m_centre);
     buildDocks();
 
@@ -489,6 +492,10 @@ void MainWindow::connectPanels()
     connect(m_controls, &ControlsPanel::policyRequested, b, &LabBridge::setPolicy);
     connect(m_controls, &ControlsPanel::requestRateChanged, b, &LabBridge::setRequestRate);
     connect(m_controls, &ControlsPanel::changeIpsRequested, b, &LabBridge::changeClientIps);
+    connect(m_controls->pace(), &PaceControls::speedChosen, b, &LabBridge::setSpeed);
+    connect(m_controls->pace(), &PaceControls::stepRequested, b, &LabBridge::step);
+    connect(m_controls->pace(), &PaceControls::stepRequested, m_mapPanel, &MapPanel::showFlow);
+    connect(m_controls->pace(), &PaceControls::runRequested, b, [b] { b->setStepping(false); });
     connect(m_controls, &ControlsPanel::presetSelected, m_explain, &ExplainPanel::showPreset);
     connect(m_controls, &ControlsPanel::inputCorrected, this, [this](const QString& m) { showMessage(m, kErrorMs); });
     connect(m_controls, &ControlsPanel::policyFellBack, this, [this](const QString& m) {
@@ -580,7 +587,7 @@ void MainWindow::onEngineFailed(const LabConfig& config, const QString& message)
 void MainWindow::onSnapshot(std::shared_ptr<const Snapshot> snapshot)
 {
     const Snapshot& s = *snapshot;
-    m_map->showSharedSnapshot(snapshot);
+    m_mapPanel->showSnapshot(snapshot); // the map, the flow view and step mode's caption
     m_controls->showSnapshot(s);
     m_servers->showSnapshot(s);
     m_charts->showSnapshot(s);

@@ -27,6 +27,7 @@ class ExportPanel;
 class FontScale;
 class LabBridge;
 class LoadCharts;
+class MapPanel;
 class PanelZoom;
 class ServersPanel;
 class PinTablePanel;
@@ -53,6 +54,7 @@ public:
     LabBridge* bridge() const { return m_bridge; }
     /// The panels.
     AssignmentMap* assignmentMap() const { return m_map; }
+    MapPanel* mapPanel() const { return m_mapPanel; }
     ControlsPanel* controls() const { return m_controls; }
     ServersPanel* servers() const { return m_servers; }
     EventLogPanel* eventLog() const { return m_log; }
@@ -143,6 +145,7 @@ private:
     FontScale* m_fontScale;
     QStackedWidget* m_centre;
     AssignmentMap* m_map;
+    MapPanel* m_mapPanel;
     ControlsPanel* m_controls;
     ServersPanel* m_servers;
     LoadCharts* m_charts;

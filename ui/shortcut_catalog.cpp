@@ -29,9 +29,13 @@ QList<ShortcutInfo> ShortcutCatalog::all()
     return {
         {tr("Run"), tr("Space"), tr("Start when stopped, else pause or resume (also while a number field has focus)"),
          {QKeySequence(Qt::Key_Space)}},
+        {tr("Run"), tr("N"), tr("Step: let exactly one generated request through and show why it went where it "
+                                "went (enters step mode)"), {step()}},
+        {tr("Run"), tr("R"), tr("Run: leave step mode, requests flow again"), {run()}},
         {tr("Policies"), tr("Ctrl+1 … Ctrl+9"), tr("Switch live to the first nine policies of the picker"), policies},
         {tr("Policies"), tr("Alt+Up / Alt+Down"), tr("Previous / next policy"),
          {QKeySequence(Qt::ALT | Qt::Key_Up), QKeySequence(Qt::ALT | Qt::Key_Down)}},
+        {tr("View"), tr("F"), tr("The map or the flow view (each request drawn as it travels)"), {flowView()}},
         {tr("View"), tr("F11"), tr("Presentation mode: full screen, larger text; F11 again to leave"), {presentationMode()}},
         {tr("View"), tr("Ctrl+= (or Ctrl++)"), tr("Larger text, everywhere at once"), zoomIn()},
         {tr("View"), tr("Ctrl+-"), tr("Smaller text"), {zoomOut()}},

@@ -32,6 +32,12 @@ public:
     static QList<QKeySequence> zoomIn() { return {QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)}; }
     static QKeySequence zoomOut() { return QKeySequence(Qt::CTRL | Qt::Key_Minus); }
     static QKeySequence zoomReset() { return QKeySequence(Qt::CTRL | Qt::Key_0); }
+    /// Step mode: let exactly one request through.
+    static QKeySequence step() { return QKeySequence(Qt::Key_N); }
+    /// Leave step mode: requests flow again.
+    static QKeySequence run() { return QKeySequence(Qt::Key_R); }
+    /// The map or the flow view in the window's centre.
+    static QKeySequence flowView() { return QKeySequence(Qt::Key_F); }
     /// Alt+1..Alt+9: enlarge panel `ordinal` (0-based).
     static QKeySequence enlargePanel(int ordinal) { return QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + ordinal)); }
     /// Ctrl+1..Ctrl+9: policy `ordinal` (0-based) of the picker.

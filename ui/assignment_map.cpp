@@ -2,6 +2,7 @@
 
 #include "ui/backend_palette.h"
 #include "ui/tile_marks.h"
+#include "core/record/why_text.h"
 #include "ui/ui_text.h"
 
 #include <QEvent>
@@ -197,7 +198,7 @@ QString AssignmentMap::clientTooltip(const ClientView& c) const
     lines << tr("Address: %1").arg(QString::fromStdString(formatIpv4(c.ip)));
     lines << tr("Session key: %1").arg(c.sessionKey.empty() ? tr("(none)") : QString::fromStdString(c.sessionKey));
     lines << tr("Backend: %1").arg(backendName(c.backend));
-    lines << tr("Why: %1").arg(c.lastUs < 0 ? tr("no request yet") : toQString(toString(c.decision)));
+    lines << tr("Why: %1").arg(c.lastUs < 0 ? tr("no request yet") : toQString(whyText(c, backendNames(*snap()))));
     if (c.pinned && c.pinCreatedUs >= 0)
         lines << tr("Pinned for %1").arg(secondsText(std::max<std::int64_t>(0, now - c.pinCreatedUs)));
     else if (c.pinned)
@@ -257,12 +258,12 @@ QString AssignmentMap::detailsText(const ClientView& c) const
         pin = c.pinCreatedUs >= 0
             ? tr("pinned for %1").arg(secondsText(std::max<std::int64_t>(0, snap()->tUs - c.pinCreatedUs)))
             : tr("pinned");
-    return tr("%1 (%2)  %3  key %4\n→ %5 because %6, %7; last status %8, session %9")
+    return tr("%1 (%2)  %3  key %4  %5; last status %6, session %7\n→ %8")
         .arg(QString::fromStdString(c.id), QString::fromStdString(c.group),
              QString::fromStdString(formatIpv4(c.ip)),
-             c.sessionKey.empty() ? tr("(none)") : QString::fromStdString(c.sessionKey),
-             backendName(c.backend), c.lastUs < 0 ? tr("no request yet") : toQString(toString(c.decision)), pin,
-             c.status == 0 ? tr("-") : QString::number(c.status), toQString(toString(c.session)));
+             c.sessionKey.empty() ? tr("(none)") : QString::fromStdString(c.sessionKey), pin,
+             c.status == 0 ? tr("-") : QString::number(c.status), toQString(toString(c.session)),
+             c.lastUs < 0 ? tr("no request yet") : toQString(whyText(c, backendNames(*snap()))));
 }
 
 void AssignmentMap::showSnapshot(const Snapshot& snapshot)

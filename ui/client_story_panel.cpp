@@ -1,5 +1,6 @@
 #include "ui/client_story_panel.h"
 
+#include "core/record/why_text.h"
 #include "ui/backend_palette.h"
 #include "ui/ui_text.h"
 
@@ -25,7 +26,8 @@ bool sameEntry(const StoryEntry& a, const StoryEntry& b)
 {
     return a.kind == b.kind && a.firstUs == b.firstUs && a.lastUs == b.lastUs && a.count == b.count && a.ip == b.ip &&
            a.fromIp == b.fromIp && a.backend == b.backend && a.decision == b.decision && a.session == b.session &&
-           a.status == b.status;
+           a.status == b.status && a.why == b.why && a.sessionKey == b.sessionKey &&
+           a.reason == b.reason;
 }
 
 /// "1 address", "3 addresses".
@@ -54,7 +56,7 @@ ClientStoryPanel::ClientStoryPanel(QWidget* parent) : QWidget(parent)
     m_tree = new QTreeWidget(this);
     m_tree->setColumnCount(ColumnCount);
     m_tree->setHeaderLabels({tr("Time (s)"), tr("Server"), tr("Why"), tr("Session"), tr("What"), tr("Address"),
-                             tr("Status")});
+                             tr("Status"), tr("Reason")});
     m_tree->setRootIsDecorated(false);
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
@@ -71,10 +73,19 @@ ClientStoryPanel::ClientStoryPanel(QWidget* parent) : QWidget(parent)
     m_tree->header()->resizeSection(Why, fm.horizontalAdvance(QStringLiteral("weighted-round-robin")) + 16);
     // "unavailable" (the shared store did not answer) is the longest outcome.
     m_tree->header()->resizeSection(Session, fm.horizontalAdvance(QStringLiteral("unavailable")) + 28);
+    m_tree->header()->resizeSection(Status, fm.horizontalAdvance(QStringLiteral("Status")) + 16);
+
+    // The table's Reason column is at its far right; the whole reason of the step in view is here.
+    m_reason = new QLabel(this);
+    m_reason->setTextFormat(Qt::PlainText);
+    m_reason->setWordWrap(true);
+    m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(m_tree, &QTreeWidget::itemSelectionChanged, this, &ClientStoryPanel::updateReason);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_header);
     layout->addWidget(m_tree, 1);
+    layout->addWidget(m_reason);
 
     showSnapshot(Snapshot{});
 }
@@ -88,6 +99,19 @@ QString ClientStoryPanel::cellText(int row, int column) const
 }
 
 QString ClientStoryPanel::headerText() const { return m_header->text(); }
+
+QString ClientStoryPanel::reasonText() const { return m_reason->text(); }
+
+void ClientStoryPanel::updateReason()
+{
+    const QList<QTreeWidgetItem*> selected = m_tree->selectedItems();
+    const QTreeWidgetItem* item = selected.isEmpty() ? nullptr : selected.back();
+    for (int row = m_tree->topLevelItemCount() - 1; !item && row >= 0; --row)
+        if (!m_tree->topLevelItem(row)->text(Reason).isEmpty())
+            item = m_tree->topLevelItem(row);
+    const QString reason = item ? item->text(Reason) : QString();
+    m_reason->setText(reason.isEmpty() ? QString() : tr("Why (%1 s): %2").arg(item->text(Time), reason));
+}
 
 bool ClientStoryPanel::followsNewest() const
 {
@@ -144,8 +168,11 @@ void ClientStoryPanel::fillRow(QTreeWidgetItem* item, const StoryEntry& e, const
         item->setText(What, e.count == 1 ? tr("request") : tr("requests ×%1").arg(e.count));
     else
         item->setText(What, tr("address change %1 → %2").arg(ip(e.fromIp), ip(e.ip)));
+    // The reason with its inputs (the last request's, for a run of alike requests); whole in the tooltip.
+    item->setText(Reason, requests ? toQString(whyText(e, backendNames(snapshot))) : QString());
+    const QString tip = requests ? item->text(What) + QStringLiteral("\n") + item->text(Reason) : item->text(What);
     for (int column = 0; column < ColumnCount; ++column)
-        item->setToolTip(column, item->text(What)); // the whole step, whichever cell is hovered
+        item->setToolTip(column, tip); // the whole step, whichever cell is hovered
     item->setText(Address, ip(e.ip));
 
     QString server;
@@ -243,6 +270,7 @@ void ClientStoryPanel::showSnapshot(const Snapshot& snapshot)
     m_hasShown = true;
     ++m_refreshes;
     updateHeader(snapshot);
+    updateReason();
     if (follow)
         m_tree->scrollToBottom();
 }

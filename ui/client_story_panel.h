@@ -25,7 +25,7 @@ class ClientStoryPanel : public QWidget {
 public:
     /// The table's columns.
     /// Columns, the most telling first, so a narrow panel still shows where and why.
-    enum Column { Time, Server, Why, Session, What, Address, Status, ColumnCount };
+    enum Column { Time, Server, Why, Session, What, Address, Status, Reason, ColumnCount };
     /// Rows shown at most (the newest); the core bounds the story too.
     static constexpr int kMaxRows = 2000;
 
@@ -38,6 +38,9 @@ public:
     QString cellText(int row, int column) const;
     /// The line above the table: who, which group, which address, how many addresses, servers, misses.
     QString headerText() const;
+    /// The line under the table: the selected step's reason with its inputs (the newest request's
+    /// when no row is selected), e.g. "Why: table: 127.0.3.17 pinned to s2 4.2 s ago -> s2".
+    QString reasonText() const;
     /// True when the view follows new rows (the user has not scrolled up).
     bool followsNewest() const;
     /// How many times the table was changed (an unchanged story must not change it).
@@ -68,10 +71,12 @@ private:
     void rebuild(const Snapshot& snapshot, std::size_t offset);
     void fillRow(QTreeWidgetItem* item, const StoryEntry& entry, const Snapshot& snapshot);
     void updateHeader(const Snapshot& snapshot);
+    void updateReason();
     QIcon swatch(int backend);
 
     QLabel* m_header = nullptr;
     QTreeWidget* m_tree = nullptr;
+    QLabel* m_reason = nullptr;       ///< the selected (or newest) step's reason, whole
     Signature m_shown;
     bool m_hasShown = false;
     std::uint64_t m_firstShown = 0;   ///< story index (counting dropped entries) of the first row

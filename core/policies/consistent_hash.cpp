@@ -159,17 +159,21 @@ std::uint32_t ConsistentHashPolicy::positionOf(std::string_view text)
     return static_cast<std::uint32_t>(hashText(text) >> 32);
 }
 
-int ConsistentHashPolicy::ownerAt(std::uint32_t position) const
+ConsistentHashPolicy::Point ConsistentHashPolicy::pointAt(std::uint32_t position) const
 {
     if (m_blocks.empty())
-        return m_ring[ringIndex(position)].backend;
+        return m_ring[ringIndex(position)];
     const Block& block = m_blocks[position >> m_bucketShift];
     if (block.overflow) [[unlikely]]
-        return m_ring[ringIndex(position)].backend;
+        return m_ring[ringIndex(position)];
     int below = 0; // no early exit: the count is branch-free whatever the positions are
     for (std::uint32_t p : block.position)
         below += p < position ? 1 : 0;
-    return block.owner[below];
+    // The point itself is in the block, unless it is the first of a later bucket (the owner is
+    // stored either way; the position is then looked up, rarely: about one key in four buckets' worth).
+    if (below < kBlockPoints && block.position[below] != 0xFFFFFFFFu)
+        return {block.position[below], block.owner[below]};
+    return {m_ring[ringIndex(position)].position, block.owner[below]};
 }
 
 std::size_t ConsistentHashPolicy::ringIndex(std::uint32_t position) const
@@ -222,14 +226,15 @@ void ConsistentHashPolicy::decide(const RequestView& request, std::span<const Ba
             d.reason.rule = ReasonRule::NoBackend;
             return;
         }
-        const int owner = ownerAt(position);
+        const Point point = pointAt(position);
+        const int owner = point.backend;
         const int b = pickOnRing(position, owner, backends);
         if (backends[static_cast<std::size_t>(b)].acceptsNew()) {
             d.backend = b;
             d.kind = DecisionKind::Hash;
             d.reason.rule = ReasonRule::Ring;
             d.reason.hash = position;
-            d.reason.point = m_ring[ringIndex(position)].position; // the point whose owner ownerAt read
+            d.reason.point = point.position;
             d.reason.candidates = 0;
             d.reason.addCandidate(owner, backends[static_cast<std::size_t>(owner)].active);
             return;

@@ -47,11 +47,11 @@ private:
     void rebuild(std::span<const BackendInfo> backends);
     /// The ring position of a key or a point's label.
     static std::uint32_t positionOf(std::string_view text);
-    /// The owner of the first ring point at or after `position`: one cache line read in almost every case.
-    int ownerAt(std::uint32_t position) const;
+    /// The first ring point at or after `position` and its owner: one cache line read in almost every case.
+    Point pointAt(std::uint32_t position) const;
     /// The index of the first ring point at or after `position` (wrapping to 0); the ring must not be empty.
     std::size_t ringIndex(std::uint32_t position) const;
-    /// The backend for ring position `position`, whose point is owned by `owner` (ownerAt), on the
+    /// The backend for ring position `position`, whose point is owned by `owner` (pointAt), on the
     /// ring as built (bounded load applied).
     int pickOnRing(std::uint32_t position, int owner, std::span<const BackendInfo> backends) const;
 

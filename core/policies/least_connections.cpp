@@ -12,11 +12,14 @@ void recordCounts(DecisionReason& r, std::span<const BackendInfo> backends, std:
 {
     const std::size_t n = list.size();
     const std::size_t shown = std::min<std::size_t>(n, DecisionReason::kMaxCandidates);
-    const bool bestShown = (best + n - start) % n < shown;
+    const bool bestShown = (best >= start ? best - start : best + n - start) < shown;
     r.candidates = 0;
+    std::size_t pos = start; // walked without a division per step: this runs on every decision
     for (std::size_t k = 0; k < shown; ++k) {
-        const std::size_t pos = (k + 1 == shown && !bestShown) ? best : (start + k) % n;
-        r.addCandidate(list[pos], backends[static_cast<std::size_t>(list[pos])].active);
+        const std::size_t at = (k + 1 == shown && !bestShown) ? best : pos;
+        r.addCandidate(list[at], backends[static_cast<std::size_t>(list[at])].active);
+        if (++pos == n)
+            pos = 0;
     }
     r.more = static_cast<std::uint16_t>(std::min<std::size_t>(n - shown, 0xFFFF));
 }

@@ -510,3 +510,26 @@ TEST_F(AssignmentMapTest, TheLegendIsNeverCut)
         }
     }
 }
+
+TEST_F(AssignmentMapTest, TooltipAndDetailsGiveTheLastRequestsReasonWithItsInputs)
+{
+    Snapshot s = makeSnapshot(3, 3);
+    ClientView& c = s.clients[2];
+    c.ip = *lblab::parseIpv4("127.0.3.17");
+    c.sessionKey = "127.0.3.17";
+    c.backend = 1;
+    c.decision = DecisionKind::Pinned;
+    c.reason.rule = lblab::ReasonRule::TablePinned;
+    c.reason.key = lblab::ReasonKey::Address;
+    c.reason.pinned = 1;
+    c.reason.pinAgeMs = 4200;
+    AssignmentMap map;
+    map.showSnapshot(s);
+    const QString tip = map.tooltipFor(2);
+    EXPECT_TRUE(tip.contains("Why: table: 127.0.3.17 pinned to s2 4.2 s ago -> s2")) << tip.toStdString();
+
+    // An engine's or a replayed request carries its reason as text.
+    c.why = "haproxy: stick on src, key 127.0.3.17: pinned -> s2";
+    map.showSnapshot(s);
+    EXPECT_TRUE(map.tooltipFor(2).contains("Why: haproxy: stick on src")) << map.tooltipFor(2).toStdString();
+}

@@ -255,3 +255,45 @@ TEST_F(ClientStoryPanelTest, AStoreThatDoesNotAnswerIsAMissAndARefusedCookieStan
     const QFontMetrics fm(panel.view()->font());
     EXPECT_GE(panel.view()->header()->sectionSize(C::Session), fm.horizontalAdvance("unavailable") + 16);
 }
+
+TEST_F(ClientStoryPanelTest, TheReasonColumnGivesEachStepsWhyWithItsInputs)
+{
+    Snapshot s = storySnapshot();
+    StoryEntry& pinned = s.story.entries[1];
+    pinned.sessionKey = "127.0.3.17";
+    pinned.reason.rule = lblab::ReasonRule::TablePinned;
+    pinned.reason.key = lblab::ReasonKey::Address;
+    pinned.reason.pinned = 0;
+    pinned.reason.pinAgeMs = 2800;
+    StoryEntry& moved = s.story.entries[3];
+    moved.reason.key = lblab::ReasonKey::Address;
+    moved.reason.hashModulo(0x2b, 3);
+    ClientStoryPanel panel;
+    panel.showSnapshot(s);
+    using C = ClientStoryPanel;
+    EXPECT_EQ(panel.cellText(1, C::Reason), "table: 127.0.3.17 pinned to s1 2.8 s ago -> s1");
+    EXPECT_EQ(panel.cellText(2, C::Reason), ""); // an address change
+    EXPECT_EQ(panel.cellText(3, C::Reason), "hash(127.0.9.2) = 0x2b mod 3 = 1 -> s2");
+
+    // The newest entry's reason is its last request's: the row follows it.
+    s.story.entries[3].reason.hashModulo(0x2e, 3);
+    s.story.entries[3].count = 3;
+    panel.showSnapshot(s);
+    EXPECT_EQ(panel.cellText(3, C::Reason), "hash(127.0.9.2) = 0x2e mod 3 = 1 -> s2");
+}
+
+TEST_F(ClientStoryPanelTest, TheLineUnderTheTableGivesTheNewestOrTheSelectedStepsReason)
+{
+    Snapshot s = storySnapshot();
+    s.story.entries[1].reason.rule = lblab::ReasonRule::TablePinned;
+    s.story.entries[1].reason.key = lblab::ReasonKey::Address;
+    s.story.entries[1].reason.pinned = 0;
+    s.story.entries[1].reason.pinAgeMs = 2800;
+    s.story.entries[3].reason.key = lblab::ReasonKey::Address;
+    s.story.entries[3].reason.hashModulo(0x2b, 3);
+    ClientStoryPanel panel;
+    panel.showSnapshot(s);
+    EXPECT_EQ(panel.reasonText(), "Why (4.6–5.1 s): hash(127.0.9.2) = 0x2b mod 3 = 1 -> s2");
+    panel.view()->topLevelItem(1)->setSelected(true);
+    EXPECT_EQ(panel.reasonText(), "Why (1.5–4.0 s): table: 127.0.3.17 pinned to s1 2.8 s ago -> s1");
+}

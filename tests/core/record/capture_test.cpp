@@ -149,7 +149,8 @@ TEST(CaptureTest, CsvRoundTripsAwkwardText)
     ASSERT_EQ(csv.rows.size(), 12u);
     const auto& row = csv.rows[1];
     EXPECT_EQ(row, (std::vector<std::string>{"1.500", "c1", "127.0.3.17", key, "POST", path,
-                                             "round-robin", "new-pin", "s2", "401", "2345", "miss", "1"}));
+                                             "round-robin", "new-pin", "s2", "401", "2345", "miss", "1",
+                                             "new-pin -> s2"}));
     const auto& last = csv.rows[11];
     EXPECT_EQ(last[0], "99.999");
     EXPECT_EQ(last[7], "no-backend");

@@ -259,7 +259,7 @@ TEST(RunReplayTest, DamagedFilesAreErrorsWithTheLine)
 {
     {
         const fs::path dir = copyOfRun("run-replay-bad-time");
-        std::ofstream(dir / "events.csv", std::ios::app) << "soon,c1,127.1.0.1,,GET,/,round-robin,round-robin,s1,200,5,none,99999\r\n";
+        std::ofstream(dir / "events.csv", std::ios::app) << "soon,c1,127.1.0.1,,GET,/,round-robin,round-robin,s1,200,5,none,99999,round robin\r\n";
         const std::string error = loadError(dir);
         EXPECT_NE(error.find("events.csv"), std::string::npos) << error;
         EXPECT_NE(error.find("t_ms 'soon'"), std::string::npos) << error;

@@ -1,8 +1,9 @@
 #include "core/proxy/exchange_pool.h"
 
+#include "core/base/free_memory.h"
+
 #include <algorithm>
 
-#include <malloc.h>
 
 namespace lblab {
 
@@ -70,7 +71,7 @@ std::size_t ExchangePool::trim()
     m_previousPeak = m_peak;
     m_peak = inUse;
     if (freed >= kStatesWorthTrimming)
-        ::malloc_trim(0);
+        returnFreeMemory();
     return freed;
 }
 

@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 
+#include "core/fleet/fleet_harness.h"
 #include "core/fleet/fleet_test_server.h"
 #include "support/wait_for.h"
 
@@ -40,82 +41,10 @@ using lblab::test::staysFalse;
 using lblab::test::waitFor;
 using lblab::test::Seen;
 using lblab::test::TestServer;
+using lblab::test::FleetHarness;
+using lblab::test::group;
 
 namespace {
-
-/// The io_context on its own thread, the server, and a bounded way to stop both.
-class Harness {
-public:
-    Harness() = default;
-    ~Harness()
-    {
-        if (m_thread.joinable()) {
-            io.stop();
-            m_thread.join();
-        }
-    }
-
-    void run()
-    {
-        m_done = m_finished.get_future();
-        m_thread = std::thread([this] {
-            io.run();
-            m_finished.set_value();
-        });
-    }
-
-    /// Stops fleet and server; true if io_context::run returned within `limit` (nothing left pending:
-    /// no timer and no socket of the fleet outlives stop()). The limit is generous, yet far shorter
-    /// than the 30 s request timeout a test leaves pending to check that stop() cancels it.
-    bool finish(ClientFleet& fleet, std::chrono::milliseconds limit = 10'000ms)
-    {
-        fleet.stop();
-        server.stop();
-        const bool drained = m_done.wait_for(limit) == std::future_status::ready;
-        if (!drained)
-            io.stop();
-        m_thread.join();
-        return drained;
-    }
-
-    /// Waits until everything posted to the io_context before this call has run: a fleet's public
-    /// calls are posted, so afterwards they have taken effect.
-    bool postedCallsRan()
-    {
-        auto ran = std::make_shared<std::atomic<bool>>(false);
-        asio::post(io, [ran] { *ran = true; });
-        return waitFor([&] { return ran->load(); });
-    }
-
-    ClientFleet::Options options(std::vector<ClientGroupSpec> groups, double rate)
-    {
-        ClientFleet::Options o;
-        o.balancer = tcp::endpoint(asio::ip::address_v4::loopback(), server.port());
-        o.groups = std::move(groups);
-        o.regions = {"eu", "us"};
-        o.requestRate = rate;
-        o.seed = 11;
-        o.requestTimeoutSeconds = 2;
-        return o;
-    }
-
-    asio::io_context io;
-    TestServer server{io};
-
-private:
-    std::thread m_thread;
-    std::promise<void> m_finished;
-    std::future<void> m_done;
-};
-
-ClientGroupSpec group(std::string name, int count, ClientBehaviour behaviour = ClientBehaviour::Anonymous)
-{
-    ClientGroupSpec g;
-    g.name = std::move(name);
-    g.count = count;
-    g.behaviour = behaviour;
-    return g;
-}
 
 std::map<std::string, std::vector<Seen>> byClient(const std::vector<Seen>& seen)
 {
@@ -188,7 +117,7 @@ TEST(ClientFleet, RosterIsReadyAtConstruction)
 
 TEST(ClientFleet, OpenLoopLoadFromManyAddresses)
 {
-    Harness h;
+    FleetHarness h;
     const double rate = 300;
     ClientFleet fleet(h.io, h.options({group("web", 50)}, rate));
     const auto started = std::chrono::steady_clock::now();
@@ -223,7 +152,7 @@ TEST(ClientFleet, OpenLoopLoadFromManyAddresses)
 
 TEST(ClientFleet, CookiesComeBackAfterLogin)
 {
-    Harness h;
+    FleetHarness h;
     ClientFleet fleet(h.io, h.options({group("shop", 10, ClientBehaviour::Login)}, 150));
     fleet.start();
     h.run();
@@ -255,7 +184,7 @@ TEST(ClientFleet, CookiesComeBackAfterLogin)
 
 TEST(ClientFleet, A401MakesTheUserLogInAgain)
 {
-    Harness h;
+    FleetHarness h;
     h.server.accountStatus = 401;
     ClientFleet fleet(h.io, h.options({group("shop", 5, ClientBehaviour::Login)}, 100));
     fleet.start();
@@ -274,7 +203,7 @@ TEST(ClientFleet, A401MakesTheUserLogInAgain)
 
 TEST(ClientFleet, UrlParamUsersSendSidAndNoCookies)
 {
-    Harness h;
+    FleetHarness h;
     auto g = group("api", 10, ClientBehaviour::Login);
     g.carrier = SessionCarrier::UrlParam;
     ClientFleet fleet(h.io, h.options({g}, 150));
@@ -296,7 +225,7 @@ TEST(ClientFleet, UrlParamUsersSendSidAndNoCookies)
 
 TEST(ClientFleet, NatGroupShowsAsOneAddress)
 {
-    Harness h;
+    FleetHarness h;
     auto g = group("office", 10);
     g.natGroupSize = 10;
     ClientFleet fleet(h.io, h.options({g}, 200));
@@ -317,7 +246,7 @@ TEST(ClientFleet, NatGroupShowsAsOneAddress)
 
 TEST(ClientFleet, MobileUsersChangeAddress)
 {
-    Harness h;
+    FleetHarness h;
     auto g = group("phones", 10);
     g.ipChangeMeanSeconds = 0.2;
     auto o = h.options({g}, 200);
@@ -369,7 +298,7 @@ TEST(ClientFleet, MobileUsersChangeAddress)
 
 TEST(ClientFleet, ChangeIpsMovesEveryUserAndNatGroupsTogether)
 {
-    Harness h;
+    FleetHarness h;
     auto nat = group("office", 10);
     nat.natGroupSize = 5;
     auto o = h.options({group("home", 10), nat}, 200);
@@ -416,7 +345,7 @@ TEST(ClientFleet, ChangeIpsMovesEveryUserAndNatGroupsTogether)
 
 TEST(ClientFleet, RefusedBalancerCountsFailuresWithoutSpinning)
 {
-    Harness h;
+    FleetHarness h;
     const int users = 10;
     auto o = h.options({group("web", users)}, 300);
     {
@@ -444,7 +373,7 @@ TEST(ClientFleet, RefusedBalancerCountsFailuresWithoutSpinning)
 
 TEST(ClientFleet, StopWithRequestsInFlightReturnsPromptly)
 {
-    Harness h;
+    FleetHarness h;
     h.server.hang = true;
     auto o = h.options({group("web", 20)}, 300);
     o.requestTimeoutSeconds = 30;
@@ -462,7 +391,7 @@ TEST(ClientFleet, StopWithRequestsInFlightReturnsPromptly)
 
 TEST(ClientFleet, AConnectionClosedWhileIdleIsRetriedNotFailed)
 {
-    Harness h;
+    FleetHarness h;
     h.server.closeAfterAnswer = true;
     ClientFleet fleet(h.io, h.options({group("web", 5)}, 200));
     fleet.start();
@@ -480,7 +409,7 @@ TEST(ClientFleet, AConnectionClosedWhileIdleIsRetriedNotFailed)
 
 TEST(ClientFleet, AUserReconnectsAfterTheServerClosesItsIdleConnection)
 {
-    Harness h;
+    FleetHarness h;
     h.server.idleTimeoutMs = 200;
     // A user waits 500 ms between requests on average: most find their connection closed by then.
     ClientFleet fleet(h.io, h.options({group("web", 4)}, 8));
@@ -496,7 +425,7 @@ TEST(ClientFleet, AUserReconnectsAfterTheServerClosesItsIdleConnection)
 
 TEST(ClientFleet, AConnectThatNeverCompletesTimesOut)
 {
-    Harness h;
+    FleetHarness h;
     // Never accepts, and its queue holds one connection: once that is taken the kernel drops the
     // SYNs, and a connect would hang for minutes without the request's deadline.
     tcp::acceptor full(h.io);
@@ -517,7 +446,7 @@ TEST(ClientFleet, AConnectThatNeverCompletesTimesOut)
 
 TEST(ClientFleet, TimeoutsCountAsFailuresAndQueuesAreBounded)
 {
-    Harness h;
+    FleetHarness h;
     h.server.hang = true;
     auto o = h.options({group("web", 2)}, 200);
     o.requestTimeoutSeconds = 0.15;
@@ -542,7 +471,7 @@ TEST(ClientFleet, TimeoutsCountAsFailuresAndQueuesAreBounded)
 
 TEST(ClientFleet, PauseAndRateChangesTakeEffect)
 {
-    Harness h;
+    FleetHarness h;
     ClientFleet fleet(h.io, h.options({group("web", 10)}, 300));
     fleet.start();
     h.run();
@@ -574,117 +503,9 @@ TEST(ClientFleet, PauseAndRateChangesTakeEffect)
     ASSERT_TRUE(h.finish(fleet));
 }
 
-TEST(ClientFleet, EachStepSendsExactlyOneRequest)
-{
-    Harness h;
-    auto options = h.options({group("web", 20, ClientBehaviour::Login)}, 400);
-    std::vector<std::string> released; // on the fleet's thread, read after postedCallsRan()
-    options.onStep = [&](const std::string& id) { released.push_back(id); };
-    ClientFleet fleet(h.io, options);
-    fleet.start();
-    h.run();
-    ASSERT_TRUE(waitFor([&] { return h.server.count() > 40; }));
-    const auto quiet = [&] {
-        const FleetStats st = fleet.stats();
-        return st.pending == 0 && h.server.count() == st.sent;
-    };
-    fleet.setStepping(true);
-    ASSERT_TRUE(h.postedCallsRan());
-    EXPECT_EQ(fleet.stats().arrivalRate, 0.0) << "no arrivals of their own in step mode";
-    ASSERT_TRUE(waitFor(quiet)) << "requests already queued finish";
-    const std::size_t before = h.server.count();
-    EXPECT_TRUE(staysFalse([&] { return h.server.count() != before; }, 300ms)) << "sent in step mode without a step";
-
-    for (std::size_t n = 1; n <= 5; ++n) {
-        fleet.step();
-        ASSERT_TRUE(waitFor([&] { return h.server.count() >= before + n; })) << "step " << n;
-        ASSERT_TRUE(waitFor(quiet));
-        EXPECT_EQ(h.server.count(), before + n) << "step " << n << " let more than one request through";
-    }
-    ASSERT_TRUE(h.postedCallsRan());
-    EXPECT_EQ(fleet.stats().steps, 5u);
-    ASSERT_EQ(released.size(), 5u);
-    const auto seen = h.server.seen();
-    for (std::size_t i = 0; i < 5; ++i)
-        EXPECT_EQ(seen[before + i].client, released[i]) << "the request of step " << i + 1 << " is the released user's";
-
-    // Three steps at once are three requests, not one and not more.
-    fleet.step();
-    fleet.step();
-    fleet.step();
-    ASSERT_TRUE(waitFor([&] { return h.server.count() >= before + 8; }));
-    ASSERT_TRUE(waitFor(quiet));
-    EXPECT_EQ(h.server.count(), before + 8);
-
-    fleet.setStepping(false);
-    ASSERT_TRUE(waitFor([&] { return h.server.count() > before + 40; })) << "leaving step mode lets requests flow";
-    ASSERT_TRUE(h.finish(fleet));
-}
-
-TEST(ClientFleet, StepsWaitLongerThanTheRequestTimeoutWithoutFailing)
-{
-    // A user held between steps keeps its kept-alive connection; the request's deadline starts only
-    // when it is released, so a long wait between two steps is no timeout.
-    Harness h;
-    auto options = h.options({group("web", 3, ClientBehaviour::Login)}, 200);
-    options.requestTimeoutSeconds = 0.2;
-    ClientFleet fleet(h.io, options);
-    fleet.start();
-    h.run();
-    ASSERT_TRUE(waitFor([&] { return h.server.count() > 10; }));
-    fleet.setStepping(true);
-    ASSERT_TRUE(h.postedCallsRan());
-    ASSERT_TRUE(waitFor([&] { return fleet.stats().pending == 0; }));
-    const std::uint64_t failed = fleet.stats().failed;
-    const std::size_t before = h.server.count();
-    EXPECT_TRUE(staysFalse([&] { return fleet.stats().failed != failed; }, 600ms)) << "a held user timed out";
-    fleet.step();
-    ASSERT_TRUE(waitFor([&] { return h.server.count() == before + 1 && fleet.stats().pending == 0; }));
-    EXPECT_EQ(fleet.stats().failed, failed);
-    ASSERT_TRUE(h.finish(fleet));
-}
-
-TEST(ClientFleet, SpeedScalesTheArrivalRate)
-{
-    Harness h;
-    ClientFleet fleet(h.io, h.options({group("web", 10)}, 400));
-    fleet.start();
-    h.run();
-    ASSERT_TRUE(h.postedCallsRan());
-    EXPECT_DOUBLE_EQ(fleet.stats().arrivalRate, 400.0);
-    for (const double speed : {0.5, 0.25, 0.1, 1.0}) {
-        fleet.setSpeed(speed);
-        ASSERT_TRUE(h.postedCallsRan());
-        EXPECT_DOUBLE_EQ(fleet.stats().arrivalRate, 400.0 * speed) << "speed " << speed;
-    }
-    // The rate and the speed combine whichever comes first.
-    fleet.setSpeed(0.25);
-    fleet.setRequestRate(80);
-    ASSERT_TRUE(h.postedCallsRan());
-    EXPECT_DOUBLE_EQ(fleet.stats().arrivalRate, 20.0);
-    fleet.setPaused(true);
-    ASSERT_TRUE(h.postedCallsRan());
-    EXPECT_EQ(fleet.stats().arrivalRate, 0.0);
-    fleet.setPaused(false);
-    ASSERT_TRUE(h.postedCallsRan());
-    EXPECT_DOUBLE_EQ(fleet.stats().arrivalRate, 20.0);
-
-    // And the users really come that much slower: 20 arrivals at 1/10 of 400/s take about 0.5 s (less
-    // than 0.2 s once in 100,000 runs); at full speed they would take 0.05 s. A busy machine only slows them.
-    fleet.setRequestRate(400);
-    fleet.setSpeed(0.1);
-    ASSERT_TRUE(h.postedCallsRan());
-    ASSERT_TRUE(waitFor([&] { return fleet.stats().pending == 0; })) << "what came at full speed is answered";
-    const std::size_t from = h.server.count();
-    const auto start = std::chrono::steady_clock::now();
-    ASSERT_TRUE(waitFor([&] { return h.server.count() >= from + 20; }));
-    EXPECT_GT(elapsedSince(start).count(), 0.2) << "20 requests came faster than at 1/10 speed";
-    ASSERT_TRUE(h.finish(fleet));
-}
-
 TEST(ClientFleet, DestroyingARunningFleetIsSafe)
 {
-    Harness h;
+    FleetHarness h;
     h.run();
     {
         ClientFleet fleet(h.io, h.options({group("web", 20)}, 400));
@@ -704,7 +525,7 @@ TEST(ClientFleet, DestroyingARunningFleetIsSafe)
 
 TEST(ClientFleet, OutOfDescriptorsCountsFailuresWithoutCrashing)
 {
-    Harness h;
+    FleetHarness h;
     ClientFleet fleet(h.io, h.options({group("web", 50)}, 400));
     rlimit old{};
     ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);

@@ -319,7 +319,8 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --seed N                  seed of the workload (same seed, same workload)
   --rate R                  total requests per second of the generated users
   --clients N               number of generated users (groups keep their proportions; 0 = none)
-  --listen ADDR:PORT        fixed balancer address (default 127.0.0.1 and a free port)
+  --listen ADDR:PORT        fixed balancer address (default 127.0.0.1 and a free port); 0.0.0.0:PORT
+                            lets other devices join (a warning names the address they use)
   --io-threads N            balancer threads (default 1)
   --backend ADDR:PORT       balance to a server the lab did not start (repeatable; they replace the
                             preset's servers and are named s1..sN); with --clients 0 only outside

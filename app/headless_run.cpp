@@ -5,6 +5,7 @@
 #include "core/engines/engine_catalog.h"
 #include "core/engines/engine_error.h"
 #include "core/store/store_error.h"
+#include "core/lab/join_notice.h"
 #include "core/lab/lab.h"
 #include "core/config/scenario_file.h"
 
@@ -100,6 +101,10 @@ int HeadlessRun::exec()
                       : ", sessions " + std::string(SessionStoreCatalog::displayName(m_commandLine.config.sessionStore)))
               << ", balancer at " << lab.balancerUrl() << " for " << m_commandLine.config.durationSeconds << " s"
               << std::endl;
+    // On stderr, so --json output stays one JSON document.
+    const JoinNotice join = JoinNotice::forThisMachine(m_commandLine.config.listenAddress, lab.balancerPort());
+    if (join.open)
+        m_err << "lblab: " << join.warning << std::endl;
 
     const double duration = m_commandLine.config.durationSeconds;
     while (!g_interrupted && (duration <= 0 || lab.elapsedSeconds() < duration))

@@ -9,10 +9,11 @@ LBLAB_PACKAGES=(cmake g++ ninja-build pkg-config
   qt6-base-dev libqcustomplot-dev libboost1.81-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth fonts-dejavu-core imagemagick curl dpkg-dev desktop-file-utils appstream groff-base
-  haproxy nginx-light redis-server libhiredis-dev libssl-dev)
+  haproxy nginx-light redis-server libhiredis-dev libssl-dev libqrencode-dev)
 # haproxy and nginx-light are the outside engines (--engine haproxy|nginx), redis-server the shared session
 # store. The lab starts them as its own children with a generated configuration in a private folder; their
 # system services are never started. libhiredis-dev and libssl-dev: the store's client and signed sessions.
+# libqrencode-dev: the join window's QR code (the .deb then depends on libqrencode4).
 # Only for scripts/fuzz.sh (libFuzzer needs clang and its runtime); the default paths never install them.
 LBLAB_CLANG_PACKAGES=(clang libclang-rt-14-dev)
 

@@ -21,6 +21,7 @@
 #include "ui/load_charts.h"
 #include "ui/map_panel.h"
 #include "ui/pace_controls.h"
+#include "ui/network_join.h"
 #include "ui/panel_zoom.h"
 #include "ui/replay_window.h"
 #include "ui/servers_panel.h"
@@ -94,6 +95,7 @@ MainWindow::MainWindow(const LabConfig& config, bool autoStart, QWidget* parent)
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     m_bridge = new LabBridge(this);
+    m_join = new NetworkJoin(m_bridge, config, this);
     m_map = new AssignmentMap(this);
     m_controls = new ControlsPanel(this);
     m_servers = new ServersPanel(this);
@@ -164,6 +166,9 @@ void MainWindow::buildMenus()
     file->addSeparator();
     file->addAction(tr("&Compare policies..."), this, &MainWindow::compareDialog);
     file->addAction(tr("Open &recorded run..."), this, &MainWindow::openRecordedRunDialog);
+    file->addSeparator();
+    file->addAction(m_join->action());
+    menuBar()->setCornerWidget(m_join->indicator(), Qt::TopRightCorner); // says the lab is open, and where
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     buildViewMenu();
@@ -483,6 +488,7 @@ void MainWindow::connectPanels()
     connect(b, &LabBridge::errorOccurred, this, &MainWindow::onError);
     connect(b, &LabBridge::labStarted, this, &MainWindow::onLabStarted);
     connect(b, &LabBridge::engineFailed, this, &MainWindow::onEngineFailed);
+    connect(m_join, &NetworkJoin::restartRequested, this, [this] { startConfig(currentSetup()); });
 
     connect(m_controls, &ControlsPanel::startRequested, this, &MainWindow::startConfig);
     connect(m_controls, &ControlsPanel::resetRequested, this, &MainWindow::startConfig);
@@ -540,7 +546,7 @@ void MainWindow::startConfig(const LabConfig& config)
     else if (config.sessionStore == SessionStoreKind::Shared)
         showMessage(tr("Starting Redis..."), kMessageMs);
     // The builtin proxy starts here in milliseconds; HAProxy, NGINX and Redis start on the bridge's worker.
-    m_bridge->startPreset(config);
+    m_bridge->startPreset(m_join->prepare(config)); // on loopback, or on all interfaces when devices may join
     m_controls->showModified(setupChanges());
 }
 

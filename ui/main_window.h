@@ -28,6 +28,7 @@ class FontScale;
 class LabBridge;
 class LoadCharts;
 class MapPanel;
+class NetworkJoin;
 class PanelZoom;
 class ServersPanel;
 class PinTablePanel;
@@ -64,6 +65,8 @@ public:
     StatusLine* statusLine() const { return m_status; }
     ConfigPanel* configPanel() const { return m_config; }
     ExplainPanel* explain() const { return m_explain; }
+    /// The "Let devices on this network join" option, its warning and its join window.
+    NetworkJoin* networkJoin() const { return m_join; }
     /// The status bar's figures: run time, requests, misses, moves and policy.
     QString statusText() const;
     /// The last error shown to the user, "" if none.
@@ -142,6 +145,7 @@ private:
     QString m_lastError;
 
     LabBridge* m_bridge;
+    NetworkJoin* m_join;
     FontScale* m_fontScale;
     QStackedWidget* m_centre;
     AssignmentMap* m_map;

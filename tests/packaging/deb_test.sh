@@ -37,6 +37,7 @@ arch=$(field Architecture)
 [ "$(basename "$deb")" = "lblab_${version}_${arch}.deb" ] || fail "file name $(basename "$deb") is not lblab_${version}_${arch}.deb"
 grep -q 'libc6' <<<"$(field Depends)" || fail "Depends was not computed from the binary: '$(field Depends)'"
 grep -q 'libstdc++6' <<<"$(field Depends)" || fail "Depends lacks libstdc++6: '$(field Depends)'"
+grep -q 'libqrencode4' <<<"$(field Depends)" || fail "Depends lacks libqrencode4 (the join QR code): '$(field Depends)'"
 [ -n "$(field Section)" ] || fail "no Section"
 [ "$(field Maintainer)" = "LB Lab developers" ] || fail "Maintainer is '$(field Maintainer)'"
 [ "$(field Description | wc -l)" -ge 5 ] || fail "the Description has no extended text"

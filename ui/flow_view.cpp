@@ -369,7 +369,7 @@ void FlowView::paintHeader(QPainter& p) const
                               : QString();
     const QString right = speed + note;
     const int rightW = QFontMetrics(bold).horizontalAdvance(right) + 12;
-    if (m_sampleEvery > 1 || !speed.isEmpty()) {
+    if (m_sampleEvery > 1 || !speed.isEmpty() || (m_snapshot && m_snapshot->stepping)) { // anything but plain flow stands out
         const QRect box(m_header.right() - rightW, m_header.top(), rightW, m_header.height());
         p.setPen(Qt::NoPen);
         p.setBrush(QColor(0xFF, 0xE0, 0x70));

@@ -25,7 +25,8 @@ case "$MODE" in
   thread) export LBLAB_BUILD_DIR="$ROOT/build-tsan" ;;
 esac
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-lblab_install_packages
+# chromium: BrowserJoinTest taps the visitor page's buttons in a real browser engine (it skips without one)
+lblab_install_packages chromium
 supp="$LBLAB_ROOT/tests/sanitizers"
 case "$MODE" in
   address)

@@ -38,7 +38,7 @@ const std::array<KindGroup, 7>& kindGroups()
           Kind::WeightChanged}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "Session store"), {Kind::StoreDown, Kind::StoreUp}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "Policy"), {Kind::PolicySwitched}},
-        {QT_TRANSLATE_NOOP("EventLogPanel", "IP changes"), {Kind::IpChanged}},
+        {QT_TRANSLATE_NOOP("EventLogPanel", "IP changes"), {Kind::IpChanged, Kind::AffinityBroken}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "Re-pins"), {Kind::Repinned}},
         {QT_TRANSLATE_NOOP("EventLogPanel", "Run"),
          {Kind::RunStarted, Kind::RunPaused, Kind::RunResumed, Kind::RunStopped, Kind::RateChanged}},
@@ -132,6 +132,7 @@ QString EventLogPanel::kindLabel(Kind kind)
     case Kind::Error: return tr("error");
     case Kind::StoreDown: return tr("store down");
     case Kind::StoreUp: return tr("store up");
+    case Kind::AffinityBroken: return tr("affinity broken");
     }
     return tr("note");
 }
@@ -149,7 +150,8 @@ QColor EventLogPanel::kindColour(Kind kind)
     case Kind::BackendDraining:
     case Kind::WeightChanged: return QColor(0xB3, 0x6B, 0x00);
     case Kind::PolicySwitched: return QColor(0x1F, 0x5F, 0xD0);
-    case Kind::IpChanged: return QColor(0x8E, 0x3F, 0xB0);
+    case Kind::IpChanged:
+    case Kind::AffinityBroken: return QColor(0x8E, 0x3F, 0xB0);
     case Kind::Repinned: return QColor(0xC0, 0x5A, 0x00);
     case Kind::RunStarted:
     case Kind::RunPaused:

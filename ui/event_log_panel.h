@@ -53,7 +53,7 @@ public slots:
     void showSnapshot(const lblab::Snapshot& snapshot);
 
 private:
-    static constexpr std::size_t kKindCount = static_cast<std::size_t>(lblab::LabEventKind::StoreUp) + 1;
+    static constexpr std::size_t kKindCount = static_cast<std::size_t>(lblab::LabEventKind::AffinityBroken) + 1;
 
     void clearLog();
     void applyFilter();

@@ -23,6 +23,7 @@ std::string_view toString(LabEventKind kind)
     case LabEventKind::Error: return "error";
     case LabEventKind::StoreDown: return "store-down";
     case LabEventKind::StoreUp: return "store-up";
+    case LabEventKind::AffinityBroken: return "affinity-broken";
     }
     return "note";
 }

@@ -18,6 +18,7 @@ enum class LabEventKind : std::uint8_t {
     Error,          ///< something failed that the user should know about
     StoreDown,      ///< the shared session store died (killed) or stopped answering
     StoreUp,        ///< the shared session store is back (empty)
+    AffinityBroken, ///< subject is the client: after its address changed it landed on another server
 };
 
 /// Stable name, e.g. "policy-switched", "ip-changed".

@@ -36,7 +36,7 @@ std::optional<LabEvent> RequestNotes::noteFor(const RequestEvent& e, const Clien
     note.tUs = e.tUs;
     note.subject = e.clientId;
     if (outcome.affinityBreak) {
-        note.kind = LabEventKind::IpChanged;
+        note.kind = LabEventKind::AffinityBroken;
         note.detail = "moved " + nameOf(names, outcome.movedFrom) + " -> " + nameOf(names, e.backend) +
                       " after its address changed: ";
     } else {

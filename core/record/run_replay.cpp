@@ -203,7 +203,7 @@ void RunReplay::readRunJson(const std::filesystem::path& file)
                 LabEvent le;
                 le.tUs = msToUs(e.value("t_ms", 0.0));
                 const auto kindText = e.value("kind", std::string());
-                const auto kind = parseEnum(kindText, LabEventKind::StoreUp);
+                const auto kind = parseEnum(kindText, LabEventKind::AffinityBroken);
                 le.kind = kind.value_or(LabEventKind::Note);
                 le.subject = e.value("subject", std::string());
                 le.detail = e.value("detail", std::string());

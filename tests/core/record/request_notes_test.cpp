@@ -54,7 +54,7 @@ TEST(RequestNotes, AnAffinityBreakSaysWhereTheClientWasAndWhy)
     moved.movedFrom = 0;
     const auto note = notes.noteFor(e, moved, kNames);
     ASSERT_TRUE(note);
-    EXPECT_EQ(note->kind, LabEventKind::IpChanged);
+    EXPECT_EQ(note->kind, LabEventKind::AffinityBroken);
     EXPECT_EQ(note->detail, "moved s1 -> s3 after its address changed: table: no entry for 127.0.9.4 (new address) "
                             "-> new pin s3");
     e.decision = DecisionKind::Pinned; // an ordinary request is not logged

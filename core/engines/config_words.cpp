@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <stdexcept>
 
 namespace lblab {
@@ -42,6 +43,13 @@ void ConfigWords::requireAddress(std::string_view engine, std::string_view what,
 {
     if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return isConfigTokenChar(c) || c == ':'; }))
         refuse(engine, what, value, "is not an address");
+}
+
+std::string ConfigWords::duration(double seconds, long long minimumMs)
+{
+    const double rounded = std::round(seconds * 1000.0);
+    const long long ms = std::max(minimumMs, rounded > 2147483647.0 ? 2147483647LL : static_cast<long long>(rounded));
+    return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
 }
 
 std::string ConfigWords::lower(std::string_view text)

@@ -21,6 +21,9 @@ public:
     static void requireWord(std::string_view engine, std::string_view what, std::string_view value);
     /// A host name or IPv4/IPv6 address (token characters and ':').
     static void requireAddress(std::string_view engine, std::string_view what, std::string_view value);
+    /// A time as both engines write it: "2s" for whole seconds, else "500ms"; at least `minimumMs`,
+    /// at most 2^31 - 1 ms.
+    static std::string duration(double seconds, long long minimumMs = 1);
     /// ASCII lower case.
     static std::string lower(std::string_view text);
     /// The log's "why" word for `kind` (DecisionKind's stable name, which the log parser reads back).

@@ -15,23 +15,10 @@ namespace lblab {
 
 namespace {
 
-constexpr std::string_view kEngine = "HAProxy";
+constexpr std::string_view kHaproxy = "HAProxy";
 /// The local peer's name; `localpeer` in the global section makes HAProxy use it instead of the hostname.
 constexpr std::string_view kLocalPeer = "lblab";
 constexpr std::string_view kAllBackend = "be_lab";
-
-long long millis(double seconds, long long minimum)
-{
-    const double ms = std::round(seconds * 1000.0);
-    return std::max(minimum, ms > 2147483647.0 ? 2147483647LL : static_cast<long long>(ms));
-}
-
-/// "2s" for whole seconds, else "500ms".
-std::string duration(double seconds, long long minimumMs = 1)
-{
-    const long long ms = millis(seconds, minimumMs);
-    return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
-}
 
 bool isTablePolicy(std::string_view p)
 {
@@ -46,13 +33,13 @@ int serverWeight(std::string_view policy, const EngineBackend& b)
 }
 
 /// What consistent-hash hashes: the balance line and the sample that is logged as the key.
-struct HashKey {
+struct HaproxyHashKey {
     std::string balance;
     std::string sample;
     std::string words;
 };
 
-HashKey hashKeyOf(std::string_view key)
+HaproxyHashKey haproxyHashKeyOf(std::string_view key)
 {
     if (key == "source-ip")
         return {"balance source", "src", "the client's address"};
@@ -60,12 +47,12 @@ HashKey hashKeyOf(std::string_view key)
         return {"balance uri whole", "url", "the whole request target (path and query)"};
     if (key.starts_with("cookie:") && key.size() > 7) {
         const std::string name(key.substr(7));
-        ConfigWords::requireToken(kEngine, "cookie name", name);
+        ConfigWords::requireToken(kHaproxy, "cookie name", name);
         return {"balance hash req.cook(" + name + ")", "req.cook(" + name + ")", "the cookie " + name};
     }
     if (key.starts_with("param:") && key.size() > 6) {
         const std::string name(key.substr(6));
-        ConfigWords::requireToken(kEngine, "URL parameter", name);
+        ConfigWords::requireToken(kHaproxy, "URL parameter", name);
         return {"balance url_param " + name, "url_param(" + name + ")", "the URL parameter " + name};
     }
     throw std::invalid_argument("HAProxy configuration: unknown consistent-hash key \"" + std::string(key) + "\"");
@@ -106,10 +93,10 @@ void writeDefaults(ConfigLines& out, const EngineSetup& s)
     out.add("    log-format \"" + std::string(kEngineLogMarker) +
             " %ci %ST %Ta %rc %[var(txn.backend)] %[var(txn.client)] %[var(txn.session)] %[var(txn.why)] "
             "%[var(txn.key)] %HM %HU\"");
-    out.add("    timeout connect " + duration(s.connectTimeoutSeconds));
-    out.add("    timeout client " + duration(s.clientTimeoutSeconds));
-    out.add("    timeout server " + duration(s.serverTimeoutSeconds));
-    out.add("    timeout check " + duration(s.healthCheck.timeoutSeconds));
+    out.add("    timeout connect " + ConfigWords::duration(s.connectTimeoutSeconds));
+    out.add("    timeout client " + ConfigWords::duration(s.clientTimeoutSeconds));
+    out.add("    timeout server " + ConfigWords::duration(s.serverTimeoutSeconds));
+    out.add("    timeout check " + ConfigWords::duration(s.healthCheck.timeoutSeconds));
     out.add("    # a failed connection is retried, on another server after the first retry");
     out.add("    retries " + std::to_string(std::max(0, s.retries)));
     out.add("    option redispatch");
@@ -166,7 +153,7 @@ void writeServers(ConfigLines& out, const EngineSetup& s, const std::vector<cons
         std::string line = "    server " + b->name + " " + b->address + ":" + std::to_string(b->port) + " weight " +
                            std::to_string(serverWeight(s.policy, *b));
         if (trackedFrom.empty())
-            line += " check inter " + duration(s.healthCheck.intervalSeconds, 10) + " rise " +
+            line += " check inter " + ConfigWords::duration(s.healthCheck.intervalSeconds, 10) + " rise " +
                     std::to_string(std::max(1, s.healthCheck.rise)) + " fall " +
                     std::to_string(std::max(1, s.healthCheck.fall));
         else
@@ -183,7 +170,7 @@ std::string tableLine(const EngineSetup& s, std::string_view type, bool peers)
 {
     std::string line = "    stick-table type " + std::string(type) + " size " +
                        std::to_string(std::max<std::size_t>(1, s.tableCapacity)) + " expire " +
-                       duration(s.tableTtlSeconds, 1000) + " store http_req_cnt";
+                       ConfigWords::duration(s.tableTtlSeconds, 1000) + " store http_req_cnt";
     if (peers)
         line += " peers lab_peers";
     return line;
@@ -246,7 +233,7 @@ void writePolicy(ConfigLines& out, const EngineSetup& s, bool peers)
         staticWhy(DecisionKind::Hash);
         out.add("    http-request set-var(txn.key) url");
     } else if (p == "consistent-hash") {
-        const HashKey key = hashKeyOf(s.hashKey);
+        const HaproxyHashKey key = haproxyHashKeyOf(s.hashKey);
         out.add("    # consistent hash: " + key.words + " picks a point on a ring of the servers;");
         out.add("    # adding or removing a server moves only the clients next to it");
         out.policy("    " + key.balance);
@@ -271,7 +258,7 @@ void writePolicy(ConfigLines& out, const EngineSetup& s, bool peers)
         out.policy("    stick on src");
         writeTableWhy(out, "src", ConfigWords::why(DecisionKind::NewPin));
     } else if (p == "cookie-affinity") {
-        ConfigWords::requireToken(kEngine, "cookie name", s.cookieName);
+        ConfigWords::requireToken(kHaproxy, "cookie name", s.cookieName);
         out.add("    # cookie affinity: the first response gets a cookie naming the server (its `cookie` value");
         out.add("    # below); later requests follow it; HAProxy removes it before the server sees the request");
         out.policy("    balance roundrobin");
@@ -287,10 +274,10 @@ void writePolicy(ConfigLines& out, const EngineSetup& s, bool peers)
                 ") if { var(txn.key) -m found } !{ var(txn.key),strcmp(txn.srv) eq 0 }");
         out.add("    http-response set-var(txn.key) var(txn.srv) unless { var(txn.key) -m found }");
     } else if (p == "session-affinity" || p == "url-param-affinity") {
-        ConfigWords::requireToken(kEngine, "session cookie name", s.sessionCookieName);
+        ConfigWords::requireToken(kHaproxy, "session cookie name", s.sessionCookieName);
         const bool param = p == "url-param-affinity";
         if (param)
-            ConfigWords::requireToken(kEngine, "URL parameter", s.urlParam);
+            ConfigWords::requireToken(kHaproxy, "URL parameter", s.urlParam);
         const std::string sample =
             param ? "url_param(" + s.urlParam + ")" : "req.cook(" + s.sessionCookieName + ")";
         out.add("    # " + std::string(param ? "URL parameter" : "session") +
@@ -314,13 +301,13 @@ GeneratedConfig HaproxyConfig::generate(const EngineSetup& s)
     const PolicyDescriptor* descriptor = PolicyCatalog::find(s.policy);
     if (!descriptor)
         throw std::invalid_argument("HAProxy configuration: unknown policy \"" + s.policy + "\"");
-    ConfigWords::requireAddress(kEngine, "listen address", s.listenAddress);
+    ConfigWords::requireAddress(kHaproxy, "listen address", s.listenAddress);
     for (const auto& b : s.backends) {
-        ConfigWords::requireToken(kEngine, "backend name", b.name);
-        ConfigWords::requireAddress(kEngine, "backend address", b.address);
+        ConfigWords::requireToken(kHaproxy, "backend name", b.name);
+        ConfigWords::requireAddress(kHaproxy, "backend address", b.address);
     }
     const bool peers = isTablePolicy(s.policy) && s.peersPort != 0;
-    const std::vector<std::string> regions = s.policy == "geo" ? ConfigWords::regionsOf(kEngine, s) : std::vector<std::string>{};
+    const std::vector<std::string> regions = s.policy == "geo" ? ConfigWords::regionsOf(kHaproxy, s) : std::vector<std::string>{};
 
     ConfigLines out;
     out.add("# Generated by LB Lab for the policy \"" + s.policy + "\" (" + descriptor->name + ").");
@@ -337,7 +324,7 @@ GeneratedConfig HaproxyConfig::generate(const EngineSetup& s)
     std::vector<const EngineBackend*> all;
     for (const auto& b : s.backends)
         all.push_back(&b);
-    out.add("# every server: health-checked here (GET /health every " + duration(s.healthCheck.intervalSeconds, 10) +
+    out.add("# every server: health-checked here (GET /health every " + ConfigWords::duration(s.healthCheck.intervalSeconds, 10) +
             ")");
     out.add("backend " + std::string(kAllBackend));
     writePolicy(out, s, peers);

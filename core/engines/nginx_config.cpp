@@ -16,7 +16,7 @@ namespace lblab {
 
 namespace {
 
-constexpr std::string_view kEngine = "NGINX";
+constexpr std::string_view kNginx = "NGINX";
 constexpr std::string_view kAllUpstream = "lab";
 
 std::string endpoint(const std::string& address, std::uint16_t port)
@@ -25,32 +25,24 @@ std::string endpoint(const std::string& address, std::uint16_t port)
     return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
 }
 
-/// NGINX millisecond times ("2s", "500ms").
-std::string duration(double seconds)
-{
-    const double rounded = std::round(seconds * 1000.0);
-    const long long ms = std::max(1LL, rounded > 2147483647.0 ? 2147483647LL : static_cast<long long>(rounded));
-    return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
-}
-
 /// The NGINX variable a hash policy hashes on.
-struct HashKey {
+struct NginxHashKey {
     std::string variable;
     std::string words;
 };
 
-HashKey hashKeyOf(std::string_view key)
+NginxHashKey nginxHashKeyOf(std::string_view key)
 {
     if (key == "source-ip")
         return {"$remote_addr", "the client's full address"};
     if (key == "url")
         return {"$request_uri", "the whole request target (path and query)"};
     if (key.starts_with("cookie:") && key.size() > 7) {
-        ConfigWords::requireWord(kEngine, "cookie name", key.substr(7));
+        ConfigWords::requireWord(kNginx, "cookie name", key.substr(7));
         return {"$cookie_" + std::string(key.substr(7)), "the cookie " + std::string(key.substr(7))};
     }
     if (key.starts_with("param:") && key.size() > 6) {
-        ConfigWords::requireWord(kEngine, "URL parameter", key.substr(6));
+        ConfigWords::requireWord(kNginx, "URL parameter", key.substr(6));
         return {"$arg_" + std::string(key.substr(6)), "the URL parameter " + std::string(key.substr(6))};
     }
     throw std::invalid_argument("NGINX configuration: unknown consistent-hash key \"" + std::string(key) + "\"");
@@ -113,7 +105,7 @@ std::string balancingDirective(const EngineSetup& s)
     if (p == "url-hash")
         return "hash $request_uri;";
     if (p == "consistent-hash")
-        return "hash " + hashKeyOf(s.hashKey).variable + " consistent;";
+        return "hash " + nginxHashKeyOf(s.hashKey).variable + " consistent;";
     return {};
 }
 
@@ -135,7 +127,7 @@ std::string balancingComment(const EngineSetup& s)
     if (p == "url-hash")
         return "URL hash: the whole request target (path and query) picks the server";
     if (p == "consistent-hash")
-        return "consistent hash: " + hashKeyOf(s.hashKey).words +
+        return "consistent hash: " + nginxHashKeyOf(s.hashKey).words +
                " picks a point on a ring of the servers (ketama); a change moves only the clients next to it";
     if (p == "geo")
         return "geo fallback: all servers in turn, for requests that name no known region";
@@ -252,7 +244,7 @@ std::string keyVariableOf(const EngineSetup& s)
     if (s.policy == "url-hash")
         return "$request_uri";
     if (s.policy == "consistent-hash")
-        return hashKeyOf(s.hashKey).variable;
+        return nginxHashKeyOf(s.hashKey).variable;
     return {};
 }
 
@@ -260,9 +252,9 @@ void writeServer(ConfigLines& out, const EngineSetup& s, bool geo)
 {
     out.add("    server {");
     out.add("        listen " + endpoint(s.listenAddress, s.listenPort) + ";");
-    out.add("        client_header_timeout " + duration(s.clientTimeoutSeconds) + ";");
-    out.add("        client_body_timeout " + duration(s.clientTimeoutSeconds) + ";");
-    out.add("        keepalive_timeout " + duration(s.clientTimeoutSeconds) + ";");
+    out.add("        client_header_timeout " + ConfigWords::duration(s.clientTimeoutSeconds) + ";");
+    out.add("        client_body_timeout " + ConfigWords::duration(s.clientTimeoutSeconds) + ";");
+    out.add("        keepalive_timeout " + ConfigWords::duration(s.clientTimeoutSeconds) + ";");
     if (!geo)
         out.add("        set $lblab_why " + ConfigWords::why(staticWhy(s.policy)) + ";");
     out.add("        location / {");
@@ -278,9 +270,9 @@ void writeServer(ConfigLines& out, const EngineSetup& s, bool geo)
     out.add("            # a failed attempt is retried on the next server (idempotent requests only)");
     out.add("            proxy_next_upstream error timeout http_502 http_503;");
     out.add("            proxy_next_upstream_tries " + std::to_string(std::max(0, s.retries) + 1) + ";");
-    out.add("            proxy_connect_timeout " + duration(s.connectTimeoutSeconds) + ";");
-    out.add("            proxy_read_timeout " + duration(s.serverTimeoutSeconds) + ";");
-    out.add("            proxy_send_timeout " + duration(s.serverTimeoutSeconds) + ";");
+    out.add("            proxy_connect_timeout " + ConfigWords::duration(s.connectTimeoutSeconds) + ";");
+    out.add("            proxy_read_timeout " + ConfigWords::duration(s.serverTimeoutSeconds) + ";");
+    out.add("            proxy_send_timeout " + ConfigWords::duration(s.serverTimeoutSeconds) + ";");
     out.add("        }");
     out.add("    }");
 }
@@ -293,13 +285,13 @@ GeneratedConfig NginxConfig::generate(const EngineSetup& s)
     if (!support.supported)
         throw std::invalid_argument(support.reason);
     const PolicyDescriptor* descriptor = PolicyCatalog::find(s.policy);
-    ConfigWords::requireAddress(kEngine, "listen address", s.listenAddress);
+    ConfigWords::requireAddress(kNginx, "listen address", s.listenAddress);
     for (const auto& b : s.backends) {
-        ConfigWords::requireToken(kEngine, "backend name", b.name);
-        ConfigWords::requireAddress(kEngine, "backend address", b.address);
+        ConfigWords::requireToken(kNginx, "backend name", b.name);
+        ConfigWords::requireAddress(kNginx, "backend address", b.address);
     }
     const bool geo = s.policy == "geo";
-    const std::vector<std::string> regions = geo ? ConfigWords::regionsOf(kEngine, s) : std::vector<std::string>{};
+    const std::vector<std::string> regions = geo ? ConfigWords::regionsOf(kNginx, s) : std::vector<std::string>{};
     const std::string run = s.runDir.string();
 
     ConfigLines out;

@@ -73,12 +73,11 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_preset->setToolTip(tr("What to show: each preset tells one story. Picking one starts it."));
 
-    m_modified = new QLabel(this);
+    m_modified = new ElidedLabel(this, false); // elided, not pushing the run buttons away
     m_modified->setObjectName("modifiedMark");
     m_modified->setStyleSheet(QStringLiteral(
         "#modifiedMark { background: #fff1b8; color: #4a3b00; border: 1px solid #d9b300; border-radius: 3px;"
         " padding: 1px 6px; }"));
-    m_modified->setToolTip(tr("What this run changes from the preset as shipped; Restart keeps it"));
     FontScale::setRelative(m_modified, 1.0); // style-sheeted: it would keep its first font otherwise
     m_modified->hide();
     m_backToPreset = new QPushButton(tr("Back to preset"), this);
@@ -135,9 +134,13 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     m_ipFraction->setSuffix(tr(" %"));
     m_ipFraction->setToolTip(m_changeIps->toolTip());
 
+    // Three rows, so the window fits a 1600x1000 projector (and down to about 1280 wide) with every
+    // control whole: what runs (preset, run buttons, pace); how it is balanced (engine, sessions,
+    // policy and its summary); the workload and where the balancer listens.
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(6, 4, 6, 4);
     grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(4);
     auto* row1 = new QHBoxLayout;
     row1->addWidget(caption(tr("Preset"), this));
     row1->addWidget(m_preset, 2);
@@ -151,10 +154,6 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     row1->addSpacing(12);
     m_pace = new PaceControls(this);
     row1->addWidget(m_pace);
-    row1->addSpacing(12);
-    row1->addWidget(caption(tr("Balancer"), this));
-    row1->addWidget(m_url, 1);
-    row1->addWidget(m_copyUrl);
     auto* row2 = new QHBoxLayout;
     row2->addWidget(m_engine);
     row2->addSpacing(12);
@@ -162,21 +161,26 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     row2->addSpacing(12);
     row2->addWidget(caption(tr("Policy"), this));
     row2->addWidget(m_policy);
-    row2->addWidget(m_policySummary, 1); // beside the picker: a row saved for the map and the tabs
-    row2->addSpacing(12);
-    row2->addWidget(caption(tr("Rate"), this));
-    row2->addWidget(m_rate);
-    row2->addSpacing(12);
-    row2->addWidget(caption(tr("Clients"), this));
-    row2->addWidget(m_clients);
-    row2->addSpacing(8);
-    row2->addWidget(caption(tr("Seed"), this));
-    row2->addWidget(m_seed);
-    row2->addSpacing(12);
-    row2->addWidget(m_changeIps);
-    row2->addWidget(m_ipFraction);
+    row2->addWidget(m_policySummary, 1); // beside the picker, with the rest of the row
+    auto* row3 = new QHBoxLayout;
+    row3->addWidget(caption(tr("Rate"), this));
+    row3->addWidget(m_rate);
+    row3->addSpacing(12);
+    row3->addWidget(caption(tr("Clients"), this));
+    row3->addWidget(m_clients);
+    row3->addSpacing(8);
+    row3->addWidget(caption(tr("Seed"), this));
+    row3->addWidget(m_seed);
+    row3->addSpacing(12);
+    row3->addWidget(m_changeIps);
+    row3->addWidget(m_ipFraction);
+    row3->addSpacing(12);
+    row3->addWidget(caption(tr("Balancer"), this));
+    row3->addWidget(m_url, 1);
+    row3->addWidget(m_copyUrl);
     grid->addLayout(row1, 0, 0);
     grid->addLayout(row2, 1, 0);
+    grid->addLayout(row3, 2, 0);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &ControlsPanel::onPresetChanged);
     connect(m_preset, &QComboBox::activated, this, &ControlsPanel::onPresetActivated);
@@ -584,8 +588,10 @@ void ControlsPanel::requestReset()
 void ControlsPanel::showModified(const QStringList& changes)
 {
     const QString text = changes.isEmpty() ? QString() : tr("modified: %1").arg(changes.join(QStringLiteral(", ")));
-    if (m_modified->text() != text)
-        m_modified->setText(text);
+    if (m_modified->text() != text) {
+        m_modified->setText(text); // elided when the row is short: the tooltip keeps it whole
+        m_modified->setToolTip(tr("%1\nWhat this run changes from the preset as shipped; Restart keeps it").arg(text));
+    }
     m_modified->setVisible(!changes.isEmpty());
     m_backToPreset->setVisible(!changes.isEmpty());
 }

@@ -37,6 +37,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QScreen>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -658,8 +659,14 @@ QString MainWindow::lastPresetName() { return QSettings().value("lastPreset").to
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
         resize(1600, 1000);
+    } else if (const QScreen* s = screen()) {
+        // A size saved when the window could not be narrower than 1687 px: back onto the screen.
+        const QSize room = s->availableGeometry().size();
+        if (width() > room.width() || height() > room.height())
+            resize(size().boundedTo(room));
+    }
     m_restoredState = restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
     const double scale = settings.value("window/fontScale", 1.0).toDouble();
     if (scale > 0)

@@ -30,6 +30,8 @@ using proxy_wire::twoBuffers;
 namespace {
 
 constexpr std::size_t kLingerBytes = 256 * 1024;
+/// Room made for each read of a client's request bytes (a hot wait's read and readHeader's).
+constexpr std::size_t kRequestReadSize = 4096;
 
 } // namespace
 
@@ -204,7 +206,7 @@ asio::awaitable<ClientConnection::HotWait> ClientConnection::waitHot()
 {
     ExchangeState& x = *m_x;
     m_worker.waiting.add(m_hook, IdleConnections::Wait::Hot);
-    const auto space = x.in.prepare(4096);
+    const auto space = x.in.prepare(kRequestReadSize);
     const auto [ec, n] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
     m_worker.waiting.remove(m_hook);
     if (!ec) {
@@ -246,7 +248,7 @@ asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(Reques
             co_return ReadState::Rejected;
         }
         scanned = bytes.size();
-        const auto space = x.in.prepare(4096);
+        const auto space = x.in.prepare(kRequestReadSize);
         boost::system::error_code ec;
         std::size_t n = 0;
         if (x.watch->fired) {

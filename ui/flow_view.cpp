@@ -66,6 +66,32 @@ QString stateText(const BackendView& server)
     return toQString(toString(server.state));
 }
 
+/// The header's line on the left.
+QString headerTitle() { return FlowView::tr("Requests: client → balancer → server and back"); }
+
+/// The corner note's first words when the run is slowed ("" at full speed).
+QString speedWords(double speed)
+{
+    if (speed >= 0.999)
+        return {};
+    return FlowView::tr("slow motion %1 · ").arg(speed >= 0.45  ? QStringLiteral("1/2")
+                                                 : speed >= 0.2 ? QStringLiteral("1/4")
+                                                                : QStringLiteral("1/10"));
+}
+
+/// What the corner note says of the sampling (FlowView::samplingText).
+QString samplingWords(bool stepping, int sampleEvery, double rate)
+{
+    if (stepping)
+        return FlowView::tr("step mode: one request per step (%1)")
+            .arg(ShortcutCatalog::step().toString(QKeySequence::NativeText));
+    const QString perSecond = FlowView::tr("%1 requests/s").arg(rate < 10 ? QString::number(rate, 'f', 1)
+                                                                          : QString::number(std::lround(rate)));
+    if (sampleEvery <= 1)
+        return FlowView::tr("every request shown (%1)").arg(perSecond);
+    return FlowView::tr("showing 1 in %1 requests (%2)").arg(sampleEvery).arg(perSecond);
+}
+
 } // namespace
 
 FlowView::FlowView(QWidget* parent) : QWidget(parent)
@@ -105,13 +131,7 @@ int FlowView::tripMs() const
 
 QString FlowView::samplingText() const
 {
-    if (m_snapshot && m_snapshot->stepping)
-        return tr("step mode: one request per step (%1)").arg(ShortcutCatalog::step().toString(QKeySequence::NativeText));
-    const QString rate = tr("%1 requests/s").arg(m_rate < 10 ? QString::number(m_rate, 'f', 1)
-                                                             : QString::number(std::lround(m_rate)));
-    if (m_sampleEvery <= 1)
-        return tr("every request shown (%1)").arg(rate);
-    return tr("showing 1 in %1 requests (%2)").arg(m_sampleEvery).arg(rate);
+    return samplingWords(m_snapshot && m_snapshot->stepping, m_sampleEvery, m_rate);
 }
 
 int FlowView::rowOfClient(const QString& id) const
@@ -163,7 +183,16 @@ void FlowView::relayout()
 {
     const QFontMetrics fm = fontMetrics();
     const QRect all = rect().adjusted(kFlowMargin, kFlowMargin, -kFlowMargin, -kFlowMargin);
-    m_header = QRect(all.left(), all.top(), all.width(), fm.height() + 6);
+    // The title and the widest note the corner can show share one line when they fit, else the note
+    // goes under the title. Decided here, not per note, so the drawing does not jump when the note changes.
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics boldFm(bold);
+    const int widestNote = boldFm.horizontalAdvance(speedWords(0.1)) +
+                           std::max(boldFm.horizontalAdvance(samplingWords(true, 1, 0)),
+                                    boldFm.horizontalAdvance(samplingWords(false, 99, 9999)));
+    m_headerWrapped = fm.horizontalAdvance(headerTitle()) + 24 + widestNote > all.width();
+    m_header = QRect(all.left(), all.top(), all.width(), (fm.height() + 6) * (m_headerWrapped ? 2 : 1));
     m_legend = QRect(all.left(), all.bottom() - fm.height() - 4, all.width(), fm.height() + 4);
     const QRect body(all.left(), m_header.bottom() + 8, all.width(), m_legend.top() - m_header.bottom() - 16);
     const int w = body.width();
@@ -361,27 +390,25 @@ void FlowView::paintHeader(QPainter& p) const
     bold.setBold(true);
     p.setFont(bold);
     p.setPen(palette().windowText().color());
-    const QString note = samplingText();
-    const QString speed = m_snapshot && m_snapshot->speed < 0.999
-                              ? tr("slow motion %1 · ").arg(m_snapshot->speed >= 0.45   ? QStringLiteral("1/2")
-                                                            : m_snapshot->speed >= 0.2  ? QStringLiteral("1/4")
-                                                                                        : QStringLiteral("1/10"))
-                              : QString();
-    const QString right = speed + note;
+    const int lineH = m_headerWrapped ? m_header.height() / 2 : m_header.height();
+    const QRect titleLine(m_header.left(), m_header.top(), m_header.width(), lineH);
+    const QRect noteLine = m_headerWrapped ? titleLine.translated(0, lineH) : titleLine;
+    const QString speed = m_snapshot ? speedWords(m_snapshot->speed) : QString();
+    const QString right = QFontMetrics(bold).elidedText(speed + samplingText(), Qt::ElideRight, noteLine.width() - 12);
     const int rightW = QFontMetrics(bold).horizontalAdvance(right) + 12;
     if (m_sampleEvery > 1 || !speed.isEmpty() || (m_snapshot && m_snapshot->stepping)) { // anything but plain flow stands out
-        const QRect box(m_header.right() - rightW, m_header.top(), rightW, m_header.height());
+        const QRect box(noteLine.right() - rightW, noteLine.top(), rightW, lineH);
         p.setPen(Qt::NoPen);
         p.setBrush(QColor(0xFF, 0xE0, 0x70));
         p.drawRoundedRect(box, 4, 4);
         p.setPen(Qt::black);
     }
-    p.drawText(m_header.adjusted(0, 0, -6, 0), Qt::AlignRight | Qt::AlignVCenter, right);
+    p.drawText(noteLine.adjusted(0, 0, -6, 0), Qt::AlignRight | Qt::AlignVCenter, right);
     p.setPen(palette().windowText().color());
     p.setFont(font());
-    const QString title = tr("One dot per request: client → balancer → server, back as a ring");
-    p.drawText(m_header.adjusted(0, 0, -rightW - 12, 0), Qt::AlignLeft | Qt::AlignVCenter,
-               fontMetrics().elidedText(title, Qt::ElideRight, m_header.width() - rightW - 12));
+    const int titleW = m_headerWrapped ? titleLine.width() : titleLine.width() - rightW - 12;
+    p.drawText(QRect(titleLine.left(), titleLine.top(), titleW, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+               fontMetrics().elidedText(headerTitle(), Qt::ElideRight, titleW));
 }
 
 void FlowView::paintClients(QPainter& p) const

@@ -44,8 +44,13 @@ public:
     int inAir() const { return static_cast<int>(m_flights.size()); }
     /// 1 when every request is drawn, k when 1 in k is.
     int sampleEvery() const { return m_sampleEvery; }
-    /// The note in the top right corner: "every request shown" or "showing 1 in 12 requests ...".
+    /// The note in the top right corner (under the title when both do not fit on one line):
+    /// "every request shown" or "showing 1 in 12 requests ...".
     QString samplingText() const;
+    /// Where the title and the corner note are drawn: one line, or two when they do not fit side by side.
+    QRect headerRect() const { return m_header; }
+    /// True when the corner note sits under the title.
+    bool headerWrapped() const { return m_headerWrapped; }
     /// Requests per second the view measured from the snapshots.
     double requestRate() const { return m_rate; }
     /// A trip's length now (kTripMs stretched by the snapshot's speed).
@@ -130,6 +135,7 @@ private:
     int m_sampleEvery = 1;
     qint64 m_sampleChangedMs = -1;
     QRect m_header, m_clientsArea, m_balancer, m_serversArea, m_legend;
+    bool m_headerWrapped = false;       ///< the corner note sits under the title, not beside it
 };
 
 } // namespace lblab::ui

@@ -201,4 +201,28 @@ TEST(FlowView, ANewRunStartsAfresh)
     EXPECT_EQ(f.view.inAir(), 1) << "the old run's flights are gone, the new run's first request flies";
 }
 
+TEST(FlowView, TheHeaderWrapsRatherThanCuttingItsTitle)
+{
+    FlowFixture f;
+    Snapshot s = flowSnapshot(6, 3);
+    s.speed = 0.25;
+    f.feed(s);
+    const int line = f.view.fontMetrics().height() + 6;
+    EXPECT_FALSE(f.view.headerWrapped()) << "1400 px hold the title and the widest note side by side";
+    EXPECT_EQ(f.view.headerRect().height(), line);
+
+    f.view.resize(700, 800);
+    QCoreApplication::processEvents();
+    ASSERT_EQ(f.view.width(), 700);
+    EXPECT_TRUE(f.view.headerWrapped()) << "700 px do not: the note goes under the title";
+    EXPECT_EQ(f.view.headerRect().height(), 2 * line);
+    EXPECT_LE(f.view.fontMetrics().horizontalAdvance(QStringLiteral("Requests: client → balancer → server and back")),
+              f.view.headerRect().width())
+        << "the title is whole on its own line";
+    EXPECT_GT(f.view.clientRowRect(0).top(), f.view.headerRect().bottom()) << "the clients start under the header";
+    const QImage image = f.view.grab().toImage();
+    EXPECT_GT(countColour(image, f.view.headerRect().adjusted(0, line, 0, 0), QColor(0xFF, 0xE0, 0x70)), 100)
+        << "the slow-motion note is drawn on the second line";
+}
+
 } // namespace

@@ -3,6 +3,7 @@
 #include "core/http/wire_format.h"
 #include "core/proxy/backend_registry.h"
 #include "core/proxy/balancer_options.h"
+#include "core/proxy/draining_read.h"
 #include "core/proxy/health_checker.h"
 #include "core/proxy/proxy_services.h"
 #include "core/proxy/proxy_wire.h"
@@ -68,7 +69,7 @@ void ClientConnection::start(ProxyServices& services, ProxyWorker& worker, Proxy
 {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    // The first read after a readiness wait is made directly (would_block falls back to waiting).
+    // Non-blocking from the start (Asio would switch it at the first wait).
     socket.non_blocking(true, ignored);
     const tcp::endpoint peerEndpoint = socket.remote_endpoint(ignored);
     const Ipv4 peer = peerEndpoint.address().is_v4() ? peerEndpoint.address().to_v4().to_uint() : 0;
@@ -207,7 +208,7 @@ asio::awaitable<ClientConnection::HotWait> ClientConnection::waitHot()
     ExchangeState& x = *m_x;
     m_worker.waiting.add(m_hook, IdleConnections::Wait::Hot);
     const auto space = x.in.prepare(kRequestReadSize);
-    const auto [ec, n] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+    const auto [ec, n] = co_await asyncReadDraining(m_socket, asio::buffer(space.data(), space.size()), nothrow);
     m_worker.waiting.remove(m_hook);
     if (!ec) {
         x.in.commit(n);
@@ -220,7 +221,6 @@ asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(Reques
                                                                           std::size_t& headerSize)
 {
     const BalancerOptions& options = m_services.options;
-    const bool fresh = !m_x; // the wait saw bytes arrive
     ExchangeState& x = borrow();
     // The header phase has its own deadline, and the watchdog only cancels the read: a 408 needs
     // the socket open. A first request's deadline counts from the connection's start.
@@ -229,7 +229,6 @@ asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(Reques
     else
         Watchdog::arm(x.watch, m_socket, options.headerTimeoutSeconds);
     WatchdogDisarm disarm{*x.watch};
-    bool direct = fresh;
     std::size_t scanned = 0;
     for (;;) {
         const std::string_view bytes = x.in.data();
@@ -254,14 +253,11 @@ asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(Reques
         if (x.watch->fired) {
             // A deadline that passed while the previous read was completing cancelled nothing.
             ec = asio::error::operation_aborted;
-        } else if (direct) {
-            // Bytes are waiting (the socket is non-blocking): no second trip through the reactor.
-            direct = false;
-            n = m_socket.read_some(asio::buffer(space.data(), space.size()), ec);
-            if (ec == asio::error::would_block || ec == asio::error::try_again)
-                std::tie(ec, n) = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
-        } else {
-            std::tie(ec, n) = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        } else if (const auto buffer = asio::buffer(space.data(), space.size());
+                   !tryReadNow(m_socket.native_handle(), buffer, ec, n)) {
+            // Either bytes are waiting (the readiness wait saw them: no second trip through the
+            // reactor) or this continues a request whose end of stream may have come with its bytes.
+            std::tie(ec, n) = co_await asyncReadDraining(m_socket, buffer, nothrow);
         }
         if (ec) {
             const bool begun = x.in.size() > 0;
@@ -340,7 +336,11 @@ asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::siz
         x.request.rebase(before, x.in.data().data());
         if (x.watch->fired)
             co_return BodyState::Closed;
-        auto [ec, n] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        const auto buffer = asio::buffer(space.data(), space.size());
+        boost::system::error_code ec;
+        std::size_t n = 0;
+        if (!tryReadNow(m_socket.native_handle(), buffer, ec, n))
+            std::tie(ec, n) = co_await asyncReadDraining(m_socket, buffer, nothrow);
         if (ec)
             co_return BodyState::Closed; // timed out, or the client went away
         x.in.commit(n);
@@ -372,7 +372,11 @@ asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bo
     while (drained < kLingerBytes) {
         x.in.clear();
         const auto space = x.in.prepare(kReadChunk);
-        auto [rec, rn] = co_await m_socket.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+        const auto buffer = asio::buffer(space.data(), space.size());
+        boost::system::error_code rec;
+        std::size_t rn = 0;
+        if (!tryReadNow(m_socket.native_handle(), buffer, rec, rn))
+            std::tie(rec, rn) = co_await asyncReadDraining(m_socket, buffer, nothrow);
         if (rec)
             break;
         drained += rn;

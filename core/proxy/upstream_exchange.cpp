@@ -1,6 +1,7 @@
 #include "core/proxy/upstream_exchange.h"
 
 #include "core/proxy/balancer_options.h"
+#include "core/proxy/draining_read.h"
 #include "core/proxy/proxy_wire.h"
 #include "core/proxy/upstream_pool.h"
 #include "core/proxy/watchdog.h"
@@ -181,9 +182,15 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<
             const char* before = m_in.data().data();
             const auto space = m_in.prepare(proxy_wire::kReadChunk);
             m_response.rebase(before, m_in.data().data());
-            auto [rec, rn] = watch.fired
-                                 ? std::tuple{boost::system::error_code(asio::error::operation_aborted), std::size_t{0}}
-                                 : co_await stream.async_read_some(asio::buffer(space.data(), space.size()), nothrow);
+            const auto buffer = asio::buffer(space.data(), space.size());
+            boost::system::error_code rec;
+            std::size_t rn = 0;
+            if (watch.fired)
+                rec = asio::error::operation_aborted;
+            else if (received == 0 || !tryReadNow(stream.native_handle(), buffer, rec, rn))
+                // The answer's first bytes: nothing to try for yet. Later bytes of the same answer
+                // are tried for first (its end of stream may have come with the bytes before).
+                std::tie(rec, rn) = co_await asyncReadDraining(stream, buffer, nothrow);
             if (!rec) {
                 m_in.commit(rn);
                 received += rn;

@@ -34,12 +34,12 @@ struct BackendView {
     std::uint64_t sessionMisses = 0;///< session misses on this backend since run start
 };
 
-/// One client (virtual user or outside client), as of its last request.
-struct ClientView {
+/// One client (virtual user or outside client), as of its last request: what the lab keeps of each
+/// client it tracks. Its last request's key and decision inputs are kept once, in its story.
+struct ClientState {
     std::string id;                 ///< "c17" or "ext-127.0.0.1"
     std::string group;              ///< client group name ("outside" for real clients)
     Ipv4 ip = 0;                    ///< current source address
-    std::string sessionKey;         ///< the key the policy used for it last
     int backend = -1;               ///< backend of its last request (-1: none yet)
     DecisionKind decision = DecisionKind::NoBackend; ///< why
     unsigned status = 0;            ///< last HTTP status
@@ -55,6 +55,11 @@ struct ClientView {
                                     ///< another server than before (-1: never); per-request balancing
                                     ///< (round robin, random, ...) moves everyone and is not counted
     int movedFrom = -1;             ///< the server it was on before that move (-1: none)
+};
+
+/// One client as a snapshot shows it: its state, and its last request's key and why.
+struct ClientView : ClientState {
+    std::string sessionKey;         ///< the key the policy used for it last
     DecisionReason reason;          ///< the inputs of its last request's decision (see whyText)
     std::string why;                ///< that reason as text, when only text was recorded (engines, replay)
 };

@@ -41,7 +41,7 @@ public:
         std::size_t historyIntervals = 2400;      ///< intervals kept for snapshots (all are exported)
         std::size_t logCapacity = 5000;           ///< lab events kept (older ones are counted, not kept)
         std::size_t clientCapacity = 20000;       ///< clients tracked for the map
-        std::size_t storyEntries = 48;            ///< story entries kept per client (48 bytes each)
+        std::size_t storyEntries = 48;            ///< story entries kept per client (184 bytes each)
         std::size_t sortRunRows = 100000;         ///< events.csv export: rows sorted in memory at once
     };
 

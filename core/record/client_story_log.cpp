@@ -16,19 +16,28 @@ bool alike(const StoryEntry& entry, const RequestEvent& e)
 
 } // namespace
 
-ClientStoryLog::ClientStoryLog(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 1)) {}
+ClientStoryLog::ClientStoryLog(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 2)) {}
+
+std::size_t ClientStoryLog::slotFromNewest(std::size_t back) const
+{
+    // Before the ring is full m_oldest is 0 and the newest is the last element.
+    return (m_oldest + m_entries.size() - 1 - back) % m_entries.size();
+}
 
 StoryEntry* ClientStoryLog::newest()
 {
-    if (m_entries.empty())
-        return nullptr;
-    // Before the ring is full m_oldest is 0 and the newest is the last element.
-    const std::size_t at = m_entries.size() < m_capacity ? m_entries.size() - 1
-                                                         : (m_oldest + m_capacity - 1) % m_capacity;
-    return &m_entries[at];
+    return m_entries.empty() ? nullptr : &m_entries[slotFromNewest(0)];
 }
 
-StoryEntry& ClientStoryLog::push()
+const StoryEntry* ClientStoryLog::lastRequest() const
+{
+    for (std::size_t back = 0; back < m_entries.size(); ++back)
+        if (const StoryEntry& entry = m_entries[slotFromNewest(back)]; entry.kind == StoryEntry::Kind::Requests)
+            return &entry;
+    return nullptr;
+}
+
+StoryEntry& ClientStoryLog::push(bool keepLastRequest)
 {
     if (m_entries.size() < m_capacity) {
         // Grow by hand so a story never holds more room than its bound (push_back would double).
@@ -37,8 +46,14 @@ StoryEntry& ClientStoryLog::push()
         return m_entries.emplace_back();
     }
     // The oldest entry's place is refilled field by field: its strings keep their capacity.
+    const std::size_t next = (m_oldest + 1) % m_capacity;
+    if (keepLastRequest && lastRequest() == &m_entries[m_oldest]) {
+        // Only address changes came after the last request: it stays, as the oldest, and the
+        // oldest address change after it goes instead.
+        std::swap(m_entries[m_oldest], m_entries[next]);
+    }
     StoryEntry& entry = m_entries[m_oldest];
-    m_oldest = (m_oldest + 1) % m_capacity;
+    m_oldest = next;
     ++m_dropped;
     return entry;
 }
@@ -56,7 +71,7 @@ void ClientStoryLog::recordRequest(const RequestEvent& e)
         last->why = e.why;
         return;
     }
-    StoryEntry& entry = push();
+    StoryEntry& entry = push(false);
     entry.kind = StoryEntry::Kind::Requests;
     entry.firstUs = e.tUs;
     entry.lastUs = e.tUs;
@@ -74,7 +89,7 @@ void ClientStoryLog::recordRequest(const RequestEvent& e)
 
 void ClientStoryLog::recordIpChange(Ipv4 from, Ipv4 to, std::int64_t tUs)
 {
-    StoryEntry& entry = push();
+    StoryEntry& entry = push(true);
     entry.kind = StoryEntry::Kind::IpChange;
     entry.firstUs = tUs;
     entry.lastUs = tUs;

@@ -13,19 +13,24 @@ namespace lblab {
 /// decision and session outcome. Consecutive requests alike (same address, server, decision,
 /// session outcome and status class) fold into one entry with a count, so memory grows only when
 /// something changes; an address change is its own entry. At most `capacity` entries are kept:
-/// the oldest go first and are counted. Not thread-safe: its owner serialises access.
+/// the oldest go first and are counted, except the newest request's entry, which address changes
+/// never push out (it is where the client's last key and why are kept: see lastRequest). Not
+/// thread-safe: its owner serialises access.
 class ClientStoryLog {
 public:
     /// Entries kept per client unless told otherwise.
     static constexpr std::size_t kDefaultCapacity = 48;
 
-    /// An empty story keeping at most `capacity` entries (at least 1).
+    /// An empty story keeping at most `capacity` entries (at least 2: the last request and an
+    /// address change after it).
     explicit ClientStoryLog(std::size_t capacity = kDefaultCapacity);
 
     /// Adds a request: folded into the newest entry when alike, else a new entry.
     void recordRequest(const RequestEvent& event);
     /// Adds an address change (old -> new) as its own entry.
     void recordIpChange(Ipv4 from, Ipv4 to, std::int64_t tUs);
+    /// The entry of the client's last request (its key, reason and why), or null before any.
+    const StoryEntry* lastRequest() const;
     /// The entries, oldest first, and how many older ones were dropped (clientId is left as it is).
     void fill(ClientStory& out) const;
     /// Entries kept now.
@@ -35,8 +40,11 @@ public:
 
 private:
     StoryEntry* newest();
-    /// The place of a new newest entry, to be filled whole: a fresh one, or the oldest once full.
-    StoryEntry& push();
+    /// The slot of the entry `back` places before the newest (0: the newest).
+    std::size_t slotFromNewest(std::size_t back) const;
+    /// The place of a new newest entry, to be filled whole: a fresh one, or the oldest once full
+    /// (for an address change, never the last request's: the next oldest goes instead).
+    StoryEntry& push(bool keepLastRequest);
 
     std::vector<StoryEntry> m_entries; ///< a ring once full: m_oldest is the oldest entry
     std::size_t m_oldest = 0;

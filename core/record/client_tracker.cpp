@@ -13,6 +13,33 @@ constexpr std::string_view kOutsideGroup = "outside";
 
 ClientTracker::ClientTracker(Options options) : m_options(options) {}
 
+ClientTracker::ClientTracker(const ClientTracker& other)
+    : m_options(other.m_options), m_tracks(other.m_tracks), m_untracked(other.m_untracked),
+      m_untrackedCount(other.m_untrackedCount)
+{
+    reindex();
+}
+
+ClientTracker& ClientTracker::operator=(const ClientTracker& other)
+{
+    if (this != &other) {
+        m_options = other.m_options;
+        m_tracks = other.m_tracks;
+        m_untracked = other.m_untracked;
+        m_untrackedCount = other.m_untrackedCount;
+        reindex();
+    }
+    return *this;
+}
+
+void ClientTracker::reindex()
+{
+    m_index.clear();
+    m_index.reserve(m_tracks.size());
+    for (std::size_t i = 0; i < m_tracks.size(); ++i)
+        m_index.emplace(m_tracks[i].state.id, i);
+}
+
 ClientTracker::Track* ClientTracker::find(const std::string& id, bool create, bool external,
                                           std::string_view group, Ipv4 ip)
 {
@@ -27,14 +54,13 @@ ClientTracker::Track* ClientTracker::find(const std::string& id, bool create, bo
             ++m_untrackedCount;
         return nullptr;
     }
-    Track track{ClientView{}, ClientStoryLog(m_options.storyEntries)};
-    track.view.id = id;
-    track.view.group = std::string(group);
-    track.view.ip = ip;
-    track.view.external = external;
-    m_index.emplace(id, m_tracks.size());
-    m_tracks.push_back(std::move(track));
-    return &m_tracks.back();
+    Track& track = m_tracks.emplace_back(Track{ClientState{}, ClientStoryLog(m_options.storyEntries)});
+    track.state.id = id;
+    track.state.group = std::string(group);
+    track.state.ip = ip;
+    track.state.external = external;
+    m_index.emplace(track.state.id, m_tracks.size() - 1);
+    return &track;
 }
 
 void ClientTracker::registerClient(const std::string& id, const std::string& group, Ipv4 ip)
@@ -42,9 +68,9 @@ void ClientTracker::registerClient(const std::string& id, const std::string& gro
     Track* c = find(id, true, false, group, ip);
     if (!c)
         return;
-    c->view.group = group;
-    c->view.ip = ip;
-    c->view.external = false;
+    c->state.group = group;
+    c->state.ip = ip;
+    c->state.external = false;
 }
 
 namespace {
@@ -74,7 +100,7 @@ ClientTracker::Outcome ClientTracker::record(const RequestEvent& e)
     Track* c = find(e.clientId, true, true, kOutsideGroup, e.clientIp);
     if (!c)
         return outcome;
-    ClientView& v = c->view;
+    ClientState& v = c->state;
     if (e.backend >= 0) {
         if (c->ipChangePending) {
             c->ipChangePending = false;
@@ -95,18 +121,15 @@ ClientTracker::Outcome ClientTracker::record(const RequestEvent& e)
         c->lastBackend = e.backend;
     }
     v.ip = e.clientIp;
-    v.sessionKey = e.sessionKey;
     v.backend = e.backend;
     v.decision = e.decision;
     v.status = e.status;
     v.session = e.session;
-    v.reason = e.reason;
-    v.why = e.why; // empty on the builtin balancer's path: no allocation
     ++v.requests;
     v.lastUs = e.tUs;
     if (lostSession(e.session))
         v.missUs = e.tUs;
-    c->story.recordRequest(e);
+    c->story.recordRequest(e); // and its key and why, kept there once
     return outcome;
 }
 
@@ -115,8 +138,8 @@ void ClientTracker::recordIpChange(const std::string& id, Ipv4 from, Ipv4 to, st
     Track* c = find(id, true, false, "", to);
     if (!c)
         return;
-    c->view.ip = to;
-    c->view.ipChangedUs = tUs;
+    c->state.ip = to;
+    c->state.ipChangedUs = tUs;
     c->story.recordIpChange(from, to, tUs);
     // Several changes before the next request still compare with the backend before the first.
     if (!c->ipChangePending) {
@@ -135,12 +158,21 @@ void ClientTracker::markTopologyChange()
 void ClientTracker::fill(std::vector<ClientView>& out) const
 {
     out.reserve(out.size() + m_tracks.size());
+    const auto add = [&out](const Track& c) {
+        ClientView& v = out.emplace_back();
+        static_cast<ClientState&>(v) = c.state;
+        if (const StoryEntry* last = c.story.lastRequest()) {
+            v.sessionKey = last->sessionKey;
+            v.reason = last->reason;
+            v.why = last->why;
+        }
+    };
     for (const Track& c : m_tracks)
-        if (!c.view.external)
-            out.push_back(c.view);
+        if (!c.state.external)
+            add(c);
     for (const Track& c : m_tracks)
-        if (c.view.external)
-            out.push_back(c.view);
+        if (c.state.external)
+            add(c);
 }
 
 ClientStory ClientTracker::story(const std::string& id) const

@@ -37,6 +37,12 @@ public:
 
     /// Tracks no client yet.
     explicit ClientTracker(Options options);
+    /// A copy (the replay keeps checkpoints) indexes its own tracks.
+    ClientTracker(const ClientTracker& other);
+    ClientTracker& operator=(const ClientTracker& other);
+    /// A move keeps the tracks where they are, and so the index.
+    ClientTracker(ClientTracker&&) noexcept = default;
+    ClientTracker& operator=(ClientTracker&&) noexcept = default;
 
     /// Makes a generated user known before its first request, so the map can show it.
     void registerClient(const std::string& id, const std::string& group, Ipv4 ip);
@@ -55,7 +61,7 @@ public:
 
 private:
     struct Track {
-        ClientView view;
+        ClientState state;             ///< its last request's key and why are in its story
         ClientStoryLog story;
         int lastBackend = -1;          ///< last backend that served it (survives 503s)
         bool remapArmed = false;       ///< the server set or policy changed since its last request
@@ -64,11 +70,13 @@ private:
     };
 
     Track* find(const std::string& id, bool create, bool external, std::string_view group, Ipv4 ip);
+    /// Builds m_index anew over m_tracks.
+    void reindex();
 
     Options m_options;
     // A deque: each client costs its own Track, never the spare half of a doubled array.
     std::deque<Track> m_tracks;
-    std::unordered_map<std::string, std::size_t> m_index;
+    std::unordered_map<std::string_view, std::size_t> m_index; ///< keys view each track's id (a deque never moves them)
     std::unordered_set<std::size_t> m_untracked; ///< hashes of ids seen beyond capacity (bounded)
     std::uint64_t m_untrackedCount = 0;
 };

@@ -458,9 +458,10 @@ void RunReplay::finish()
 
 RunReplay::Walk RunReplay::startWalk() const
 {
-    // As the live capture counts, but with one story entry per client: a replay shows no stories.
+    // As the live capture counts, but with the least story per client (its last request, kept for
+    // the map's why, and an address change after it): a replay shows no stories.
     RequestAccounting::Options options;
-    options.storyEntries = 1;
+    options.storyEntries = 2;
     Walk w(options);
     // The generated users in the order the lab registered them, so the map's tiles never move.
     for (std::size_t i = 0; i < m_users && i < m_clients.size(); ++i)

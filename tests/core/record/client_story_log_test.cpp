@@ -95,5 +95,49 @@ TEST(ClientStoryLogTest, TheOldestEntriesGoFirstAndAreCounted)
     EXPECT_EQ(log.dropped(), 6u);
 }
 
+TEST(ClientStoryLogTest, AddressChangesNeverPushOutTheLastRequest)
+{
+    ClientStoryLog log(3);
+    RequestEvent first = request(1, 0);
+    first.sessionKey = "old";
+    log.recordRequest(first);
+    RequestEvent last = request(2, 1);
+    last.sessionKey = "sid-42";
+    last.reason.hashModulo(0x2A, 3);
+    log.recordRequest(last);
+    for (int i = 0; i < 5; ++i)
+        log.recordIpChange(0x7F010105 + i, 0x7F010106 + i, 10 + i);
+    // The ring holds three: the last request, then the two newest address changes.
+    const auto s = storyOf(log);
+    ASSERT_EQ(s.entries.size(), 3u);
+    EXPECT_EQ(s.droppedEntries, 4u);
+    EXPECT_EQ(s.entries[0].kind, StoryEntry::Kind::Requests);
+    EXPECT_EQ(s.entries[0].sessionKey, "sid-42");
+    EXPECT_EQ(s.entries[1].firstUs, 13);
+    EXPECT_EQ(s.entries[2].firstUs, 14) << "oldest first";
+    ASSERT_NE(log.lastRequest(), nullptr);
+    EXPECT_EQ(log.lastRequest()->sessionKey, "sid-42");
+    EXPECT_EQ(log.lastRequest()->reason, last.reason);
+    // A request after them is the newest; the old last request may now go first.
+    log.recordRequest(request(20, 2));
+    EXPECT_EQ(log.lastRequest()->firstUs, 20);
+    EXPECT_EQ(storyOf(log).entries.front().firstUs, 13);
+}
+
+TEST(ClientStoryLogTest, TheSmallestStoryKeepsTheLastRequestAndAnAddressChange)
+{
+    ClientStoryLog log(1); // raised to 2
+    EXPECT_EQ(log.lastRequest(), nullptr);
+    RequestEvent e = request(1, 0);
+    e.sessionKey = "k";
+    log.recordRequest(e);
+    log.recordIpChange(0x7F010105, 0x7F010106, 2);
+    log.recordIpChange(0x7F010106, 0x7F010107, 3);
+    const auto s = storyOf(log);
+    ASSERT_EQ(s.entries.size(), 2u);
+    EXPECT_EQ(s.entries[0].sessionKey, "k");
+    EXPECT_EQ(s.entries[1].ip, 0x7F010107u);
+}
+
 } // namespace
 } // namespace lblab

@@ -164,5 +164,40 @@ TEST(RequestAccountingTest, TheSameEventsInTheSameOrderGiveTheSameNumbers)
     EXPECT_EQ(replay.backendStats()[1].p50Us, live.backendStats()[1].p50Us);
 }
 
+TEST(RequestAccountingTest, AClientsViewShowsItsLastRequestsKeyAndWhyAfterAddressChanges)
+{
+    RequestAccounting::Options options;
+    options.storyEntries = 2; // as the replay counts
+    RequestAccounting a(options);
+    a.registerClient("c0", "phones", 0x7F010101);
+    RequestEvent e = request("c0", 1);
+    e.sessionKey = "sid-7";
+    e.reason.hashModulo(0x2A, 3);
+    e.why = "from the engine's log";
+    a.request(e);
+    for (int i = 0; i < 4; ++i)
+        a.ipChange("c0", 0x7F010101 + i, 0x7F010102 + i, 10 + i);
+    std::vector<ClientView> views;
+    a.clients().fill(views);
+    ASSERT_EQ(views.size(), 1u);
+    EXPECT_EQ(views[0].id, "c0");
+    EXPECT_EQ(views[0].group, "phones");
+    EXPECT_EQ(views[0].ip, 0x7F010105u);
+    EXPECT_EQ(views[0].backend, 1);
+    EXPECT_EQ(views[0].sessionKey, "sid-7");
+    EXPECT_EQ(views[0].reason, e.reason);
+    EXPECT_EQ(views[0].why, "from the engine's log");
+    // An outside client comes after the users, with its own key.
+    RequestEvent outside = request("ext-127.1.2.3", 0);
+    outside.sessionKey = "cookie-1";
+    a.request(outside);
+    views.clear();
+    a.clients().fill(views);
+    ASSERT_EQ(views.size(), 2u);
+    EXPECT_TRUE(views[1].external);
+    EXPECT_EQ(views[1].sessionKey, "cookie-1");
+    EXPECT_EQ(views[1].reason, DecisionReason{});
+}
+
 } // namespace
 } // namespace lblab

@@ -331,5 +331,53 @@ TEST_F(HotConnectionTest, PipelinedAndHotRequestsAreAllServedInOrder)
     }
 }
 
+/// A short grace and a long idle limit: a connection closed by the idle limit would take 30 s.
+class ShortGraceTest : public LeanConnectionTest {
+protected:
+    void adjust(Balancer::Options& o) override
+    {
+        o.busyGapSeconds = 3600;
+        o.hotGraceSeconds = 0.2;
+        o.idleTimeoutSeconds = 30;
+    }
+};
+
+TEST_F(ShortGraceTest, ABusyClientThatSendsItsLastRequestAndClosesIsAnsweredAndClosed)
+{
+    // The request and the end of stream arrive together: one epoll edge for both. The hot wait
+    // after the answer waits without trying first (the request's read drained the socket), and
+    // must still see the end of stream, at the latest when the grace hands it to the readiness wait.
+    asio::io_context clientIo;
+    tcp::socket s(clientIo);
+    s.connect(balancer->endpoint());
+    timeval tv{20, 0};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const std::string get = "GET /search HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string received;
+    const auto answers = [&] {
+        std::size_t count = 0;
+        for (std::size_t at = received.find("HTTP/1.1 200"); at != std::string::npos; at = received.find("HTTP/1.1 200", at + 1))
+            ++count;
+        return count;
+    };
+    char buf[4096];
+    boost::system::error_code ec;
+    for (std::size_t i = 1; i <= 2; ++i) { // two requests close together: the connection is busy
+        asio::write(s, asio::buffer(get));
+        while (answers() < i && !ec)
+            received.append(buf, s.read_some(asio::buffer(buf), ec));
+        ASSERT_FALSE(ec) << ec.message();
+    }
+    asio::write(s, asio::buffer(get));
+    s.shutdown(tcp::socket::shutdown_send);
+    const auto sent = std::chrono::steady_clock::now();
+    while (!ec)
+        received.append(buf, s.read_some(asio::buffer(buf), ec));
+    EXPECT_EQ(ec, asio::error::eof) << "the balancer did not close the connection: " << ec.message();
+    EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(15)) << "closed only by the idle limit";
+    EXPECT_EQ(answers(), 3u) << received;
+    EXPECT_TRUE(waitFor([&] { return balancer->openConnections() == 0; }));
+}
+
 } // namespace
 } // namespace lblab

@@ -35,9 +35,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A folder of the running test's own: ctest runs each case in its own process, two at a time, and
+// the recorded runs below are made once per process, so a shared folder was emptied under another.
 fs::path outputDir(const std::string& name)
 {
-    auto dir = fs::path(LBLAB_TEST_OUTPUT_DIR) / name;
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    auto dir = fs::path(LBLAB_TEST_OUTPUT_DIR) / (name + "-" + (test ? test->name() : "setup"));
     fs::remove_all(dir);
     return dir;
 }

@@ -310,9 +310,9 @@ LB Lab: watch a real load balancer place real clients on real servers.
   --headless                run without a window, print a summary, exit
   --policy ID               balancing policy (see --list-policies)
   --engine NAME             who balances: builtin (the lab's own proxy, default), haproxy or nginx
+                            (the real programs, started by the lab with a generated configuration)
   --session-store NAME      where the servers keep sessions: local (each server its own, default),
                             shared (one Redis the lab starts) or client (an HMAC-signed cookie)
-                            (the real programs, started by the lab with a generated configuration)
   --print-config            print the configuration the engine would run for this preset or
                             scenario and policy (HAProxy's or NGINX's file) and exit
   --duration S              headless run length in seconds (default: the preset's)

@@ -35,30 +35,31 @@ struct BackendView {
 };
 
 /// One client (virtual user or outside client), as of its last request: what the lab keeps of each
-/// client it tracks. Its last request's key and decision inputs are kept once, in its story.
+/// client it tracks. Its group is kept once per group and its last request's key and decision
+/// inputs once, in its story; so the fields are ordered to leave no padding (a lab keeps one per user).
 struct ClientState {
     std::string id;                 ///< "c17" or "ext-127.0.0.1"
-    std::string group;              ///< client group name ("outside" for real clients)
     Ipv4 ip = 0;                    ///< current source address
     int backend = -1;               ///< backend of its last request (-1: none yet)
-    DecisionKind decision = DecisionKind::NoBackend; ///< why
     unsigned status = 0;            ///< last HTTP status
-    SessionOutcome session = SessionOutcome::None;   ///< last session outcome
+    int movedFrom = -1;             ///< the server it was on before its last move (-1: none; see movedUs)
     std::uint64_t requests = 0;     ///< requests so far
     std::int64_t lastUs = -1;       ///< time of the last request (-1: none)
     std::int64_t ipChangedUs = -1;  ///< time of the last IP change (-1: never)
     std::int64_t missUs = -1;       ///< time of the last session miss (-1: never)
-    bool pinned = false;            ///< the policy's table holds its key now
-    std::int64_t pinCreatedUs = -1; ///< when that pin was made
-    bool external = false;          ///< a real outside client (curl, a browser)
+    std::int64_t pinCreatedUs = -1; ///< when its pin was made (see pinned)
     std::int64_t movedUs = -1;      ///< when a decision that places the client (hash, pin) last put it on
                                     ///< another server than before (-1: never); per-request balancing
                                     ///< (round robin, random, ...) moves everyone and is not counted
-    int movedFrom = -1;             ///< the server it was on before that move (-1: none)
+    DecisionKind decision = DecisionKind::NoBackend; ///< why
+    SessionOutcome session = SessionOutcome::None;   ///< last session outcome
+    bool pinned = false;            ///< the policy's table holds its key now
+    bool external = false;          ///< a real outside client (curl, a browser)
 };
 
-/// One client as a snapshot shows it: its state, and its last request's key and why.
+/// One client as a snapshot shows it: its state, its group, and its last request's key and why.
 struct ClientView : ClientState {
+    std::string group;              ///< client group name ("outside" for real clients)
     std::string sessionKey;         ///< the key the policy used for it last
     DecisionReason reason;          ///< the inputs of its last request's decision (see whyText)
     std::string why;                ///< that reason as text, when only text was recorded (engines, replay)

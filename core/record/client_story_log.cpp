@@ -7,16 +7,55 @@ namespace lblab {
 
 namespace {
 
-bool alike(const StoryEntry& entry, const RequestEvent& e)
+/// A status as kept (HTTP statuses are three digits; anything larger is kept as the largest).
+std::uint16_t keptStatus(unsigned status)
 {
-    return entry.kind == StoryEntry::Kind::Requests && entry.ip == e.clientIp && entry.backend == e.backend &&
-           entry.decision == e.decision && entry.session == e.session && entry.status / 100 == e.status / 100 &&
-           entry.count < std::numeric_limits<std::uint32_t>::max();
+    return static_cast<std::uint16_t>(std::min<unsigned>(status, std::numeric_limits<std::uint16_t>::max()));
 }
 
 } // namespace
 
-ClientStoryLog::ClientStoryLog(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 2)) {}
+void ClientStoryLog::Kept::takeAnswer(const RequestEvent& e)
+{
+    status = keptStatus(e.status);
+    // A key is at most a header's length; one beyond 64 KiB is kept cut.
+    const std::size_t key = std::min<std::size_t>(e.sessionKey.size(), std::numeric_limits<std::uint16_t>::max());
+    keyLength = static_cast<std::uint16_t>(key);
+    text.assign(e.sessionKey, 0, key);
+    text += e.why;
+    reason = e.reason;
+}
+
+bool ClientStoryLog::Kept::alike(const RequestEvent& e) const
+{
+    return kind == StoryEntry::Kind::Requests && ip == e.clientIp && backend == e.backend && decision == e.decision &&
+           session == e.session && status / 100 == e.status / 100 && count < std::numeric_limits<std::uint32_t>::max();
+}
+
+StoryEntry ClientStoryLog::Kept::entry() const
+{
+    StoryEntry out;
+    out.kind = kind;
+    out.firstUs = firstUs;
+    out.lastUs = lastUs;
+    out.count = count;
+    out.ip = ip;
+    out.fromIp = fromIp;
+    out.backend = backend;
+    out.decision = decision;
+    out.session = session;
+    out.status = status;
+    out.sessionKey.assign(text, 0, keyLength);
+    out.reason = reason;
+    out.why.assign(text, keyLength);
+    return out;
+}
+
+ClientStoryLog::ClientStoryLog(std::size_t capacity)
+    : m_capacity(static_cast<std::uint32_t>(
+          std::clamp<std::size_t>(capacity, 2, std::numeric_limits<std::uint32_t>::max())))
+{
+}
 
 std::size_t ClientStoryLog::slotFromNewest(std::size_t back) const
 {
@@ -24,35 +63,42 @@ std::size_t ClientStoryLog::slotFromNewest(std::size_t back) const
     return (m_oldest + m_entries.size() - 1 - back) % m_entries.size();
 }
 
-StoryEntry* ClientStoryLog::newest()
+ClientStoryLog::Kept* ClientStoryLog::newest()
 {
     return m_entries.empty() ? nullptr : &m_entries[slotFromNewest(0)];
 }
 
-const StoryEntry* ClientStoryLog::lastRequest() const
+std::optional<std::size_t> ClientStoryLog::lastRequestSlot() const
 {
     for (std::size_t back = 0; back < m_entries.size(); ++back)
-        if (const StoryEntry& entry = m_entries[slotFromNewest(back)]; entry.kind == StoryEntry::Kind::Requests)
-            return &entry;
-    return nullptr;
+        if (const std::size_t slot = slotFromNewest(back); m_entries[slot].kind == StoryEntry::Kind::Requests)
+            return slot;
+    return std::nullopt;
 }
 
-StoryEntry& ClientStoryLog::push(bool keepLastRequest)
+std::optional<StoryEntry> ClientStoryLog::lastRequest() const
+{
+    if (const auto slot = lastRequestSlot())
+        return m_entries[*slot].entry();
+    return std::nullopt;
+}
+
+ClientStoryLog::Kept& ClientStoryLog::push(bool keepLastRequest)
 {
     if (m_entries.size() < m_capacity) {
         // Grow by hand so a story never holds more room than its bound (push_back would double).
         if (m_entries.size() == m_entries.capacity())
-            m_entries.reserve(std::min(m_capacity, std::max<std::size_t>(1, 2 * m_entries.size())));
+            m_entries.reserve(std::min<std::size_t>(m_capacity, std::max<std::size_t>(1, 2 * m_entries.size())));
         return m_entries.emplace_back();
     }
-    // The oldest entry's place is refilled field by field: its strings keep their capacity.
-    const std::size_t next = (m_oldest + 1) % m_capacity;
-    if (keepLastRequest && lastRequest() == &m_entries[m_oldest]) {
+    // The oldest entry's place is refilled field by field: its text keeps its capacity.
+    const std::uint32_t next = (m_oldest + 1) % m_capacity;
+    if (keepLastRequest && lastRequestSlot() == m_oldest) {
         // Only address changes came after the last request: it stays, as the oldest, and the
         // oldest address change after it goes instead.
         std::swap(m_entries[m_oldest], m_entries[next]);
     }
-    StoryEntry& entry = m_entries[m_oldest];
+    Kept& entry = m_entries[m_oldest];
     m_oldest = next;
     ++m_dropped;
     return entry;
@@ -60,18 +106,15 @@ StoryEntry& ClientStoryLog::push(bool keepLastRequest)
 
 void ClientStoryLog::recordRequest(const RequestEvent& e)
 {
-    if (StoryEntry* last = newest(); last && alike(*last, e)) {
+    if (Kept* last = newest(); last && last->alike(e)) {
         // Requests are recorded as they complete, so times within an entry may come out of order.
         ++last->count;
         last->firstUs = std::min(last->firstUs, e.tUs);
         last->lastUs = std::max(last->lastUs, e.tUs);
-        last->status = e.status;
-        last->sessionKey = e.sessionKey;
-        last->reason = e.reason;
-        last->why = e.why;
+        last->takeAnswer(e);
         return;
     }
-    StoryEntry& entry = push(false);
+    Kept& entry = push(false);
     entry.kind = StoryEntry::Kind::Requests;
     entry.firstUs = e.tUs;
     entry.lastUs = e.tUs;
@@ -81,15 +124,12 @@ void ClientStoryLog::recordRequest(const RequestEvent& e)
     entry.backend = e.backend;
     entry.decision = e.decision;
     entry.session = e.session;
-    entry.status = e.status;
-    entry.sessionKey = e.sessionKey;
-    entry.reason = e.reason;
-    entry.why = e.why;
+    entry.takeAnswer(e);
 }
 
 void ClientStoryLog::recordIpChange(Ipv4 from, Ipv4 to, std::int64_t tUs)
 {
-    StoryEntry& entry = push(true);
+    Kept& entry = push(true);
     entry.kind = StoryEntry::Kind::IpChange;
     entry.firstUs = tUs;
     entry.lastUs = tUs;
@@ -100,9 +140,9 @@ void ClientStoryLog::recordIpChange(Ipv4 from, Ipv4 to, std::int64_t tUs)
     entry.decision = DecisionKind::NoBackend;
     entry.session = SessionOutcome::None;
     entry.status = 0;
-    entry.sessionKey.clear();
+    entry.keyLength = 0;
+    entry.text.clear();
     entry.reason = DecisionReason{};
-    entry.why.clear();
 }
 
 void ClientStoryLog::fill(ClientStory& out) const
@@ -110,7 +150,7 @@ void ClientStoryLog::fill(ClientStory& out) const
     out.entries.clear();
     out.entries.reserve(m_entries.size());
     for (std::size_t i = 0; i < m_entries.size(); ++i)
-        out.entries.push_back(m_entries[(m_oldest + i) % m_entries.size()]);
+        out.entries.push_back(m_entries[(m_oldest + i) % m_entries.size()].entry());
     out.droppedEntries = m_dropped;
 }
 

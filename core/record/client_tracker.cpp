@@ -14,8 +14,8 @@ constexpr std::string_view kOutsideGroup = "outside";
 ClientTracker::ClientTracker(Options options) : m_options(options) {}
 
 ClientTracker::ClientTracker(const ClientTracker& other)
-    : m_options(other.m_options), m_tracks(other.m_tracks), m_untracked(other.m_untracked),
-      m_untrackedCount(other.m_untrackedCount)
+    : m_options(other.m_options), m_tracks(other.m_tracks), m_groups(other.m_groups),
+      m_untracked(other.m_untracked), m_untrackedCount(other.m_untrackedCount)
 {
     reindex();
 }
@@ -25,6 +25,7 @@ ClientTracker& ClientTracker::operator=(const ClientTracker& other)
     if (this != &other) {
         m_options = other.m_options;
         m_tracks = other.m_tracks;
+        m_groups = other.m_groups;
         m_untracked = other.m_untracked;
         m_untrackedCount = other.m_untrackedCount;
         reindex();
@@ -35,31 +36,43 @@ ClientTracker& ClientTracker::operator=(const ClientTracker& other)
 void ClientTracker::reindex()
 {
     m_index.clear();
-    m_index.reserve(m_tracks.size());
     for (std::size_t i = 0; i < m_tracks.size(); ++i)
-        m_index.emplace(m_tracks[i].state.id, i);
+        m_index.insert(m_tracks[i].state.id, static_cast<std::uint32_t>(i), ids());
+}
+
+std::uint16_t ClientTracker::groupIndex(std::string_view group)
+{
+    for (std::size_t i = 0; i < m_groups.size(); ++i)
+        if (m_groups[i] == group)
+            return static_cast<std::uint16_t>(i);
+    // Groups come from the scenario (a handful); past the index's range the last one is shared.
+    if (m_groups.size() > 0xFFFF)
+        return 0xFFFF;
+    m_groups.emplace_back(group);
+    return static_cast<std::uint16_t>(m_groups.size() - 1);
 }
 
 ClientTracker::Track* ClientTracker::find(const std::string& id, bool create, bool external,
                                           std::string_view group, Ipv4 ip)
 {
-    if (auto it = m_index.find(id); it != m_index.end())
-        return &m_tracks[it->second];
+    if (const std::uint32_t n = m_index.find(id, ids()); n != ClientIdIndex::kNone)
+        return &m_tracks[n];
     if (!create)
         return nullptr;
-    if (m_tracks.size() >= m_options.capacity) {
+    if (m_tracks.size() >= std::min<std::size_t>(m_options.capacity, ClientIdIndex::kNone - 1)) {
         // Counting distinct ids needs memory too; past its own bound the count is a lower bound.
         if (m_untracked.size() < 4 * std::max<std::size_t>(m_options.capacity, 1024) &&
             m_untracked.insert(std::hash<std::string>{}(id)).second)
             ++m_untrackedCount;
         return nullptr;
     }
-    Track& track = m_tracks.emplace_back(Track{ClientState{}, ClientStoryLog(m_options.storyEntries)});
+    Track& track = m_tracks.emplace_back(Track{ClientState{}, 0, false, false, -1, -1,
+                                               ClientStoryLog(m_options.storyEntries)});
     track.state.id = id;
-    track.state.group = std::string(group);
+    track.group = groupIndex(group);
     track.state.ip = ip;
     track.state.external = external;
-    m_index.emplace(track.state.id, m_tracks.size() - 1);
+    m_index.insert(track.state.id, static_cast<std::uint32_t>(m_tracks.size() - 1), ids());
     return &track;
 }
 
@@ -68,7 +81,7 @@ void ClientTracker::registerClient(const std::string& id, const std::string& gro
     Track* c = find(id, true, false, group, ip);
     if (!c)
         return;
-    c->state.group = group;
+    c->group = groupIndex(group);
     c->state.ip = ip;
     c->state.external = false;
 }
@@ -158,13 +171,14 @@ void ClientTracker::markTopologyChange()
 void ClientTracker::fill(std::vector<ClientView>& out) const
 {
     out.reserve(out.size() + m_tracks.size());
-    const auto add = [&out](const Track& c) {
+    const auto add = [this, &out](const Track& c) {
         ClientView& v = out.emplace_back();
         static_cast<ClientState&>(v) = c.state;
-        if (const StoryEntry* last = c.story.lastRequest()) {
-            v.sessionKey = last->sessionKey;
+        v.group = m_groups[c.group];
+        if (auto last = c.story.lastRequest()) {
+            v.sessionKey = std::move(last->sessionKey);
             v.reason = last->reason;
-            v.why = last->why;
+            v.why = std::move(last->why);
         }
     };
     for (const Track& c : m_tracks)
@@ -179,8 +193,8 @@ ClientStory ClientTracker::story(const std::string& id) const
 {
     ClientStory out;
     out.clientId = id;
-    if (auto it = m_index.find(id); it != m_index.end())
-        m_tracks[it->second].story.fill(out);
+    if (const std::uint32_t n = m_index.find(id, ids()); n != ClientIdIndex::kNone)
+        m_tracks[n].story.fill(out);
     return out;
 }
 

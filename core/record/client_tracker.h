@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/record/client_id_index.h"
 #include "core/record/client_story_log.h"
 #include "core/base/ipv4.h"
 #include "core/request_event.h"
@@ -10,7 +11,6 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -60,23 +60,33 @@ public:
     std::uint64_t untracked() const { return m_untrackedCount; }
 
 private:
+    /// One tracked client, packed: a lab keeps one per user.
     struct Track {
-        ClientState state;             ///< its last request's key and why are in its story
-        ClientStoryLog story;
-        int lastBackend = -1;          ///< last backend that served it (survives 503s)
+        ClientState state;             ///< its group is in m_groups, its last request's key and why in its story
+        std::uint16_t group = 0;       ///< its group's place in m_groups
         bool remapArmed = false;       ///< the server set or policy changed since its last request
         bool ipChangePending = false;  ///< its address changed since its last routed request
+        int lastBackend = -1;          ///< last backend that served it (survives 503s)
         int backendBeforeChange = -1;
+        ClientStoryLog story;
     };
 
     Track* find(const std::string& id, bool create, bool external, std::string_view group, Ipv4 ip);
+    /// The place of `group` in m_groups (added when new).
+    std::uint16_t groupIndex(std::string_view group);
+    /// What m_index asks for: track n's id.
+    auto ids() const
+    {
+        return [this](std::uint32_t n) -> const std::string& { return m_tracks[n].state.id; };
+    }
     /// Builds m_index anew over m_tracks.
     void reindex();
 
     Options m_options;
     // A deque: each client costs its own Track, never the spare half of a doubled array.
     std::deque<Track> m_tracks;
-    std::unordered_map<std::string_view, std::size_t> m_index; ///< keys view each track's id (a deque never moves them)
+    ClientIdIndex m_index;                ///< track numbers by client id
+    std::vector<std::string> m_groups;    ///< every group name seen, once (the config's few, "outside")
     std::unordered_set<std::size_t> m_untracked; ///< hashes of ids seen beyond capacity (bounded)
     std::uint64_t m_untrackedCount = 0;
 };

@@ -115,7 +115,7 @@ TEST(ClientStoryLogTest, AddressChangesNeverPushOutTheLastRequest)
     EXPECT_EQ(s.entries[0].sessionKey, "sid-42");
     EXPECT_EQ(s.entries[1].firstUs, 13);
     EXPECT_EQ(s.entries[2].firstUs, 14) << "oldest first";
-    ASSERT_NE(log.lastRequest(), nullptr);
+    ASSERT_TRUE(log.lastRequest().has_value());
     EXPECT_EQ(log.lastRequest()->sessionKey, "sid-42");
     EXPECT_EQ(log.lastRequest()->reason, last.reason);
     // A request after them is the newest; the old last request may now go first.
@@ -127,7 +127,7 @@ TEST(ClientStoryLogTest, AddressChangesNeverPushOutTheLastRequest)
 TEST(ClientStoryLogTest, TheSmallestStoryKeepsTheLastRequestAndAnAddressChange)
 {
     ClientStoryLog log(1); // raised to 2
-    EXPECT_EQ(log.lastRequest(), nullptr);
+    EXPECT_FALSE(log.lastRequest().has_value());
     RequestEvent e = request(1, 0);
     e.sessionKey = "k";
     log.recordRequest(e);
@@ -137,6 +137,49 @@ TEST(ClientStoryLogTest, TheSmallestStoryKeepsTheLastRequestAndAnAddressChange)
     ASSERT_EQ(s.entries.size(), 2u);
     EXPECT_EQ(s.entries[0].sessionKey, "k");
     EXPECT_EQ(s.entries[1].ip, 0x7F010107u);
+}
+
+TEST(ClientStoryLogTest, KeyAndWhyAreKeptApartInTheirOneText)
+{
+    ClientStoryLog log;
+    RequestEvent e = request(1, 0);
+    e.sessionKey = "sid-7";
+    e.why = "haproxy: cookie SRV=s1";
+    log.recordRequest(e);
+    EXPECT_EQ(log.lastRequest()->sessionKey, "sid-7");
+    EXPECT_EQ(log.lastRequest()->why, "haproxy: cookie SRV=s1");
+    // A folded request replaces both, whatever their lengths were.
+    RequestEvent next = request(2, 0);
+    next.sessionKey = "a-much-longer-session-key-than-before";
+    next.why = "";
+    log.recordRequest(next);
+    auto s = storyOf(log);
+    ASSERT_EQ(s.entries.size(), 1u);
+    EXPECT_EQ(s.entries[0].sessionKey, "a-much-longer-session-key-than-before");
+    EXPECT_EQ(s.entries[0].why, "");
+    EXPECT_EQ(s.entries[0].count, 2u);
+    // An empty key with a why: the why is not taken for the key.
+    RequestEvent other = request(3, 1);
+    other.why = "engine text";
+    log.recordRequest(other);
+    EXPECT_EQ(log.lastRequest()->sessionKey, "");
+    EXPECT_EQ(log.lastRequest()->why, "engine text");
+    EXPECT_EQ(log.lastRequest()->backend, 1);
+    EXPECT_EQ(log.lastRequest()->status, 200u);
+}
+
+TEST(ClientStoryLogTest, AnOversizedKeyIsCutAndAnOversizedStatusCapped)
+{
+    ClientStoryLog log;
+    RequestEvent e = request(1, 0, 70000);
+    e.sessionKey.assign(70000, 'k');
+    e.why = "w";
+    log.recordRequest(e);
+    const auto last = log.lastRequest();
+    ASSERT_TRUE(last.has_value());
+    EXPECT_EQ(last->sessionKey.size(), 65535u);
+    EXPECT_EQ(last->why, "w");
+    EXPECT_EQ(last->status, 65535u);
 }
 
 } // namespace

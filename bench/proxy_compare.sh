@@ -3,6 +3,7 @@
 #
 #   bench/proxy_compare.sh [--smoke] [--no-lblab] [--runs N] [--seconds S]
 #
+# Both proxies do the same work: HAProxy runs with `option forwardfor`, since lblab adds X-Forwarded-For.
 # Throughput: wrk -t1 -c64 (keep-alive), RUNS runs (default 3) of DUR seconds (default 5) each,
 #   median requests/s, against one nginx backend directly, HAProxy (nbthread 1) and lblab --headless
 #   --clients 0 --io-threads 1, for round robin, source-IP affinity and cookie insertion (new clients:
@@ -204,7 +205,9 @@ start_haproxy() { # $1 balance, $2 extra; sets HA_PORT
     local cfg=$TMP/haproxy-$HA_PORT.cfg i=0
     {
         printf 'global\n    nbthread 1\n    maxconn 4096\n\n'
-        printf 'defaults\n    mode http\n    option http-keep-alive\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\n'
+        # forwardfor: lblab tells each backend the client's address (X-Forwarded-For), so HAProxy
+        # does too; both then send the backend the same request.
+        printf 'defaults\n    mode http\n    option http-keep-alive\n    option forwardfor\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\n'
         printf 'frontend fe\n    bind 127.0.0.1:%s\n    default_backend be\n\n' "$HA_PORT"
         printf 'backend be\n    balance %s\n' "$1"
         [[ -n $2 ]] && printf '    %s\n' "$2"

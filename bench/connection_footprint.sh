@@ -2,7 +2,7 @@
 # Memory per connection and per simulated user, on this machine, all on loopback.
 #
 #   bench/connection_footprint.sh [--smoke] [--connections N1,N2] [--users U1,U2] [--seconds D]
-#                                 [--lab-rate R] [--no-lab]
+#                                 [--lab-rate R] [--repeat K] [--no-lab]
 #
 # Idle keep-alive connections: bytes of resident memory (VmRSS) each one costs three servers, measured
 #   one server at a time: NGINX itself (the direct path: clients talk to the backend; the figure is its
@@ -23,6 +23,8 @@
 #   lblab's client idle limit is 30 s and has no command-line option (BalancerOptions::
 #   idleTimeoutSeconds; its connection limit, 20000, is enough), so a server's whole measurement is
 #   kept well under 30 s (two settle waits of at most 8 s each, plus the opening).
+# --repeat K: measures HAProxy and lblab K times each, alternating (a fresh process each time), and
+#   reports every run and the median (HAProxy's own figure moves by a few hundred bytes between runs).
 # The whole lab: `lblab --headless --preset login-source-ip --clients U --rate R --duration D` for U1
 #   and U2 users (default 1000 and 9000, D = 10 s), the same total rate R in both runs (default
 #   U2 / 3 req/s, --lab-rate): a user costs its memory once it has made a request (its connection,
@@ -41,7 +43,7 @@
 # Build dir: $LBLAB_BUILD_DIR or build/. Every process started here is stopped on exit (trap).
 set -euo pipefail
 
-N1=1000 N2=4000 U1=1000 U2=9000 DUR=10 NO_LAB=0 LAB_RATE=-1
+N1=1000 N2=4000 U1=1000 U2=9000 DUR=10 NO_LAB=0 LAB_RATE=-1 REPEAT=1
 pair() { # option value: "A,B" with 0 < A < B
     [[ $2 =~ ^([1-9][0-9]*),([1-9][0-9]*)$ ]] && ((BASH_REMATCH[1] < BASH_REMATCH[2])) \
         || { echo "connection_footprint: $1 needs two whole numbers A,B with 0 < A < B, got '$2'" >&2; exit 2; }
@@ -52,6 +54,8 @@ while (($#)); do
     --no-lab) NO_LAB=1 ;;
     --lab-rate) [[ ${2-} =~ ^[0-9]+$ ]] || { echo "connection_footprint: --lab-rate needs a whole number, got '${2-}'" >&2; exit 2; }
         LAB_RATE=$2; shift ;;
+    --repeat) [[ ${2-} =~ ^[1-9][0-9]*$ ]] || { echo "connection_footprint: --repeat needs a positive whole number, got '${2-}'" >&2; exit 2; }
+        REPEAT=$2; shift ;;
     --connections) pair "$1" "${2-}"; N1=${2%,*} N2=${2#*,}; shift ;;
     --users) pair "$1" "${2-}"; U1=${2%,*} U2=${2#*,}; shift ;;
     --seconds) [[ ${2-} =~ ^[1-9][0-9]*$ ]] || { echo "connection_footprint: --seconds needs a positive whole number, got '${2-}'" >&2; exit 2; }
@@ -312,7 +316,9 @@ start_lblab() { # sets LB_PORT LB_PID
 
 FAIL=0
 FIGURES=()
-# Measures one server: $1 name, $2 port, $3 pid whose RSS counts; prints its table row.
+# Measures one server: $1 name, $2 port, $3 pid whose RSS counts; prints its table row and adds its
+# bytes per connection to PER_<name> (a list, one per run).
+declare -A PER_RUNS=()
 measure_server() {
     local name=$1 port=$2 pid=$3 out r1 r2 ok1 ok2 w1 w2 alive est failed o1 o2 per note=
     out=$(timeout 180 python3 "$TMP/client.py" "$port" "$pid" "$N1" "$N2" 2>"$TMP/client-$name.err") || {
@@ -334,8 +340,11 @@ measure_server() {
     fi
     printf '%-13s %8d %12d %12d %12s %10s %12s %10s %s\n' "$name" "$pid" "$r1" "$r2" "$per" "$alive/$est" \
         "$o1 / $o2" "$w1 / $w2" "$note"
-    FIGURES+=("figure ${name//-/_}_bytes_per_idle_connection $per")
+    PER_RUNS[$name]+="$per "
 }
+
+# The median of whole numbers (the lower middle one for an even count).
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 echo "# connection_footprint $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$(nproc)  cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)  idle connections $N1 -> $N2 (one 127.1.x.y source each)$( ((NO_LAB)) || echo ", lab users $U1 -> $U2 for ${DUR}s")"
@@ -349,12 +358,21 @@ NG_WORKER=$(nginx_worker)
 printf '%-13s %8s %12s %12s %12s %10s %12s %10s\n' server pid "rss@$N1 kB" "rss@$N2 kB" bytes/conn \
     open/ss "open s" "settle s"
 measure_server nginx-direct "$BACKEND" "$NG_WORKER"
-start_haproxy
-measure_server haproxy "$HA_PORT" "$HA_PID"
-stop_pid "$HA_PID" TERM
-start_lblab
-measure_server lblab "$LB_PORT" "$LB_PID"
-stop_pid "$LB_PID"
+for _ in $(seq "$REPEAT"); do
+    start_haproxy
+    measure_server haproxy "$HA_PORT" "$HA_PID"
+    stop_pid "$HA_PID" TERM
+    start_lblab
+    measure_server lblab "$LB_PORT" "$LB_PID"
+    stop_pid "$LB_PID"
+done
+for name in nginx-direct haproxy lblab; do
+    FIGURES+=("figure ${name//-/_}_bytes_per_idle_connection $(median "${PER_RUNS[$name]}")")
+done
+if ((REPEAT > 1)); then
+    echo "# bytes per idle connection, median of $REPEAT runs: haproxy $(median "${PER_RUNS[haproxy]}")" \
+        "(runs: ${PER_RUNS[haproxy]% }), lblab $(median "${PER_RUNS[lblab]}") (runs: ${PER_RUNS[lblab]% })"
+fi
 
 if ((!NO_LAB)); then
     ((LAB_RATE >= 0)) || LAB_RATE=$(((U2 + 2) / 3))

@@ -82,7 +82,7 @@ void Balancer::Impl::start()
 
     const int threads = std::max(1, options.ioThreads);
     for (int i = 0; i < threads; ++i)
-        workers.push_back(std::make_unique<ProxyWorker>(options, idleConnections));
+        workers.push_back(std::make_unique<ProxyWorker>(services, idleConnections));
 
     acceptor = std::make_unique<tcp::acceptor>(workers[0]->io);
     const tcp::endpoint endpoint{address, options.listenPort};
@@ -147,9 +147,9 @@ asio::awaitable<void> Balancer::Impl::acceptLoop()
         }
         // The connection lives on its worker's thread; this loop runs on the first worker's.
         if (&w == workers[0].get())
-            ClientConnection::start(services, w, std::move(socket));
+            ClientConnection::start(w, std::move(socket));
         else
-            asio::post(w.io, [this, &w, s = std::move(socket)]() mutable { ClientConnection::start(services, w, std::move(s)); });
+            asio::post(w.io, [&w, s = std::move(socket)]() mutable { ClientConnection::start(w, std::move(s)); });
     }
 }
 

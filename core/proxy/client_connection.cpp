@@ -36,18 +36,22 @@ constexpr std::size_t kRequestReadSize = 4096;
 
 } // namespace
 
-ClientConnection::ClientConnection(ProxyServices& services, ProxyWorker& worker, ProxySocket socket, Ipv4 peer)
-    : m_services(services), m_worker(worker), m_socket(std::move(socket)), m_peer(peer)
+ClientConnection::ClientConnection(ProxyWorker& worker, ProxySocket socket, Ipv4 peer)
+    : m_worker(worker), m_socket(std::move(socket)), m_peer(peer)
 {
-    m_hook.owner = this;
-    ++m_services.connections;
+    ++services().connections;
+}
+
+ProxyServices& ClientConnection::services() const
+{
+    return m_worker.services;
 }
 
 ClientConnection::~ClientConnection()
 {
-    m_worker.waiting.remove(m_hook);
+    m_worker.waiting.remove(hook());
     giveBack();
-    --m_services.connections;
+    --services().connections;
 }
 
 ExchangeState& ClientConnection::borrow()
@@ -65,16 +69,17 @@ void ClientConnection::giveBack()
     m_worker.exchanges.give(std::move(m_x));
 }
 
-void ClientConnection::start(ProxyServices& services, ProxyWorker& worker, ProxySocket socket)
+void ClientConnection::start(ProxyWorker& worker, ProxySocket socket)
 {
+    const ProxyServices& services = worker.services;
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     // Non-blocking from the start (Asio would switch it at the first wait).
     socket.non_blocking(true, ignored);
     const tcp::endpoint peerEndpoint = socket.remote_endpoint(ignored);
     const Ipv4 peer = peerEndpoint.address().is_v4() ? peerEndpoint.address().to_v4().to_uint() : 0;
-    std::unique_ptr<ClientConnection> self(new ClientConnection(services, worker, std::move(socket), peer));
-    self->m_firstDeadline = Clock::now() + proxy_wire::seconds(services.options.headerTimeoutSeconds);
+    std::unique_ptr<ClientConnection> self(new ClientConnection(worker, std::move(socket), peer));
+    self->m_firstDeadlineThenLastArrival = Clock::now() + proxy_wire::seconds(services.options.headerTimeoutSeconds);
     if (services.connections > services.options.maxConnections) {
         asio::co_spawn(worker.io, serve(std::move(self), Start::Busy), asio::detached);
         return;
@@ -82,27 +87,27 @@ void ClientConnection::start(ProxyServices& services, ProxyWorker& worker, Proxy
     wait(std::move(self));
 }
 
-void ClientConnection::waitExpired(IdleHook& hook)
+void ClientConnection::waitExpired(IdleHook& waiting)
 {
     boost::system::error_code ignored;
-    static_cast<ClientConnection*>(hook.owner)->m_socket.cancel(ignored);
+    static_cast<ClientConnection&>(waiting).m_socket.cancel(ignored);
 }
 
 void ClientConnection::wait(std::unique_ptr<ClientConnection> self)
 {
     ClientConnection& c = *self;
     ProxyWorker& worker = c.m_worker;
-    worker.waiting.add(c.m_hook, c.m_first ? IdleConnections::Wait::FirstRequest : IdleConnections::Wait::NextRequest);
+    worker.waiting.add(c.hook(), c.m_first ? IdleConnections::Wait::FirstRequest : IdleConnections::Wait::NextRequest);
     // The wait's memory comes from the worker's block cache: exactly its size, reused.
     c.m_socket.async_wait(
         tcp::socket::wait_read,
         asio::bind_allocator(BlockCacheAllocator<void>(worker.waitBlocks),
                              [self = std::move(self)](const boost::system::error_code& ec) mutable {
                                  ClientConnection& c = *self;
-                                 c.m_worker.waiting.remove(c.m_hook);
+                                 c.m_worker.waiting.remove(c.hook());
                                  if (!ec) {
                                      asio::co_spawn(c.m_worker.io, serve(std::move(self), Start::Bytes), asio::detached);
-                                 } else if (c.m_hook.expired && c.m_first && !c.m_services.stopping) {
+                                 } else if (c.hook().expired && c.m_first && !c.services().stopping) {
                                      // Connected but never sent a byte: answered (408), not captured.
                                      asio::co_spawn(c.m_worker.io, serve(std::move(self), Start::Silent), asio::detached);
                                  }
@@ -114,7 +119,7 @@ void ClientConnection::wait(std::unique_ptr<ClientConnection> self)
 asio::awaitable<void> ClientConnection::serve(std::unique_ptr<ClientConnection> self, Start start)
 {
     ClientConnection& c = *self;
-    const BalancerOptions& options = c.m_services.options;
+    const BalancerOptions& options = c.services().options;
     boost::system::error_code ignored;
     if (start == Start::Busy) {
         ExchangeState& x = c.borrow();
@@ -175,13 +180,14 @@ asio::awaitable<void> ClientConnection::serve(std::unique_ptr<ClientConnection> 
             co_await c.refuse(verdict, true, arrival);
             co_return;
         }
-        c.m_first = false;
         // Requests close together make the connection busy: it waits hot for the next.
-        const bool busy = options.hotGraceSeconds > 0 && arrival - c.m_lastArrival < proxy_wire::seconds(options.busyGapSeconds);
-        c.m_lastArrival = arrival;
+        const bool busy = !c.m_first && options.hotGraceSeconds > 0 &&
+                          arrival - c.m_firstDeadlineThenLastArrival < proxy_wire::seconds(options.busyGapSeconds);
+        c.m_first = false;
+        c.m_firstDeadlineThenLastArrival = arrival;
         const bool keepAlive = co_await c.handle(body, arrival);
         c.m_x->in.consume(rawSize);
-        if (!keepAlive || c.m_services.stopping) {
+        if (!keepAlive || c.services().stopping) {
             c.m_socket.shutdown(tcp::socket::shutdown_send, ignored);
             co_return;
         }
@@ -206,26 +212,26 @@ asio::awaitable<void> ClientConnection::serve(std::unique_ptr<ClientConnection> 
 asio::awaitable<ClientConnection::HotWait> ClientConnection::waitHot()
 {
     ExchangeState& x = *m_x;
-    m_worker.waiting.add(m_hook, IdleConnections::Wait::Hot);
+    m_worker.waiting.add(hook(), IdleConnections::Wait::Hot);
     const auto space = x.in.prepare(kRequestReadSize);
     const auto [ec, n] = co_await asyncReadDraining(m_socket, asio::buffer(space.data(), space.size()), nothrow);
-    m_worker.waiting.remove(m_hook);
+    m_worker.waiting.remove(hook());
     if (!ec) {
         x.in.commit(n);
         co_return HotWait::Bytes;
     }
-    co_return m_hook.expired && !m_services.stopping ? HotWait::Cooled : HotWait::Closed;
+    co_return hook().expired && !services().stopping ? HotWait::Cooled : HotWait::Closed;
 }
 
 asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(RequestVerdict& verdict,
                                                                           std::size_t& headerSize)
 {
-    const BalancerOptions& options = m_services.options;
+    const BalancerOptions& options = services().options;
     ExchangeState& x = borrow();
     // The header phase has its own deadline, and the watchdog only cancels the read: a 408 needs
     // the socket open. A first request's deadline counts from the connection's start.
     if (m_first)
-        Watchdog::armAt(x.watch, m_socket, m_firstDeadline);
+        Watchdog::armAt(x.watch, m_socket, m_firstDeadlineThenLastArrival);
     else
         Watchdog::arm(x.watch, m_socket, options.headerTimeoutSeconds);
     WatchdogDisarm disarm{*x.watch};
@@ -273,7 +279,7 @@ asio::awaitable<ClientConnection::ReadState> ClientConnection::readHeader(Reques
 asio::awaitable<ClientConnection::BodyState> ClientConnection::readBody(std::size_t headerSize, RequestVerdict& verdict,
                                                                         std::string_view& body, std::size_t& rawSize)
 {
-    const BalancerOptions& options = m_services.options;
+    const BalancerOptions& options = services().options;
     ExchangeState& x = *m_x;
     MessageHead& req = x.request;
     const bool chunked = req.transferEncodingFields > 0; // checkFields allows only a single "chunked"
@@ -351,15 +357,15 @@ asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bo
 {
     ExchangeState& x = borrow();
     if (captured) {
-        const RequestRecorder& recorder = m_services.recorder;
+        const RequestRecorder& recorder = services().recorder;
         recorder.startRefusal(x.event, arrival, m_peer, x.in.data());
-        m_services.registry.copyPolicyId(x.event.policy);
+        services().registry.copyPolicyId(x.event.policy);
         recorder.recordRefusal(x.event, verdict.status);
     }
     proxy_wire::beginPlainResponse(x.out, x.plainBody, verdict.status, verdict.reason, 11);
     x.body = x.plainBody;
     proxy_wire::finishHead(x.out, 11, false, true, x.body.size());
-    Watchdog::arm(x.watch, m_socket, std::min(m_services.options.headerTimeoutSeconds, 2.0));
+    Watchdog::arm(x.watch, m_socket, std::min(services().options.headerTimeoutSeconds, 2.0));
     WatchdogDisarm disarm{*x.watch};
     auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(x.out, x.body), nothrow);
     if (ec)
@@ -386,11 +392,11 @@ asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bo
 asio::awaitable<bool> ClientConnection::handle(std::string_view body, TimePoint arrival)
 {
     ExchangeState& x = *m_x;
-    BackendRegistry& registry = m_services.registry;
+    BackendRegistry& registry = services().registry;
     const MessageHead& req = x.request;
     RequestEvent& event = x.event;
     const Ipv4 peer = m_peer;
-    m_services.recorder.startRequest(event, arrival, peer, req);
+    services().recorder.startRequest(event, arrival, peer, req);
 
     RequestView view;
     view.peer = peer;
@@ -418,7 +424,7 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, TimePoint 
         if (!result.ok && (result.connectFailed || (result.dropped && idempotent))) {
             registry.release(decision.backend);
             if (result.connectFailed)
-                m_services.health.connectFailed(decision.backend, result.reason);
+                services().health.connectFailed(decision.backend, result.reason);
             if (idempotent) {
                 // Retry once elsewhere, never on the backend that just failed: one that dropped the
                 // connection is not marked down yet, and a concurrent pick may not see the mark.
@@ -432,7 +438,7 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, TimePoint 
                     std::swap(decision, retry); // both keep their buffers for the next request
                     result = co_await x.upstream.forward(x.watch, decision.backend, ep, event.backendName, headRequest, body);
                     if (!result.ok && result.connectFailed)
-                        m_services.health.connectFailed(decision.backend, result.reason);
+                        services().health.connectFailed(decision.backend, result.reason);
                 } else {
                     std::swap(decision, retry);
                 }
@@ -442,7 +448,7 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, TimePoint 
         }
     }
 
-    const bool keepAlive = req.keepAlive() && !m_services.stopping;
+    const bool keepAlive = req.keepAlive() && !services().stopping;
     const unsigned version = req.version;
     unsigned status = 0;
     bool withLength = true;
@@ -487,8 +493,8 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, TimePoint 
     proxy_wire::finishHead(x.out, version, keepAlive, withLength, length);
 
     // Recorded before the answer leaves, so a client never sees an answer the capture lacks.
-    m_services.recorder.recordAnswer(event, status, decision, arrival);
-    Watchdog::arm(x.watch, m_socket, m_services.options.upstreamTimeoutSeconds);
+    services().recorder.recordAnswer(event, status, decision, arrival);
+    Watchdog::arm(x.watch, m_socket, services().options.upstreamTimeoutSeconds);
     auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(x.out, x.body), nothrow);
     x.watch->disarm();
     x.upstream.trimBuffers();

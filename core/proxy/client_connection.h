@@ -30,14 +30,15 @@ struct ProxyWorker;
 /// close together, as from a load generator or a browser fetching a page) keeps its state for a
 /// short grace first, waiting with a queued read, so a stream of requests costs no readiness
 /// re-arm each. Requests that cannot be served are
-/// refused with a status and recorded all the same.
-class ClientConnection {
+/// refused with a status and recorded all the same. A waiting connection is one small object (104
+/// bytes: its hook, its worker, its socket), since a balancer may hold many thousands.
+class ClientConnection : private IdleHook {
 public:
     /// Takes over an accepted socket: it waits for its first request (header deadline), or is
     /// refused at once when the balancer has too many connections.
-    static void start(ProxyServices& services, ProxyWorker& worker, ProxySocket socket);
+    static void start(ProxyWorker& worker, ProxySocket socket);
     /// Ends the wait of a connection whose deadline passed (IdleConnections calls it).
-    static void waitExpired(IdleHook& hook);
+    static void waitExpired(IdleHook& waiting);
 
     ~ClientConnection();
     ClientConnection(const ClientConnection&) = delete;
@@ -55,7 +56,12 @@ private:
     /// and wait with nothing), or the connection closed (or the balancer stops).
     enum class HotWait { Bytes, Cooled, Closed };
 
-    ClientConnection(ProxyServices& services, ProxyWorker& worker, ProxySocket socket, Ipv4 peer);
+    ClientConnection(ProxyWorker& worker, ProxySocket socket, Ipv4 peer);
+
+    /// Its place in the worker's IdleConnections while it waits.
+    IdleHook& hook() { return *this; }
+    /// What it shares with the balancer (options, backends, recorder), through its worker.
+    ProxyServices& services() const;
 
     /// Waits for the next request's bytes holding nothing but the socket.
     static void wait(std::unique_ptr<ClientConnection> self);
@@ -78,15 +84,14 @@ private:
     /// Gives the state back (nothing of a next request is buffered).
     void giveBack();
 
-    IdleHook m_hook; ///< its deadline while it waits for a request
-    ProxyServices& m_services;
     ProxyWorker& m_worker;
     ProxySocket m_socket;
     std::unique_ptr<ExchangeState> m_x; ///< while a request is being read or served; null when waiting
     Ipv4 m_peer;
     bool m_first = true;          ///< no request served yet
-    TimePoint m_lastArrival{};    ///< when the last request arrived (its successor soon after: busy)
-    TimePoint m_firstDeadline{};  ///< the first request's header deadline, counted from the start
+    /// Until the first request is read: its header deadline, counted from the start. Then: when the
+    /// last request arrived (its successor soon after makes the connection busy).
+    TimePoint m_firstDeadlineThenLastArrival{};
 };
 
 } // namespace lblab

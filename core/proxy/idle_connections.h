@@ -14,12 +14,12 @@ namespace lblab {
 
 struct BalancerOptions;
 
-/// A client connection's place in its worker's IdleConnections: the links and the deadline.
+/// A client connection's place in its worker's IdleConnections: the links and the deadline. What
+/// waits derives from it (the expire function gets the hook back and casts it down).
 struct IdleHook {
     IdleHook* prev = nullptr;
     IdleHook* next = nullptr;
     TimePoint deadline{};
-    void* owner = nullptr; ///< what waits (given back to the expire function)
     std::uint8_t list = 0; ///< which list it is linked in (an IdleConnections::Wait)
     bool linked = false;
     bool expired = false;  ///< the deadline passed while it waited

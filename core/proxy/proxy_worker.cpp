@@ -1,6 +1,7 @@
 #include "core/proxy/proxy_worker.h"
 
 #include "core/proxy/client_connection.h"
+#include "core/proxy/proxy_services.h"
 #include "core/proxy/proxy_wire.h"
 
 #include <boost/asio/steady_timer.hpp>
@@ -10,8 +11,9 @@
 
 namespace lblab {
 
-ProxyWorker::ProxyWorker(const BalancerOptions& options, std::atomic<std::size_t>& idleTotal)
-    : exchanges(io, pool, options), waiting(io, options, &ClientConnection::waitExpired), pool(options, idleTotal)
+ProxyWorker::ProxyWorker(ProxyServices& services, std::atomic<std::size_t>& idleTotal)
+    : services(services), exchanges(io, pool, services.options),
+      waiting(io, services.options, &ClientConnection::waitExpired), pool(services.options, idleTotal)
 {
 }
 

@@ -14,14 +14,16 @@
 
 namespace lblab {
 
+struct ProxyServices;
+
 /// One thread of the balancer: its io_context, which serves the client connections accepted for
 /// it, what those connections borrow while they serve a request, the deadlines of those waiting
 /// for one, and its pool of idle upstream connections. Everything but `connections` is only
 /// touched on its thread.
 struct ProxyWorker {
-    /// A worker whose pools are bounded by `options`; `idleTotal` counts idle upstream connections
-    /// of all workers.
-    ProxyWorker(const BalancerOptions& options, std::atomic<std::size_t>& idleTotal);
+    /// A worker serving with `services` (which outlive it), its pools bounded by their options;
+    /// `idleTotal` counts idle upstream connections of all workers.
+    ProxyWorker(ProxyServices& services, std::atomic<std::size_t>& idleTotal);
     /// Frees what holds timers first, then the io_context and with it the connections.
     ~ProxyWorker();
     ProxyWorker(const ProxyWorker&) = delete;
@@ -30,6 +32,8 @@ struct ProxyWorker {
     /// Once a second until `stopping`: sweeps the upstream pool and trims the exchange pool to
     /// what recent concurrency needed.
     boost::asio::awaitable<void> maintainLoop(const std::atomic<bool>& stopping);
+
+    ProxyServices& services; ///< what its connections share with the balancer (kept here, not in each)
 
     // Declared before the io_context, destroyed after it: destroying the io_context destroys the
     // suspended and waiting connections, which give their state back, unlink their deadline, free

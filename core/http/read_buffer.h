@@ -1,17 +1,19 @@
 #pragma once
 
+#include "core/base/page_buffer.h"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <span>
 #include <string_view>
-#include <vector>
 
 namespace lblab {
 
 /// A connection's receive buffer, kept for the connection's life so steady-state reads allocate
-/// nothing: unread bytes are [begin, end) of one vector that only grows when a message needs it
-/// (callers bound that) and is compacted instead whenever there is room at the front.
+/// nothing: unread bytes are [begin, end) of one buffer that only grows when a message needs it
+/// (callers bound that) and is compacted instead whenever there is room at the front. The storage is
+/// pages of its own (PageBuffer): pooled buffers freed after a burst leave no holes in the heap.
 class ReadBuffer {
 public:
     /// Starts with `capacity` bytes of storage.
@@ -62,15 +64,16 @@ public:
     {
         if (m_storage.size() <= keep)
             return;
-        std::vector<char> smaller(std::max(keep, size()));
-        std::memcpy(smaller.data(), m_storage.data() + m_begin, size());
+        PageBuffer smaller(std::max(keep, size()));
+        if (size() > 0)
+            std::memcpy(smaller.data(), m_storage.data() + m_begin, size());
         m_end = size();
         m_begin = 0;
         m_storage.swap(smaller);
     }
 
 private:
-    std::vector<char> m_storage;
+    PageBuffer m_storage;
     std::size_t m_begin = 0;
     std::size_t m_end = 0;
 };

@@ -13,8 +13,9 @@
 #   most 256 connections being opened at once) opens N1 connections (default 1000), each bound to its
 #   own source address in 127.0.0.0/8 (127.1.x.y: all of 127/8 is loopback), each sends ONE
 #   "GET / HTTP/1.1" (keep-alive) and reads the whole answer, then stays open and idle. The client
-#   then waits until the server's VmRSS is stable (two readings 0.5 s apart within 32 kB, at most
-#   8 s) and reads it; then it opens more, up to N2 (default 4000), and does the same. Figure:
+#   then waits until the server's VmRSS is stable (six readings 0.5 s apart within 32 kB, so 2.5 s
+#   without change, at most 10 s: what a burst of openings needed and is freed a second or two later
+#   is not counted) and reads it; then it opens more, up to N2 (default 4000), and does the same. Figure:
 #   (RSS(N2) - RSS(N1)) / (N2 - N1) bytes per connection. At the end the client counts its
 #   connections still open (no FIN or RST pending) and `ss` counts the server's ESTABLISHED ones
 #   (local address 127.0.0.1:PORT); a server that closed any makes its figure meaningless: the row
@@ -22,7 +23,7 @@
 #   before the next server.
 #   lblab's client idle limit is 30 s and has no command-line option (BalancerOptions::
 #   idleTimeoutSeconds; its connection limit, 20000, is enough), so a server's whole measurement is
-#   kept well under 30 s (two settle waits of at most 8 s each, plus the opening).
+#   kept under 30 s (two settle waits of at most 10 s each, plus the opening).
 # --repeat K: measures HAProxy and lblab K times each, alternating (a fresh process each time), and
 #   reports every run and the median (HAProxy's own figure moves by a few hundred bytes between runs).
 # The whole lab: `lblab --headless --preset login-source-ip --clients U --rate R --duration D` for U1
@@ -104,7 +105,7 @@ cat >"$TMP/client.py" <<'PY'
 import collections, errno, selectors, socket, subprocess, sys, time
 
 port, pid, n1, n2 = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-TOL_KB, STEP_S, MAX_WAIT_S, OPEN_TIMEOUT_S, INFLIGHT = 32, 0.5, 8.0, 60.0, 256
+TOL_KB, STEP_S, STABLE_READINGS, MAX_WAIT_S, OPEN_TIMEOUT_S, INFLIGHT = 32, 0.5, 6, 10.0, 60.0, 256
 REQUEST = (f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: connection_footprint\r\n"
            "Accept: */*\r\nConnection: keep-alive\r\n\r\n").encode()
 
@@ -116,18 +117,19 @@ def rss_kb():
     raise RuntimeError("no VmRSS")
 
 def stable_rss():
-    """VmRSS once two readings STEP_S apart agree within TOL_KB (at most MAX_WAIT_S)."""
+    """VmRSS once STABLE_READINGS readings STEP_S apart agree within TOL_KB (at most MAX_WAIT_S): a
+    server that frees what a burst of openings needed a second or two later (lblab trims its request
+    state pool once a second) is read after that, not before."""
     start = time.monotonic()
-    prev = rss_kb()
+    readings = [rss_kb()]
     while True:
         time.sleep(STEP_S)
-        cur = rss_kb()
+        readings = (readings + [rss_kb()])[-STABLE_READINGS:]
         waited = time.monotonic() - start
-        if abs(cur - prev) <= TOL_KB:
-            return cur, 1, waited
+        if len(readings) == STABLE_READINGS and max(readings) - min(readings) <= TOL_KB:
+            return readings[-1], 1, waited
         if waited >= MAX_WAIT_S:
-            return cur, 0, waited
-        prev = cur
+            return readings[-1], 0, waited
 
 def source(i):  # 127.1.1.1, 127.1.1.2, ...: one loopback address per connection
     return f"127.{1 + i // 62500}.{1 + (i // 250) % 250}.{1 + i % 250}"

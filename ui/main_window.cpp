@@ -30,6 +30,7 @@
 #include "ui/space_key_filter.h"
 #include "ui/status_line.h"
 #include "ui/ui_resources.h"
+#include "ui/window_size.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -220,7 +221,10 @@ void MainWindow::setPresentationMode(bool on)
     if (on) {
         m_wasMaximized = isMaximized();
         m_scaleBeforePresenting = m_fontScale->scale();
-        m_fontScale->setScale(m_scaleBeforePresenting * kPresentationScale);
+        // Larger text, as long as the window still fits the screen (less on a 1280x800 projector).
+        const QSize screenSize = screen() ? screen()->geometry().size() : QSize();
+        m_fontScale->setScale(m_scaleBeforePresenting *
+                              WindowSize::presentationFactor(kPresentationScale, minimumSizeHint(), screenSize));
         showFullScreen();
         showMessage(tr("Presentation mode: F11 or Esc to leave; Ctrl+= / Ctrl+- change the text size"), kMessageMs);
     } else {
@@ -659,14 +663,12 @@ QString MainWindow::lastPresetName() { return QSettings().value("lastPreset").to
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
-        resize(1600, 1000);
-    } else if (const QScreen* s = screen()) {
-        // A size saved when the window could not be narrower than 1687 px: back onto the screen.
-        const QSize room = s->availableGeometry().size();
-        if (width() > room.width() || height() > room.height())
-            resize(size().boundedTo(room));
-    }
+    const QScreen* s = screen();
+    const QSize room = s ? s->availableGeometry().size() : QSize();
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+        resize(WindowSize::firstRun(room)); // 1600x1000, or the whole of a smaller screen
+    else if (const QSize fitted = WindowSize::fitted(size(), room); fitted != size())
+        resize(fitted); // saved on a larger screen, or when the window could not be narrower than 1687 px
     m_restoredState = restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
     const double scale = settings.value("window/fontScale", 1.0).toDouble();
     if (scale > 0)

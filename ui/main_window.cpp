@@ -12,6 +12,7 @@
 #include "ui/compare_window.h"
 #include "ui/config_panel.h"
 #include "ui/controls_panel.h"
+#include "ui/dock_sizes.h"
 #include "ui/dock_title_bar.h"
 #include "ui/event_log_panel.h"
 #include "ui/explain_panel.h"
@@ -476,14 +477,11 @@ void MainWindow::applyDefaultDockSizes()
         return;
     m_defaultSizesPending = false;
     // Sizes only make sense once the window has its geometry; the map keeps the larger share.
-    const int column = std::max(460, width() * 36 / 100);
-    resizeDocks({m_chartsDock}, {height() * 23 / 100}, Qt::Vertical);
-    resizeDocks({m_serversDock, m_explainDock}, {column, column}, Qt::Horizontal);
-    // Room for three server cards whole; the tabs below get the rest (eight log rows and more).
-    const int columnHeight = m_serversDock->height() + m_explainDock->height();
-    const int servers = m_serversDock->titleBarWidget()->sizeHint().height() +
-                        m_servers->heightFor(3, column, m_controls->currentSessionStore());
-    resizeDocks({m_serversDock, m_explainDock}, {servers, std::max(0, columnHeight - servers)}, Qt::Vertical);
+    const int title = m_serversDock->titleBarWidget()->sizeHint().height();
+    const SessionStoreKind store = m_controls->currentSessionStore();
+    DockSizes::apply(this, m_chartsDock, m_serversDock, m_explainDock,
+                     {[=, this](int cards, bool add, int width) { return title + m_servers->heightFor(cards, width, store, add); },
+                      [=, this](int rows) { return title + m_table->heightForRows(rows); }});
 }
 
 void MainWindow::connectPanels()

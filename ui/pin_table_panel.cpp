@@ -12,6 +12,7 @@
 #include <QSet>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
+#include <QStyle>
 #include <QTableView>
 #include <QHBoxLayout>
 #include <QVBoxLayout>
@@ -81,9 +82,11 @@ PinTablePanel::PinTablePanel(QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->setVisible(false);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setSectionResizeMode(PinTableModel::Key, QHeaderView::Stretch);
-    for (int c = PinTableModel::Backend; c < PinTableModel::ColumnCount; ++c)
+    // Every column as wide as what it shows: a key is what a row is about, so a narrow column
+    // (a 1280 px screen) scrolls rather than cuts it ("127.100...."); the last column takes what is left.
+    for (int c = PinTableModel::Key; c < PinTableModel::ColumnCount; ++c)
         m_view->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setStretchLastSection(true);
 
     m_stateless = new QLabel(this);
     m_stateless->setWordWrap(true);
@@ -117,6 +120,17 @@ void PinTablePanel::setFilterText(const QString& text)
 int PinTablePanel::shownRowCount() const { return m_proxy->rowCount(); }
 
 QString PinTablePanel::headerText() const { return m_header->text(); }
+
+int PinTablePanel::heightForRows(int rows) const
+{
+    // The count and filter row, the headings, the rows, and a horizontal scroll bar when the column
+    // is narrow, as this font makes them.
+    const QMargins m = layout()->contentsMargins();
+    const int top = std::max(m_header->sizeHint().height(), m_filter->sizeHint().height());
+    return m.top() + top + layout()->spacing() + m_view->horizontalHeader()->sizeHint().height() +
+           rows * m_view->verticalHeader()->defaultSectionSize() + 2 * m_view->frameWidth() +
+           style()->pixelMetric(QStyle::PM_ScrollBarExtent) + m.bottom();
+}
 
 bool PinTablePanel::showsStatelessExplanation() const { return m_stack->currentWidget() == m_stateless; }
 

@@ -39,6 +39,8 @@ public:
     QTableView* view() const { return m_view; }
     /// The sorted, filtered model the view shows.
     QSortFilterProxyModel* proxy() const { return m_proxy; }
+    /// Height the panel needs to show `rows` rows of the table whole (with its count, filter and headings).
+    int heightForRows(int rows) const;
     /// Times the model was reset (it is reset only when the rows changed).
     int resetCount() const { return m_resets; }
 

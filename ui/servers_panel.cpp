@@ -45,7 +45,7 @@ ServersPanel::ServersPanel(QWidget* parent) : QWidget(parent)
     layout->addWidget(scroll, 1);
 }
 
-int ServersPanel::heightFor(int cards, int width, SessionStoreKind storeKind) const
+int ServersPanel::heightFor(int cards, int width, SessionStoreKind storeKind, bool withAdd) const
 {
     // A card as this font makes it (cards may not exist yet when the window lays itself out).
     ServerCard probe(0, QStringLiteral("s1"));
@@ -76,7 +76,7 @@ int ServersPanel::heightFor(int cards, int width, SessionStoreKind storeKind) co
     }
     const int spacing = m_cardsLayout->spacing();
     const QMargins m = layout()->contentsMargins();
-    return store + cards * (card + spacing) + m_add->sizeHint().height() + m.top() +
+    return store + cards * (card + spacing) + (withAdd ? m_add->sizeHint().height() : 0) + m.top() +
            m.bottom() + 2 * spacing;
 }
 

@@ -28,10 +28,11 @@ public:
     int cardCount() const;
     /// The card of backend `name`, or nullptr (also for removed backends).
     ServerCard* card(const QString& name) const;
-    /// Height the panel needs to show `cards` server cards whole, with the "Add server" button, when it
-    /// is `width` pixels wide; with the store card at its tallest when the sessions live in `store`
-    /// (none for sessions on each server).
-    int heightFor(int cards, int width, lblab::SessionStoreKind store = lblab::SessionStoreKind::Local) const;
+    /// Height the panel needs to show `cards` server cards whole, with the "Add server" button unless
+    /// `withAdd` is false, when it is `width` pixels wide; with the store card at its tallest when the
+    /// sessions live in `store` (none for sessions on each server).
+    int heightFor(int cards, int width, lblab::SessionStoreKind store = lblab::SessionStoreKind::Local,
+                  bool withAdd = true) const;
     /// The "Add server" button.
     QPushButton* addButton() const { return m_add; }
     /// The session store's card (hidden while the sessions live on each server).

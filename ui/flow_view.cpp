@@ -1,7 +1,7 @@
 #include "ui/flow_view.h"
 
 #include "ui/backend_palette.h"
-#include "ui/shortcut_catalog.h"
+#include "ui/flow_words.h"
 #include "ui/ui_text.h"
 
 #include <QElapsedTimer>
@@ -35,61 +35,6 @@ QColor withAlpha(QColor c, int alpha)
 {
     c.setAlpha(alpha);
     return c;
-}
-
-/// The badge a decision earns at the balancer ("" none).
-QString badgeFor(DecisionKind kind)
-{
-    switch (kind) {
-    case DecisionKind::NewPin: return QObject::tr("new pin");
-    case DecisionKind::Repinned: return QObject::tr("re-pin");
-    case DecisionKind::Retried: return QObject::tr("retry");
-    case DecisionKind::GeoFallback: return QObject::tr("fallback");
-    case DecisionKind::NoBackend: return QObject::tr("no server: 503");
-    default: return {};
-    }
-}
-
-QColor badgeColour(DecisionKind kind)
-{
-    switch (kind) {
-    case DecisionKind::NewPin: return QColor(0xFF, 0xE0, 0x70);
-    case DecisionKind::NoBackend: return BackendPalette::missColour();
-    default: return QColor(0xFF, 0xA5, 0x40);
-    }
-}
-
-QString stateText(const BackendView& server)
-{
-    if (server.killed)
-        return QObject::tr("killed");
-    return toQString(toString(server.state));
-}
-
-/// The header's line on the left.
-QString headerTitle() { return FlowView::tr("Requests: client → balancer → server and back"); }
-
-/// The corner note's first words when the run is slowed ("" at full speed).
-QString speedWords(double speed)
-{
-    if (speed >= 0.999)
-        return {};
-    return FlowView::tr("slow motion %1 · ").arg(speed >= 0.45  ? QStringLiteral("1/2")
-                                                 : speed >= 0.2 ? QStringLiteral("1/4")
-                                                                : QStringLiteral("1/10"));
-}
-
-/// What the corner note says of the sampling (FlowView::samplingText).
-QString samplingWords(bool stepping, int sampleEvery, double rate)
-{
-    if (stepping)
-        return FlowView::tr("step mode: one request per step (%1)")
-            .arg(ShortcutCatalog::step().toString(QKeySequence::NativeText));
-    const QString perSecond = FlowView::tr("%1 requests/s").arg(rate < 10 ? QString::number(rate, 'f', 1)
-                                                                          : QString::number(std::lround(rate)));
-    if (sampleEvery <= 1)
-        return FlowView::tr("every request shown (%1)").arg(perSecond);
-    return FlowView::tr("showing 1 in %1 requests (%2)").arg(sampleEvery).arg(perSecond);
 }
 
 } // namespace
@@ -131,7 +76,7 @@ int FlowView::tripMs() const
 
 QString FlowView::samplingText() const
 {
-    return samplingWords(m_snapshot && m_snapshot->stepping, m_sampleEvery, m_rate);
+    return FlowWords::sampling(m_snapshot && m_snapshot->stepping, m_sampleEvery, m_rate);
 }
 
 int FlowView::rowOfClient(const QString& id) const
@@ -177,21 +122,76 @@ QRect FlowView::serverRect(int backend) const
     return {area.left(), top + position * (boxH + gap), area.width(), boxH};
 }
 
-int FlowView::laneY() const { return m_balancer.top() + fontMetrics().height() * 3 + 6; }
+int FlowView::laneY() const
+{
+    return m_balancer.top() + (m_compactBalancer ? fontMetrics().height() * 2 + 2 : fontMetrics().height() * 3 + 6);
+}
+
+QRect FlowView::tableArea() const
+{
+    const int gap = m_compactBalancer ? fontMetrics().height() / 2 : fontMetrics().height();
+    return {m_balancer.left() + 8, laneY() + gap, m_balancer.width() - 16, m_balancer.bottom() - laneY() - gap - 6};
+}
+
+int FlowView::tableRowCount() const
+{
+    if (!m_snapshot || !m_snapshot->policyStateful)
+        return 0;
+    const int rowH = fontMetrics().height() + 6;
+    const int caption = m_compactBalancer ? 0 : rowH; // a compact balancer's caption is above the box
+    return std::clamp((tableArea().height() - caption) / rowH, 0, static_cast<int>(m_snapshot->table.size()));
+}
+
+QRect FlowView::tableRowRect(int row) const
+{
+    if (row < 0 || row >= tableRowCount())
+        return {};
+    const QRect area = tableArea();
+    const int rowH = fontMetrics().height() + 6;
+    return {area.left(), area.top() + rowH * (m_compactBalancer ? row : row + 1), area.width(), rowH - 2};
+}
+
+QString FlowView::tableCaption() const
+{
+    const QRect area = tableArea();
+    if (!m_snapshot || (m_compactBalancer ? false : area.height() < fontMetrics().height() + 2))
+        return {};
+    QFont bold = font();
+    bold.setBold(true);
+    const std::size_t pins = m_snapshot->policyStateful ? m_snapshot->tableSize : 0;
+    if (m_compactBalancer) // above the box, where "Clients" and "Servers" are
+        return FlowWords::fitting(QFontMetrics(bold), FlowWords::balancerCaption(m_snapshot->policyStateful, pins),
+                                  m_balancer.width());
+    return m_snapshot->policyStateful
+               ? FlowWords::fitting(QFontMetrics(bold), FlowWords::tableCaption(pins), area.width())
+               : QString();
+}
+
+QString FlowView::clientsCaption() const
+{
+    if (!m_snapshot)
+        return {};
+    QFont bold = font();
+    bold.setBold(true);
+    return FlowWords::fitting(QFontMetrics(bold), FlowWords::clientsCaption(m_snapshot->clients.size(), m_perRow),
+                              m_clientsArea.width());
+}
 
 void FlowView::relayout()
 {
     const QFontMetrics fm = fontMetrics();
     const QRect all = rect().adjusted(kFlowMargin, kFlowMargin, -kFlowMargin, -kFlowMargin);
     // The title and the widest note the corner can show share one line when they fit, else the note
-    // goes under the title. Decided here, not per note, so the drawing does not jump when the note changes.
+    // goes under the title. Decided here, not per note, so the drawing does not jump when the note changes;
+    // step mode's note (at its speed) is the one it shows until the run goes on: a low view keeps the line.
     QFont bold = font();
     bold.setBold(true);
     const QFontMetrics boldFm(bold);
-    const int widestNote = boldFm.horizontalAdvance(speedWords(0.1)) +
-                           std::max(boldFm.horizontalAdvance(samplingWords(true, 1, 0)),
-                                    boldFm.horizontalAdvance(samplingWords(false, 99, 9999)));
-    m_headerWrapped = fm.horizontalAdvance(headerTitle()) + 24 + widestNote > all.width();
+    const bool stepping = m_snapshot && m_snapshot->stepping;
+    const int sampled = stepping ? 0 : boldFm.horizontalAdvance(FlowWords::sampling(false, 99, 9999));
+    const int widestNote = boldFm.horizontalAdvance(FlowWords::speed(stepping ? m_snapshot->speed : 0.1)) +
+                           std::max(boldFm.horizontalAdvance(FlowWords::sampling(true, 1, 0)), sampled);
+    m_headerWrapped = fm.horizontalAdvance(FlowWords::title()) + 24 + widestNote > all.width();
     m_header = QRect(all.left(), all.top(), all.width(), (fm.height() + 6) * (m_headerWrapped ? 2 : 1));
     m_legend = QRect(all.left(), all.bottom() - fm.height() - 4, all.width(), fm.height() + 4);
     const QRect body(all.left(), m_header.bottom() + 8, all.width(), m_legend.top() - m_header.bottom() - 16);
@@ -202,6 +202,10 @@ void FlowView::relayout()
                        body.height() - fm.height() - 8);
     const int serversW = w * 20 / 100;
     m_serversArea = QRect(body.right() - serversW, body.top(), serversW, body.height());
+    // A low view (step mode's banner below it, a 768 px screen) names the balancer above its box and
+    // keeps one line in it, so its table keeps rows to show.
+    m_compactBalancer = false;
+    m_compactBalancer = (tableArea().height() - fm.height() - 6) / (fm.height() + 6) < 3;
     layoutRows();
 }
 
@@ -279,7 +283,10 @@ void FlowView::showSnapshot(std::shared_ptr<const Snapshot> snapshot)
     if (!snapshot)
         return;
     const bool newRun = m_snapshot && (snapshot->recentRequestsEnd < m_seenEnd || snapshot->tUs < m_snapshot->tUs);
-    const bool serversChanged = !m_snapshot || m_snapshot->servers.size() != snapshot->servers.size();
+    // Step mode (and its speed) changes the header's note, and its banner below takes height.
+    const bool layoutChanged = !m_snapshot || m_snapshot->servers.size() != snapshot->servers.size() ||
+                               m_snapshot->stepping != snapshot->stepping ||
+                               (snapshot->stepping && m_snapshot->speed != snapshot->speed);
     m_snapshot = std::move(snapshot);
     const Snapshot& s = *m_snapshot;
     if (newRun)
@@ -292,7 +299,7 @@ void FlowView::showSnapshot(std::shared_ptr<const Snapshot> snapshot)
         m_indexedClients = s.clients.size();
         layoutRows();
     }
-    if (serversChanged)
+    if (layoutChanged)
         relayout();
     updateRate(s.recentRequestsEnd);
 
@@ -393,7 +400,7 @@ void FlowView::paintHeader(QPainter& p) const
     const int lineH = m_headerWrapped ? m_header.height() / 2 : m_header.height();
     const QRect titleLine(m_header.left(), m_header.top(), m_header.width(), lineH);
     const QRect noteLine = m_headerWrapped ? titleLine.translated(0, lineH) : titleLine;
-    const QString speed = m_snapshot ? speedWords(m_snapshot->speed) : QString();
+    const QString speed = m_snapshot ? FlowWords::speed(m_snapshot->speed) : QString();
     const QString right = QFontMetrics(bold).elidedText(speed + samplingText(), Qt::ElideRight, noteLine.width() - 12);
     const int rightW = QFontMetrics(bold).horizontalAdvance(right) + 12;
     if (m_sampleEvery > 1 || !speed.isEmpty() || (m_snapshot && m_snapshot->stepping)) { // anything but plain flow stands out
@@ -408,7 +415,7 @@ void FlowView::paintHeader(QPainter& p) const
     p.setFont(font());
     const int titleW = m_headerWrapped ? titleLine.width() : titleLine.width() - rightW - 12;
     p.drawText(QRect(titleLine.left(), titleLine.top(), titleW, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-               fontMetrics().elidedText(headerTitle(), Qt::ElideRight, titleW));
+               fontMetrics().elidedText(FlowWords::title(), Qt::ElideRight, titleW));
 }
 
 void FlowView::paintClients(QPainter& p) const
@@ -418,10 +425,8 @@ void FlowView::paintClients(QPainter& p) const
     bold.setBold(true);
     p.setFont(bold);
     p.setPen(palette().windowText().color());
-    const QString caption = m_perRow > 1 ? tr("Clients (%1, %2 per row)").arg(s.clients.size()).arg(m_perRow)
-                                         : tr("Clients (%1)").arg(s.clients.size());
     p.drawText(QRect(m_clientsArea.left(), m_clientsArea.top(), m_clientsArea.width(), fontMetrics().height() + 4),
-               Qt::AlignLeft | Qt::AlignVCenter, caption);
+               Qt::AlignLeft | Qt::AlignVCenter, clientsCaption());
     p.setFont(font());
     const qint64 t = now();
     const QColor base = palette().base().color();
@@ -444,11 +449,12 @@ void FlowView::paintClients(QPainter& p) const
             label = toQString(s.clients[static_cast<std::size_t>(row.first)].id) + QStringLiteral(" – ") +
                     toQString(s.clients[static_cast<std::size_t>(row.first + row.count - 1)].id);
         }
-        if (lost)
-            label += tr("  session lost");
         p.setPen(lost ? BackendPalette::missColour() : palette().text().color());
         const QRect text = box.adjusted(6, 0, -chipW - 10, 0);
-        p.drawText(text, Qt::AlignLeft | Qt::AlignVCenter, fontMetrics().elidedText(label, Qt::ElideRight, text.width()));
+        // A lost session says so in words when they fit; the red frame and text say it anyway.
+        const QStringList wordings = lost ? QStringList{label + tr("  session lost"), label + tr("  lost"), label}
+                                          : QStringList{label};
+        p.drawText(text, Qt::AlignLeft | Qt::AlignVCenter, FlowWords::fitting(fontMetrics(), wordings, text.width()));
     }
 }
 
@@ -463,35 +469,42 @@ void FlowView::paintBalancer(QPainter& p) const
     p.drawRoundedRect(m_balancer, 8, 8);
     p.setFont(bold);
     const QRect title(m_balancer.left() + 8, m_balancer.top() + 4, m_balancer.width() - 16, fm.height() + 2);
-    p.drawText(title, Qt::AlignHCenter | Qt::AlignVCenter, tr("Balancer"));
+    // A low view names the balancer above its box, beside "Clients" and "Servers", to keep the line inside.
+    const QRect above(m_balancer.left(), m_clientsArea.top(), m_balancer.width(), fm.height() + 4);
+    p.drawText(m_compactBalancer ? above : title, (m_compactBalancer ? Qt::AlignLeft : Qt::AlignHCenter) | Qt::AlignVCenter,
+               m_compactBalancer ? tableCaption() : tr("Balancer"));
     p.setFont(font());
     p.setPen(palette().text().color());
-    p.drawText(title.translated(0, fm.height() + 2), Qt::AlignHCenter | Qt::AlignVCenter,
-               fm.elidedText(tr("policy: %1").arg(toQString(s.policy)), Qt::ElideRight, title.width()));
+    const QString policy = toQString(s.policy);
+    p.drawText(m_compactBalancer ? title : title.translated(0, fm.height() + 2), Qt::AlignHCenter | Qt::AlignVCenter,
+               FlowWords::fitting(fm, {tr("policy: %1").arg(policy), policy}, title.width()));
     // The lane the dots cross.
     p.setPen(QPen(palette().mid().color(), 1, Qt::DashLine));
     p.drawLine(m_balancer.left() + 4, laneY(), m_balancer.right() - 4, laneY());
 
-    QRect area(m_balancer.left() + 8, laneY() + fm.height(), m_balancer.width() - 16, m_balancer.bottom() - laneY() - fm.height() - 6);
+    const QRect area = tableArea();
     if (!s.policyStateful) {
         p.setPen(palette().text().color());
-        p.drawText(area, Qt::AlignTop | Qt::AlignHCenter | Qt::TextWordWrap,
-                   tr("No table: each request is decided on its own, from what it carries."));
+        const int flags = Qt::AlignTop | Qt::AlignHCenter | Qt::TextWordWrap;
+        const QString words = tr("No table: each request is decided on its own, from what it carries.");
+        const bool fits = p.boundingRect(area, flags, words).height() <= area.height();
+        p.drawText(area, flags, fits ? words : tr("No table"));
         return;
     }
-    p.setFont(bold);
-    p.setPen(palette().windowText().color());
-    p.drawText(QRect(area.left(), area.top(), area.width(), fm.height() + 2), Qt::AlignLeft | Qt::AlignVCenter,
-               tr("Table: %1 pins, latest first").arg(s.tableSize));
-    p.setFont(font());
-    const int rowH = fm.height() + 6;
-    const int rows = std::min<int>(static_cast<int>(s.table.size()), (area.height() - rowH) / rowH);
+    if (!m_compactBalancer) {
+        p.setFont(bold);
+        p.setPen(palette().windowText().color());
+        p.drawText(QRect(area.left(), area.top(), area.width(), fm.height() + 2), Qt::AlignLeft | Qt::AlignVCenter,
+                   tableCaption());
+        p.setFont(font());
+    }
+    const int rows = tableRowCount();
     // A pin a request is using right now is lit in its server's colour.
     const qint64 t = now();
     const int trip = tripMs();
     for (int i = 0; i < rows; ++i) {
         const SessionRow& row = s.table[static_cast<std::size_t>(i)];
-        const QRect line(area.left(), area.top() + rowH * (i + 1), area.width(), rowH - 2);
+        const QRect line = tableRowRect(i);
         const QString key = toQString(row.key);
         bool lit = false;
         for (const Flight& f : m_flights) {
@@ -548,12 +561,18 @@ void FlowView::paintServers(QPainter& p) const
         p.setPen(text);
         p.setFont(bold);
         const QRect inner = box.adjusted(8, 2, -8, -2);
-        p.drawText(inner, Qt::AlignLeft | Qt::AlignTop, toQString(server.name) + QStringLiteral("  ") + stateText(server));
+        p.drawText(inner, Qt::AlignLeft | Qt::AlignTop, toQString(server.name) + QStringLiteral("  ") + FlowWords::state(server));
         p.setFont(font());
-        if (inner.height() >= 2 * fm.height())
+        // A narrow box puts the figures on two lines when it is tall enough, else keeps what fits whole.
+        const QString req = tr("%1 req").arg(server.requests);
+        const QString sessions = tr("%1 sessions").arg(server.sessions);
+        const QString both = req + QStringLiteral(" · ") + sessions;
+        if (fm.horizontalAdvance(both) > inner.width() && inner.height() >= 3 * fm.height())
             p.drawText(inner, Qt::AlignLeft | Qt::AlignBottom,
-                       fm.elidedText(tr("%1 req · %2 sessions").arg(server.requests).arg(server.sessions), Qt::ElideRight,
-                                     inner.width()));
+                       fm.elidedText(req, Qt::ElideRight, inner.width()) + QLatin1Char('\n') +
+                           fm.elidedText(sessions, Qt::ElideRight, inner.width()));
+        else if (inner.height() >= 2 * fm.height())
+            p.drawText(inner, Qt::AlignLeft | Qt::AlignBottom, FlowWords::fitting(fm, {both, req}, inner.width()));
     }
 }
 
@@ -601,7 +620,7 @@ void FlowView::paintFlights(QPainter& p) const
                 p.drawText(at + QPoint(radius + 4, -radius - 2), tr("session lost"));
             }
         }
-        const QString badge = badgeFor(f.decision);
+        const QString badge = FlowWords::badge(f.decision);
         // On its way from the balancer to the server: in the balancer it would cover the policy's name.
         if (!badge.isEmpty() && progress >= kWaypointAt[2] && progress <= kWaypointAt[3] - 0.03) {
             p.setFont(small);
@@ -609,9 +628,9 @@ void FlowView::paintFlights(QPainter& p) const
             const QRect box(at.x() - sm.horizontalAdvance(badge) / 2 - 6, at.y() - radius - sm.height() - 8,
                             sm.horizontalAdvance(badge) + 12, sm.height() + 4);
             p.setPen(Qt::NoPen);
-            p.setBrush(badgeColour(f.decision));
+            p.setBrush(FlowWords::badgeColour(f.decision));
             p.drawRoundedRect(box, 4, 4);
-            p.setPen(BackendPalette::textOn(badgeColour(f.decision)));
+            p.setPen(BackendPalette::textOn(FlowWords::badgeColour(f.decision)));
             p.drawText(box, Qt::AlignCenter, badge);
         }
     }
@@ -629,6 +648,12 @@ void FlowView::paintLegend(QPainter& p) const
         p.drawText(QPoint(x, y + fm.ascent() / 2 - 1), s);
         x += fm.horizontalAdvance(s) + 18;
     };
+    // What the badges mean goes first when the legend would not fit whole (the badges' words stay).
+    int wide = 6 * r + 20 + 3 * 18;
+    for (const QString& w : {tr("request"), tr("answer"), tr("session lost"), FlowWords::badge(DecisionKind::NewPin),
+                             FlowWords::badge(DecisionKind::Repinned), tr("a client's first pin"), tr("its server was gone")})
+        wide += fm.horizontalAdvance(w);
+    const bool meanings = wide + 2 * (12 + 8 + 18) <= m_legend.width();
     p.setPen(QPen(QColor(0x55, 0x55, 0x55), 1.5));
     p.setBrush(BackendPalette::colourFor(0));
     p.drawEllipse(QPoint(x + r, y), r, r);
@@ -644,15 +669,18 @@ void FlowView::paintLegend(QPainter& p) const
     x += 2 * r + 8;
     text(tr("session lost"));
     for (DecisionKind kind : {DecisionKind::NewPin, DecisionKind::Repinned}) {
-        const QString badge = badgeFor(kind);
+        const QString badge = FlowWords::badge(kind);
         const QRect box(x, y - fm.height() / 2 - 1, fm.horizontalAdvance(badge) + 12, fm.height() + 2);
         p.setPen(Qt::NoPen);
-        p.setBrush(badgeColour(kind));
+        p.setBrush(FlowWords::badgeColour(kind));
         p.drawRoundedRect(box, 4, 4);
         p.setPen(Qt::black);
         p.drawText(box, Qt::AlignCenter, badge);
         x = box.right() + 8;
-        text(kind == DecisionKind::NewPin ? tr("a client's first pin") : tr("its server was gone"));
+        if (meanings)
+            text(kind == DecisionKind::NewPin ? tr("a client's first pin") : tr("its server was gone"));
+        else
+            x += 10;
     }
 }
 

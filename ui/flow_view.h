@@ -65,6 +65,18 @@ public:
     QRect clientRowRect(int row) const;
     /// Where the balancer is drawn.
     QRect balancerRect() const { return m_balancer; }
+    /// True when the balancer's name and policy share one line, so a low view keeps table rows.
+    bool compactBalancer() const { return m_compactBalancer; }
+    /// The clients column's caption as drawn: shortened to fit the column, never cut.
+    QString clientsCaption() const;
+    /// Where the clients column is drawn (its caption at the top).
+    QRect clientsArea() const { return m_clientsArea; }
+    /// The balancer table's caption as drawn: in the box ("Table: 176 pins, latest first"), or above it
+    /// for a compact balancer ("Balancer (176 pins)"); "" with no table, or no room for it.
+    QString tableCaption() const;
+    /// Rows of the balancer's table drawn now, and where row `row` is drawn (whole, inside the balancer).
+    int tableRowCount() const;
+    QRect tableRowRect(int row) const;
     /// Where server `backend` is drawn (empty if it is not).
     QRect serverRect(int backend) const;
     /// The animation's clock in milliseconds (tests freeze it; by default, time since the view was made).
@@ -113,6 +125,7 @@ private:
     void relayout();
     QPoint flightPoint(const Flight& f, double progress) const;
     int laneY() const;
+    QRect tableArea() const; ///< the balancer's table: its caption, then its rows
     void paintClients(QPainter& p) const;
     void paintBalancer(QPainter& p) const;
     void paintServers(QPainter& p) const;
@@ -136,6 +149,7 @@ private:
     qint64 m_sampleChangedMs = -1;
     QRect m_header, m_clientsArea, m_balancer, m_serversArea, m_legend;
     bool m_headerWrapped = false;       ///< the corner note sits under the title, not beside it
+    bool m_compactBalancer = false;     ///< the balancer's name and policy on one line (a low view)
 };
 
 } // namespace lblab::ui

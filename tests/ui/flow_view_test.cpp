@@ -225,4 +225,38 @@ TEST(FlowView, TheHeaderWrapsRatherThanCuttingItsTitle)
         << "the slow-motion note is drawn on the second line";
 }
 
+TEST(FlowView, ALowViewNamesTheBalancerAboveItsBoxToKeepTableRows)
+{
+    FlowFixture f;
+    QFont text = f.view.font();
+    text.setPointSizeF(12); // the window's text size
+    f.view.setFont(text);
+    Snapshot s = flowSnapshot(60, 3);
+    for (int i = 0; i < 20; ++i) {
+        lblab::SessionRow pin;
+        pin.key = "127.100.0." + std::to_string(100 + i);
+        pin.backend = i % 3;
+        s.table.push_back(pin);
+    }
+    s.tableSize = 176;
+    f.feed(s);
+    EXPECT_FALSE(f.view.compactBalancer()) << "800 px tall: the name and the policy on lines of their own";
+    EXPECT_EQ(f.view.tableCaption(), QStringLiteral("Table: 176 pins, latest first"));
+    EXPECT_GE(f.view.tableRowCount(), 10);
+
+    // Step mode's banner under the view on a 1366x768 projector leaves it this low.
+    f.view.resize(720, 280);
+    QCoreApplication::processEvents();
+    ASSERT_EQ(f.view.height(), 280);
+    EXPECT_TRUE(f.view.compactBalancer());
+    EXPECT_EQ(f.view.tableCaption(), QStringLiteral("Balancer (176 pins)")) << "above the box, beside Clients and Servers";
+    EXPECT_GE(f.view.tableRowCount(), 2) << "two lines in the box would have left no row";
+    for (int i = 0; i < f.view.tableRowCount(); ++i)
+        EXPECT_TRUE(f.view.balancerRect().contains(f.view.tableRowRect(i))) << "row " << i << " is cut";
+    EXPECT_EQ(f.view.clientsCaption(), QStringLiteral("Clients (60)")) << "too narrow for the rows per row";
+    QFont bold = f.view.font();
+    bold.setBold(true);
+    EXPECT_LE(QFontMetrics(bold).horizontalAdvance(f.view.clientsCaption()), f.view.clientsArea().width());
+}
+
 } // namespace

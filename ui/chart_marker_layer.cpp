@@ -122,7 +122,10 @@ void ChartMarkerLayer::relayout()
             if ((m.kind == ChartMarker::Kind::Note) != notes || !range.contains(m.x))
                 continue;
             const double px = m_plot->xAxis->coordToPixel(m.x);
-            const double width = fm.horizontalAdvance(m.label) + 2 * kPadX;
+            // A label wider than a narrow chart is shortened rather than cut at the chart's edge.
+            const bool fits = fm.horizontalAdvance(m.label) + 2 * kPadX <= area.width();
+            const QString label = fits ? m.label : fm.elidedText(m.label, Qt::ElideRight, area.width() - 2 * kPadX);
+            const double width = fm.horizontalAdvance(label) + 2 * kPadX;
             // Right of the line when it fits, else left of it, else as close as the plot allows: the
             // label stays inside the plot.
             double left = px;
@@ -143,6 +146,7 @@ void ChartMarkerLayer::relayout()
             taken[static_cast<std::size_t>(row)].emplace_back(left, right);
             const double y = area.top() + 1 + row * (height + kRowGap);
             QCPItemText* text = m_items[i].text;
+            text->setText(label);
             text->position->setCoords(m_plot->xAxis->pixelToCoord(left), y);
             text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
             text->setVisible(true);

@@ -177,7 +177,9 @@ void LoadCharts::fitTitles()
     const std::vector<QCustomPlot*> all = plots();
     for (std::size_t i = 0; i < m_titles.size(); ++i) {
         QFont f = nominal;
-        const int room = all[i]->width() - 8;
+        // The title sits above the axes only: the legend's column beside them is not its room.
+        const QCPLegend* legend = all[i]->legend;
+        const int room = all[i]->width() - (legend->visible() ? legend->minimumOuterSizeHint().width() : 0) - 8;
         while (room > 0 && f.pointSizeF() > floor && QFontMetrics(f).horizontalAdvance(m_titles[i]->text()) > room)
             f.setPointSizeF(std::max(floor, f.pointSizeF() - 0.5));
         if (m_titles[i]->font() != f) {
@@ -250,6 +252,7 @@ void LoadCharts::clearAll()
     m_breaks->data()->clear();
     m_storeP99->data()->clear();
     m_storeP99->removeFromLegend();
+    fitTitles();
     m_lastEndUs = -1;
     m_storeLastEndUs = -1;
     m_markers.clear();
@@ -263,6 +266,7 @@ void LoadCharts::ensureBackends(const Snapshot& snapshot)
     std::size_t count = snapshot.servers.size();
     for (const IntervalRow& row : snapshot.history)
         count = std::max(count, row.servers.size());
+    const std::size_t before = m_servers.size();
     while (m_servers.size() < count) {
         const int index = static_cast<int>(m_servers.size());
         const QColor colour = BackendPalette::colourFor(index);
@@ -288,6 +292,8 @@ void LoadCharts::ensureBackends(const Snapshot& snapshot)
         m_names.emplace_back();
     }
     m_share->xAxis->setRange(-0.6, std::max<double>(0.6, static_cast<double>(m_servers.size()) - 0.4));
+    if (m_servers.size() != before)
+        fitTitles(); // the legends grew
 }
 
 void LoadCharts::updateNames(const Snapshot& snapshot)
@@ -462,8 +468,10 @@ void LoadCharts::appendStoreIntervals(const StoreView& store)
         p99.push_front(it->p99Us / 1000.0);
     }
     m_storeLastEndUs = store.history.back().endUs;
-    if (!keys.isEmpty() && !m_latency->legend->hasItemWithPlottable(m_storeP99))
+    if (!keys.isEmpty() && !m_latency->legend->hasItemWithPlottable(m_storeP99)) {
         m_storeP99->addToLegend();
+        fitTitles(); // a wider legend leaves the title less room
+    }
     m_storeP99->addData(keys, p99, true);
     // The servers' intervals set the window; the store's end with them.
     const double now = static_cast<double>(std::max(m_lastEndUs, m_storeLastEndUs)) / 1e6;

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -36,6 +37,14 @@ inline QApplication& qtApp()
         return a;
     }();
     return *app;
+}
+
+/// Forgets the window's saved geometry and dock layout, so the next MainWindow opens as on a first
+/// run (with its default dock sizes): a window an earlier test of this process closed saved its own,
+/// and a layout restored at the offscreen screen's 800x600 leaves a narrow right column.
+inline void forgetWindowSettings()
+{
+    QSettings().remove(QStringLiteral("window"));
 }
 
 /// Runs the Qt event loop for `pause` (events are handled as they come, nothing spins).

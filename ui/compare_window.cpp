@@ -4,14 +4,16 @@
 #include "ui/assignment_map.h"
 #include "ui/lab_bridge.h"
 #include "ui/outcome_table.h"
+#include "ui/screen_fit.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScreen>
+#include <QShowEvent>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QTimer>
@@ -28,6 +30,12 @@ QString policyName(const QString& id)
     const PolicyDescriptor* d = PolicyCatalog::find(id.toStdString());
     return d ? QString::fromStdString(d->name) : id;
 }
+
+// The outcome table's measures (requests … max/mean); the per-server rows below them scroll.
+constexpr int kMeasureRows = 12;
+// On a short screen (1366x768 less a panel and a title bar, large text) the table may shrink to its
+// first measures, requests to miss rate, and scroll; the maps keep their least size.
+constexpr int kLeastRows = 5;
 
 QFont scaled(QFont f, double factor, bool bold)
 {
@@ -105,20 +113,18 @@ CompareWindow::CompareWindow(const LabConfig& config, const QString& policyA, co
 
     m_table = new OutcomeTable(this);
     // The maps get the room; the table scrolls if the window is short.
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(mapsRow);
-    splitter->addWidget(m_table);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setChildrenCollapsible(false);
-    // The maps' size hints would claim nearly all the height: keep the measures (not the
-    // per-server rows, which scroll) in view.
-    const int row = m_table->fontMetrics().height() + 8;
-    m_table->setMinimumHeight(row * 13 + m_table->horizontalHeader()->sizeHint().height());
+    m_mapsRow = mapsRow;
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->addWidget(mapsRow);
+    m_splitter->addWidget(m_table);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setChildrenCollapsible(false);
+    m_table->setMinimumHeight(tableHeight(kLeastRows));
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_splitter, 1);
 
     connect(m_start, &QPushButton::clicked, this, &CompareWindow::start);
     connect(m_stop, &QPushButton::clicked, this, &CompareWindow::stop);
@@ -202,8 +208,38 @@ void CompareWindow::updateButtons()
     m_stop->setEnabled(active);
 }
 
+int CompareWindow::tableHeight(int rows) const
+{
+    const int row = m_table->rowCount() > 0 ? m_table->rowHeight(0) : m_table->verticalHeader()->defaultSectionSize();
+    return m_table->horizontalHeader()->sizeHint().height() + rows * row + 2 * m_table->frameWidth();
+}
+
+void CompareWindow::fitTo(const QRect& available)
+{
+    ScreenFit::fit(this, available);
+    splitHeight();
+}
+
+void CompareWindow::splitHeight()
+{
+    // The maps' size hints would claim nearly all the height. The table gets its share (the
+    // splitter's 2 of 5), and at least its measures (the per-server rows may scroll) where the maps
+    // keep their least size beside them, else less.
+    if (QLayout* l = layout())
+        l->activate(); // the splitter's height in the size just fitted
+    const int total = m_splitter->height() - m_splitter->handleWidth();
+    const int least = m_table->minimumHeight();
+    const int table = std::clamp(std::max(tableHeight(kMeasureRows), total * 2 / 5), least,
+                                 std::max(least, total - m_mapsRow->minimumSizeHint().height()));
+    m_splitter->setSizes({total - table, table});
+}
+
 void CompareWindow::showEvent(QShowEvent* event)
 {
+    // 1500x1000 where the screen has room; a classroom's 1280x800 or 1366x768 projector gets the
+    // room it has, so the buttons and the outcome table stay on screen.
+    if (!event->spontaneous())
+        fitTo(screen() ? screen()->availableGeometry() : QRect());
     QWidget::showEvent(event);
     if (!m_started) {
         m_started = true;

@@ -12,6 +12,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QSplitter;
 
 namespace lblab::ui {
 
@@ -25,7 +26,8 @@ class OutcomeTable;
 class CompareWindow : public QWidget {
     Q_OBJECT
 public:
-    /// A window comparing `policyA` with `policyB` on `config`; it starts both labs when first shown.
+    /// A window comparing `policyA` with `policyB` on `config`; it starts both labs when first shown,
+    /// at 1500x1000 or the room its screen has.
     CompareWindow(const lblab::LabConfig& config, const QString& policyA, const QString& policyB,
                   QWidget* parent = nullptr);
     /// Stops both labs.
@@ -41,6 +43,11 @@ public:
     bool skippedPolicySwitches() const { return m_skippedSwitches; }
     /// The last error of either lab ("" if none).
     QString lastError() const { return m_lastError; }
+
+    /// Sizes the window for a screen whose available area is `available` (ScreenFit), and shares its
+    /// height between the maps and the table: every measure in view where that leaves the maps their
+    /// least size, else the first five and a scroll bar. Called when the window is shown.
+    void fitTo(const QRect& available);
 
     /// Parts, for tests.
     LabBridge* bridgeA() const { return m_bridges[0]; }
@@ -69,6 +76,10 @@ protected:
 
 private:
     void onSnapshot(int side, std::shared_ptr<const lblab::Snapshot> snapshot);
+    /// Height of the outcome table's header, frame and its first `rows` rows.
+    int tableHeight(int rows) const;
+    /// Shares the height between the maps and the table (see fitTo()).
+    void splitHeight();
     void updateTitles();
     void updateButtons();
 
@@ -84,6 +95,8 @@ private:
     std::array<QLabel*, 2> m_titles{};
     std::array<std::shared_ptr<const lblab::Snapshot>, 2> m_latest;
     OutcomeTable* m_table;
+    QWidget* m_mapsRow;
+    QSplitter* m_splitter;
     QLabel* m_heading;
     QLabel* m_status;
     QPushButton* m_start;

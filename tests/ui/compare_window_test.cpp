@@ -2,14 +2,17 @@
 
 #include "core/config/preset_catalog.h"
 #include "qt_app.h"
+#include "scoped_app_font.h"
 #include "ui/assignment_map.h"
 #include "ui/lab_bridge.h"
 #include "ui/outcome_table.h"
+#include "ui/screen_fit.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QPushButton>
+#include <QScreen>
 
 #include <gtest/gtest.h>
 
@@ -31,6 +34,12 @@ LabConfig loginRoundRobin()
     return c;
 }
 
+// `part` wholly inside `window` (not cut by its edge).
+bool wholeIn(const QWidget& window, const QWidget* part)
+{
+    return part->isVisible() && window.rect().contains(QRect(part->mapTo(&window, QPoint(0, 0)), part->size()));
+}
+
 std::uint64_t cellNumber(const OutcomeTable* table, const QString& row, OutcomeTable::Column column)
 {
     bool ok = false;
@@ -48,9 +57,9 @@ protected:
 TEST_F(CompareWindowTest, RoundRobinMissesSessionsWhereCookieAffinityDoesNot)
 {
     CompareWindow window(loginRoundRobin(), "round-robin", "cookie-affinity");
-    window.resize(1500, 1000);
     EXPECT_EQ(window.bridgeA()->lab(), nullptr) << "nothing runs before show";
     window.show();
+    window.resize(1500, 1000); // larger than the offscreen screen, which bounded its first size
     ASSERT_TRUE(waitUntil([&] { return window.bridgeA()->isActive() && window.bridgeB()->isActive(); }, 8000))
         << window.lastError().toStdString();
     EXPECT_NE(window.bridgeA()->balancerUrl(), window.bridgeB()->balancerUrl()) << "separate ports";
@@ -154,4 +163,56 @@ TEST_F(CompareWindowTest, ALabThatCannotStartIsReported)
     EXPECT_FALSE(window.lastError().isEmpty());
     EXPECT_FALSE(window.stopButton()->isEnabled());
     EXPECT_EQ(window.outcomeTable()->cellText("requests", OutcomeTable::ColumnA), "–");
+}
+
+// The window opens within the screen's available area (the offscreen screen is 800x800), not at
+// 1500x1000 whatever the screen.
+TEST_F(CompareWindowTest, ItsFirstSizeFitsTheScreen)
+{
+    CompareWindow window(loginRoundRobin(), "round-robin", "cookie-affinity");
+    window.show();
+    const QRect room = window.screen()->availableGeometry();
+    EXPECT_TRUE(room.contains(window.frameGeometry()))
+        << window.width() << "x" << window.height() << " on " << room.width() << "x" << room.height();
+}
+
+// On 1280x800 and 1366x768 projectors (also less a panel and a title bar), at the lab's text size
+// and at presentation mode's: the buttons, both maps with a tile per client, and the outcome
+// table's measures, all of them where there is room beside the maps.
+TEST_F(CompareWindowTest, OnClassroomScreensEverythingStaysInView)
+{
+    for (const double points : {12.0, 15.6}) {
+        const lblab::test::ScopedAppFont font(points);
+        CompareWindow window(loginRoundRobin(), "round-robin", "cookie-affinity");
+        window.show();
+        ASSERT_TRUE(waitUntil([&] { return window.bridgeA()->latest() && window.bridgeB()->latest(); }, 8000));
+        for (const QRect screen : {QRect(0, 0, 1280, 800), QRect(0, 0, 1366, 768), QRect(0, 27, 1366, 741),
+                                   QRect(0, 32, 1366, 700)}) {
+            window.resize(1500, 1000); // as built; the fit is the one the window makes when shown
+            window.fitTo(screen);
+            lblab::test::pumpEvents(50);
+            const std::string where = std::to_string(screen.width()) + "x" + std::to_string(screen.height()) + " at " +
+                std::to_string(static_cast<int>(points)) + " pt";
+            EXPECT_EQ(window.size(), screen.size().shrunkBy(lblab::ui::ScreenFit::decoration(&window))) << where;
+            for (const QWidget* part : std::initializer_list<const QWidget*>{
+                     window.startButton(), window.stopButton(), window.pickerA(), window.pickerB(), window.titleA(),
+                     window.titleB(), window.mapA(), window.mapB(), window.outcomeTable()})
+                EXPECT_TRUE(wholeIn(window, part)) << where << ": " << part->metaObject()->className();
+            EXPECT_FALSE(window.pickerA()->geometry().intersects(window.titleA()->geometry())) << where;
+            EXPECT_EQ(window.mapA()->clientsPerTile(), 1) << where << ": every client its own tile";
+            EXPECT_EQ(window.mapB()->clientsPerTile(), 1) << where;
+            EXPECT_GE(window.mapA()->height(), window.mapA()->minimumSizeHint().height()) << where;
+            const OutcomeTable* table = window.outcomeTable();
+            const int lastMeasure = table->rowOf("max/mean");
+            ASSERT_GE(lastMeasure, 0);
+            // Every measure in view where the screen has room for them beside the maps; on the shortest
+            // screens at presentation mode's text, the first five, and the rest a scroll away.
+            const bool roomy = points < 13 && screen.height() > 720;
+            const int lastInView = roomy ? lastMeasure : table->rowOf("miss rate");
+            EXPECT_LE(table->visualRect(table->model()->index(lastInView, 0)).bottom(), table->viewport()->height())
+                << where << ": the measures stay in view, only server rows scroll";
+            window.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/compare_" + QString::number(screen.height()) + "_" +
+                               QString::number(static_cast<int>(points)) + "pt.png");
+        }
+    }
 }

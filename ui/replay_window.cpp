@@ -3,6 +3,7 @@
 #include "ui/assignment_map.h"
 #include "ui/event_log_panel.h"
 #include "ui/load_charts.h"
+#include "ui/screen_fit.h"
 #include "ui/ui_text.h"
 
 #include <QComboBox>
@@ -13,6 +14,7 @@
 #include <QProxyStyle>
 #include <QPushButton>
 #include <QShortcut>
+#include <QShowEvent>
 #include <QSlider>
 #include <QSplitter>
 #include <QTimer>
@@ -105,6 +107,9 @@ void ReplayWindow::build()
     split->addWidget(m_log);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    // The same 3:2 from the start: left to the map's size hint, the log got a sixth of a 1280 px
+    // screen and showed only its time and kind columns.
+    split->setSizes({3000, 2000});
     auto* vertical = new QSplitter(Qt::Vertical, central);
     vertical->addWidget(split);
     m_charts = new LoadCharts(vertical);
@@ -164,6 +169,15 @@ void ReplayWindow::build()
     resize(1200, 800);
     updatePlayButton();
     showAt(0);
+}
+
+void ReplayWindow::showEvent(QShowEvent* event)
+{
+    // Whatever size it was given (1200x800 here, 1400x900 by the lab's File menu), a projector's
+    // 1280x800 or 1366x768 screen shows all of it: the play bar is at the bottom.
+    if (!event->spontaneous())
+        ScreenFit::fitToScreen(this);
+    QMainWindow::showEvent(event);
 }
 
 void ReplayWindow::setTimeUs(std::int64_t tUs)

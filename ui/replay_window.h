@@ -23,7 +23,9 @@ class LoadCharts;
 
 /// A recorded run (an export folder) on a timeline: the map, the charts and the event log as they
 /// were at the slider's time, with play/pause at 0.25x to 4x. A click on the slider's track jumps
-/// there. Notes about what an older export lacks are shown in a banner above.
+/// there. Notes about what an older export lacks are shown in a banner above. It opens at 1200x800
+/// (560x200 when it says why a run cannot be read), or any size its opener sets, bounded by the room
+/// its screen has (ScreenFit).
 class ReplayWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -71,6 +73,10 @@ public slots:
     void pause();
     /// Plays if paused, pauses if playing.
     void togglePlay();
+
+protected:
+    /// Bounds the window's size to its screen (see the class comment).
+    void showEvent(QShowEvent* event) override;
 
 private:
     void build();

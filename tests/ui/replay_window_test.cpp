@@ -1,9 +1,10 @@
-// The replay window on a real recorded run: the slider moves the map, play advances time, and a
-// run that cannot be read says why.
+// The replay window on a real recorded run: the slider moves the map, play advances time, it fits
+// a classroom projector's screen, and a run that cannot be read says why.
 
 #include "ui/replay_window.h"
 
 #include "qt_app.h"
+#include "scoped_app_font.h"
 #include "core/record/csv_reader.h"
 #include "core/record/csv_writer.h"
 #include "core/lab/lab.h"
@@ -11,12 +12,16 @@
 #include "ui/assignment_map.h"
 #include "ui/event_log_panel.h"
 #include "ui/load_charts.h"
+#include "ui/screen_fit.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QImage>
+#include <QLabel>
 #include <QMouseEvent>
+#include <QPushButton>
+#include <QScreen>
 #include <QSlider>
 #include <QStyleOptionSlider>
 
@@ -346,6 +351,69 @@ TEST_F(ReplayWindowTest, AnOlderExportShowsItsNotesInTheBanner)
     window.resize(1000, 700);
     window.setTimeUs(1'000'000);
     EXPECT_TRUE(window.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/replay_notes.png"));
+}
+
+// Opened by the lab's File menu, which asks for 1400x900: on the screen it opens on (offscreen:
+// 800x800) it is no taller than the screen.
+TEST_F(ReplayWindowTest, ItsFirstSizeFitsTheScreen)
+{
+    ReplayWindow window(QString::fromStdString(recordedRun().string()));
+    ASSERT_TRUE(window.loaded()) << window.error().toStdString();
+    window.resize(1400, 900); // MainWindow::openRecordedRunDialog
+    window.show();
+    const QRect room = window.screen()->availableGeometry();
+    EXPECT_LE(window.frameGeometry().height(), room.height());
+    // Five charts in a row need more than the offscreen screen's 800 px: as narrow as they allow.
+    EXPECT_EQ(window.width(), std::max(room.width() - (window.frameGeometry().width() - window.width()),
+                                       window.minimumSizeHint().width()));
+}
+
+// On 1280x800 and 1366x768 screens (less a panel and a title bar), at the lab's text size and at
+// presentation mode's, it fits whole with its play bar (play, speed, timeline, time), totals, map,
+// log and charts in view.
+TEST_F(ReplayWindowTest, OnClassroomScreensThePlayBarStaysInView)
+{
+    for (const double points : {12.0, 15.6}) {
+        const lblab::test::ScopedAppFont font(points);
+        ReplayWindow window(QString::fromStdString(recordedRun().string()));
+        ASSERT_TRUE(window.loaded()) << window.error().toStdString();
+        window.show();
+        window.setTimeUs(window.timeline()->maximum() * 1000LL / 2);
+        for (const QRect screen : {QRect(0, 0, 1280, 800), QRect(0, 0, 1366, 768), QRect(0, 32, 1366, 700)}) {
+            window.resize(1400, 900);
+            lblab::ui::ScreenFit::fit(&window, screen); // what showing it on that screen does
+            lblab::test::pumpEvents(30);
+            const std::string where = std::to_string(screen.width()) + "x" + std::to_string(screen.height()) + " at " +
+                std::to_string(static_cast<int>(points)) + " pt";
+            EXPECT_EQ(window.size(),
+                      QSize(1400, 900).boundedTo(screen.size().shrunkBy(lblab::ui::ScreenFit::decoration(&window))))
+                << where;
+            QList<const QWidget*> parts{window.assignmentMap(), window.eventLog(), window.loadCharts(), window.timeline()};
+            for (const QPushButton* b : window.centralWidget()->findChildren<QPushButton*>(Qt::FindDirectChildrenOnly))
+                parts << b;
+            for (const QComboBox* b : window.centralWidget()->findChildren<QComboBox*>(Qt::FindDirectChildrenOnly))
+                parts << b;
+            for (const QLabel* l : window.centralWidget()->findChildren<QLabel*>(Qt::FindDirectChildrenOnly))
+                if (l->isVisible())
+                    parts << l;
+            EXPECT_GE(parts.size(), 8) << "map, log, charts, timeline, play, speed, time, totals";
+            for (const QWidget* part : parts) {
+                const QRect r(part->mapTo(&window, QPoint(0, 0)), part->size());
+                EXPECT_TRUE(part->isVisible() && window.rect().contains(r)) << where << ": " << part->metaObject()->className();
+                if (const auto* l = qobject_cast<const QLabel*>(part); l && !l->wordWrap())
+                    EXPECT_GE(l->width(), l->sizeHint().width()) << where << ": " << l->text().toStdString();
+            }
+            EXPECT_GE(window.timeline()->width(), 400) << where << ": room to point at a moment";
+            EXPECT_GE(window.eventLog()->width() * 5,
+                      (window.eventLog()->width() + window.assignmentMap()->width()) * 2 - 40)
+                << where << ": the log gets its two fifths of the width beside the map";
+            EXPECT_EQ(window.assignmentMap()->clientsPerTile(), 1) << where;
+            for (int i = 0; i < 5; ++i)
+                EXPECT_GE(window.loadCharts()->shownTitleFont(i).pointSizeF(), 8.0) << where << ": chart " << i;
+            window.grab().save(QString(LBLAB_TEST_OUTPUT_DIR) + "/replay_" + QString::number(screen.height()) + "_" +
+                               QString::number(static_cast<int>(points)) + "pt.png");
+        }
+    }
 }
 
 TEST_F(ReplayWindowTest, AnUnreadableRunSaysWhy)

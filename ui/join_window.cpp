@@ -1,9 +1,11 @@
 #include "ui/join_window.h"
 
 #include "ui/qr_code_widget.h"
+#include "ui/screen_fit.h"
 #include "ui/ui_text.h"
 
 #include <QLabel>
+#include <QShowEvent>
 #include <QVBoxLayout>
 
 namespace lblab::ui {
@@ -62,6 +64,15 @@ void JoinWindow::showNotice(const JoinNotice& notice)
     else
         m_hint->setText(tr("Only this computer can reach the lab. Turn on File > Let devices on this network join "
                            "to let phones in the room open it."));
+}
+
+void JoinWindow::showEvent(QShowEvent* event)
+{
+    // 720x860 is taller than an 800 px projector: there it gets the screen's height, and the code
+    // shrinks in whole pixels per module, so the hint under it stays in view.
+    if (!event->spontaneous())
+        ScreenFit::fitToScreen(this);
+    QWidget::showEvent(event);
 }
 
 QString JoinWindow::urlText() const { return m_url->text(); }

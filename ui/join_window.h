@@ -28,6 +28,10 @@ public:
     /// The QR code (of urlText() when the lab is open, else empty).
     QrCodeWidget* qrCode() const { return m_code; }
 
+protected:
+    /// Opens at 720x860, or the room its screen has (ScreenFit).
+    void showEvent(QShowEvent* event) override;
+
 private:
     QLabel* m_warning;
     QLabel* m_url;

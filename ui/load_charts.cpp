@@ -578,9 +578,11 @@ bool LoadCharts::saveImage(const QString& file)
     const QString suffix = QFileInfo(file).suffix().toLower();
     if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf"))
         return false;
-    // A panel that was never shown has no geometry yet; give it a printable one.
+    // A panel that was never shown has no geometry yet, and one hidden with its dock (while another
+    // panel is enlarged) may be a strip: give it a printable one, no narrower than it was and wide
+    // enough for five charts of their least width (at 1000 px the last one was cut).
     if (!isVisible() && (width() < 400 || height() < 300))
-        resize(1000, 600);
+        resize(QSize(width() < 400 ? 1000 : width(), 600).expandedTo(minimumSizeHint()));
     if (layout())
         layout()->activate();
     for (QCustomPlot* plot : plots())

@@ -186,6 +186,36 @@ TEST_F(LoadChartsTest, SavesPngAndPdf)
     EXPECT_FALSE(charts.saveImage(QStringLiteral("/nonexistent-dir/x/charts.png")));
 }
 
+// The Load dock is hidden while another panel is enlarged; an image saved then is laid out at a
+// printable size of its own, with all five charts whole (none cut at the right edge).
+TEST_F(LoadChartsTest, AHiddenPanelsImageShowsEveryChartWhole)
+{
+    QWidget dock; // never shown, as the hidden dock
+    auto* charts = new LoadCharts(&dock);
+    charts->resize(1274, 184); // its size at the bottom of a 1280x800 window
+    charts->showSnapshot(makeSnapshot(0, 40));
+    const QString dir = QStringLiteral(LBLAB_TEST_OUTPUT_DIR) + QStringLiteral("/load_charts");
+    ASSERT_TRUE(QDir().mkpath(dir));
+    const QString png = dir + QStringLiteral("/hidden.png");
+    ASSERT_TRUE(charts->saveImage(png));
+    EXPECT_GE(charts->height(), 300) << "tall enough to read";
+    EXPECT_EQ(charts->width(), 1274) << "as wide as in its dock";
+    const QList<QCustomPlot*> plots = charts->findChildren<QCustomPlot*>();
+    ASSERT_EQ(plots.size(), 5);
+    for (const QCustomPlot* plot : plots) {
+        EXPECT_LE(plot->geometry().right(), charts->width() - 1) << charts->width();
+        EXPECT_GE(plot->width(), plot->minimumWidth());
+    }
+    EXPECT_EQ(QImage(png).width(), charts->width());
+
+    auto* fresh = new LoadCharts(&dock); // never laid out: 100x30
+    fresh->showSnapshot(makeSnapshot(0, 40));
+    ASSERT_TRUE(fresh->saveImage(dir + QStringLiteral("/never_laid_out.png")));
+    EXPECT_GE(fresh->width(), fresh->minimumSizeHint().width());
+    for (const QCustomPlot* plot : fresh->findChildren<QCustomPlot*>())
+        EXPECT_LE(plot->geometry().right(), fresh->width() - 1) << fresh->width();
+}
+
 TEST_F(LoadChartsTest, RendersARealisticRun)
 {
     // 80 s of a four-server run: s2 is killed at 30 s and back at 45 s; s4 has weight 2.

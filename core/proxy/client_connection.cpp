@@ -10,6 +10,7 @@
 #include "core/proxy/proxy_worker.h"
 #include "core/proxy/request_recorder.h"
 #include "core/proxy/watchdog.h"
+#include "core/proxy/batched_write.h"
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -127,7 +128,7 @@ asio::awaitable<void> ClientConnection::serve(std::unique_ptr<ClientConnection> 
         x.body = x.plainBody;
         proxy_wire::finishHead(x.out, 11, false, true, x.body.size());
         Watchdog::arm(x.watch, c.m_socket, options.headerTimeoutSeconds);
-        co_await asio::async_write(c.m_socket, twoBuffers(x.out, x.body), nothrow);
+        co_await writeBatched(c.m_socket, x.out, x.body);
         x.watch->disarm();
         c.m_socket.shutdown(tcp::socket::shutdown_both, ignored);
         co_return;
@@ -367,7 +368,7 @@ asio::awaitable<void> ClientConnection::refuse(const RequestVerdict& verdict, bo
     proxy_wire::finishHead(x.out, 11, false, true, x.body.size());
     Watchdog::arm(x.watch, m_socket, std::min(services().options.headerTimeoutSeconds, 2.0));
     WatchdogDisarm disarm{*x.watch};
-    auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(x.out, x.body), nothrow);
+    auto [ec, n] = co_await writeBatched(m_socket, x.out, x.body);
     if (ec)
         co_return;
     // Lingering close: read (and drop) what the client still sends for a moment, so closing with
@@ -495,7 +496,7 @@ asio::awaitable<bool> ClientConnection::handle(std::string_view body, TimePoint 
     // Recorded before the answer leaves, so a client never sees an answer the capture lacks.
     services().recorder.recordAnswer(event, status, decision, arrival);
     Watchdog::arm(x.watch, m_socket, services().options.upstreamTimeoutSeconds);
-    auto [ec, n] = co_await asio::async_write(m_socket, twoBuffers(x.out, x.body), nothrow);
+    auto [ec, n] = co_await writeBatched(m_socket, x.out, x.body);
     x.watch->disarm();
     x.upstream.trimBuffers();
     co_return keepAlive && !ec;

@@ -5,6 +5,7 @@
 #include "core/proxy/proxy_wire.h"
 #include "core/proxy/upstream_pool.h"
 #include "core/proxy/watchdog.h"
+#include "core/proxy/batched_write.h"
 
 #include <boost/asio/write.hpp>
 
@@ -150,7 +151,7 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<
             stream.set_option(tcp::no_delay(true), ignored);
         }
         Watchdog::arm(watchdog, stream, m_options.upstreamTimeoutSeconds);
-        auto [wec, wn] = co_await asio::async_write(stream, proxy_wire::twoBuffers(m_head, body), nothrow);
+        auto [wec, wn] = co_await writeBatched(stream, m_head, body);
         if (wec) {
             if (reused) {
                 m_pool.dropAll(backend); // one stale keep-alive connection means its siblings likely are too

@@ -21,18 +21,14 @@ namespace lblab {
 /// must wait for the socket to drain.
 bool sendNow(int fd, std::string_view head, std::string_view body, boost::system::error_code& ec, std::size_t& n);
 
-/// Writes `head` then `body` to `socket`, with `async_write`'s result, after every handler that
-/// is ready now has run: the reads of one poll round first, then their writes, as HAProxy runs
-/// its receives and then its sends. A backend or a client then gets the requests or answers of a
-/// round together and wakes once for them; written one by one between the reads, each woke it on
-/// its own (bench/proxy_peers.sh counts the wake-ups; bench/RESULTS.md has the figures).
-/// The message leaves with one `sendmsg` when the socket takes it whole (nearly every answer and
-/// upstream request), and the coroutine goes on at once; only what the socket cannot take yet
-/// goes through `async_write`, so a watchdog's cancel still ends it.
+/// Writes `head` then `body` to `socket` now, with `async_write`'s result. The message leaves with
+/// one `sendmsg` when the socket takes it whole (nearly every answer and upstream request), and the
+/// coroutine goes on at once, where `async_write` would resume it only through the event loop's
+/// queue; only what the socket cannot take yet goes through `async_write`, so a watchdog's cancel
+/// still ends it.
 inline boost::asio::awaitable<std::tuple<boost::system::error_code, std::size_t>>
-writeBatched(ProxySocket& socket, std::string_view head, std::string_view body)
+writeNow(ProxySocket& socket, std::string_view head, std::string_view body)
 {
-    co_await boost::asio::post(socket.get_executor(), boost::asio::use_awaitable);
     boost::system::error_code ec;
     std::size_t sent = 0;
     if (sendNow(socket.native_handle(), head, body, ec, sent))
@@ -42,6 +38,24 @@ writeBatched(ProxySocket& socket, std::string_view head, std::string_view body)
     body.remove_prefix(sent - fromHead);
     auto [wec, more] = co_await boost::asio::async_write(socket, proxy_wire::twoBuffers(head, body), proxy_wire::nothrow);
     co_return std::tuple{wec, sent + more};
+}
+
+/// Resumes the coroutine after every handler that is ready now has run. Before a write, it makes
+/// the reads of one poll round go first and their writes after them, as HAProxy runs its receives
+/// and then its sends: a backend or a client then gets the requests or answers of a round together
+/// and wakes once for them; written one by one between the reads, each woke it on its own
+/// (bench/proxy_peers.sh counts the wake-ups; bench/RESULTS.md has the figures).
+inline auto afterReadyHandlers(const ProxySocket::executor_type& executor)
+{
+    return boost::asio::post(executor, boost::asio::use_awaitable);
+}
+
+/// writeNow() once the handlers ready now have run (afterReadyHandlers).
+inline boost::asio::awaitable<std::tuple<boost::system::error_code, std::size_t>>
+writeBatched(ProxySocket& socket, std::string_view head, std::string_view body)
+{
+    co_await afterReadyHandlers(socket.get_executor());
+    co_return co_await writeNow(socket, head, body);
 }
 
 } // namespace lblab

@@ -130,6 +130,9 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<
 {
     Watchdog& watch = *watchdog;
     WatchdogDisarm disarm{watch};
+    // The request leaves after the other reads of this poll round (see afterReadyHandlers), and
+    // takes its upstream connection only then: a connection is busy only while it is used.
+    co_await afterReadyHandlers(m_io.get_executor());
     const UpstreamPool::Use use(m_pool, backend); // sizes the backend's idle pool
 
     UpstreamResult result;
@@ -151,7 +154,7 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<
             stream.set_option(tcp::no_delay(true), ignored);
         }
         Watchdog::arm(watchdog, stream, m_options.upstreamTimeoutSeconds);
-        auto [wec, wn] = co_await writeBatched(stream, m_head, body);
+        auto [wec, wn] = co_await writeNow(stream, m_head, body);
         if (wec) {
             if (reused) {
                 m_pool.dropAll(backend); // one stale keep-alive connection means its siblings likely are too

@@ -39,15 +39,18 @@ void Lab::Impl::doStepping(bool on)
 {
     if (on == stepping || (state != RunState::Running && state != RunState::Paused))
         return;
-    if (on && state == RunState::Paused) {
-        // A step is a way to go on: the run leaves its pause for step mode.
+    const bool leavingPause = on && state == RunState::Paused;
+    stepping = on;
+    if (fleet)
+        fleet->setStepping(on);
+    if (leavingPause) {
+        // A step is a way to go on: the run leaves its pause for step mode. The fleet holds its
+        // arrivals for step mode first: unpaused first, an arrival due could slip out between
+        // the two commands, and the step would let two requests through.
         if (fleet)
             fleet->setPaused(false);
         state = RunState::Running;
     }
-    stepping = on;
-    if (fleet)
-        fleet->setStepping(on);
     log(LabEventKind::Note, "clients",
         on ? "step mode: each step lets exactly one generated request through" : "step mode off: requests flow again");
 }

@@ -1,5 +1,6 @@
 # Shared by the bench scripts (sourced): a private temporary folder, the processes started (stopped on
-# exit by a trap), a free loopback port, and a wait until a server answers 200. Set BENCH_NAME first.
+# exit by a trap), a free loopback port, a wait until a server answers 200, the packages a script needs,
+# and the nginx backend the proxy benchmarks share. Set BENCH_NAME first.
 TMP=$(mktemp -d "/tmp/${BENCH_NAME}.XXXXXX")
 PIDS=()
 cleanup() {
@@ -23,4 +24,42 @@ wait_http() {
         sleep 0.1
     done
     echo "$BENCH_NAME: nothing answers 200 on 127.0.0.1:$1" >&2; return 1
+}
+
+# Installs the Debian packages named (call it with the missing ones only; nothing to do without any).
+bench_install() {
+    (($#)) || return 0
+    echo "$BENCH_NAME: installing $*" >&2
+    local sudo=
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    DEBIAN_FRONTEND=noninteractive timeout 600 $sudo apt-get install -y --no-install-recommends "$@" >&2 \
+        || { echo "$BENCH_NAME: cannot install $*" >&2; exit 1; }
+}
+
+# Starts one nginx backend on 127.0.0.1:$1 in $TMP: foreground master, 1 worker, a tiny 200 answer
+# ("ok\n"), no access log, keep-alive for 60 s. Needs NGINX; the master goes to PIDS and NGINX_PID.
+start_nginx() {
+    local port=$1 dir=$TMP/nginx-$1
+    mkdir -p "$dir/logs"
+    cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    server {
+        listen 127.0.0.1:$port reuseport;
+        location / { return 200 "ok\n"; }
+    }
+}
+CONF
+    "$NGINX" -p "$dir" -c "$dir/nginx.conf" >"$dir/logs/stdout" 2>&1 &
+    NGINX_PID=$!
+    PIDS+=("$NGINX_PID")
 }

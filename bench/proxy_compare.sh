@@ -47,42 +47,10 @@ need=()
 command -v haproxy >/dev/null || need+=(haproxy)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v wrk >/dev/null || need+=(wrk)
-if ((${#need[@]})); then
-    echo "proxy_compare: installing ${need[*]}" >&2
-    SUDO=; [[ $(id -u) == 0 ]] || SUDO=sudo
-    DEBIAN_FRONTEND=noninteractive timeout 600 $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2 \
-        || { echo "proxy_compare: cannot install ${need[*]}" >&2; exit 1; }
-fi
-NGINX=$(command -v nginx); HAPROXY=$(command -v haproxy); WRK=$(command -v wrk)
-
 BENCH_NAME=proxy_compare
 source "$HERE/bench_lib.sh"
-
-# Starts one nginx backend on port $1 (foreground master, 1 worker, tiny 200 answer, no access log).
-start_nginx() {
-    local port=$1 dir=$TMP/nginx-$1
-    mkdir -p "$dir/logs"
-    cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    keepalive_timeout 60s;
-    client_body_temp_path $dir/body;
-    proxy_temp_path $dir/proxy;
-    server {
-        listen 127.0.0.1:$port reuseport;
-        location / { return 200 "ok\n"; }
-    }
-}
-CONF
-    "$NGINX" -p "$dir" -c "$dir/nginx.conf" >"$dir/logs/stdout" 2>&1 &
-    PIDS+=($!)
-}
+bench_install "${need[@]}"
+NGINX=$(command -v nginx); HAPROXY=$(command -v haproxy); WRK=$(command -v wrk)
 
 # Runs wrk with "$@"; prints "rps p50_us p99_us".
 run_wrk() {

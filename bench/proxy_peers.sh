@@ -65,46 +65,13 @@ command -v nginx >/dev/null || need+=(nginx-light)
 command -v wrk >/dev/null || need+=(wrk)
 command -v pgrep >/dev/null || need+=(procps)
 [[ -x /usr/bin/time ]] || need+=(time)
-if ((${#need[@]})); then
-    echo "proxy_peers: installing ${need[*]}" >&2
-    SUDO=; [[ $(id -u) == 0 ]] || SUDO=sudo
-    DEBIAN_FRONTEND=noninteractive timeout 600 $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2 \
-        || { echo "proxy_peers: cannot install ${need[*]}" >&2; exit 1; }
-fi
-NGINX=$(command -v nginx); HAPROXY=$(command -v haproxy); WRK=$(command -v wrk)
-HZ=$(getconf CLK_TCK)
-
 # shellcheck disable=SC2034 # read by bench_lib.sh
 BENCH_NAME=proxy_peers
 # shellcheck source-path=SCRIPTDIR source=bench_lib.sh
 source "$HERE/bench_lib.sh"
-
-# Starts one nginx backend on port $1 (foreground master, 1 worker, tiny 200 answer, no access log);
-# the same configuration as proxy_compare.sh's. Adds the master to PIDS and NGINX_MASTERS.
-start_nginx() {
-    local port=$1 dir=$TMP/nginx-$1
-    mkdir -p "$dir/logs"
-    cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    keepalive_timeout 60s;
-    client_body_temp_path $dir/body;
-    proxy_temp_path $dir/proxy;
-    server {
-        listen 127.0.0.1:$port reuseport;
-        location / { return 200 "ok\n"; }
-    }
-}
-CONF
-    "$NGINX" -p "$dir" -c "$dir/nginx.conf" >"$dir/logs/stdout" 2>&1 &
-    PIDS+=("$!"); NGINX_MASTERS+=("$!")
-}
+bench_install "${need[@]}"
+NGINX=$(command -v nginx); HAPROXY=$(command -v haproxy); WRK=$(command -v wrk)
+HZ=$(getconf CLK_TCK)
 
 start_haproxy() { # sets HA_PORT HA_PID
     HA_PORT=$(free_port)
@@ -213,7 +180,7 @@ medians() {
 }
 
 BACKENDS=() NGINX_MASTERS=()
-for _ in 1 2 3; do p=$(free_port); start_nginx "$p"; BACKENDS+=("$p"); done
+for _ in 1 2 3; do p=$(free_port); start_nginx "$p"; BACKENDS+=("$p"); NGINX_MASTERS+=("$NGINX_PID"); done
 for p in "${BACKENDS[@]}"; do wait_http "$p"; done
 start_haproxy
 start_lblab

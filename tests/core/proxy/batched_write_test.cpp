@@ -3,6 +3,8 @@
 // message the socket cannot take yet follows like async_write, with the same result.
 #include "core/proxy/batched_write.h"
 
+#include "support/loopback_pair.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -27,18 +29,13 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-struct WriteResult {
-    boost::system::error_code ec;
-    std::size_t n = 0;
-};
+using WriteResult = test::IoResult;
 
 class BatchedWriteTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-        peer.connect(acceptor.local_endpoint());
-        acceptor.accept(server);
+        test::connectLoopback(io, server, peer);
     }
 
     /// Starts writeBatched(head, body) in a coroutine; its result lands in `result`.
@@ -192,10 +189,8 @@ TEST_F(BatchedWriteTest, APeerThatResetIsAnErrorNotASignal)
 TEST(SendNow, ReportsAPartialSendAsUnfinished)
 {
     asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     tcp::socket peer(io), server(io);
-    peer.connect(acceptor.local_endpoint());
-    acceptor.accept(server);
+    test::connectLoopback(io, server, peer);
     const int small = 4096;
     ASSERT_EQ(::setsockopt(server.native_handle(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
     ASSERT_EQ(::setsockopt(peer.native_handle(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);

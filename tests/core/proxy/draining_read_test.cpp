@@ -6,6 +6,8 @@
 // completes with them, and a read that waits for the poller does not, until enough bytes arrive.
 #include "core/proxy/draining_read.h"
 
+#include "support/loopback_pair.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -27,18 +29,13 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-struct ReadResult {
-    boost::system::error_code ec;
-    std::size_t n = 0;
-};
+using ReadResult = test::IoResult;
 
 class DrainingReadTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-        peer.connect(acceptor.local_endpoint());
-        acceptor.accept(server);
+        test::connectLoopback(io, server, peer);
     }
 
     /// Starts a read of up to `size` bytes into `buffer`; the result lands in `result`.

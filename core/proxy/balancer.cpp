@@ -8,6 +8,7 @@
 #include "core/proxy/proxy_wire.h"
 #include "core/proxy/proxy_worker.h"
 #include "core/proxy/request_recorder.h"
+#include "core/proxy/send_round.h"
 #include "core/record/capture.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -107,7 +108,10 @@ void Balancer::Impl::start()
     health.start(workers[0]->io);
     started = true;
     for (auto& w : workers)
-        w->thread = std::thread([io = &w->io] { io->run(); });
+        w->thread = std::thread([io = &w->io] {
+            const SendRound::Enable batching(*io);
+            io->run();
+        });
 }
 
 void Balancer::Impl::stop()

@@ -3,6 +3,7 @@
 #include "core/proxy/balancer_options.h"
 #include "core/proxy/draining_read.h"
 #include "core/proxy/proxy_wire.h"
+#include "core/proxy/send_round.h"
 #include "core/proxy/upstream_pool.h"
 #include "core/proxy/watchdog.h"
 #include "core/proxy/batched_write.h"
@@ -130,9 +131,6 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<
 {
     Watchdog& watch = *watchdog;
     WatchdogDisarm disarm{watch};
-    // The request leaves after the other reads of this poll round (see afterReadyHandlers), and
-    // takes its upstream connection only then: a connection is busy only while it is used.
-    co_await afterReadyHandlers(m_io.get_executor());
     const UpstreamPool::Use use(m_pool, backend); // sizes the backend's idle pool
 
     UpstreamResult result;
@@ -154,7 +152,10 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<
             stream.set_option(tcp::no_delay(true), ignored);
         }
         Watchdog::arm(watchdog, stream, m_options.upstreamTimeoutSeconds);
-        auto [wec, wn] = co_await writeNow(stream, m_head, body);
+        // The request leaves with the round's others (SendRound), or now when it cannot be queued.
+        boost::system::error_code wec;
+        if (!SendRound::queue(stream, m_head, body))
+            std::tie(wec, std::ignore) = co_await writeNow(stream, m_head, body);
         if (wec) {
             if (reused) {
                 m_pool.dropAll(backend); // one stale keep-alive connection means its siblings likely are too

@@ -3,6 +3,7 @@
 #include "core/http/wire_format.h"
 #include "core/proxy/backend_registry.h"
 #include "core/proxy/balancer_options.h"
+#include "core/proxy/batched_write.h"
 #include "core/proxy/draining_read.h"
 #include "core/proxy/health_checker.h"
 #include "core/proxy/proxy_services.h"
@@ -10,7 +11,6 @@
 #include "core/proxy/proxy_worker.h"
 #include "core/proxy/request_recorder.h"
 #include "core/proxy/watchdog.h"
-#include "core/proxy/batched_write.h"
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/co_spawn.hpp>

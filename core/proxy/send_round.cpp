@@ -11,7 +11,7 @@ namespace lblab {
 namespace {
 
 struct QueuedSend {
-    ProxySocket* socket;
+    ProxySocket* socket; ///< null once withdrawn
     std::string_view head;
     std::string_view body;
 };
@@ -42,6 +42,14 @@ SendRound::Enable::~Enable()
     t_round.io = nullptr;
     t_round.count = 0; // the io_context stopped: its connections are going, nothing is sent now
     t_round.passPosted = false;
+}
+
+SendRound::Withdraw::~Withdraw()
+{
+    // Nearly always nothing to scan: the answer this socket waited for came after its round left.
+    for (std::size_t i = 0; i < t_round.count; ++i)
+        if (t_round.sends[i].socket == m_socket)
+            t_round.sends[i].socket = nullptr;
 }
 
 bool SendRound::queue(ProxySocket& socket, std::string_view head, std::string_view body)
@@ -78,7 +86,7 @@ void SendRound::flush()
 {
     for (std::size_t i = 0; i < t_round.count; ++i) {
         const QueuedSend& send = t_round.sends[i];
-        if (!send.socket->is_open())
+        if (!send.socket || !send.socket->is_open()) // withdrawn, or closed
             continue;
         boost::system::error_code ec;
         std::size_t sent = 0;

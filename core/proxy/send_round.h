@@ -49,6 +49,21 @@ public:
     /// half a request.
     static bool queue(ProxySocket& socket, std::string_view head, std::string_view body);
 
+    /// Takes back, when it goes, whatever queue() holds for `socket` and has not sent yet. Declare
+    /// it right after the socket: a socket that goes before its round ends (its read ended first,
+    /// e.g. the backend had closed a pooled connection and the exchange retries on a fresh one)
+    /// then leaves nothing behind for the round to send on.
+    class Withdraw {
+    public:
+        explicit Withdraw(const ProxySocket& socket) : m_socket(&socket) {}
+        ~Withdraw();
+        Withdraw(const Withdraw&) = delete;
+        Withdraw& operator=(const Withdraw&) = delete;
+
+    private:
+        const ProxySocket* m_socket;
+    };
+
     /// Sends queued on this thread and not sent yet.
     static std::size_t queued();
 

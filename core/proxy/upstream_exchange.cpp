@@ -1,12 +1,12 @@
 #include "core/proxy/upstream_exchange.h"
 
 #include "core/proxy/balancer_options.h"
+#include "core/proxy/batched_write.h"
 #include "core/proxy/draining_read.h"
 #include "core/proxy/proxy_wire.h"
 #include "core/proxy/send_round.h"
 #include "core/proxy/upstream_pool.h"
 #include "core/proxy/watchdog.h"
-#include "core/proxy/batched_write.h"
 
 #include <boost/asio/write.hpp>
 
@@ -138,6 +138,7 @@ asio::awaitable<UpstreamResult> UpstreamExchange::forward(const std::shared_ptr<
         std::optional<ProxySocket> idle = m_pool.take(backend);
         const bool reused = idle.has_value();
         ProxySocket stream = reused ? std::move(*idle) : ProxySocket(m_io);
+        const SendRound::Withdraw unsent(stream); // goes before the socket does
         if (!reused) {
             Watchdog::arm(watchdog, stream, m_options.connectTimeoutSeconds);
             auto [ec] = co_await stream.async_connect(ep, nothrow);

@@ -124,6 +124,30 @@ TEST_F(SendRoundTest, AMessageTooLargeOrBeyondTheBoundIsLeftToTheCaller)
     EXPECT_EQ(got, std::string(SendRound::kMostQueued, 'x'));
 }
 
+TEST_F(SendRoundTest, ASendWithdrawnBeforeItsRoundEndsNeverLeaves)
+{
+    // An exchange queued its request, then its read ended before the round did (the backend had
+    // closed the pooled connection) and it retries: the socket object it queued for is gone, and
+    // the next attempt may even sit at the same address. Only the retry's request may leave.
+    auto work = asio::make_work_guard(io);
+    asio::post(io, [&] {
+        const SendRound::Withdraw unsent(server);
+        SendRound::queue(server, "first attempt|", {});
+    });
+    asio::post(io, [&] {
+        // The retry waits for its answer: its Withdraw outlives the round (none needed here).
+        SendRound::queue(server, "retry|", {});
+    });
+    std::thread loop([&] {
+        const SendRound::Enable batching(io);
+        io.run();
+    });
+    const std::string got = readOnPeer(6);
+    io.stop();
+    loop.join();
+    EXPECT_EQ(got, "retry|") << "the withdrawn first attempt left on the socket";
+}
+
 TEST_F(SendRoundTest, AnotherIoContextsSocketIsLeftToTheCaller)
 {
     asio::io_context other;
